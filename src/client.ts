@@ -1,0 +1,720 @@
+/**
+ * The client: routes references to providers, puts the cache in front of
+ * them, and shapes values. Public API -> client -> cache -> provider.
+ */
+
+import { inspect } from "node:util";
+import { BUILTIN_PROVIDERS } from "./builtins.js";
+import { type CacheSettings, type EntryMeta, FreshnessCache, type Loaded } from "./cache/cache.js";
+import { type Duration, toMillis } from "./duration.js";
+import {
+  ClientClosedError,
+  ConfigError,
+  LoadError,
+  type LoadFailure,
+  NoProviderError,
+  ProviderError,
+  SecretsError,
+} from "./errors.js";
+import { Emitter, type SecretsEvent, type SecretsListener } from "./events.js";
+import { assertServerRuntime } from "./guard.js";
+import { track } from "./redact.js";
+import { parseReference } from "./reference/parse.js";
+import { BUILTIN_SCHEMES } from "./reference/schemes.js";
+import { stableKey } from "./stable-key.js";
+import type {
+  FetchContext,
+  FetchedSecret,
+  JsonValue,
+  ParsedRef,
+  ProviderInput,
+  ReferenceSpec,
+  SecretMetadata,
+  SecretProvider,
+  SecretsPolicy,
+  ValueType,
+} from "./types.js";
+import { shapeValue } from "./value.js";
+
+/**
+ * Cache settings. Durations are ms numbers or strings such as `"5m"`.
+ *
+ * @example
+ * ```ts
+ * createSecrets({ cache: { maxAge: "5m", refreshAhead: 0.1, maxStale: "1h", maxEntries: 10_000 } });
+ * ```
+ */
+export interface CacheOptions {
+  /** Longest time a static secret is served before it is fetched again. Default `"5m"`. */
+  maxAge?: Duration;
+  /** Share of a value's life, at its end, in which one background refresh runs (0-1). Default `0.1`. */
+  refreshAhead?: number;
+  /** How long past expiry a static secret may be served while its provider fails. Default `"1h"`; `0` disables. */
+  maxStale?: Duration;
+  /** Most entries kept; the least recently used is evicted. Default `10_000`. */
+  maxEntries?: number;
+  /** Default renewal lead for credentials, before their real expiry. Default `"5m"` (at most half their life). */
+  credentialRefreshLead?: Duration;
+}
+
+/**
+ * Options of {@link createSecrets}.
+ *
+ * @example
+ * ```ts
+ * const secrets = createSecrets({
+ *   providers: { env: envProvider({ dotenvPath: ".env" }) },
+ *   cache: { maxAge: "10m" },
+ *   policy: { requireShortLived: true },
+ *   onEvent: (e) => audit.log(e),
+ * });
+ * ```
+ */
+export interface SecretsOptions {
+  /** Providers by name. A provider object, or `{ scheme, create }` to create it on first use. */
+  providers?: Record<string, ProviderInput>;
+  /** Register the built-in providers for schemes not given in `providers`. Default `true`. */
+  builtins?: boolean;
+  /** Cache settings. */
+  cache?: CacheOptions;
+  /** Policy applied to every provider call. */
+  policy?: SecretsPolicy;
+  /** Receives every event (never a value). */
+  onEvent?: SecretsListener;
+}
+
+/**
+ * Per-call options of `getSecret`.
+ *
+ * @example
+ * ```ts
+ * await secrets.getSecret("aws-sm://prod/config", { type: "json" });
+ * ```
+ */
+export interface GetOptions<T extends ValueType = ValueType> {
+  /** `string` (default), `json` (parsed, frozen) or `binary` (Uint8Array; base64 text is decoded). */
+  type?: T;
+}
+
+/** The value type that a {@link ValueType} yields. */
+export type ValueOf<T extends ValueType> = T extends "json"
+  ? JsonValue
+  : T extends "binary"
+    ? Uint8Array
+    : string;
+
+/**
+ * One entry of a {@link LoadSpec}: a reference, or a reference with options.
+ *
+ * @example
+ * ```ts
+ * const entry: LoadEntry = { ref: "aws-sm://prod/flags", type: "json", optional: true };
+ * ```
+ */
+export type LoadEntry = string | { ref: string; type?: ValueType; optional?: boolean };
+
+/**
+ * What `load()` takes: names mapped to references.
+ *
+ * @example
+ * ```ts
+ * const spec = { DB_PASSWORD: "vault://secret/db#password", FLAGS: { ref: "env://FLAGS", type: "json" } } satisfies LoadSpec;
+ * ```
+ */
+export type LoadSpec = Record<string, LoadEntry>;
+
+type EntryValue<E> = E extends string
+  ? string
+  : E extends { type: infer T extends ValueType; optional: true }
+    ? ValueOf<T> | undefined
+    : E extends { type: infer T extends ValueType }
+      ? ValueOf<T>
+      : E extends { optional: true }
+        ? string | undefined
+        : string;
+
+/**
+ * What `load()` resolves to: the same names, each with its typed value.
+ *
+ * @example
+ * ```ts
+ * const config: LoadResult<{ A: "env://A"; B: { ref: "env://B"; type: "json" } }> = await secrets.load({ A: "env://A", B: { ref: "env://B", type: "json" } });
+ * config.B; // JsonValue
+ * ```
+ */
+export type LoadResult<S extends LoadSpec> = { -readonly [K in keyof S]: EntryValue<S[K]> };
+
+/**
+ * A secrets client. Create one with {@link createSecrets}, or use the
+ * zero-config functions `getSecret`, `getCredentials` and `load`.
+ *
+ * @example
+ * ```ts
+ * const secrets = createSecrets();
+ * const key = await secrets.getSecret("env://PAYMENT_API_KEY");
+ * await secrets.close();
+ * ```
+ */
+export interface Secrets {
+  /**
+   * Resolves one reference. Served from the cache while fresh; concurrent
+   * calls for the same secret share one provider call.
+   *
+   * @example
+   * ```ts
+   * const password = await secrets.getSecret("aws-sm://prod/db#password");
+   * const config = await secrets.getSecret("env://APP_CONFIG", { type: "json" });
+   * ```
+   */
+  getSecret(ref: string): Promise<string>;
+  getSecret<T extends ValueType>(ref: string, options: GetOptions<T>): Promise<ValueOf<T>>;
+  /**
+   * Short-lived credentials from a provider (`aws`, `gcp`, `azure`, `vault` ...),
+   * cached and renewed before they expire.
+   *
+   * @example
+   * ```ts
+   * const creds = await secrets.getCredentials<AwsCredentialIdentity>("aws", { roleArn, sessionName: "api" });
+   * ```
+   */
+  getCredentials<T = unknown>(provider: string, request?: unknown): Promise<T>;
+  /**
+   * Resolves many references concurrently (with a provider's batch API where
+   * it has one). Fails with ONE {@link LoadError} listing every failure.
+   *
+   * @example
+   * ```ts
+   * const { DB_PASSWORD, STRIPE_KEY } = await secrets.load({
+   *   DB_PASSWORD: "vault://secret/db#password",
+   *   STRIPE_KEY: "aws-sm://prod/stripe",
+   * });
+   * ```
+   */
+  load<S extends LoadSpec>(spec: S): Promise<LoadResult<S>>;
+  /**
+   * Rotation and expiry metadata, or `undefined` when the provider has none.
+   *
+   * @example
+   * ```ts
+   * const meta = await secrets.describe("aws-sm://prod/db");
+   * ```
+   */
+  describe(ref: string): Promise<SecretMetadata | undefined>;
+  /**
+   * Drops a cached secret (all of its `#field`s); the next call fetches again.
+   * A fetch in flight for it is not cached.
+   *
+   * @example
+   * ```ts
+   * secrets.invalidate("aws-sm://prod/db");
+   * ```
+   */
+  invalidate(ref: string): boolean;
+  /**
+   * Drops cached credentials of a provider: those of one request, or all of them.
+   *
+   * @example
+   * ```ts
+   * secrets.invalidateCredentials("aws");
+   * ```
+   */
+  invalidateCredentials(provider: string, request?: unknown): number;
+  /**
+   * Empties the cache.
+   *
+   * @example
+   * ```ts
+   * secrets.clear();
+   * ```
+   */
+  clear(): void;
+  /**
+   * Subscribes to events; returns the unsubscribe function.
+   *
+   * @example
+   * ```ts
+   * const off = secrets.on((e) => console.log(e.type, e.reference));
+   * ```
+   */
+  on(listener: SecretsListener): () => void;
+  /**
+   * Registers a provider after creation (replacing one of the same name).
+   *
+   * @example
+   * ```ts
+   * secrets.register("memory", memoryProvider({ key: "value" }));
+   * ```
+   */
+  register(name: string, provider: ProviderInput): void;
+  /**
+   * The provider instance registered under `name`, created if needed.
+   *
+   * @example
+   * ```ts
+   * const env = await secrets.provider("env");
+   * ```
+   */
+  provider(name: string): Promise<SecretProvider>;
+  /**
+   * Stops every timer, drops the cache and calls each provider's `close()`.
+   *
+   * @example
+   * ```ts
+   * process.on("SIGTERM", () => secrets.close());
+   * ```
+   */
+  close(): Promise<void>;
+}
+
+interface Slot {
+  readonly name: string;
+  readonly input: ProviderInput;
+  instance?: SecretProvider;
+  creating?: Promise<SecretProvider>;
+}
+
+/** A fetched secret as cached: the raw value plus memoised shaped views. */
+interface Stored {
+  readonly raw: string | Uint8Array;
+  readonly views: Record<ValueType, Map<string, unknown>>;
+}
+
+const MAX_PARSED = 10_000;
+
+function settingsFrom(o: CacheOptions = {}): CacheSettings {
+  const refreshAhead = o.refreshAhead ?? 0.1;
+  if (typeof refreshAhead !== "number" || !(refreshAhead >= 0 && refreshAhead < 1)) {
+    throw new ConfigError({
+      message: `cache.refreshAhead must be a number from 0 up to (not including) 1 (got ${JSON.stringify(refreshAhead)}).`,
+    });
+  }
+  const maxEntries = o.maxEntries ?? 10_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new ConfigError({
+      message: `cache.maxEntries must be a whole number >= 1 (got ${JSON.stringify(maxEntries)}).`,
+    });
+  }
+  return {
+    maxAge: toMillis(o.maxAge ?? "5m", "cache.maxAge"),
+    refreshAhead,
+    maxStale: toMillis(o.maxStale ?? "1h", "cache.maxStale"),
+    maxEntries,
+    credentialRefreshLead: toMillis(o.credentialRefreshLead ?? "5m", "cache.credentialRefreshLead"),
+  };
+}
+
+function schemesOf(input: ProviderInput): readonly string[] {
+  return typeof input.scheme === "string" ? [input.scheme] : input.scheme;
+}
+
+class SecretsClient implements Secrets {
+  readonly #events = new Emitter();
+  readonly #slotsByScheme = new Map<string, Slot>();
+  readonly #slotsByName = new Map<string, Slot>();
+  readonly #customSchemes = new Map<string, ReferenceSpec>();
+  readonly #parsed = new Map<string, ParsedRef>();
+  readonly #secrets: FreshnessCache<Stored>;
+  readonly #credentials: FreshnessCache<unknown>;
+  readonly #abort = new AbortController();
+  readonly #ctx: FetchContext;
+  #closed = false;
+
+  constructor(options: SecretsOptions) {
+    assertServerRuntime();
+    const settings = settingsFrom(options.cache);
+    this.#secrets = new FreshnessCache<Stored>(settings, this.#events, {
+      onStore: (v) => track(v.raw, 1),
+      onDrop: (v) => track(v.raw, -1),
+    });
+    this.#credentials = new FreshnessCache<unknown>(settings, this.#events, {
+      onStore: (v) => track(v, 1),
+      onDrop: (v) => track(v, -1),
+    });
+    this.#ctx = Object.freeze({
+      policy: Object.freeze({ ...options.policy }),
+      emit: (e: SecretsEvent) => {
+        if (this.#events.active) this.#events.emit(e);
+      },
+      signal: this.#abort.signal,
+    });
+    if (options.onEvent) this.#events.on(options.onEvent);
+    for (const [name, input] of Object.entries(options.providers ?? {})) this.register(name, input);
+    if (options.builtins !== false) {
+      for (const [name, input] of Object.entries(BUILTIN_PROVIDERS)) {
+        if (this.#slotsByName.has(name)) continue;
+        if (schemesOf(input).some((s) => this.#slotsByScheme.has(s))) continue;
+        this.register(name, input);
+      }
+    }
+  }
+
+  register(name: string, input: ProviderInput): void {
+    if (
+      !input ||
+      typeof input !== "object" ||
+      !("scheme" in input) ||
+      !("getSecret" in input || "create" in input)
+    ) {
+      throw new ConfigError({
+        message: `providers.${name} must be a provider object (with scheme and getSecret) or { scheme, create }.`,
+      });
+    }
+    const slot: Slot = { name, input };
+    for (const scheme of schemesOf(input)) {
+      const s = scheme.toLowerCase();
+      if (!/^[a-z][a-z0-9+.-]*$/.test(s)) {
+        throw new ConfigError({
+          message: `providers.${name}: scheme ${JSON.stringify(scheme)} must be letters, digits, '+', '.' or '-', starting with a letter.`,
+        });
+      }
+      if (!(s in BUILTIN_SCHEMES)) this.#customSchemes.set(s, input.referenceSpec ?? {});
+      this.#slotsByScheme.set(s, slot);
+    }
+    this.#slotsByName.set(name, slot);
+    this.#parsed.clear();
+  }
+
+  getSecret(ref: string): Promise<string>;
+  getSecret<T extends ValueType>(ref: string, options: GetOptions<T>): Promise<ValueOf<T>>;
+  getSecret(ref: string, options?: GetOptions): Promise<unknown> {
+    if (this.#closed) return Promise.reject(new ClientClosedError({ reference: ref }));
+    let parsed = this.#parsed.get(ref);
+    if (parsed === undefined) {
+      try {
+        parsed = this.#parse(ref);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
+    const type = options?.type ?? "string";
+    const stored = this.#secrets.fresh(parsed.source);
+    if (stored !== undefined) {
+      const view = stored.views[type]?.get(parsed.canonical);
+      if (view !== undefined)
+        return Promise.resolve(type === "binary" ? (view as Uint8Array).slice() : view);
+    }
+    return this.#resolve(parsed, type);
+  }
+
+  async #resolve(
+    parsed: ParsedRef,
+    type: ValueType,
+    batch?: Promise<Array<FetchedSecret | Error>>,
+    index = 0,
+  ): Promise<unknown> {
+    if (!(type in VIEW_TYPES)) {
+      throw new ConfigError({
+        reference: parsed.raw,
+        message: `type must be "string", "json" or "binary" (got ${JSON.stringify(type)}).`,
+      });
+    }
+    const slot = this.#slotFor(parsed);
+    const meta: EntryMeta = { provider: slot.name, reference: parsed.source, kind: "secret" };
+    let first = batch !== undefined;
+    const stored = await this.#secrets.get(parsed.source, meta, async () => {
+      if (first && batch) {
+        first = false;
+        const result = (await batch)[index];
+        if (result instanceof Error || result === undefined) throw this.#wrap(result, slot, parsed);
+        return toLoaded(result);
+      }
+      return toLoaded(await this.#fetch(slot, parsed));
+    });
+    return this.#view(stored, parsed, type, slot.name);
+  }
+
+  #view(stored: Stored, parsed: ParsedRef, type: ValueType, provider: string): unknown {
+    const views = stored.views[type];
+    let view = views.get(parsed.canonical);
+    if (view === undefined) {
+      view = shapeValue(stored.raw, parsed, type, provider);
+      // Field values count as loaded values for redaction too (a JSON leaf may be a number).
+      if (parsed.field && typeof view !== "object") track(String(view), 1);
+      views.set(parsed.canonical, view);
+    }
+    return type === "binary" ? (view as Uint8Array).slice() : view;
+  }
+
+  async #fetch(slot: Slot, parsed: ParsedRef): Promise<FetchedSecret> {
+    const provider = await this.#instance(slot);
+    try {
+      const fetched = await provider.getSecret(parsed, this.#ctx);
+      if (
+        !fetched ||
+        (typeof fetched.value !== "string" && !(fetched.value instanceof Uint8Array))
+      ) {
+        throw new ProviderError({
+          provider: slot.name,
+          reference: parsed.raw,
+          message: `Provider ${slot.name} returned no string or bytes value for ${parsed.raw}.`,
+        });
+      }
+      return fetched;
+    } catch (err) {
+      throw this.#wrap(err, slot, parsed);
+    }
+  }
+
+  #wrap(err: unknown, slot: Slot, parsed: ParsedRef): Error {
+    if (SecretsError.is(err)) return err;
+    return new ProviderError({ provider: slot.name, reference: parsed.raw, cause: err });
+  }
+
+  async getCredentials<T = unknown>(provider: string, request: unknown = {}): Promise<T> {
+    if (this.#closed) throw new ClientClosedError({ provider });
+    const slot = this.#slotsByName.get(provider);
+    if (!slot)
+      throw new NoProviderError({
+        provider,
+        message: `No provider named "${provider}" is registered (registered: ${[...this.#slotsByName.keys()].join(", ") || "none"}).`,
+      });
+    const key = `${provider}\u0000${stableKey(request)}`;
+    const meta: EntryMeta = { provider, reference: `${provider}:credentials`, kind: "credential" };
+    return (await this.#credentials.get(key, meta, async () => {
+      const p = await this.#instance(slot);
+      if (!p.getCredentials) {
+        throw new NoProviderError({
+          provider,
+          message: `Provider "${provider}" does not issue credentials; use getSecret() with its references instead.`,
+        });
+      }
+      try {
+        return await p.getCredentials(request, this.#ctx);
+      } catch (err) {
+        if (SecretsError.is(err)) throw err;
+        throw new ProviderError({ provider, reference: meta.reference, cause: err });
+      }
+    })) as T;
+  }
+
+  async load<S extends LoadSpec>(spec: S): Promise<LoadResult<S>> {
+    if (this.#closed) throw new ClientClosedError();
+    const names = Object.keys(spec);
+    const failures: LoadFailure[] = [];
+    const jobs: Array<Promise<void>> = [];
+    const out: Record<string, unknown> = {};
+    const items: Array<{
+      name: string;
+      parsed: ParsedRef;
+      type: ValueType;
+      optional: boolean;
+      slot: Slot;
+    }> = [];
+    const fail = (name: string, reference: string, error: unknown) => {
+      const e = error instanceof Error ? error : new ProviderError({ reference, cause: error });
+      failures.push({
+        name,
+        reference,
+        code: SecretsError.is(e) ? e.code : "PROVIDER_ERROR",
+        message: e.message,
+        error: e,
+      });
+    };
+    for (const name of names) {
+      const entry = spec[name] as LoadEntry;
+      const ref = typeof entry === "string" ? entry : entry?.ref;
+      try {
+        const parsed = this.#parse(ref as string);
+        const type = typeof entry === "string" ? "string" : (entry.type ?? "string");
+        items.push({
+          name,
+          parsed,
+          type,
+          optional: typeof entry !== "string" && entry.optional === true,
+          slot: this.#slotFor(parsed),
+        });
+      } catch (err) {
+        fail(name, String(ref), err);
+      }
+    }
+    // One batch per provider that has a batch API, for the secrets not already cached or in flight.
+    const batches = new Map<
+      Slot,
+      {
+        refs: ParsedRef[];
+        index: Map<string, number>;
+        promise?: Promise<Array<FetchedSecret | Error>>;
+      }
+    >();
+    for (const it of items) {
+      if (!this.#secrets.needsFetch(it.parsed.source)) continue;
+      const input = it.slot.instance ?? it.slot.input;
+      if (!("getSecrets" in input) && !("create" in input)) continue;
+      let b = batches.get(it.slot);
+      if (!b) {
+        b = { refs: [], index: new Map() };
+        batches.set(it.slot, b);
+      }
+      if (!b.index.has(it.parsed.source)) {
+        b.index.set(it.parsed.source, b.refs.length);
+        b.refs.push(it.parsed);
+      }
+    }
+    for (const [slot, b] of batches) {
+      if (b.refs.length < 2) continue;
+      b.promise = this.#instance(slot).then((p) =>
+        p.getSecrets
+          ? p.getSecrets(b.refs, this.#ctx)
+          : Promise.all(b.refs.map((r) => this.#fetch(slot, r).catch((e: Error) => e))),
+      );
+      b.promise.catch(() => {});
+    }
+    for (const it of items) {
+      const b = batches.get(it.slot);
+      const index = b?.index.get(it.parsed.source);
+      const viaBatch = index !== undefined ? b?.promise : undefined;
+      jobs.push(
+        this.#resolve(it.parsed, it.type, viaBatch, index).then(
+          (v) => {
+            out[it.name] = v;
+          },
+          (err: unknown) => {
+            if (it.optional && SecretsError.is(err, "NOT_FOUND")) out[it.name] = undefined;
+            else fail(it.name, it.parsed.raw, err);
+          },
+        ),
+      );
+    }
+    await Promise.all(jobs);
+    if (failures.length > 0) {
+      failures.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
+      throw new LoadError(failures, names.length);
+    }
+    const ordered: Record<string, unknown> = {};
+    for (const name of names) if (Object.hasOwn(out, name)) ordered[name] = out[name];
+    return ordered as LoadResult<S>;
+  }
+
+  async describe(ref: string): Promise<SecretMetadata | undefined> {
+    const parsed = this.#parse(ref);
+    const slot = this.#slotFor(parsed);
+    const provider = await this.#instance(slot);
+    if (!provider.describe) return undefined;
+    try {
+      return await provider.describe(parsed, this.#ctx);
+    } catch (err) {
+      throw this.#wrap(err, slot, parsed);
+    }
+  }
+
+  invalidate(ref: string): boolean {
+    return this.#secrets.invalidate(this.#parse(ref).source);
+  }
+
+  invalidateCredentials(provider: string, request?: unknown): number {
+    if (request !== undefined)
+      return this.#credentials.invalidate(`${provider}\u0000${stableKey(request)}`) ? 1 : 0;
+    return this.#credentials.invalidateWhere((k) => k.startsWith(`${provider}\u0000`));
+  }
+
+  clear(): void {
+    this.#secrets.clear();
+    this.#credentials.clear();
+  }
+
+  on(listener: SecretsListener): () => void {
+    return this.#events.on(listener);
+  }
+
+  provider(name: string): Promise<SecretProvider> {
+    const slot = this.#slotsByName.get(name);
+    if (!slot)
+      return Promise.reject(
+        new NoProviderError({
+          provider: name,
+          message: `No provider named "${name}" is registered.`,
+        }),
+      );
+    return this.#instance(slot);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#abort.abort(new ClientClosedError());
+    this.clear();
+    const instances = [...new Set(this.#slotsByName.values())]
+      .map((s) => s.instance)
+      .filter((p) => p !== undefined);
+    await Promise.allSettled(instances.map((p) => p.close?.()));
+  }
+
+  #parse(ref: string): ParsedRef {
+    const parsed = parseReference(ref, this.#customSchemes);
+    if (this.#parsed.size >= MAX_PARSED) this.#parsed.clear();
+    this.#parsed.set(ref, parsed);
+    return parsed;
+  }
+
+  #slotFor(parsed: ParsedRef): Slot {
+    const slot = this.#slotsByScheme.get(parsed.scheme);
+    if (slot) return slot;
+    throw new NoProviderError({
+      reference: parsed.raw,
+      message:
+        `No provider is registered for the scheme "${parsed.scheme}" (reference ${parsed.raw}). ` +
+        `Register one: createSecrets({ providers: { name: myProvider() } }) with scheme "${parsed.scheme}".`,
+    });
+  }
+
+  #instance(slot: Slot): Promise<SecretProvider> {
+    if (slot.instance) return Promise.resolve(slot.instance);
+    if ("getSecret" in slot.input) {
+      slot.instance = slot.input;
+      return Promise.resolve(slot.instance);
+    }
+    const input = slot.input;
+    slot.creating ??= Promise.resolve()
+      .then(() => input.create())
+      .then(
+        (p) => {
+          slot.instance = p;
+          return p;
+        },
+        (err: unknown) => {
+          slot.creating = undefined;
+          throw err;
+        },
+      );
+    return slot.creating;
+  }
+
+  [inspect.custom](): string {
+    return `Secrets { providers: [${[...this.#slotsByName.keys()].join(", ")}], cached: ${this.#secrets.size + this.#credentials.size}${this.#closed ? ", closed" : ""} }`;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      providers: [...this.#slotsByName.keys()],
+      cached: this.#secrets.size + this.#credentials.size,
+      closed: this.#closed,
+    };
+  }
+}
+
+const VIEW_TYPES: Record<ValueType, true> = { string: true, json: true, binary: true };
+
+function toLoaded(f: FetchedSecret): Loaded<Stored> {
+  return {
+    value: { raw: f.value, views: { string: new Map(), json: new Map(), binary: new Map() } },
+    version: f.version,
+    expiresAt: f.expiresAt,
+    refreshBefore: f.refreshBefore,
+  };
+}
+
+/**
+ * Creates a secrets client. With no options it is the zero-config client:
+ * every built-in provider is registered and created on first use.
+ *
+ * @example
+ * ```ts
+ * import { createSecrets } from "secrets-loader";
+ *
+ * const secrets = createSecrets({ cache: { maxAge: "10m" }, onEvent: (e) => log.info(e) });
+ * const config = await secrets.load({ DB_PASSWORD: "env://DB_PASSWORD" });
+ * ```
+ */
+export function createSecrets(options: SecretsOptions = {}): Secrets {
+  return new SecretsClient(options);
+}

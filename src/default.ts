@@ -1,0 +1,72 @@
+import {
+  createSecrets,
+  type GetOptions,
+  type LoadResult,
+  type LoadSpec,
+  type Secrets,
+  type ValueOf,
+} from "./client.js";
+import type { ValueType } from "./types.js";
+
+let client: Secrets | undefined;
+
+/**
+ * The zero-config client behind {@link getSecret}, {@link getCredentials} and
+ * {@link load}, created on first use with every built-in provider configured
+ * from its ecosystem's standard environment variables.
+ *
+ * @example
+ * ```ts
+ * defaultSecrets().on((e) => console.log(e.type, e.reference));
+ * ```
+ */
+export function defaultSecrets(): Secrets {
+  client ??= createSecrets();
+  return client;
+}
+
+/**
+ * Resolves one reference with the zero-config client.
+ *
+ * @example
+ * ```ts
+ * import { getSecret } from "secrets-loader";
+ * const key = await getSecret("env://PAYMENT_API_KEY");
+ * const cfg = await getSecret("env://APP_CONFIG", { type: "json" });
+ * ```
+ */
+export function getSecret(ref: string): Promise<string>;
+export function getSecret<T extends ValueType>(
+  ref: string,
+  options: GetOptions<T>,
+): Promise<ValueOf<T>>;
+export function getSecret(ref: string, options?: GetOptions): Promise<unknown> {
+  return options ? defaultSecrets().getSecret(ref, options) : defaultSecrets().getSecret(ref);
+}
+
+/**
+ * Short-lived credentials from a provider, with the zero-config client.
+ *
+ * @example
+ * ```ts
+ * import { getCredentials } from "secrets-loader";
+ * const creds = await getCredentials("vault", { path: "database/creds/readonly" });
+ * ```
+ */
+export function getCredentials<T = unknown>(provider: string, request?: unknown): Promise<T> {
+  return defaultSecrets().getCredentials<T>(provider, request);
+}
+
+/**
+ * Resolves many references concurrently with the zero-config client; one
+ * error lists every failure.
+ *
+ * @example
+ * ```ts
+ * import { load } from "secrets-loader";
+ * const { DB_PASSWORD, STRIPE_KEY } = await load({ DB_PASSWORD: "env://DB_PASSWORD", STRIPE_KEY: "env://STRIPE_KEY" });
+ * ```
+ */
+export function load<S extends LoadSpec>(spec: S): Promise<LoadResult<S>> {
+  return defaultSecrets().load(spec);
+}

@@ -1,0 +1,130 @@
+/**
+ * Typed events: the usage log the article asks for. Events carry references,
+ * provider names, versions, timings and expiries, never a value.
+ */
+
+import type { ErrorCode } from "./errors.js";
+
+interface EventBase {
+  /** Epoch ms when the event happened. */
+  time: number;
+  /** Provider name, for example `aws`. */
+  provider: string;
+  /** The reference (or `provider:credentials` for credentials). */
+  reference: string;
+}
+
+/**
+ * Every event the client emits. Switch on `type`.
+ *
+ * @example
+ * ```ts
+ * const secrets = createSecrets({
+ *   onEvent(e) {
+ *     if (e.type === "error") logger.warn({ ref: e.reference, code: e.code });
+ *   },
+ * });
+ * ```
+ */
+export type SecretsEvent =
+  | (EventBase & {
+      /** A provider call succeeded (a cold fetch or a refresh). */
+      type: "fetch";
+      /** Why the call was made. */
+      reason: "miss" | "refresh" | "expired";
+      /** Duration of the provider call in ms. */
+      durationMs: number;
+      /** The provider's version id, if any. */
+      version?: string;
+      /** When the cached value stops being served (epoch ms). */
+      expiresAt: number;
+    })
+  | (EventBase & {
+      /** Served from a fresh cache entry. */
+      type: "hit";
+    })
+  | (EventBase & {
+      /** Not in the cache (or expired); a provider call follows or is joined. */
+      type: "miss";
+    })
+  | (EventBase & {
+      /** A background refresh started ahead of expiry. */
+      type: "refresh";
+      /** When the current value expires (epoch ms). */
+      expiresAt: number;
+    })
+  | (EventBase & {
+      /** A refresh failed and the last value was served instead. */
+      type: "stale";
+      /** The refresh failure's code. */
+      code: ErrorCode;
+      /** How long past its normal expiry the served value is, in ms. */
+      staleForMs: number;
+      /** The last instant it may still be served (epoch ms). */
+      staleUntil: number;
+    })
+  | (EventBase & {
+      /** A provider call failed. */
+      type: "error";
+      /** The error's code. */
+      code: ErrorCode;
+      /** The error's message (never contains a value). */
+      message: string;
+      /** Duration of the failed call in ms. */
+      durationMs: number;
+    })
+  | (EventBase & {
+      /** Short-lived credentials were issued (first time) or renewed. */
+      type: "credentials";
+      /** `issued` the first time for this request, `renewed` afterwards. */
+      action: "issued" | "renewed";
+      /** A loggable id such as an access key id or lease id. */
+      version?: string;
+      /** When they expire (epoch ms), if they do. */
+      expiresAt?: number;
+      /** Duration of the provider call in ms. */
+      durationMs: number;
+    })
+  | (EventBase & {
+      /** An entry left the cache. */
+      type: "evict";
+      /** Why it left. */
+      reason: "lru" | "invalidate" | "clear" | "expired";
+    });
+
+/**
+ * A function that receives events. Errors it throws are swallowed so that a
+ * faulty logger never breaks secret loading.
+ *
+ * @example
+ * ```ts
+ * const listener: SecretsListener = (e) => console.log(e.type, e.reference);
+ * ```
+ */
+export type SecretsListener = (event: SecretsEvent) => void;
+
+/** A tiny synchronous emitter; `active` lets hot paths skip building events. */
+export class Emitter {
+  #listeners: SecretsListener[] = [];
+
+  get active(): boolean {
+    return this.#listeners.length > 0;
+  }
+
+  on(listener: SecretsListener): () => void {
+    this.#listeners = [...this.#listeners, listener];
+    return () => {
+      this.#listeners = this.#listeners.filter((l) => l !== listener);
+    };
+  }
+
+  emit = (event: SecretsEvent): void => {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's failure must not change the outcome of a secret request.
+      }
+    }
+  };
+}

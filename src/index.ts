@@ -1,0 +1,69 @@
+/**
+ * secrets-loader: load secrets and short-lived credentials from AWS, GCP,
+ * Azure, Vault/OpenBao and the environment through one cached API.
+ *
+ * @example
+ * ```ts
+ * import { getSecret, load } from "secrets-loader";
+ * const key = await getSecret("env://PAYMENT_API_KEY");
+ * ```
+ * @packageDocumentation
+ */
+
+import { assertServerRuntime } from "./guard.js";
+
+assertServerRuntime();
+
+export {
+  type CacheOptions,
+  createSecrets,
+  type GetOptions,
+  type LoadEntry,
+  type LoadResult,
+  type LoadSpec,
+  type Secrets,
+  type SecretsOptions,
+  type ValueOf,
+} from "./client.js";
+export { defaultSecrets, getCredentials, getSecret, load } from "./default.js";
+export type { Duration } from "./duration.js";
+export {
+  AccessDeniedError,
+  BrowserUsageError,
+  ClientClosedError,
+  ConfigError,
+  type ErrorCode,
+  ExpiredError,
+  InvalidReferenceError,
+  InvalidValueError,
+  LoadError,
+  type LoadFailure,
+  MissingDependencyError,
+  NoProviderError,
+  NotFoundError,
+  PolicyViolationError,
+  ProviderError,
+  SecretsError,
+  type SecretsErrorOptions,
+  ThrottledError,
+  UnavailableError,
+} from "./errors.js";
+export type { SecretsEvent, SecretsListener } from "./events.js";
+export { assertServerRuntime } from "./guard.js";
+export { importPeer } from "./peer.js";
+export { redact } from "./redact.js";
+export { builtinSchemes, parseReference } from "./reference/parse.js";
+export { PUBLIC_ENV_PREFIXES } from "./reference/schemes.js";
+export type {
+  FetchContext,
+  FetchedSecret,
+  IssuedCredentials,
+  JsonValue,
+  ParsedRef,
+  ProviderInput,
+  ReferenceSpec,
+  SecretMetadata,
+  SecretProvider,
+  SecretsPolicy,
+  ValueType,
+} from "./types.js";
