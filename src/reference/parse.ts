@@ -10,6 +10,31 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 const FIELD_SEGMENT = /^[A-Za-z0-9_$@-]+$/;
 const OPTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
+// Names people reach for first, mapped to the scheme they mean.
+const SCHEME_ALIASES: Record<string, string> = {
+  "aws-secrets": "aws-sm",
+  "aws-secretsmanager": "aws-sm",
+  "aws-secrets-manager": "aws-sm",
+  secretsmanager: "aws-sm",
+  ssm: "aws-ssm",
+  "aws-parameter-store": "aws-ssm",
+  "aws-ps": "aws-ssm",
+  gcp: "gcp-sm",
+  "gcp-secrets": "gcp-sm",
+  "gcp-secret-manager": "gcp-sm",
+  "google-sm": "gcp-sm",
+  azure: "azure-kv",
+  "azure-keyvault": "azure-kv",
+  keyvault: "azure-kv",
+  akv: "azure-kv",
+  hashicorp: "vault",
+  "hashicorp-vault": "vault",
+  openbao: "vault",
+  bao: "vault",
+  environment: "env",
+  process: "env",
+};
+
 /** Custom schemes a client knows besides the built-in ones. */
 export type CustomSchemes = ReadonlyMap<string, ReferenceSpec>;
 
@@ -184,40 +209,26 @@ export function parseReference(raw: string, custom?: CustomSchemes): ParsedRef {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
   const stray = /[\s\u0000-\u001f\u007f]/.exec(raw);
   if (stray) {
-    const what = /\s/.test(stray[0]) ? "whitespace" : "a control character";
-    fail(
-      raw,
-      {
-        problem: `stray ${what} at position ${stray.index}; references never contain spaces (trim the input)`,
-        part: JSON.stringify(stray[0]),
-      },
-      raw.trim() || "env://PAYMENT_API_KEY",
-    );
+    const what = /\s/.test(stray[0]) ? "whitespace" : "control character";
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: as above
+    const cleaned = raw.replace(/[\s\u0000-\u001f\u007f]/g, "");
+    fail(raw, { problem: `stray ${what} at position ${stray.index}; references never contain spaces or control characters (trim the input)`, part: JSON.stringify(stray[0]) }, cleaned || "env://PAYMENT_API_KEY");
   }
   const m = SCHEME.exec(raw);
   if (!m) {
+    const sep = raw.indexOf("://");
+    if (sep > 0 && !raw.slice(0, sep).includes("/")) {
+      fail(raw, { problem: "bad scheme name (letters, digits, '+', '.' or '-', starting with a letter)", part: raw.slice(0, sep + 3) }, "env://PAYMENT_API_KEY");
+    }
     const colon = raw.indexOf(":");
-    const example =
-      colon > 0
-        ? `${raw.slice(0, colon)}://${raw.slice(colon + 1).replace(/^\/*/, "")}`
-        : `env://${raw}`;
-    fail(
-      raw,
-      {
-        problem:
-          colon > 0
-            ? "expected '://' after the scheme"
-            : "missing scheme (such as env://, aws-sm://, vault://)",
-        part: colon > 0 ? raw.slice(0, colon + 1) : raw,
-      },
-      example,
-    );
+    const example = colon > 0 ? `${raw.slice(0, colon)}://${raw.slice(colon + 1).replace(/^\/*/, "")}` : `env://${raw}`;
+    fail(raw, { problem: colon > 0 ? "expected '://' after the scheme" : "missing scheme (such as env://, aws-sm://, vault://)", part: colon > 0 ? raw.slice(0, colon + 1) : raw }, example);
   }
   const scheme = (m[1] ?? "").toLowerCase();
   const rule = ruleFor(scheme, custom);
   if (!rule) {
     const known = [...Object.keys(BUILTIN_SCHEMES), ...(custom?.keys() ?? [])];
-    const near = closest(scheme, known);
+    const near = SCHEME_ALIASES[scheme] ?? closest(scheme, known);
     fail(
       raw,
       {

@@ -198,7 +198,7 @@ const awsSsm: SchemeRule = {
 };
 
 const gcpSm: SchemeRule = {
-  example: "gcp-sm://projects/acme/secrets/stripe/versions/latest",
+  example: "gcp-sm://projects/acme-prod/secrets/stripe/versions/latest",
   options: {},
   path(path, options) {
     const parts = path.split("/");
@@ -248,7 +248,7 @@ const gcpSm: SchemeRule = {
     if (versionsWord !== undefined && (version === undefined || !GCP_VERSION.test(version))) {
       return {
         problem: "a version is 'latest' or a positive number",
-        part: version ?? "versions/",
+        part: version || "versions/",
         example: `gcp-sm://${secret}/versions/latest`,
       };
     }
