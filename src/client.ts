@@ -386,14 +386,19 @@ class SecretsClient implements Secrets {
         return Promise.reject(err);
       }
     }
-    const type = options?.type ?? "string";
     const stored = this.#secrets.fresh(parsed.source);
     if (stored !== undefined) {
-      const view = stored.views[type]?.get(parsed.canonical);
-      if (view !== undefined)
-        return Promise.resolve(type === "binary" ? (view as Uint8Array).slice() : view);
+      if (options === undefined) {
+        const view = stored.views.string.get(parsed.canonical);
+        if (view !== undefined) return Promise.resolve(view);
+      } else {
+        const view = stored.views[options.type ?? "string"]?.get(parsed.canonical);
+        if (view !== undefined) {
+          return Promise.resolve(options.type === "binary" ? (view as Uint8Array).slice() : view);
+        }
+      }
     }
-    return this.#resolve(parsed, type);
+    return this.#resolve(parsed, options?.type ?? "string");
   }
 
   async #resolve(

@@ -77,19 +77,12 @@ export class FreshnessCache<V> {
   readonly #settings: CacheSettings;
   readonly #events: Emitter;
   readonly #hooks: CacheHooks<V> | undefined;
-  readonly #now: () => number;
   #newest: Entry<V> | undefined;
 
-  constructor(
-    settings: CacheSettings,
-    events: Emitter,
-    hooks?: CacheHooks<V>,
-    now: () => number = Date.now,
-  ) {
+  constructor(settings: CacheSettings, events: Emitter, hooks?: CacheHooks<V>) {
     this.#settings = settings;
     this.#events = events;
     this.#hooks = hooks;
-    this.#now = now;
   }
 
   /** Number of entries, fresh or not. */
@@ -104,7 +97,7 @@ export class FreshnessCache<V> {
   fresh(key: string): V | undefined {
     const e = this.#entries.get(key);
     if (e === undefined || !e.has) return undefined;
-    const now = this.#now();
+    const now = Date.now();
     if (now >= e.expiresAt) return undefined;
     e.usedSinceFetch = true;
     if (this.#newest !== e) this.#touch(e);
@@ -128,7 +121,7 @@ export class FreshnessCache<V> {
   get(key: string, meta: EntryMeta, load: () => Promise<Loaded<V>>): Promise<V> {
     const hit = this.fresh(key);
     if (hit !== undefined) return Promise.resolve(hit);
-    const now = this.#now();
+    const now = Date.now();
     let e = this.#entries.get(key);
     if (e?.pending) return e.pending;
     if (this.#events.active)
@@ -157,7 +150,7 @@ export class FreshnessCache<V> {
     const e = this.#entries.get(key);
     if (e === undefined) return true;
     if (e.pending !== undefined) return false;
-    return !(e.has && this.#now() < e.expiresAt);
+    return !(e.has && Date.now() < e.expiresAt);
   }
 
   /** Drops one entry; a fetch already under way for it is not cached. */
@@ -238,7 +231,7 @@ export class FreshnessCache<V> {
     if (this.#events.active) {
       this.#events.emit({
         type: "evict",
-        time: this.#now(),
+        time: Date.now(),
         provider: e.meta.provider,
         reference: e.meta.reference,
         reason,
@@ -263,7 +256,7 @@ export class FreshnessCache<V> {
     if (this.#events.active) {
       this.#events.emit({
         type: "refresh",
-        time: this.#now(),
+        time: Date.now(),
         provider: e.meta.provider,
         reference: e.meta.reference,
         expiresAt: e.expiresAt,
@@ -275,7 +268,7 @@ export class FreshnessCache<V> {
   }
 
   #fetch(e: Entry<V>, reason: "miss" | "refresh" | "expired"): Promise<V> {
-    const started = this.#now();
+    const started = Date.now();
     // Deferred by one microtask so `pending` is set before any outcome, even
     // when `load` throws synchronously.
     const p: Promise<V> = Promise.resolve()
@@ -301,7 +294,7 @@ export class FreshnessCache<V> {
     started: number,
     reason: "miss" | "refresh" | "expired",
   ): void {
-    const now = this.#now();
+    const now = Date.now();
     const s = this.#settings;
     const hard = loaded.expiresAt;
     const credential = e.meta.kind === "credential";
@@ -355,7 +348,7 @@ export class FreshnessCache<V> {
   }
 
   #failed(e: Entry<V>, err: unknown, started: number, reason: "miss" | "refresh" | "expired"): V {
-    const now = this.#now();
+    const now = Date.now();
     const code = SecretsError.is(err) ? err.code : "PROVIDER_ERROR";
     if (this.#events.active) {
       const message = err instanceof Error ? err.message : "non-error thrown";
