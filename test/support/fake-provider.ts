@@ -1,0 +1,69 @@
+/**
+ * A scripted in-memory provider for unit tests of the core: each call takes
+ * the next scripted step (a value, an error, or a step held until released),
+ * and every call is recorded. It is not a fake of any cloud service.
+ */
+import type { FetchedSecret, IssuedCredentials, ParsedRef, SecretProvider } from "../../src/types.js";
+
+export type Step =
+  | { value: string | Uint8Array; version?: string; expiresAt?: number; refreshBefore?: number }
+  | { error: Error }
+  | { hold: Promise<void>; then: Step };
+
+export interface ScriptedProvider extends SecretProvider {
+  calls: string[];
+  credentialCalls: unknown[];
+  closed: number;
+  /** Queue steps for a path (`*` = any path). */
+  script(path: string, ...steps: Step[]): void;
+}
+
+export function deferred(): { promise: Promise<void>; release: () => void } {
+  let release = () => {};
+  const promise = new Promise<void>((r) => {
+    release = r;
+  });
+  return { promise, release };
+}
+
+export function scriptedProvider(name = "fake", scheme = "fake"): ScriptedProvider {
+  const queues = new Map<string, Step[]>();
+  const next = (path: string): Step => {
+    const q = queues.get(path)?.length ? queues.get(path) : queues.get("*");
+    const step = q && q.length > 1 ? q.shift() : q?.[0];
+    if (!step) throw new Error(`no scripted step for ${path}`);
+    return step;
+  };
+  const run = async (step: Step): Promise<FetchedSecret> => {
+    if ("hold" in step) {
+      await step.hold;
+      return run(step.then);
+    }
+    if ("error" in step) throw step.error;
+    return { ...step };
+  };
+  const p: ScriptedProvider = {
+    name,
+    scheme,
+    referenceSpec: { options: ["stage"], example: `${scheme}://name` },
+    calls: [],
+    credentialCalls: [],
+    closed: 0,
+    script(path, ...steps) {
+      queues.set(path, [...(queues.get(path) ?? []), ...steps]);
+    },
+    async getSecret(ref: ParsedRef) {
+      p.calls.push(ref.source);
+      return run(next(ref.path));
+    },
+    async getCredentials(request: unknown): Promise<IssuedCredentials> {
+      p.credentialCalls.push(request);
+      const got = await run(next("credentials"));
+      return { value: { token: got.value }, expiresAt: got.expiresAt, version: got.version };
+    },
+    async close() {
+      p.closed++;
+    },
+  };
+  return p;
+}
