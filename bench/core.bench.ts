@@ -23,8 +23,20 @@ function stubTransport() {
     async handle() {
       counter.calls++;
       await new Promise((r) => setTimeout(r, 1)); // a provider round trip takes time
-      const body = JSON.stringify({ ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-AbCdEf", Name: "bench", SecretString: VALUE, VersionId: "v1", VersionStages: ["AWSCURRENT"] });
-      return { response: { statusCode: 200, headers: { "content-type": "application/x-amz-json-1.1" }, body: Readable.from([Buffer.from(body)]) } };
+      const body = JSON.stringify({
+        ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:bench-AbCdEf",
+        Name: "bench",
+        SecretString: VALUE,
+        VersionId: "v1",
+        VersionStages: ["AWSCURRENT"],
+      });
+      return {
+        response: {
+          statusCode: 200,
+          headers: { "content-type": "application/x-amz-json-1.1" },
+          body: Readable.from([Buffer.from(body)]),
+        },
+      };
     },
     updateHttpClientConfig() {},
     httpHandlerConfigs: () => ({}),
@@ -73,7 +85,14 @@ async function cacheHits() {
   const base = r["Map + await (baseline)"] ?? 1;
   const ptOps = r["Powertools SecretsProvider.get"] ?? 1;
   console.log("Fresh cache hit, median of 15 rounds x 200,000 awaited calls:\n");
-  table(Object.entries(r).map(([name, ops]) => ({ subject: name, "M ops/s": ops / 1e6, "vs baseline": ops / base, "vs Powertools": ops / ptOps })));
+  table(
+    Object.entries(r).map(([name, ops]) => ({
+      subject: name,
+      "M ops/s": ops / 1e6,
+      "vs baseline": ops / base,
+      "vs Powertools": ops / ptOps,
+    })),
+  );
   await secrets.close();
 }
 
@@ -114,7 +133,7 @@ function importTime() {
   console.log(`\nImport time, median of ${runs} interleaved runs:\n`);
   table([
     { command: "node -e 0", "median ms": mb },
-    { command: 'node -e \'import "secrets-loader"\'', "median ms": mp },
+    { command: "node -e 'import \"secrets-loader\"'", "median ms": mp },
     { command: "added by the import", "median ms": mp - mb },
   ]);
 }

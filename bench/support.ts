@@ -11,9 +11,13 @@ export function table(rows: Array<Record<string, string | number>>): void {
   const first = rows[0];
   if (!first) return;
   const cols = Object.keys(first);
-  const fmt = (v: string | number) => (typeof v === "number" ? v.toLocaleString("en-US", { maximumFractionDigits: 2 }) : v);
-  const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => String(fmt(r[c] ?? "")).length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  const fmt = (v: string | number) =>
+    typeof v === "number" ? v.toLocaleString("en-US", { maximumFractionDigits: 2 }) : v;
+  const widths = cols.map((c) =>
+    Math.max(c.length, ...rows.map((r) => String(fmt(r[c] ?? "")).length)),
+  );
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
   console.log(line(cols));
   console.log(`|${widths.map((w) => "-".repeat(w + 2)).join("|")}|`);
   for (const r of rows) console.log(line(cols.map((c) => String(fmt(r[c] ?? "")))));

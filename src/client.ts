@@ -277,6 +277,8 @@ interface Slot {
 interface Stored {
   readonly raw: string | Uint8Array;
   readonly views: Record<ValueType, Map<string, unknown>>;
+  /** Shaped forms registered for redaction, released with the raw value. */
+  readonly extra: unknown[];
 }
 
 const MAX_PARSED = 10_000;
@@ -324,7 +326,10 @@ class SecretsClient implements Secrets {
     const settings = settingsFrom(options.cache);
     this.#secrets = new FreshnessCache<Stored>(settings, this.#events, {
       onStore: (v) => track(v.raw, 1),
-      onDrop: (v) => track(v.raw, -1),
+      onDrop: (v) => {
+        track(v.raw, -1);
+        for (const x of v.extra) track(x, -1);
+      },
     });
     this.#credentials = new FreshnessCache<unknown>(settings, this.#events, {
       onStore: (v) => track(v, 1),
@@ -433,8 +438,18 @@ class SecretsClient implements Secrets {
     let view = views.get(parsed.canonical);
     if (view === undefined) {
       view = shapeValue(stored.raw, parsed, type, provider);
-      // Field values count as loaded values for redaction too (a JSON leaf may be a number).
-      if (parsed.field && typeof view !== "object") track(String(view), 1);
+      // Shaped values count as loaded values for redaction too: a decoded
+      // binary secret, or a JSON leaf that is a number.
+      const extra =
+        type === "binary"
+          ? view
+          : parsed.field && typeof view !== "object"
+            ? String(view)
+            : undefined;
+      if (extra !== undefined) {
+        track(extra, 1);
+        stored.extra.push(extra);
+      }
       views.set(parsed.canonical, view);
     }
     return type === "binary" ? (view as Uint8Array).slice() : view;
@@ -701,7 +716,11 @@ const VIEW_TYPES: Record<ValueType, true> = { string: true, json: true, binary: 
 
 function toLoaded(f: FetchedSecret): Loaded<Stored> {
   return {
-    value: { raw: f.value, views: { string: new Map(), json: new Map(), binary: new Map() } },
+    value: {
+      raw: f.value,
+      views: { string: new Map(), json: new Map(), binary: new Map() },
+      extra: [],
+    },
     version: f.version,
     expiresAt: f.expiresAt,
     refreshBefore: f.refreshBefore,

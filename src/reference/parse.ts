@@ -1,4 +1,5 @@
 import { InvalidReferenceError } from "../errors.js";
+import { redact } from "../redact.js";
 import type { ParsedRef, ReferenceSpec } from "../types.js";
 import { BUILTIN_SCHEMES, type SchemeProblem, type SchemeRule } from "./schemes.js";
 
@@ -38,12 +39,21 @@ const SCHEME_ALIASES: Record<string, string> = {
 /** Custom schemes a client knows besides the built-in ones. */
 export type CustomSchemes = ReadonlyMap<string, ReferenceSpec>;
 
+// Without "://" the input may be a secret passed where its reference belongs
+// (getSecret(process.env.KEY)); only an UPPER_CASE name is echoed whole.
+function shown(raw: string): string {
+  if (raw.includes("://") || /^[A-Z_][A-Z0-9_]{0,63}$/.test(raw)) return redact(raw);
+  return raw.length <= 4 ? raw : `${raw.slice(0, 4)}…(${raw.length} characters)`;
+}
+
 function fail(raw: string, p: SchemeProblem, fallbackExample: string): never {
+  const safe = shown(raw);
+  const hide = (s: string) => redact(s.split(raw).join(safe));
   throw new InvalidReferenceError({
-    reference: raw,
-    part: p.part,
-    problem: p.problem,
-    example: p.example ?? fallbackExample,
+    reference: safe,
+    part: hide(p.part),
+    problem: hide(p.problem),
+    example: hide(p.example ?? fallbackExample),
   });
 }
 
@@ -212,17 +222,44 @@ export function parseReference(raw: string, custom?: CustomSchemes): ParsedRef {
     const what = /\s/.test(stray[0]) ? "whitespace" : "control character";
     // biome-ignore lint/suspicious/noControlCharactersInRegex: as above
     const cleaned = raw.replace(/[\s\u0000-\u001f\u007f]/g, "");
-    fail(raw, { problem: `stray ${what} at position ${stray.index}; references never contain spaces or control characters (trim the input)`, part: JSON.stringify(stray[0]) }, cleaned || "env://PAYMENT_API_KEY");
+    fail(
+      raw,
+      {
+        problem: `stray ${what} at position ${stray.index}; references never contain spaces or control characters (trim the input)`,
+        part: JSON.stringify(stray[0]),
+      },
+      cleaned || "env://PAYMENT_API_KEY",
+    );
   }
   const m = SCHEME.exec(raw);
   if (!m) {
     const sep = raw.indexOf("://");
     if (sep > 0 && !raw.slice(0, sep).includes("/")) {
-      fail(raw, { problem: "bad scheme name (letters, digits, '+', '.' or '-', starting with a letter)", part: raw.slice(0, sep + 3) }, "env://PAYMENT_API_KEY");
+      fail(
+        raw,
+        {
+          problem: "bad scheme name (letters, digits, '+', '.' or '-', starting with a letter)",
+          part: raw.slice(0, sep + 3),
+        },
+        "env://PAYMENT_API_KEY",
+      );
     }
     const colon = raw.indexOf(":");
-    const example = colon > 0 ? `${raw.slice(0, colon)}://${raw.slice(colon + 1).replace(/^\/*/, "")}` : `env://${raw}`;
-    fail(raw, { problem: colon > 0 ? "expected '://' after the scheme" : "missing scheme (such as env://, aws-sm://, vault://)", part: colon > 0 ? raw.slice(0, colon + 1) : raw }, example);
+    const example =
+      colon > 0
+        ? `${raw.slice(0, colon)}://${raw.slice(colon + 1).replace(/^\/*/, "")}`
+        : `env://${raw}`;
+    fail(
+      raw,
+      {
+        problem:
+          colon > 0
+            ? "expected '://' after the scheme"
+            : "missing scheme (such as env://, aws-sm://, vault://)",
+        part: colon > 0 ? raw.slice(0, colon + 1) : raw,
+      },
+      example,
+    );
   }
   const scheme = (m[1] ?? "").toLowerCase();
   const rule = ruleFor(scheme, custom);

@@ -3,7 +3,12 @@
  * the next scripted step (a value, an error, or a step held until released),
  * and every call is recorded. It is not a fake of any cloud service.
  */
-import type { FetchedSecret, IssuedCredentials, ParsedRef, SecretProvider } from "../../src/types.js";
+import type {
+  FetchedSecret,
+  IssuedCredentials,
+  ParsedRef,
+  SecretProvider,
+} from "../../src/types.js";
 
 export type Step =
   | { value: string | Uint8Array; version?: string; expiresAt?: number; refreshBefore?: number }
@@ -27,9 +32,13 @@ export function deferred(): { promise: Promise<void>; release: () => void } {
 }
 
 export function scriptedProvider(name = "fake", scheme = "fake"): ScriptedProvider {
+  // The last step of a queue repeats until new steps are scripted after it.
   const queues = new Map<string, Step[]>();
+  const repeating = new Set<string>();
   const next = (path: string): Step => {
-    const q = queues.get(path)?.length ? queues.get(path) : queues.get("*");
+    const key = queues.get(path)?.length ? path : "*";
+    const q = queues.get(key);
+    if (q?.length === 1) repeating.add(key);
     const step = q && q.length > 1 ? q.shift() : q?.[0];
     if (!step) throw new Error(`no scripted step for ${path}`);
     return step;
@@ -50,7 +59,8 @@ export function scriptedProvider(name = "fake", scheme = "fake"): ScriptedProvid
     credentialCalls: [],
     closed: 0,
     script(path, ...steps) {
-      queues.set(path, [...(queues.get(path) ?? []), ...steps]);
+      const kept = repeating.delete(path) ? [] : (queues.get(path) ?? []);
+      queues.set(path, [...kept, ...steps]);
     },
     async getSecret(ref: ParsedRef) {
       p.calls.push(ref.source);

@@ -1,0 +1,242 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { createSecrets, type Secrets } from "../../src/client.js";
+import {
+  AccessDeniedError,
+  ConfigError,
+  InvalidReferenceError,
+  LoadError,
+  NoProviderError,
+  NotFoundError,
+  ProviderError,
+  SecretsError,
+} from "../../src/errors.js";
+import type { FetchedSecret, ParsedRef, SecretProvider } from "../../src/types.js";
+import { scriptedProvider } from "../support/fake-provider.js";
+
+let secrets: Secrets | undefined;
+afterEach(async () => {
+  await secrets?.close();
+  secrets = undefined;
+});
+
+function batchingProvider(data: Record<string, string>) {
+  const log: { single: string[]; batches: string[][] } = { single: [], batches: [] };
+  const provider: SecretProvider = {
+    name: "batch",
+    scheme: "kv",
+    async getSecret(ref) {
+      log.single.push(ref.path);
+      const value = data[ref.path];
+      if (value === undefined) throw new NotFoundError({ provider: "batch", reference: ref.raw });
+      return { value };
+    },
+    async getSecrets(refs: readonly ParsedRef[]) {
+      log.batches.push(refs.map((r) => r.path));
+      return refs.map((r): FetchedSecret | Error => {
+        const value = data[r.path];
+        return value === undefined
+          ? new NotFoundError({ provider: "batch", reference: r.raw })
+          : { value };
+      });
+    },
+  };
+  return { provider, log };
+}
+
+describe("load()", () => {
+  it("resolves many references concurrently, typed by entry", async () => {
+    process.env.SL_TEST_A = "alpha-value";
+    process.env.SL_TEST_JSON = '{"port":5432,"host":"db"}';
+    secrets = createSecrets();
+    const out = await secrets.load({
+      A: "env://SL_TEST_A",
+      PORT: "env://SL_TEST_JSON#port",
+      CFG: { ref: "env://SL_TEST_JSON", type: "json" },
+      MISSING: { ref: "env://SL_TEST_NOT_SET", optional: true },
+    });
+    expect(out).toEqual({
+      A: "alpha-value",
+      PORT: "5432",
+      CFG: { port: 5432, host: "db" },
+      MISSING: undefined,
+    });
+    expect(Object.isFrozen(out.CFG)).toBe(true);
+  });
+
+  it("reports every failure in one error, without values", async () => {
+    process.env.SL_TEST_OK = "ok-value-123";
+    secrets = createSecrets();
+    const err = await secrets
+      .load({
+        OK: "env://SL_TEST_OK",
+        GONE: "env://SL_TEST_GONE",
+        BAD: "env:/oops",
+        PUBLIC: "env://VITE_KEY",
+        NOPROV: "vault://secret/app#x",
+        FIELD: "env://SL_TEST_OK#nested",
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LoadError);
+    const load = err as LoadError;
+    expect(load.failures.map((f) => [f.name, f.code])).toEqual([
+      ["GONE", "NOT_FOUND"],
+      ["BAD", "INVALID_REFERENCE"],
+      ["PUBLIC", "INVALID_REFERENCE"],
+      ["NOPROV", "NO_PROVIDER"],
+      ["FIELD", "INVALID_VALUE"],
+    ]);
+    expect(load.message).toContain("Failed to load 5 of 6 secret(s)");
+    expect(load.message).toContain("GONE (env://SL_TEST_GONE)");
+    expect(load.message).not.toContain("ok-value-123");
+    expect(load.cause).toBeInstanceOf(AggregateError);
+  });
+
+  it("uses a provider's batch API for the misses, once", async () => {
+    const { provider, log } = batchingProvider({ a: "1", b: "2", c: "3" });
+    secrets = createSecrets({ providers: { batch: provider } });
+    await secrets.getSecret("kv://a");
+    const out = await secrets
+      .load({ A: "kv://a", B: "kv://b", C: "kv://c", C2: "kv://c", MISSING: "kv://zz" })
+      .catch((e: LoadError) => e);
+    expect(out).toBeInstanceOf(LoadError);
+    expect((out as LoadError).failures.map((f) => f.name)).toEqual(["MISSING"]);
+    expect(log.batches).toEqual([["b", "c", "zz"]]);
+    expect(log.single).toEqual(["a"]);
+    // Values fetched by the batch are cached like any other.
+    expect(await secrets.getSecret("kv://b")).toBe("2");
+    expect(log.single).toEqual(["a"]);
+  });
+
+  it("wraps a non-typed provider failure, keeping the cause", async () => {
+    const boom = new Error("socket hang up");
+    secrets = createSecrets({
+      providers: {
+        flaky: { name: "flaky", scheme: "flaky", getSecret: async () => Promise.reject(boom) },
+      },
+    });
+    const err = await secrets.getSecret("flaky://x").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).cause).toBe(boom);
+    expect((err as ProviderError).provider).toBe("flaky");
+  });
+});
+
+describe("providers", () => {
+  it("creates a lazily registered provider once, on first use", async () => {
+    let created = 0;
+    secrets = createSecrets({
+      providers: {
+        mem: {
+          scheme: "mem",
+          create: () => {
+            created++;
+            return {
+              name: "mem",
+              scheme: "mem",
+              getSecret: async (ref: ParsedRef) => ({ value: `v-${ref.path}` }),
+            };
+          },
+        },
+      },
+    });
+    expect(created).toBe(0);
+    await Promise.all([secrets.getSecret("mem://a"), secrets.getSecret("mem://b")]);
+    expect(created).toBe(1);
+  });
+
+  it("a provider that fails to create is retried next time", async () => {
+    let attempts = 0;
+    secrets = createSecrets({
+      providers: {
+        mem: {
+          scheme: "mem",
+          create: () => {
+            attempts++;
+            if (attempts === 1) throw new AccessDeniedError({ provider: "mem" });
+            return { name: "mem", scheme: "mem", getSecret: async () => ({ value: "v" }) };
+          },
+        },
+      },
+    });
+    await expect(secrets.getSecret("mem://a")).rejects.toBeInstanceOf(AccessDeniedError);
+    expect(await secrets.getSecret("mem://a")).toBe("v");
+  });
+
+  it("can register a provider after creation, overriding a built-in scheme", async () => {
+    secrets = createSecrets();
+    const fake = scriptedProvider("myenv", "env");
+    fake.script("*", { value: "from-custom" });
+    secrets.register("myenv", fake);
+    expect(await secrets.getSecret("env://ANYTHING")).toBe("from-custom");
+    expect(await secrets.provider("myenv")).toBe(fake);
+  });
+
+  it("rejects malformed registrations with a clear ConfigError", () => {
+    secrets = createSecrets();
+    expect(() => secrets?.register("x", {} as SecretProvider)).toThrow(ConfigError);
+    expect(() =>
+      secrets?.register("x", { name: "x", scheme: "9bad", getSecret: async () => ({ value: "" }) }),
+    ).toThrow(/scheme/);
+  });
+
+  it("names the missing provider and how to register one", async () => {
+    secrets = createSecrets({ builtins: false });
+    const err = await secrets.getSecret("env://X").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoProviderError);
+    expect((err as Error).message).toMatch(/createSecrets\(\{ providers/);
+    await expect(secrets.getCredentials("nope")).rejects.toThrow(/No provider named "nope"/);
+    await expect(secrets.provider("nope")).rejects.toBeInstanceOf(NoProviderError);
+  });
+
+  it("says when a provider does not issue credentials", async () => {
+    secrets = createSecrets();
+    await expect(secrets.getCredentials("env")).rejects.toThrow(/does not issue credentials/);
+  });
+
+  it("describe() returns undefined when the provider has no metadata", async () => {
+    secrets = createSecrets();
+    expect(await secrets.describe("env://HOME")).toBeUndefined();
+  });
+
+  it("rejects a bad reference before calling any provider", async () => {
+    const fake = scriptedProvider();
+    secrets = createSecrets({ providers: { fake } });
+    await expect(secrets.getSecret("fake://a?nope=1")).rejects.toBeInstanceOf(
+      InvalidReferenceError,
+    );
+    await expect(secrets.getSecret("fake://a", { type: "yaml" as "json" })).rejects.toThrow(
+      /type must be/,
+    );
+    expect(fake.calls).toEqual([]);
+  });
+});
+
+describe("errors", () => {
+  it("SecretsError.is works across copies of the module", async () => {
+    // A second module instance stands for a second bundle or installed copy.
+    vi.resetModules();
+    // @ts-expect-error: the query string only exists to force a fresh module instance
+    const copy = (await import("../../src/errors.js?copy")) as typeof import("../../src/errors.js");
+    const fromDist = new copy.NotFoundError({ reference: "env://X" });
+    expect(fromDist instanceof NotFoundError).toBe(false);
+    expect(SecretsError.is(fromDist)).toBe(true);
+    expect(SecretsError.is(fromDist, "NOT_FOUND")).toBe(true);
+    expect(SecretsError.is(fromDist, "THROTTLED")).toBe(false);
+    expect(SecretsError.is(new Error("x"))).toBe(false);
+    expect(SecretsError.is({ code: "NOT_FOUND" })).toBe(false);
+  });
+
+  it("keeps cause, code, provider and reference; serialises safely", () => {
+    const cause = new Error("sdk said no");
+    const err = new AccessDeniedError({ provider: "aws", reference: "aws-sm://prod/db", cause });
+    expect(err.cause).toBe(cause);
+    expect(err.name).toBe("AccessDeniedError");
+    expect(JSON.parse(JSON.stringify(err))).toEqual({
+      name: "AccessDeniedError",
+      code: "ACCESS_DENIED",
+      message: err.message,
+      provider: "aws",
+      reference: "aws-sm://prod/db",
+    });
+  });
+});
