@@ -13,7 +13,7 @@ import type {
 export type Step =
   | { value: string | Uint8Array; version?: string; expiresAt?: number; refreshBefore?: number }
   | { error: Error }
-  | { hold: Promise<void>; then: Step };
+  | { hold: Promise<void>; after: Step };
 
 export interface ScriptedProvider extends SecretProvider {
   calls: string[];
@@ -46,7 +46,7 @@ export function scriptedProvider(name = "fake", scheme = "fake"): ScriptedProvid
   const run = async (step: Step): Promise<FetchedSecret> => {
     if ("hold" in step) {
       await step.hold;
-      return run(step.then);
+      return run(step.after);
     }
     if ("error" in step) throw step.error;
     return { ...step };

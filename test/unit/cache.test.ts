@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSecrets, type Secrets, type SecretsOptions } from "../../src/client.js";
-import { ClientClosedError, NotFoundError, SecretsError, UnavailableError } from "../../src/errors.js";
+import {
+  ClientClosedError,
+  NotFoundError,
+  SecretsError,
+  UnavailableError,
+} from "../../src/errors.js";
 import type { SecretsEvent } from "../../src/events.js";
 import { deferred, type ScriptedProvider, scriptedProvider } from "../support/fake-provider.js";
 
@@ -12,7 +17,12 @@ let events: SecretsEvent[];
 function client(cache: SecretsOptions["cache"] = {}) {
   fake = scriptedProvider();
   events = [];
-  secrets = createSecrets({ providers: { fake }, builtins: false, cache, onEvent: (e) => events.push(e) });
+  secrets = createSecrets({
+    providers: { fake },
+    builtins: false,
+    cache,
+    onEvent: (e) => events.push(e),
+  });
   return secrets;
 }
 
@@ -37,7 +47,12 @@ describe("miss, fetch, hit", () => {
     expect(await secrets.getSecret("fake://a")).toBe("v1");
     expect(fake.calls).toEqual(["fake://a"]);
     expect(types()).toEqual(["miss", "fetch", "hit"]);
-    expect(events[1]).toMatchObject({ type: "fetch", reason: "miss", version: "1", expiresAt: Date.now() + 5 * MIN });
+    expect(events[1]).toMatchObject({
+      type: "fetch",
+      reason: "miss",
+      version: "1",
+      expiresAt: Date.now() + 5 * MIN,
+    });
   });
 
   it("refetches after maxAge", async () => {
@@ -47,7 +62,9 @@ describe("miss, fetch, hit", () => {
     vi.advanceTimersByTime(5 * MIN);
     expect(await secrets.getSecret("fake://a")).toBe("v2");
     expect(fake.calls).toHaveLength(2);
-    expect(events.filter((e) => e.type === "fetch").map((e) => e.type === "fetch" && e.reason)).toEqual(["miss", "expired"]);
+    expect(
+      events.filter((e) => e.type === "fetch").map((e) => e.type === "fetch" && e.reason),
+    ).toEqual(["miss", "expired"]);
   });
 
   it("uses the provider's expiry when it is earlier than maxAge", async () => {
@@ -73,7 +90,10 @@ describe("cache keys", () => {
   it("shares one fetch between #fields of the same secret", async () => {
     client();
     fake.script("db", { value: JSON.stringify({ user: "app", password: "pw-1234" }) });
-    const [user, password] = await Promise.all([secrets.getSecret("fake://db#user"), secrets.getSecret("fake://db#password")]);
+    const [user, password] = await Promise.all([
+      secrets.getSecret("fake://db#user"),
+      secrets.getSecret("fake://db#password"),
+    ]);
     expect([user, password]).toEqual(["app", "pw-1234"]);
     expect(fake.calls).toHaveLength(1);
   });
@@ -100,7 +120,7 @@ describe("single flight", () => {
   it("makes one provider call for 1,000 concurrent cold requests", async () => {
     client();
     const gate = deferred();
-    fake.script("a", { hold: gate.promise, then: { value: "v1" } });
+    fake.script("a", { hold: gate.promise, after: { value: "v1" } });
     const all = Array.from({ length: 1000 }, () => secrets.getSecret("fake://a"));
     await flush();
     gate.release();
@@ -111,8 +131,14 @@ describe("single flight", () => {
   it("hands one failure to every waiter and does not cache it", async () => {
     client();
     const gate = deferred();
-    fake.script("a", { hold: gate.promise, then: { error: new UnavailableError({ provider: "fake" }) } }, { value: "v2" });
-    const all = Array.from({ length: 10 }, () => secrets.getSecret("fake://a").catch((e: unknown) => e));
+    fake.script(
+      "a",
+      { hold: gate.promise, after: { error: new UnavailableError({ provider: "fake" }) } },
+      { value: "v2" },
+    );
+    const all = Array.from({ length: 10 }, () =>
+      secrets.getSecret("fake://a").catch((e: unknown) => e),
+    );
     await flush();
     gate.release();
     const results = await Promise.all(all);
@@ -126,7 +152,7 @@ describe("refresh ahead", () => {
   it("serves the current value and refreshes once in the background near expiry", async () => {
     client({ maxAge: "10m", refreshAhead: 0.1 });
     const gate = deferred();
-    fake.script("a", { value: "v1" }, { hold: gate.promise, then: { value: "v2" } });
+    fake.script("a", { value: "v1" }, { hold: gate.promise, after: { value: "v2" } });
     await secrets.getSecret("fake://a");
     vi.advanceTimersByTime(9 * MIN + 1); // inside the last 10%
     expect(await secrets.getSecret("fake://a")).toBe("v1");
@@ -166,7 +192,11 @@ describe("stale on error (static secrets)", () => {
     vi.advanceTimersByTime(5 * MIN);
     expect(await secrets.getSecret("fake://a")).toBe("v1");
     const stale = events.find((e) => e.type === "stale");
-    expect(stale).toMatchObject({ type: "stale", code: "UNAVAILABLE", staleUntil: Date.now() + 10 * MIN });
+    expect(stale).toMatchObject({
+      type: "stale",
+      code: "UNAVAILABLE",
+      staleUntil: Date.now() + 10 * MIN,
+    });
     const callsAfterFirstFailure = fake.calls.length;
     // While failing, answers come at once from the stale value; retries wait for the backoff.
     expect(await secrets.getSecret("fake://a")).toBe("v1");
@@ -198,7 +228,11 @@ describe("stale on error (static secrets)", () => {
 
   it("never serves a value past the provider's own expiry", async () => {
     client({ maxAge: "1h", refreshAhead: 0, maxStale: "1h" });
-    fake.script("lease", { value: "v1", expiresAt: Date.now() + MIN }, { error: new UnavailableError() });
+    fake.script(
+      "lease",
+      { value: "v1", expiresAt: Date.now() + MIN },
+      { error: new UnavailableError() },
+    );
     await secrets.getSecret("fake://lease");
     vi.advanceTimersByTime(MIN);
     await expect(secrets.getSecret("fake://lease")).rejects.toBeInstanceOf(UnavailableError);
@@ -217,7 +251,11 @@ describe("credentials", () => {
   it("caches until shortly before expiry and renews before, never after", async () => {
     client({ credentialRefreshLead: "5m", refreshAhead: 0 });
     const exp = Date.now() + 60 * MIN;
-    fake.script("credentials", { value: "t1", expiresAt: exp, version: "AKID1" }, { value: "t2", expiresAt: exp + 60 * MIN });
+    fake.script(
+      "credentials",
+      { value: "t1", expiresAt: exp, version: "AKID1" },
+      { value: "t2", expiresAt: exp + 60 * MIN },
+    );
     expect(await secrets.getCredentials("fake", { role: "r" })).toEqual({ token: "t1" });
     expect(await secrets.getCredentials("fake", { role: "r" })).toEqual({ token: "t1" });
     expect(fake.credentialCalls).toHaveLength(1);
@@ -240,7 +278,11 @@ describe("credentials", () => {
 
   it("is never served stale: a failed renewal past expiry is an error", async () => {
     client({ credentialRefreshLead: "5m", maxStale: "1h" });
-    fake.script("credentials", { value: "t1", expiresAt: Date.now() + 10 * MIN }, { error: new UnavailableError() });
+    fake.script(
+      "credentials",
+      { value: "t1", expiresAt: Date.now() + 10 * MIN },
+      { error: new UnavailableError() },
+    );
     await secrets.getCredentials("fake");
     vi.advanceTimersByTime(10 * MIN);
     await expect(secrets.getCredentials("fake")).rejects.toBeInstanceOf(UnavailableError);
@@ -258,7 +300,11 @@ describe("credentials", () => {
     client();
     const gate = deferred();
     const exp = Date.now() + 60 * MIN;
-    fake.script("credentials", { hold: gate.promise, then: { value: "old", expiresAt: exp } }, { value: "new", expiresAt: exp });
+    fake.script(
+      "credentials",
+      { hold: gate.promise, after: { value: "old", expiresAt: exp } },
+      { value: "new", expiresAt: exp },
+    );
     const first = secrets.getCredentials("fake");
     await flush();
     secrets.invalidateCredentials("fake");
@@ -282,7 +328,9 @@ describe("credentials", () => {
   it("shares one call between 1,000 concurrent cold requests", async () => {
     client();
     fake.script("credentials", { value: "t", expiresAt: Date.now() + 60 * MIN });
-    await Promise.all(Array.from({ length: 1000 }, () => secrets.getCredentials("fake", { role: "r" })));
+    await Promise.all(
+      Array.from({ length: 1000 }, () => secrets.getCredentials("fake", { role: "r" })),
+    );
     expect(fake.credentialCalls).toHaveLength(1);
   });
 });
@@ -295,7 +343,9 @@ describe("LRU bound, invalidate, clear", () => {
     await secrets.getSecret("fake://b");
     await secrets.getSecret("fake://a"); // a is now newer than b
     await secrets.getSecret("fake://c");
-    expect(events.filter((e) => e.type === "evict")).toMatchObject([{ reference: "fake://b", reason: "lru" }]);
+    expect(events.filter((e) => e.type === "evict")).toMatchObject([
+      { reference: "fake://b", reason: "lru" },
+    ]);
     await secrets.getSecret("fake://a");
     expect(fake.calls).toEqual(["fake://a", "fake://b", "fake://c"]);
   });
@@ -312,7 +362,7 @@ describe("LRU bound, invalidate, clear", () => {
   it("a concurrent invalidate during a fetch keeps the old result out of the cache", async () => {
     client();
     const gate = deferred();
-    fake.script("a", { hold: gate.promise, then: { value: "old" } }, { value: "new" });
+    fake.script("a", { hold: gate.promise, after: { value: "old" } }, { value: "new" });
     const first = secrets.getSecret("fake://a");
     await flush();
     secrets.invalidate("fake://a");
