@@ -2,48 +2,156 @@ import { describe, expect, it } from "vitest";
 import { InvalidReferenceError, SecretsError } from "../../src/errors.js";
 import { parseReference } from "../../src/reference/parse.js";
 
-type Good = [ref: string, expected: { scheme: string; path: string; options?: Record<string, string>; field?: string[]; canonical?: string }];
+type Good = [
+  ref: string,
+  expected: {
+    scheme: string;
+    path: string;
+    options?: Record<string, string>;
+    field?: string[];
+    canonical?: string;
+  },
+];
 
 const good: Good[] = [
   ["env://PAYMENT_API_KEY", { scheme: "env", path: "PAYMENT_API_KEY" }],
   ["env://_PRIVATE", { scheme: "env", path: "_PRIVATE" }],
   ["env://db_password2", { scheme: "env", path: "db_password2" }],
   ["ENV://API_KEY", { scheme: "env", path: "API_KEY", canonical: "env://API_KEY" }],
-  ["env://APP_CONFIG#db.password", { scheme: "env", path: "APP_CONFIG", field: ["db", "password"] }],
+  [
+    "env://APP_CONFIG#db.password",
+    { scheme: "env", path: "APP_CONFIG", field: ["db", "password"] },
+  ],
   ["env://LIST#items.0.key", { scheme: "env", path: "LIST", field: ["items", "0", "key"] }],
   ["env://PUBLICATION_TOKEN", { scheme: "env", path: "PUBLICATION_TOKEN" }],
   ["aws-sm://prod/db", { scheme: "aws-sm", path: "prod/db" }],
   ["aws-sm://prod/db#password", { scheme: "aws-sm", path: "prod/db", field: ["password"] }],
-  ["aws-sm://prod/db?versionStage=AWSPREVIOUS#password", { scheme: "aws-sm", path: "prod/db", options: { versionStage: "AWSPREVIOUS" }, field: ["password"] }],
-  ["aws-sm://prod/db?versionId=01234567-89ab-cdef-0123-456789abcdef", { scheme: "aws-sm", path: "prod/db", options: { versionId: "01234567-89ab-cdef-0123-456789abcdef" } }],
-  ["aws-sm://prod/db?region=eu-west-1&versionStage=AWSCURRENT", { scheme: "aws-sm", path: "prod/db", options: { region: "eu-west-1", versionStage: "AWSCURRENT" } }],
-  ["aws-sm://arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf", { scheme: "aws-sm", path: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf" }],
+  [
+    "aws-sm://prod/db?versionStage=AWSPREVIOUS#password",
+    {
+      scheme: "aws-sm",
+      path: "prod/db",
+      options: { versionStage: "AWSPREVIOUS" },
+      field: ["password"],
+    },
+  ],
+  [
+    "aws-sm://prod/db?versionId=01234567-89ab-cdef-0123-456789abcdef",
+    {
+      scheme: "aws-sm",
+      path: "prod/db",
+      options: { versionId: "01234567-89ab-cdef-0123-456789abcdef" },
+    },
+  ],
+  [
+    "aws-sm://prod/db?region=eu-west-1&versionStage=AWSCURRENT",
+    {
+      scheme: "aws-sm",
+      path: "prod/db",
+      options: { region: "eu-west-1", versionStage: "AWSCURRENT" },
+    },
+  ],
+  [
+    "aws-sm://arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
+    {
+      scheme: "aws-sm",
+      path: "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/db-AbCdEf",
+    },
+  ],
   ["aws-sm://my.secret+name=x@y-z_1", { scheme: "aws-sm", path: "my.secret+name=x@y-z_1" }],
-  ["aws-sm://prod/db?versionStage=custom-stage", { scheme: "aws-sm", path: "prod/db", options: { versionStage: "custom-stage" } }],
+  [
+    "aws-sm://prod/db?versionStage=custom-stage",
+    { scheme: "aws-sm", path: "prod/db", options: { versionStage: "custom-stage" } },
+  ],
   ["aws-ssm:///prod/db/password", { scheme: "aws-ssm", path: "/prod/db/password" }],
   ["aws-ssm://flat-name", { scheme: "aws-ssm", path: "flat-name" }],
-  ["aws-ssm:///prod/db/password:3", { scheme: "aws-ssm", path: "/prod/db/password", options: { version: "3" }, canonical: "aws-ssm:///prod/db/password?version=3" }],
-  ["aws-ssm:///prod/db/password:live", { scheme: "aws-ssm", path: "/prod/db/password", options: { label: "live" } }],
-  ["aws-ssm:///prod/db/password?version=7", { scheme: "aws-ssm", path: "/prod/db/password", options: { version: "7" } }],
-  ["aws-ssm:///prod/app/config#feature.flag", { scheme: "aws-ssm", path: "/prod/app/config", field: ["feature", "flag"] }],
-  ["aws-ssm://arn:aws:ssm:us-east-1:123456789012:parameter/prod/db/password", { scheme: "aws-ssm", path: "arn:aws:ssm:us-east-1:123456789012:parameter/prod/db/password" }],
-  ["gcp-sm://projects/acme-prod/secrets/stripe/versions/3", { scheme: "gcp-sm", path: "projects/acme-prod/secrets/stripe/versions/3" }],
-  ["gcp-sm://projects/acme-prod/secrets/stripe", { scheme: "gcp-sm", path: "projects/acme-prod/secrets/stripe/versions/latest" }],
+  [
+    "aws-ssm:///prod/db/password:3",
+    {
+      scheme: "aws-ssm",
+      path: "/prod/db/password",
+      options: { version: "3" },
+      canonical: "aws-ssm:///prod/db/password?version=3",
+    },
+  ],
+  [
+    "aws-ssm:///prod/db/password:live",
+    { scheme: "aws-ssm", path: "/prod/db/password", options: { label: "live" } },
+  ],
+  [
+    "aws-ssm:///prod/db/password?version=7",
+    { scheme: "aws-ssm", path: "/prod/db/password", options: { version: "7" } },
+  ],
+  [
+    "aws-ssm:///prod/app/config#feature.flag",
+    { scheme: "aws-ssm", path: "/prod/app/config", field: ["feature", "flag"] },
+  ],
+  [
+    "aws-ssm://arn:aws:ssm:us-east-1:123456789012:parameter/prod/db/password",
+    { scheme: "aws-ssm", path: "arn:aws:ssm:us-east-1:123456789012:parameter/prod/db/password" },
+  ],
+  [
+    "gcp-sm://projects/acme-prod/secrets/stripe/versions/3",
+    { scheme: "gcp-sm", path: "projects/acme-prod/secrets/stripe/versions/3" },
+  ],
+  [
+    "gcp-sm://projects/acme-prod/secrets/stripe",
+    { scheme: "gcp-sm", path: "projects/acme-prod/secrets/stripe/versions/latest" },
+  ],
   ["gcp-sm://stripe", { scheme: "gcp-sm", path: "secrets/stripe/versions/latest" }],
   ["gcp-sm://stripe/versions/2", { scheme: "gcp-sm", path: "secrets/stripe/versions/2" }],
-  ["gcp-sm://projects/123456789/secrets/api_key/versions/latest#token", { scheme: "gcp-sm", path: "projects/123456789/secrets/api_key/versions/latest", field: ["token"] }],
-  ["gcp-sm://projects/acme-prod/locations/europe-west1/secrets/stripe/versions/1", { scheme: "gcp-sm", path: "projects/acme-prod/locations/europe-west1/secrets/stripe/versions/1" }],
+  [
+    "gcp-sm://projects/123456789/secrets/api_key/versions/latest#token",
+    {
+      scheme: "gcp-sm",
+      path: "projects/123456789/secrets/api_key/versions/latest",
+      field: ["token"],
+    },
+  ],
+  [
+    "gcp-sm://projects/acme-prod/locations/europe-west1/secrets/stripe/versions/1",
+    {
+      scheme: "gcp-sm",
+      path: "projects/acme-prod/locations/europe-west1/secrets/stripe/versions/1",
+    },
+  ],
   ["azure-kv://acme-kv/stripe-key", { scheme: "azure-kv", path: "acme-kv/stripe-key" }],
   ["azure-kv://Acme-KV/stripe-key", { scheme: "azure-kv", path: "acme-kv/stripe-key" }],
-  ["azure-kv://acme-kv/stripe-key/0123456789abcdef0123456789abcdef", { scheme: "azure-kv", path: "acme-kv/stripe-key/0123456789abcdef0123456789abcdef" }],
-  ["azure-kv://localhost:8443/stripe-key", { scheme: "azure-kv", path: "localhost:8443/stripe-key" }],
-  ["azure-kv://acme-kv.vault.azure.net/db-creds#password", { scheme: "azure-kv", path: "acme-kv.vault.azure.net/db-creds", field: ["password"] }],
+  [
+    "azure-kv://acme-kv/stripe-key/0123456789abcdef0123456789abcdef",
+    { scheme: "azure-kv", path: "acme-kv/stripe-key/0123456789abcdef0123456789abcdef" },
+  ],
+  [
+    "azure-kv://localhost:8443/stripe-key",
+    { scheme: "azure-kv", path: "localhost:8443/stripe-key" },
+  ],
+  [
+    "azure-kv://acme-kv.vault.azure.net/db-creds#password",
+    { scheme: "azure-kv", path: "acme-kv.vault.azure.net/db-creds", field: ["password"] },
+  ],
   ["vault://secret/app#key", { scheme: "vault", path: "secret/app", field: ["key"] }],
-  ["vault://secret/app/db?version=2#password", { scheme: "vault", path: "secret/app/db", options: { version: "2" }, field: ["password"] }],
-  ["vault://kv1/app?kv=1#token", { scheme: "vault", path: "kv1/app", options: { kv: "1" }, field: ["token"] }],
-  ["vault://secret/app?namespace=team-a/prod", { scheme: "vault", path: "secret/app", options: { namespace: "team-a/prod" } }],
+  [
+    "vault://secret/app/db?version=2#password",
+    { scheme: "vault", path: "secret/app/db", options: { version: "2" }, field: ["password"] },
+  ],
+  [
+    "vault://kv1/app?kv=1#token",
+    { scheme: "vault", path: "kv1/app", options: { kv: "1" }, field: ["token"] },
+  ],
+  [
+    "vault://secret/app?namespace=team-a/prod",
+    { scheme: "vault", path: "secret/app", options: { namespace: "team-a/prod" } },
+  ],
   ["vault://database/creds/readonly", { scheme: "vault", path: "database/creds/readonly" }],
-  ["vault://secret/app?version=2&kv=2", { scheme: "vault", path: "secret/app", options: { version: "2", kv: "2" }, canonical: "vault://secret/app?kv=2&version=2" }],
+  [
+    "vault://secret/app?version=2&kv=2",
+    {
+      scheme: "vault",
+      path: "secret/app",
+      options: { version: "2", kv: "2" },
+      canonical: "vault://secret/app?kv=2&version=2",
+    },
+  ],
 ];
 
 type Bad = [ref: unknown, part: string, messageIncludes: string];
@@ -77,17 +185,29 @@ const bad: Bad[] = [
   ["env://NUXT_PUBLIC_TOKEN", "NUXT_PUBLIC_", "public"],
   ["env://API_KEY?region=x", "region=x", "takes no options"],
   ["aws-sm://prod/db?stage=AWSCURRENT", "stage=AWSCURRENT", 'unknown option "stage"'],
-  ["aws-sm://prod/db?versionstage=AWSCURRENT", "versionstage=AWSCURRENT", 'did you mean "versionStage"'],
+  [
+    "aws-sm://prod/db?versionstage=AWSCURRENT",
+    "versionstage=AWSCURRENT",
+    'did you mean "versionStage"',
+  ],
   ["aws-sm://prod/db?versionStage=", "versionStage=", "needs a value"],
   ["aws-sm://prod/db?versionStage", "versionStage", "needs a value"],
   ["aws-sm://prod/db?", "?", "name=value"],
   ["aws-sm://prod/db?versionStage=A&versionStage=B", "versionStage", "given twice"],
-  ["aws-sm://prod/db?versionStage=AWSCURRENT&versionId=01234567-89ab-cdef-0123-456789abcdef", "versionStage & versionId", "two ways"],
+  [
+    "aws-sm://prod/db?versionStage=AWSCURRENT&versionId=01234567-89ab-cdef-0123-456789abcdef",
+    "versionStage & versionId",
+    "two ways",
+  ],
   ["aws-sm://prod/db?versionId=short", "versionId=short", "bad value"],
   ["aws-sm://prod/db?region=moon", "region=moon", "bad value"],
   ["aws-sm://prod/db?versionStage=%E0%A4%A", "versionStage=%E0%A4%A", "percent-encoding"],
   ["aws-sm://prod/db!", "prod/db!", "secret name"],
-  ["aws-sm://arn:aws:secretsmanager:us-east-1:12345:secret:x", "arn:aws:secretsmanager:us-east-1:12345:secret:x", "ARN"],
+  [
+    "aws-sm://arn:aws:secretsmanager:us-east-1:12345:secret:x",
+    "arn:aws:secretsmanager:us-east-1:12345:secret:x",
+    "ARN",
+  ],
   ["aws-sm://prod/db#", "#", "field name"],
   ["aws-sm://prod/db#a..b", "#a..b", "dot path"],
   ["aws-sm://prod/db#.a", "#.a", "dot path"],
@@ -104,8 +224,16 @@ const bad: Bad[] = [
   ["aws-ssm:///prod/db:bad label", '" "', "whitespace"],
   ["gcp-sm://projects/AB/secrets/x", "AB", "project id"],
   ["gcp-sm://projects/acme-prod/stripe", "stripe", "'secrets/NAME'"],
-  ["gcp-sm://projects/acme-prod/secrets/stripe/versions/", "versions/", "'latest' or a positive number"],
-  ["gcp-sm://projects/acme-prod/secrets/stripe/versions/newest", "newest", "'latest' or a positive number"],
+  [
+    "gcp-sm://projects/acme-prod/secrets/stripe/versions/",
+    "versions/",
+    "'latest' or a positive number",
+  ],
+  [
+    "gcp-sm://projects/acme-prod/secrets/stripe/versions/newest",
+    "newest",
+    "'latest' or a positive number",
+  ],
   ["gcp-sm://stripe/version/1", "version", "'versions/VERSION'"],
   ["gcp-sm://stri.pe", "stri.pe", "secret id"],
   ["gcp-sm://stripe/versions/1/extra", "extra", "unexpected path segments"],
@@ -115,7 +243,11 @@ const bad: Bad[] = [
   ["azure-kv://acme--kv/stripe-key", "acme--kv", "vault name"],
   ["azure-kv://acme-kv/stripe_key", "stripe_key", "secret name"],
   ["azure-kv://acme-kv/stripe-key/v1", "v1", "32-character"],
-  ["azure-kv://acme-kv/stripe-key/0123456789abcdef0123456789abcdef/x", "x", "unexpected path segments"],
+  [
+    "azure-kv://acme-kv/stripe-key/0123456789abcdef0123456789abcdef/x",
+    "x",
+    "unexpected path segments",
+  ],
   ["vault://secret", "secret", "mount and the secret's path"],
   ["vault:///secret/app", "/secret/app", "leading or trailing"],
   ["vault://secret/app/", "secret/app/", "leading or trailing"],
@@ -183,7 +315,16 @@ describe("canonical forms", () => {
   });
 
   it("accepts custom schemes registered with their own rules", () => {
-    const custom = new Map([["mem", { options: ["ttl"], example: "mem://a", validatePath: (p: string) => (p.includes("!") ? "no bangs" : undefined) }]]);
+    const custom = new Map([
+      [
+        "mem",
+        {
+          options: ["ttl"],
+          example: "mem://a",
+          validatePath: (p: string) => (p.includes("!") ? "no bangs" : undefined),
+        },
+      ],
+    ]);
     expect(parseReference("mem://a/b?ttl=5#x", custom).options).toEqual({ ttl: "5" });
     expect(() => parseReference("mem://a!", custom)).toThrow(/no bangs/);
     expect(() => parseReference("mem://a?other=1", custom)).toThrow(/allowed options: ttl/);

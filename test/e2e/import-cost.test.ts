@@ -1,0 +1,138 @@
+/**
+ * Importing the package root and reading env:// must load no cloud SDK, and
+ * every cloud SDK import must be a dynamic import of a declared optional peer.
+ */
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+const root = new URL("../..", import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const CLOUD_SDK = /^(@aws-sdk\/|@google-cloud\/|google-auth-library|@azure\/|node-vault)/;
+
+/** Runs `body` in a child Node that records every module it resolves. */
+function modulesLoadedBy(body: string): string[] {
+  const script = `
+    import { registerHooks } from "node:module";
+    const seen = [];
+    registerHooks({ resolve(s, c, next) { const r = next(s, c); seen.push(r.url); return r; } });
+    ${body}
+    process.stdout.write(JSON.stringify(seen));
+  `;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, SL_IMPORT_TEST: "import-cost-value" },
+  });
+  return JSON.parse(out) as string[];
+}
+
+const cloud = (urls: string[]) =>
+  urls.filter((u) =>
+    /node_modules\/(@aws-sdk|@google-cloud|google-auth-library|@azure|node-vault)\//.test(u),
+  );
+
+describe("import cost", () => {
+  it("the package root plus env:// loads no cloud SDK", () => {
+    const urls = modulesLoadedBy(`
+      const { getSecret, load } = await import("secrets-loader");
+      await getSecret("env://SL_IMPORT_TEST");
+      await load({ A: "env://SL_IMPORT_TEST" });
+    `);
+    expect(urls.some((u) => u.includes("/dist/providers/env/"))).toBe(true);
+    expect(cloud(urls)).toEqual([]);
+  });
+
+  it("the check can fail: importing an SDK is seen", () => {
+    const urls = modulesLoadedBy(`await import("@aws-sdk/client-sts");`);
+    expect(cloud(urls).length).toBeGreaterThan(0);
+  });
+});
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return sourceFiles(p);
+    return p.endsWith(".ts") ? [p] : [];
+  });
+}
+
+function packageOf(spec: string): string {
+  const parts = spec.split("/");
+  return spec.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] as string);
+}
+
+describe("dynamic imports match declared optional peer dependencies", () => {
+  const files = [...sourceFiles(join(root, "src")), ...sourceFiles(join(root, "providers"))];
+  const dynamic = new Map<string, string[]>();
+  const staticValue: string[] = [];
+  for (const file of files) {
+    // Comments may quote imports (doc examples); only code counts.
+    const text = readFileSync(file, "utf8")
+      .replace(/\/\*[\s\S]*?\*\//g, "")
+      .replace(/^\s*\/\/.*$/gm, "");
+    const rel = relative(root, file);
+    for (const m of text.matchAll(/\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/g)) {
+      const name = packageOf(m[1] as string);
+      if (name.startsWith("node:")) continue;
+      dynamic.set(name, [...(dynamic.get(name) ?? []), rel]);
+    }
+    for (const m of text.matchAll(
+      /^\s*import\s+(?!type\b)[^;]*?from\s+["']([^"'./][^"']*)["']/gm,
+    )) {
+      const name = packageOf(m[1] as string);
+      if (CLOUD_SDK.test(name)) staticValue.push(`${rel}: ${name}`);
+    }
+    for (const m of text.matchAll(
+      /^\s*export\s+(?!type\b)[^;]*?from\s+["']([^"'./][^"']*)["']/gm,
+    )) {
+      const name = packageOf(m[1] as string);
+      if (CLOUD_SDK.test(name)) staticValue.push(`${rel}: ${name}`);
+    }
+  }
+
+  it("finds the dynamic imports it checks", () => {
+    expect(dynamic.has("dotenv")).toBe(true);
+  });
+
+  it("no cloud SDK is imported statically (type-only imports are fine)", () => {
+    expect(staticValue).toEqual([]);
+  });
+
+  it("every dynamically imported package is an optional peer or a dependency", () => {
+    for (const [name, where] of dynamic) {
+      const optionalPeer =
+        name in (pkg.peerDependencies ?? {}) && pkg.peerDependenciesMeta?.[name]?.optional === true;
+      const dependency = name in (pkg.dependencies ?? {});
+      expect(
+        optionalPeer || dependency,
+        `${name} (imported in ${where.join(", ")}) must be an optional peerDependency or a dependency`,
+      ).toBe(true);
+      if (CLOUD_SDK.test(name))
+        expect(
+          optionalPeer,
+          `${name} is a cloud SDK: it must be an optional peer, not a dependency`,
+        ).toBe(true);
+    }
+  });
+
+  it("the core never imports a cloud SDK, even dynamically", () => {
+    for (const [name, where] of dynamic) {
+      if (!CLOUD_SDK.test(name)) continue;
+      const inCore = where.filter((w) => w.startsWith("src/") && !w.startsWith("src/cli/"));
+      expect(inCore, `${name} imported from core files`).toEqual([]);
+    }
+  });
+
+  it("every optional peer is optional and installed for the tests", () => {
+    for (const name of Object.keys(pkg.peerDependencies ?? {})) {
+      expect(pkg.peerDependenciesMeta?.[name]?.optional, `${name} optional`).toBe(true);
+      expect(pkg.devDependencies?.[name], `${name} in devDependencies`).toBeDefined();
+    }
+  });
+
+  it("no cloud SDK is a hard dependency", () => {
+    expect(Object.keys(pkg.dependencies ?? {}).filter((d) => CLOUD_SDK.test(d))).toEqual([]);
+  });
+});
