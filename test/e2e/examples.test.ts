@@ -1,0 +1,49 @@
+/** Runs the core examples exactly as their READMEs say, and checks their output. */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+
+const root = new URL("../..", import.meta.url).pathname;
+const run = (args: string[], env: Record<string, string | undefined> = process.env) =>
+  spawnSync(process.execPath, args, { cwd: root, encoding: "utf8", env, timeout: 30_000 });
+
+describe("examples", () => {
+  it("basic-env loads its configuration and prints no value", () => {
+    const r = run(["--env-file=examples/basic-env/demo.env", "examples/basic-env/main.mjs"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("Loaded 3 secrets: DATABASE_URL, PAYMENT_API_KEY, FEATURE_FLAGS");
+    expect(r.stdout).toContain("Connecting with [REDACTED]");
+    expect(r.stderr).toContain("[secrets] fetched env://PAYMENT_API_KEY");
+    const demo = readFileSync(
+      new URL("../../examples/basic-env/demo.env", import.meta.url),
+      "utf8",
+    );
+    for (const line of demo.split("\n").filter((l) => l.includes("="))) {
+      const value = line.slice(line.indexOf("=") + 1);
+      expect(r.stdout + r.stderr).not.toContain(value);
+    }
+  });
+
+  it("basic-env fails start-up with one error listing every missing reference", () => {
+    const env = {
+      ...process.env,
+      DATABASE_URL: undefined,
+      PAYMENT_API_KEY: undefined,
+      FEATURE_FLAGS: "{}",
+    };
+    const r = run(["examples/basic-env/main.mjs"], env);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("Failed to load 2 of 3 secret(s)");
+    expect(r.stderr).toContain("DATABASE_URL (env://DATABASE_URL): [NOT_FOUND]");
+    expect(r.stderr).toContain("PAYMENT_API_KEY (env://PAYMENT_API_KEY): [NOT_FOUND]");
+  });
+
+  it("custom-provider registers a provider and reports typed errors", () => {
+    const r = run(["examples/custom-provider/main.mjs"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("stripe key: 24 characters; database user: app");
+    expect(r.stdout).toContain("missing key -> NOT_FOUND");
+    expect(r.stdout).toContain("malformed reference -> INVALID_REFERENCE");
+    expect(r.stdout).not.toContain("demo-stripe-key-not-real");
+  });
+});
