@@ -1,0 +1,137 @@
+/**
+ * The project config (`secrets.config.json`, or a `secrets` key in
+ * `package.json`), as a zod schema. Unknown keys are errors, so a typo such
+ * as `polcy` is reported instead of silently ignored.
+ */
+
+import { z } from "zod";
+import { RULES } from "../scan/rules.js";
+
+const REFERENCE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const Reference = z.union([
+  z.string().min(1),
+  z.strictObject({
+    ref: z.string().min(1),
+    type: z.enum(["string", "json", "binary"]).optional(),
+    optional: z.boolean().optional(),
+  }),
+]);
+
+const Allowlist = z.strictObject({
+  /** gitignore-style patterns of paths never scanned. */
+  paths: z.array(z.string().min(1)).default([]),
+  /** Rule ids turned off. */
+  rules: z.array(z.enum(RULES.map((r) => r.id) as [string, ...string[]])).default([]),
+  /** Regexes; a finding whose secret matches one is dropped. */
+  regexes: z
+    .array(
+      z.string().refine(
+        (s) => {
+          try {
+            new RegExp(s);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        { message: "not a valid regular expression" },
+      ),
+    )
+    .default([]),
+  /** Fingerprints of single findings (`file:rule:line`, or `commit:file:rule:line`). */
+  fingerprints: z.array(z.string().min(1)).default([]),
+});
+
+/**
+ * The config schema.
+ *
+ * @example
+ * ```ts
+ * ConfigSchema.parse({ references: { STRIPE_KEY: "aws-sm://prod/stripe" } });
+ * ```
+ */
+export const ConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  /** Secrets the app uses, by name: a reference, or `{ ref, type, optional }`. */
+  references: z
+    .record(
+      z.string().regex(REFERENCE_NAME, {
+        message: "a reference name is letters, digits and underscores, not starting with a digit",
+      }),
+      Reference,
+    )
+    .default({}),
+  /** Options per provider name (`env`, `aws`, `vault` ...), passed to its factory. */
+  providers: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  /** Policy the doctor enforces. */
+  policy: z
+    .strictObject({
+      /** Fail when a provider uses long-lived credentials. */
+      requireShortLived: z.boolean().default(false),
+      /** Oldest a secret may be since its last rotation, in days. */
+      rotationMaxDays: z.number().int().positive().default(90),
+    })
+    .default({ requireShortLived: false, rotationMaxDays: 90 }),
+  /** Where the SDK's audit events go (checklist: usage logging). */
+  audit: z
+    .strictObject({
+      /** `stderr`, `stdout`, `file:<path>`, or `module:<path>` exporting a listener. */
+      sink: z.string().regex(/^(?:stderr|stdout|file:.+|module:.+)$/, {
+        message: 'must be "stderr", "stdout", "file:<path>" or "module:<path>"',
+      }),
+    })
+    .optional(),
+  /** Leak-scan settings. */
+  scan: z
+    .strictObject({
+      allowlist: Allowlist.default({ paths: [], rules: [], regexes: [], fingerprints: [] }),
+      /** Files larger than this many bytes are skipped. */
+      maxFileSize: z.number().int().positive().optional(),
+    })
+    .default({ allowlist: { paths: [], rules: [], regexes: [], fingerprints: [] } }),
+});
+
+/**
+ * A validated config with defaults filled in.
+ *
+ * @example
+ * ```ts
+ * const config: SecretsConfig = ConfigSchema.parse({});
+ * config.policy.rotationMaxDays; // 90
+ * ```
+ */
+export type SecretsConfig = z.infer<typeof ConfigSchema>;
+
+/** Top-level and nested keys, for "did you mean" hints on typos. */
+export const KNOWN_KEYS: Record<string, readonly string[]> = {
+  "": ["$schema", "references", "providers", "policy", "audit", "scan"],
+  policy: ["requireShortLived", "rotationMaxDays"],
+  audit: ["sink"],
+  scan: ["allowlist", "maxFileSize"],
+  "scan.allowlist": ["paths", "rules", "regexes", "fingerprints"],
+};
+
+/** How to fix a bad value, by config path (a `*` matches one segment). */
+export const FIXES: ReadonlyArray<[RegExp, string]> = [
+  [
+    /^references\.[^.]+(\.ref)?$/,
+    'give a reference URI such as "aws-sm://prod/db#password" or { "ref": "env://API_KEY" }',
+  ],
+  [/^references\.[^.]+\.type$/, 'use "string", "json" or "binary"'],
+  [/^references$/, 'use an object of NAME: "reference" pairs'],
+  [
+    /^providers/,
+    'use an object of provider name to options, such as { "aws": { "region": "eu-west-1" } }',
+  ],
+  [/^policy\.rotationMaxDays$/, "use a whole number of days, such as 90"],
+  [/^policy\.requireShortLived$/, "use true or false"],
+  [
+    /^audit\.sink$/,
+    'use "stderr", "stdout", "file:logs/secrets-audit.jsonl" or "module:./audit.js"',
+  ],
+  [/^scan\.allowlist\.rules/, `use rule ids: ${RULES.map((r) => r.id).join(", ")}`],
+  [/^scan\.allowlist\.regexes/, 'use JavaScript regular expression source, such as "^sk_test_"'],
+  [/^scan\.allowlist/, "use arrays of strings"],
+  [/^scan\.maxFileSize$/, "use a size in bytes, such as 5000000"],
+];

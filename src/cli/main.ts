@@ -1,0 +1,146 @@
+#!/usr/bin/env node
+/**
+ * The `secrets` CLI: doctor, scan, get, run. Arguments are parsed by
+ * commander; every failure becomes one line on stderr and an exit code
+ * (0 ok, 1 findings or failed checks, 2 usage or input errors), never a
+ * stack trace (set SECRETS_DEBUG=1 to see one).
+ */
+
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { ConfigFileError } from "./config/load.js";
+import { EXIT, UsageError } from "./errors.js";
+import { ScanInputError } from "./scan/tree.js";
+import { packageVersion } from "./version.js";
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError("expected a whole number of bytes > 0");
+  return n;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * Builds the commander program. Exported for tests.
+ *
+ * @example
+ * ```ts
+ * await buildProgram().parseAsync(["node", "secrets", "scan", "--json"]);
+ * ```
+ */
+export function buildProgram(): Command {
+  const program = new Command("secrets")
+    .description(
+      "Check an app against the API-key security checklist, scan for leaked keys, and load secrets.",
+    )
+    .version(packageVersion(), "-V, --version")
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({
+      outputError: (str, write) =>
+        write(
+          `secrets: ${str
+            .replace(/^error: /, "")
+            .trim()
+            .replace(/\s*\n\s*/g, " ")}\n`,
+        ),
+    });
+
+  program
+    .command("scan")
+    .description("Scan files, staged changes or git history for leaked keys (exit 1 on findings).")
+    .argument("[paths...]", "files or directories to scan (default: .)")
+    .option("--staged", "scan the lines added in the git index (for a pre-commit hook)")
+    .option("--history", "scan the added lines of all reachable git history")
+    .option("--since <date>", "with --history: only commits after this date (git log --since)")
+    .option("--json", "print JSON")
+    .option("--sarif", "print SARIF 2.1.0 (for code scanning)")
+    .option("--config <file>", "config file (default: search secrets.config.json / package.json)")
+    .option("--no-gitignore", "also scan files that .gitignore excludes")
+    .addOption(new Option("--max-file-size <bytes>", "skip larger files").argParser(positiveInt))
+    .action(async (paths: string[], options) => {
+      const { runScan } = await import("./commands/scan.js");
+      process.exitCode = await runScan(paths, options);
+    });
+
+  program
+    .command("doctor")
+    .description("Check a project against the API-key security checklist (exit 1 on any fail).")
+    .argument("[dir]", "project directory", ".")
+    .option("--json", "print JSON")
+    .option("--sarif", "print SARIF 2.1.0 (for code scanning)")
+    .option("--strict", "treat warnings as failures")
+    .option("--fix-hooks", "install a git pre-commit hook running `secrets scan --staged`")
+    .option("--since <date>", "bound the git history scan (git log --since)")
+    .option("--config <file>", "config file (default: search from dir)")
+    .option("--offline", "skip checks that contact providers (reported as manual)")
+    .action(async (dir: string, options) => {
+      const { runDoctor } = await import("./commands/doctor.js");
+      process.exitCode = await runDoctor(dir, options);
+    });
+
+  program
+    .command("get")
+    .description("Print a secret's value for scripts (on a terminal only with --reveal).")
+    .argument("<ref>", "a reference such as env://API_KEY or aws-sm://prod/db#password")
+    .option("--reveal", "print the value even though stdout is a terminal")
+    .option("--json", "print metadata (provider, version, expiry), never the value")
+    .option("--config <file>", "config file for provider options")
+    .action(async (ref: string, options) => {
+      const { runGet } = await import("./commands/get.js");
+      process.exitCode = await runGet(ref, options);
+    });
+
+  program
+    .command("run")
+    .description("Run a command with resolved secrets in its environment.")
+    .argument("<command...>", "the command and its arguments, after --")
+    .option("--env <NAME=ref>", "set NAME to the value of ref (repeatable)", collect)
+    .option("--from <config>", "also set every reference of this config file")
+    .option("--redact", "mask the values in the command's stdout and stderr")
+    .option("--config <file>", "config file for provider options")
+    .passThroughOptions()
+    .action(async (command: string[], options) => {
+      const { runRun } = await import("./commands/run.js");
+      process.exitCode = await runRun(command, options);
+    });
+
+  return program;
+}
+
+function oneLine(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  return msg.split("\n")[0] ?? msg;
+}
+
+/**
+ * Runs the CLI with `argv` and sets `process.exitCode`.
+ *
+ * @example
+ * ```ts
+ * await main(process.argv);
+ * ```
+ */
+export async function main(argv: readonly string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version exit 0; every parse error has already been printed.
+      process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    if (process.env.SECRETS_DEBUG) console.error(err);
+    const known =
+      err instanceof UsageError || err instanceof ScanInputError || err instanceof ConfigFileError;
+    process.stderr.write(`secrets: ${known ? "" : "error: "}${oneLine(err)}\n`);
+    process.exitCode = EXIT.usage;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,123 @@
+/**
+ * The `--json` output shapes, as zod schemas. The e2e tests validate the
+ * CLI's output against the JSON Schema generated from these
+ * (`z.toJSONSchema`), so the documented shape and the real one cannot drift.
+ */
+
+import { z } from "zod";
+
+/**
+ * One finding as printed (no secret: `match` holds four characters).
+ *
+ * @example
+ * ```ts
+ * FindingSchema.parse({ rule: "jwt", title: "JSON Web Token", file: "a.ts", line: 1, column: 1, match: "eyJh****", fingerprint: "a.ts:jwt:1" });
+ * ```
+ */
+export const FindingSchema = z.strictObject({
+  rule: z.string(),
+  title: z.string(),
+  file: z.string(),
+  line: z.number().int().min(1),
+  column: z.number().int().min(1),
+  match: z.string().regex(/^.{0,4}\*\*\*\*$/s),
+  fingerprint: z.string(),
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{40,64}$/)
+    .optional(),
+  date: z.string().optional(),
+});
+
+/**
+ * `secrets scan --json`.
+ *
+ * @example
+ * ```ts
+ * ScanOutputSchema.parse(JSON.parse(stdout));
+ * ```
+ */
+export const ScanOutputSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  mode: z.enum(["tree", "staged", "history"]),
+  findings: z.array(FindingSchema),
+  skipped: z.array(
+    z.strictObject({
+      file: z.string(),
+      reason: z.enum(["binary", "too-large", "unreadable", "symlink", "not-a-file"]),
+      detail: z.string().optional(),
+    }),
+  ),
+  stats: z.strictObject({
+    files: z.number().int().min(0),
+    bytes: z.number().int().min(0),
+    commits: z.number().int().min(0),
+    durationMs: z.number().min(0),
+  }),
+});
+
+/** Doctor statuses, worst last. */
+export const STATUSES = ["pass", "manual", "warn", "fail"] as const;
+
+/**
+ * One line of evidence inside a doctor check.
+ *
+ * @example
+ * ```ts
+ * const r = { status: "fail", evidence: "src/a.ts:3 stripe-secret-key sk_l****", fix: "Rotate it." };
+ * ```
+ */
+export const CheckResultSchema = z.strictObject({
+  status: z.enum(STATUSES),
+  evidence: z.string(),
+  fix: z.string().optional(),
+  file: z.string().optional(),
+  line: z.number().int().min(1).optional(),
+});
+
+/**
+ * `secrets doctor --json`.
+ *
+ * @example
+ * ```ts
+ * DoctorOutputSchema.parse(JSON.parse(stdout)).summary.fail;
+ * ```
+ */
+export const DoctorOutputSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  dir: z.string(),
+  config: z.string().nullable(),
+  strict: z.boolean(),
+  summary: z.strictObject({
+    pass: z.number().int(),
+    warn: z.number().int(),
+    fail: z.number().int(),
+    manual: z.number().int(),
+  }),
+  checks: z.array(
+    z.strictObject({
+      id: z.string(),
+      item: z.number().int().min(1).max(11),
+      title: z.string(),
+      status: z.enum(STATUSES),
+      results: z.array(CheckResultSchema),
+    }),
+  ),
+});
+
+/**
+ * `secrets get --json`: metadata, never the value.
+ *
+ * @example
+ * ```ts
+ * GetOutputSchema.parse({ reference: "env://X", provider: "env", latencyMs: 1 });
+ * ```
+ */
+export const GetOutputSchema = z.strictObject({
+  reference: z.string(),
+  provider: z.string(),
+  version: z.string().optional(),
+  expiresAt: z.string().optional(),
+  latencyMs: z.number().min(0),
+  length: z.number().int().min(0),
+});

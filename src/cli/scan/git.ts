@@ -1,0 +1,267 @@
+/**
+ * Scans what git knows: the added lines of every reachable commit
+ * (`--history`) or of the index (`--staged`). `git log -p` is streamed and
+ * parsed as it arrives, so memory stays flat however long the history is.
+ * Only added lines are scanned (a removed line was scanned when it was added);
+ * consecutive added lines of one file are scanned together so that
+ * multi-line keys (PEM blocks, AWS key pairs) are still recognised.
+ */
+
+import { spawn, spawnSync } from "node:child_process";
+import type { Scanner } from "./engine.js";
+import { ScanInputError } from "./tree.js";
+import type { RawFinding } from "./types.js";
+
+/**
+ * Options of {@link scanHistory}.
+ *
+ * @example
+ * ```ts
+ * await scanHistory("/repo", scanner, { since: "2025-01-01" });
+ * ```
+ */
+export interface HistoryOptions {
+  /** Only commits after this date (anything `git log --since` accepts). */
+  since?: string;
+  /** Added blocks larger than this are skipped, like large files in the tree. */
+  maxBlockSize?: number;
+  /** Called after each commit, for progress display. */
+  onCommit?: (count: number) => void;
+  /** Pathspec filter (config allowlist paths), as a predicate on the file path. */
+  excludePath?: (file: string) => boolean;
+}
+
+/**
+ * What a history scan found.
+ *
+ * @example
+ * ```ts
+ * const { findings, commits } = await scanHistory(".", new Scanner());
+ * ```
+ */
+export interface HistoryResult {
+  findings: RawFinding[];
+  /** Commits read. */
+  commits: number;
+}
+
+/**
+ * Throws a {@link ScanInputError} unless `dir` is inside a git work tree.
+ *
+ * @example
+ * ```ts
+ * assertGitRepo("."); // throws "not a git repository" outside one
+ * ```
+ */
+export function assertGitRepo(dir: string): void {
+  const r = spawnSync("git", ["-C", dir, "rev-parse", "--is-inside-work-tree"], {
+    encoding: "utf8",
+  });
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    throw new ScanInputError(
+      code === "ENOENT"
+        ? "git is not installed or not on PATH"
+        : `cannot run git: ${r.error.message}`,
+    );
+  }
+  if (r.status !== 0 || r.stdout.trim() !== "true") {
+    throw new ScanInputError(`not a git repository: ${dir} (--history and --staged need one)`);
+  }
+}
+
+/**
+ * True when `dir` is inside a git work tree.
+ *
+ * @example
+ * ```ts
+ * if (isGitRepo(".")) await scanHistory(".", scanner);
+ * ```
+ */
+export function isGitRepo(dir: string): boolean {
+  try {
+    assertGitRepo(dir);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+class DiffParser {
+  commit: string | undefined;
+  date: string | undefined;
+  file: string | undefined;
+  next = 0;
+  lines: string[] = [];
+  lineNumbers: number[] = [];
+  size = 0;
+  commits = 0;
+  readonly findings: RawFinding[] = [];
+
+  constructor(
+    private readonly scanner: Scanner,
+    private readonly options: HistoryOptions,
+  ) {}
+
+  flush(): void {
+    if (
+      this.file &&
+      this.lines.length > 0 &&
+      this.size <= (this.options.maxBlockSize ?? Infinity)
+    ) {
+      if (!this.options.excludePath?.(this.file)) {
+        const numbers = this.lineNumbers;
+        const found = this.scanner.scanText(this.lines.join("\n"), {
+          file: this.file,
+          commit: this.commit,
+          date: this.date,
+          lineOf: (n) => numbers[n - 1] ?? n,
+        });
+        for (const f of found) this.findings.push(f);
+      }
+    }
+    this.lines = [];
+    this.lineNumbers = [];
+    this.size = 0;
+  }
+
+  line(l: string): void {
+    const c = l.charCodeAt(0);
+    if (c === 1) {
+      // \x01<hash>\x02<date>: a new commit.
+      this.flush();
+      this.file = undefined;
+      const sep = l.indexOf("\x02");
+      this.commit = l.slice(1, sep === -1 ? undefined : sep);
+      this.date = sep === -1 ? undefined : l.slice(sep + 1);
+      this.commits++;
+      this.options.onCommit?.(this.commits);
+    } else if (l.startsWith("diff --git ")) {
+      this.flush();
+      this.file = undefined;
+    } else if (l.startsWith("+++ ")) {
+      const target = l.slice(4);
+      this.file = target === "/dev/null" ? undefined : unquote(target).replace(/^b\//, "");
+    } else if (l.startsWith("@@ ")) {
+      const m = /\+(\d+)/.exec(l);
+      this.next = m ? Number(m[1]) : 0;
+    } else if (c === 43 /* + */ && this.file) {
+      this.lines.push(l.slice(1));
+      this.lineNumbers.push(this.next++);
+      this.size += l.length;
+    } else if (c === 32 /* space */) {
+      this.next++;
+    }
+  }
+}
+
+function unquote(path: string): string {
+  if (!path.startsWith('"')) return path;
+  try {
+    return JSON.parse(path) as string;
+  } catch {
+    return path.slice(1, -1);
+  }
+}
+
+function runGitDiff(dir: string, args: string[], parser: DiffParser): Promise<void> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn("git", ["-C", dir, "-c", "core.quotepath=off", ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let carry = "";
+    let stderr = "";
+    child.stdout.setEncoding("latin1");
+    child.stdout.on("data", (chunk: string) => {
+      const text = carry + chunk;
+      let start = 0;
+      for (let nl = text.indexOf("\n"); nl !== -1; nl = text.indexOf("\n", start)) {
+        parser.line(text.slice(start, nl));
+        start = nl + 1;
+      }
+      carry = text.slice(start);
+    });
+    child.stderr.setEncoding("utf8");
+    child.stderr.on("data", (d: string) => {
+      if (stderr.length < 2000) stderr += d;
+    });
+    child.on("error", (err) => reject(new ScanInputError(`cannot run git: ${err.message}`)));
+    child.on("close", (code) => {
+      if (carry) parser.line(carry);
+      parser.flush();
+      if (code === 0) resolvePromise();
+      else {
+        const first = stderr.trim().split("\n")[0] ?? "";
+        reject(new ScanInputError(`git ${args[0]} failed: ${first || `exit code ${code}`}`));
+      }
+    });
+  });
+}
+
+/**
+ * Scans the added lines of every commit reachable from any ref.
+ *
+ * @example
+ * ```ts
+ * const { findings } = await scanHistory(".", new Scanner(), { since: "90 days ago" });
+ * ```
+ */
+export async function scanHistory(
+  dir: string,
+  scanner: Scanner,
+  options: HistoryOptions = {},
+): Promise<HistoryResult> {
+  assertGitRepo(dir);
+  const parser = new DiffParser(scanner, options);
+  const args = [
+    "log",
+    "--all",
+    "-p",
+    "-U0",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-renames",
+    "--format=%x01%H%x02%aI",
+  ];
+  if (options.since) args.push(`--since=${options.since}`);
+  // An empty repository (no commits yet) has no history to scan.
+  const head = spawnSync("git", ["-C", dir, "rev-parse", "--verify", "-q", "HEAD"]);
+  const anyRef = spawnSync("git", ["-C", dir, "for-each-ref", "--count=1"], { encoding: "utf8" });
+  if (head.status !== 0 && !anyRef.stdout.trim()) return { findings: [], commits: 0 };
+  await runGitDiff(dir, args, parser);
+  return { findings: parser.findings, commits: parser.commits };
+}
+
+/**
+ * Scans the lines added in the index (what `git commit` would record): the
+ * pre-commit hook's job.
+ *
+ * @example
+ * ```ts
+ * const { findings } = await scanStaged(".", new Scanner());
+ * ```
+ */
+export async function scanStaged(
+  dir: string,
+  scanner: Scanner,
+  options: HistoryOptions = {},
+): Promise<HistoryResult> {
+  assertGitRepo(dir);
+  const parser = new DiffParser(scanner, options);
+  await runGitDiff(
+    dir,
+    [
+      "diff",
+      "--cached",
+      "-U0",
+      "--no-color",
+      "--no-ext-diff",
+      "--no-textconv",
+      "--no-renames",
+      "--diff-filter=ACMR",
+    ],
+    parser,
+  );
+  return { findings: parser.findings, commits: 0 };
+}

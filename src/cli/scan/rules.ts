@@ -1,0 +1,330 @@
+/**
+ * The detectors. Each rule names the literal keywords that must occur on a
+ * line before its regex runs (the prefilter, as gitleaks does it), a regex
+ * whose first group is the secret, and optional gates: minimum entropy of
+ * the random part and a `confirm` step for checks a regex cannot express
+ * (a nearby AWS secret key, a decodable JWT header, a PEM body).
+ *
+ * Facts (prefixes, lengths, alphabets) follow the vendors' documented key
+ * formats, as also used by gitleaks and secretlint; the code is our own.
+ */
+
+import { charClasses, shannonEntropy } from "./entropy.js";
+import { isPlaceholder } from "./placeholders.js";
+
+/**
+ * What a rule's `confirm` step sees: the whole text and the current line.
+ *
+ * @example
+ * ```ts
+ * const ctx: MatchContext = { text: "a\nb", lineStart: 2, lineEnd: 3 };
+ * ```
+ */
+export interface MatchContext {
+  /** The whole text being scanned (a file, or the added lines of one diff). */
+  readonly text: string;
+  /** Offset of the current line's first character in `text`. */
+  readonly lineStart: number;
+  /** Offset just past the current line's last character (the `\n` or the end). */
+  readonly lineEnd: number;
+}
+
+/**
+ * A confirmed secret: the value (kept in memory only) and its offset in the text.
+ *
+ * @example
+ * ```ts
+ * const hit: Confirmed = { secret: "AKIA...", index: 120 };
+ * ```
+ */
+export interface Confirmed {
+  /** The secret itself; only its first four characters ever leave the process. */
+  secret: string;
+  /** Offset of the secret in the scanned text. */
+  index: number;
+  /** Another span this finding accounts for (the secret half of a key pair), so no other rule reports it. */
+  covers?: { index: number; length: number };
+}
+
+/**
+ * One detector.
+ *
+ * @example
+ * ```ts
+ * const rule: Rule = {
+ *   id: "demo", title: "Demo key", keywords: ["demo_"],
+ *   pattern: /\b(demo_[a-z0-9]{16})\b/g, fix: "Revoke the demo key.",
+ * };
+ * ```
+ */
+export interface Rule {
+  /** Stable id used in output, config allowlists and SARIF. */
+  readonly id: string;
+  /** Short human-readable name. */
+  readonly title: string;
+  /** Lower-case literals; a line is only examined when it contains one. */
+  readonly keywords: readonly string[];
+  /** Global regex run on a candidate line; group 1 is the secret. */
+  readonly pattern: RegExp;
+  /** Minimum Shannon entropy (bits/char) of the secret after `entropySkip` characters. */
+  readonly minEntropy?: number;
+  /** Characters of fixed prefix to leave out of the entropy measure. */
+  readonly entropySkip?: number;
+  /** Extra check; returns the secret to report (possibly elsewhere in the text) or undefined to drop. */
+  readonly confirm?: (m: RegExpExecArray, ctx: MatchContext) => Confirmed | undefined;
+  /** What to do about a finding. */
+  readonly fix: string;
+}
+
+const ROTATE =
+  "Revoke or rotate the key at its issuer now, then load it at runtime (for example getSecret(...)) instead of committing it.";
+
+function lineWindow(
+  ctx: MatchContext,
+  before: number,
+  after: number,
+): { start: number; end: number } {
+  let start = ctx.lineStart;
+  for (let i = 0; i < before && start > 0; i++) start = ctx.text.lastIndexOf("\n", start - 2) + 1;
+  let end = ctx.lineEnd;
+  for (let i = 0; i < after && end < ctx.text.length; i++) {
+    const next = ctx.text.indexOf("\n", end + 1);
+    end = next === -1 ? ctx.text.length : next;
+  }
+  return { start, end };
+}
+
+const AWS_SECRET = /(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{40})(?![A-Za-z0-9+/=])/g;
+
+function confirmAwsPair(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const id = m[1] as string;
+  const { start, end } = lineWindow(ctx, 5, 5);
+  const window = ctx.text.slice(start, end);
+  AWS_SECRET.lastIndex = 0;
+  for (let s = AWS_SECRET.exec(window); s; s = AWS_SECRET.exec(window)) {
+    const secret = s[1] as string;
+    // A real secret access key is random base64: all of lower, upper and digits,
+    // and far more entropy than a hex digest (<= 4 bits/char).
+    if (charClasses(secret) >= 3 && shannonEntropy(secret) >= 4.2 && !isPlaceholder(secret)) {
+      return {
+        secret: id,
+        index: ctx.lineStart + (m.index ?? 0) + m[0].indexOf(id),
+        covers: { index: start + s.index, length: secret.length },
+      };
+    }
+  }
+  return undefined;
+}
+
+function decodeJsonSegment(segment: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+function confirmJwt(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const token = m[1] as string;
+  const [header, payload] = token.split(".");
+  const h = decodeJsonSegment(header ?? "") as { alg?: unknown } | undefined;
+  if (!h || typeof h.alg !== "string" || h.alg.toLowerCase() === "none") return undefined;
+  if (typeof decodeJsonSegment(payload ?? "") !== "object") return undefined;
+  return { secret: token, index: ctx.lineStart + (m.index ?? 0) + m[0].indexOf(token) };
+}
+
+const PEM_END = /-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----/g;
+
+function confirmPem(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const headerEnd = ctx.lineStart + (m.index ?? 0) + m[0].length;
+  PEM_END.lastIndex = headerEnd;
+  const end = PEM_END.exec(ctx.text);
+  if (!end || end.index - headerEnd > 64 * 1024) return undefined;
+  // The body may be split over lines, "\n" escapes or string concatenation.
+  const raw = ctx.text.slice(headerEnd, end.index);
+  const body = raw
+    .replace(/\\n|\\r/g, "")
+    .replace(/^[A-Za-z-]+:.*$/gm, "")
+    .replace(/[^A-Za-z0-9+/=]/g, "");
+  if (body.length < 64 || isPlaceholder(body)) return undefined;
+  const first = raw.search(/[A-Za-z0-9+/]{8}/);
+  return { secret: body, index: headerEnd + Math.max(0, first) };
+}
+
+const GCP_PRIVATE_KEY = /"private_key"\s*:\s*"(-----BEGIN PRIVATE KEY-----(?:\\n)?([^"]{64,}))"/g;
+
+function confirmGcpServiceAccount(_m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  // The key file is one JSON object: look for its private key within it.
+  const from = Math.max(0, ctx.lineStart - 16 * 1024);
+  GCP_PRIVATE_KEY.lastIndex = from;
+  const k = GCP_PRIVATE_KEY.exec(ctx.text);
+  if (!k || k.index > ctx.lineEnd + 16 * 1024) return undefined;
+  const body = (k[2] as string).replace(/\\n/g, "");
+  if (isPlaceholder(body)) return undefined;
+  return { secret: body, index: k.index + k[0].indexOf(k[2] as string) };
+}
+
+// Values that are clearly code, paths or identifiers rather than secrets.
+const MEMBER_EXPR = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+const WORDS_ONLY = /^(?:[a-z]+|[A-Z]+|[a-z]+(?:[A-Z][a-z]+)+|[A-Za-z]+(?:[_-][A-Za-z]+)+)$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HASHY_NAME =
+  /hash|digest|checksum|sum$|sha\d*|md5|fingerprint|integrity|public|pub_?key|publishable/i;
+const SAFE_NAME =
+  /^(?:.*[_.-])?(?:max|min|num|len|count|type|name|id|path|file|url|uri|env|prefix|header|field|param)s?$/i;
+
+// The regex starts at the keyword (so V8 can skip ahead to its letters);
+// the rest of the variable name is read backwards from there.
+const NAME_CHAR = /[A-Za-z0-9_.-]/;
+
+function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const quote = m[1] as string;
+  const value = m[2] as string;
+  const keyword = /^[A-Za-z_.-]+/.exec(m[0])?.[0] ?? "";
+  const abs = ctx.lineStart + m.index;
+  let start = abs;
+  while (start > ctx.lineStart && abs - start < 40 && NAME_CHAR.test(ctx.text.charAt(start - 1)))
+    start--;
+  if (start > ctx.lineStart && NAME_CHAR.test(ctx.text.charAt(start - 1))) return undefined;
+  const name = ctx.text.slice(start, abs) + keyword;
+  // A bare "key" is too common (maps, React lists); "*_KEY" / "apiKey" are not.
+  if (/^key/i.test(keyword) && start === abs) return undefined;
+  const at = ctx.lineStart + (m.index ?? 0) + m[0].length - value.length - quote.length;
+  if (!quote) {
+    // Unquoted values are only data in env, YAML, INI and TOML-style lines
+    // (name first); in code an unquoted right-hand side is an expression.
+    const line = ctx.text.slice(ctx.lineStart, ctx.lineEnd);
+    if (!/^\s*(?:export\s+|-\s+)?["']?[A-Za-z0-9_.-]+["']?\s*[:=]/.test(line)) return undefined;
+    const after = ctx.text.charAt(at + value.length);
+    if (after !== "" && !/[\s;,#]/.test(after)) return undefined;
+  }
+  if (HASHY_NAME.test(name) || SAFE_NAME.test(name)) return undefined;
+  if (MEMBER_EXPR.test(value) || WORDS_ONLY.test(value) || UUID.test(value)) return undefined;
+  if (/^(?:true|false|null|none|undefined|nil)$/i.test(value)) return undefined;
+  if (/^(?:https?|ftp|file):|^\.{0,2}\//.test(value)) return undefined;
+  const isPassword = /pass|pwd/i.test(name);
+  const entropy = shannonEntropy(value);
+  if (isPassword) {
+    if (value.length < 8 || entropy < 2.8 || charClasses(value) < 2) return undefined;
+  } else if (value.length < 12 || entropy < 3.5 || charClasses(value) < 2) {
+    return undefined;
+  }
+  return { secret: value, index: at };
+}
+
+/**
+ * Every built-in rule, most specific first: when two rules find the same
+ * spot, the earlier one is reported.
+ *
+ * @example
+ * ```ts
+ * RULES.map((r) => r.id); // ["stripe-secret-key", "aws-access-key", ...]
+ * ```
+ */
+export const RULES: readonly Rule[] = [
+  {
+    id: "stripe-secret-key",
+    title: "Stripe secret or restricted key",
+    keywords: ["sk_live_", "rk_live_", "sk_test_", "rk_test_"],
+    pattern: /\b((?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,247})\b/g,
+    minEntropy: 3,
+    entropySkip: 8,
+    fix: `${ROTATE} Roll it in the Stripe dashboard (Developers > API keys).`,
+  },
+  {
+    id: "aws-access-key",
+    title: "AWS access key with its secret key nearby",
+    keywords: ["akia", "asia"],
+    pattern: /\b((?:AKIA|ASIA)[A-Z2-7]{16})\b/g,
+    confirm: confirmAwsPair,
+    fix: `${ROTATE} Deactivate and delete the access key in IAM; prefer STS role credentials.`,
+  },
+  {
+    id: "github-token",
+    title: "GitHub token",
+    keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
+    pattern: /\b((?:gh[pousr]_[0-9A-Za-z]{36})|(?:github_pat_[0-9A-Za-z_]{82}))\b/g,
+    minEntropy: 3,
+    entropySkip: 4,
+    fix: `${ROTATE} Revoke it under GitHub Settings > Developer settings.`,
+  },
+  {
+    id: "slack-token",
+    title: "Slack token",
+    keywords: ["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-"],
+    pattern: /\b(xox[abposre]-\d+-[0-9A-Za-z-]{8,250})\b/g,
+    minEntropy: 3,
+    entropySkip: 5,
+    fix: `${ROTATE} Regenerate it in the Slack app's settings.`,
+  },
+  {
+    id: "google-api-key",
+    title: "Google API key",
+    keywords: ["aiza"],
+    pattern: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g,
+    minEntropy: 3,
+    entropySkip: 4,
+    fix: `${ROTATE} Delete or regenerate it in the Cloud console (APIs & Services > Credentials) and restrict it by API and IP.`,
+  },
+  {
+    id: "gcp-service-account",
+    title: "GCP service-account key file",
+    keywords: ["service_account"],
+    pattern: /("type"\s*:\s*"service_account")/g,
+    confirm: confirmGcpServiceAccount,
+    fix: `${ROTATE} Delete the key in IAM > Service accounts > Keys; use workload identity or impersonation instead of key files.`,
+  },
+  {
+    id: "azure-storage-connection-string",
+    title: "Azure storage account key",
+    keywords: ["accountkey="],
+    pattern: /AccountName=[A-Za-z0-9]{3,24};AccountKey=([A-Za-z0-9+/]{86}==)/g,
+    minEntropy: 4,
+    fix: `${ROTATE} Rotate the storage account key (Access keys) and prefer managed identity or SAS with expiry.`,
+  },
+  {
+    id: "azure-service-bus-connection-string",
+    title: "Azure Service Bus / Event Hubs key",
+    keywords: ["sharedaccesskey="],
+    pattern:
+      /Endpoint=sb:\/\/[A-Za-z0-9.-]+\/?;SharedAccessKeyName=[^;\s"']+;SharedAccessKey=([A-Za-z0-9+/]{43}=)/g,
+    minEntropy: 4,
+    fix: `${ROTATE} Regenerate the shared access key and prefer managed identity.`,
+  },
+  {
+    id: "ai-api-key",
+    title: "OpenAI / Anthropic-style API key",
+    keywords: ["sk-"],
+    pattern:
+      /(?<![A-Za-z0-9_-])(sk-(?:ant-(?:api|admin)\d{2}-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,200})(?![A-Za-z0-9_-])/g,
+    minEntropy: 3.5,
+    entropySkip: 3,
+    fix: `${ROTATE} Revoke it in the provider's API keys page.`,
+  },
+  {
+    id: "private-key",
+    title: "Private key (PEM)",
+    keywords: ["private key"],
+    pattern: /-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----/g,
+    confirm: confirmPem,
+    fix: `${ROTATE} Replace the key pair and revoke any certificate issued for it.`,
+  },
+  {
+    id: "jwt",
+    title: "JSON Web Token",
+    keywords: ["eyj"],
+    pattern:
+      /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g,
+    confirm: confirmJwt,
+    fix: "Treat the token as leaked: revoke the session or rotate the signing key if it is long-lived, and never commit tokens.",
+  },
+  {
+    id: "generic-secret-assignment",
+    title: "High-entropy value assigned to a secret-named variable",
+    keywords: ["key", "secret", "token", "password", "passwd", "pwd"],
+    pattern:
+      /(?:key|secret|token|passw(?:or)?d|pwd)(?:[_.-]?base)?["']?\s*(?:=|:=|:|=>)\s*(["'`]?)([A-Za-z0-9_+/=!@#$%^&*~.-]{8,256})\1/gi,
+    confirm: confirmGeneric,
+    fix: `${ROTATE} Read it from the environment or a secrets manager instead.`,
+  },
+];

@@ -1,0 +1,80 @@
+/**
+ * Recall and false positives of every rule on the labelled corpus in
+ * test/fixtures/leaks/corpus.json. The corpus is expanded several times with
+ * fresh random fakes, so a rule that only works on lucky values fails.
+ */
+
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { Scanner } from "../../../src/cli/scan/engine.js";
+import { RULES } from "../../../src/cli/scan/rules.js";
+import { expand } from "./support/fakes.js";
+
+interface Case {
+  id: string;
+  expect: string | null;
+  file: string;
+  text: string;
+}
+
+const corpus = JSON.parse(
+  readFileSync(new URL("../../fixtures/leaks/corpus.json", import.meta.url), "utf8"),
+) as { cases: Case[] };
+
+const ROUNDS = 20;
+
+describe("leak corpus", () => {
+  const scanner = new Scanner();
+  const stats = new Map(RULES.map((r) => [r.id, { positives: 0, found: 0, falsePositives: 0 }]));
+  const misses: string[] = [];
+  const wrong: string[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of corpus.cases) {
+      const findings = scanner.scanText(expand(c.text), { file: c.file });
+      if (c.expect) {
+        const s = stats.get(c.expect);
+        if (!s) throw new Error(`corpus case ${c.id}: unknown rule ${c.expect}`);
+        s.positives++;
+        if (findings.some((f) => f.rule === c.expect)) s.found++;
+        else misses.push(c.id);
+      }
+      for (const f of findings) {
+        if (f.rule !== c.expect) {
+          const s = stats.get(f.rule);
+          if (s) s.falsePositives++;
+          wrong.push(`${c.id} -> ${f.rule} ${f.match}`);
+        }
+      }
+    }
+  }
+
+  it("has true leaks for every rule", () => {
+    for (const r of RULES)
+      expect(
+        corpus.cases.some((c) => c.expect === r.id),
+        r.id,
+      ).toBe(true);
+    expect(corpus.cases.filter((c) => c.expect === null).length).toBeGreaterThanOrEqual(20);
+  });
+
+  it("reports recall and false positives per rule", () => {
+    const rows = [...stats].map(([rule, s]) => ({
+      rule,
+      positives: s.positives,
+      recall: s.positives ? `${((100 * s.found) / s.positives).toFixed(1)}%` : "-",
+      falsePositives: s.falsePositives,
+    }));
+    console.log(`Leak corpus, ${ROUNDS} rounds of fresh fakes:`);
+    console.table(rows);
+    expect([...new Set(misses)]).toEqual([]);
+    expect([...new Set(wrong.map((w) => w.replace(/ \S+\*\*\*\*$/, "")))]).toEqual([]);
+  });
+
+  it("never prints more than four characters of a secret", () => {
+    for (const c of corpus.cases.filter((k) => k.expect)) {
+      for (const f of scanner.scanText(expand(c.text), { file: c.file })) {
+        expect(f.match).toMatch(/^.{4}\*\*\*\*$/s);
+      }
+    }
+  });
+});
