@@ -111,7 +111,16 @@ export type ValueOf<T extends ValueType> = T extends "json"
  * const entry: LoadEntry = { ref: "aws-sm://prod/flags", type: "json", optional: true };
  * ```
  */
-export type LoadEntry = string | { ref: string; type?: ValueType; optional?: boolean };
+export type LoadEntry =
+  | string
+  | {
+      /** The reference, such as `aws-sm://prod/db#password`. */
+      ref: string;
+      /** Value shape: `string` (default), `json` or `binary`. */
+      type?: ValueType;
+      /** Resolve to `undefined` instead of failing when the secret does not exist. */
+      optional?: boolean;
+    };
 
 /**
  * What `load()` takes: names mapped to references.
@@ -123,15 +132,21 @@ export type LoadEntry = string | { ref: string; type?: ValueType; optional?: boo
  */
 export type LoadSpec = Record<string, LoadEntry>;
 
-type EntryValue<E> = E extends string
+/**
+ * The value type one {@link LoadEntry} resolves to.
+ *
+ * @example
+ * ```ts
+ * type T = EntryValue<{ ref: "env://X"; type: "json"; optional: true }>; // JsonValue | undefined
+ * ```
+ */
+export type EntryValue<E> = E extends string
   ? string
-  : E extends { type: infer T extends ValueType; optional: true }
-    ? ValueOf<T> | undefined
-    : E extends { type: infer T extends ValueType }
-      ? ValueOf<T>
-      : E extends { optional: true }
-        ? string | undefined
-        : string;
+  : E extends Exclude<LoadEntry, string>
+    ?
+        | (E["type"] extends ValueType ? ValueOf<E["type"]> : string)
+        | (E["optional"] extends true ? undefined : never)
+    : never;
 
 /**
  * What `load()` resolves to: the same names, each with its typed value.
@@ -167,6 +182,16 @@ export interface Secrets {
    * ```
    */
   getSecret(ref: string): Promise<string>;
+  /**
+   * Resolves one reference in the requested shape (`json` is parsed and
+   * frozen; `binary` is a fresh Uint8Array copy).
+   *
+   * @example
+   * ```ts
+   * const flags = await secrets.getSecret("env://FLAGS", { type: "json" });
+   * const cert = await secrets.getSecret("aws-sm://prod/tls-key", { type: "binary" });
+   * ```
+   */
   getSecret<T extends ValueType>(ref: string, options: GetOptions<T>): Promise<ValueOf<T>>;
   /**
    * Short-lived credentials from a provider (`aws`, `gcp`, `azure`, `vault` ...),

@@ -5,7 +5,15 @@
 
 import type { ErrorCode } from "./errors.js";
 
-interface EventBase {
+/**
+ * Fields every event has.
+ *
+ * @example
+ * ```ts
+ * const base: EventBase = { time: Date.now(), provider: "env", reference: "env://API_KEY" };
+ * ```
+ */
+export interface EventBase {
   /** Epoch ms when the event happened. */
   time: number;
   /** Provider name, for example `aws`. */

@@ -17,6 +17,7 @@ assertServerRuntime();
 export {
   type CacheOptions,
   createSecrets,
+  type EntryValue,
   type GetOptions,
   type LoadEntry,
   type LoadResult,
@@ -48,11 +49,11 @@ export {
   ThrottledError,
   UnavailableError,
 } from "./errors.js";
-export type { SecretsEvent, SecretsListener } from "./events.js";
+export type { EventBase, SecretsEvent, SecretsListener } from "./events.js";
 export { assertServerRuntime } from "./guard.js";
 export { importPeer } from "./peer.js";
 export { redact } from "./redact.js";
-export { builtinSchemes, parseReference } from "./reference/parse.js";
+export { builtinSchemes, type CustomSchemes, parseReference } from "./reference/parse.js";
 export { PUBLIC_ENV_PREFIXES } from "./reference/schemes.js";
 export type {
   FetchContext,

@@ -36,7 +36,15 @@ const SCHEME_ALIASES: Record<string, string> = {
   process: "env",
 };
 
-/** Custom schemes a client knows besides the built-in ones. */
+/**
+ * Custom schemes a client knows besides the built-in ones, with their rules.
+ *
+ * @example
+ * ```ts
+ * const custom: CustomSchemes = new Map([["mem", { options: ["ttl"], example: "mem://key" }]]);
+ * parseReference("mem://key?ttl=5", custom);
+ * ```
+ */
 export type CustomSchemes = ReadonlyMap<string, ReferenceSpec>;
 
 // Without "://" the input may be a secret passed where its reference belongs

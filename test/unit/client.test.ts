@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { createSecrets, type Secrets } from "../../src/client.js";
 import {
   AccessDeniedError,
@@ -10,7 +10,7 @@ import {
   ProviderError,
   SecretsError,
 } from "../../src/errors.js";
-import type { FetchedSecret, ParsedRef, SecretProvider } from "../../src/types.js";
+import type { FetchedSecret, JsonValue, ParsedRef, SecretProvider } from "../../src/types.js";
 import { scriptedProvider } from "../support/fake-provider.js";
 
 let secrets: Secrets | undefined;
@@ -238,5 +238,26 @@ describe("errors", () => {
       provider: "aws",
       reference: "aws-sm://prod/db",
     });
+  });
+});
+
+describe("types", () => {
+  it("load() results are typed per entry", async () => {
+    process.env.SL_TYPES = '{"a":1}';
+    secrets = createSecrets();
+    const out = await secrets.load({
+      S: "env://SL_TYPES",
+      J: { ref: "env://SL_TYPES", type: "json" },
+      B: { ref: "env://SL_TYPES_B64", type: "binary", optional: true },
+      O: { ref: "env://SL_TYPES_MISSING", optional: true },
+    });
+    expectTypeOf(out.S).toEqualTypeOf<string>();
+    expectTypeOf(out.J).toEqualTypeOf<JsonValue>();
+    expectTypeOf(out.B).toEqualTypeOf<Uint8Array | undefined>();
+    expectTypeOf(out.O).toEqualTypeOf<string | undefined>();
+    expectTypeOf(secrets.getSecret("env://X", { type: "binary" })).toEqualTypeOf<
+      Promise<Uint8Array>
+    >();
+    expect(out.J).toEqual({ a: 1 });
   });
 });
