@@ -17,6 +17,8 @@ export default defineConfig({
           name: "integration",
           include: ["test/integration/**/*.test.ts"],
           environment: "node",
+          // Starts only the stand-ins the selected files need; see test/support/stand-ins.ts.
+          globalSetup: ["test/support/stand-ins/global-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 240_000,
         },

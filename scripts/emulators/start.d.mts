@@ -1,0 +1,102 @@
+// Types for start.mjs (plain JS so `node bench/x.ts` and vitest both load it as is).
+
+export type StandInName = "aws" | "vault" | "gcp" | "azure";
+
+export interface AwsStandIn {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface PostgresInfo {
+  host: string;
+  port: number;
+  database: string;
+  /** Superuser OpenBao's database engine connects with. */
+  adminUser: string;
+  adminPassword: string;
+}
+
+export interface VaultStandIn {
+  /** e.g. http://127.0.0.1:PORT (plain HTTP, dev mode, unsealed). */
+  address: string;
+  /** Root token (random per run). */
+  token: string;
+  /** ACL policy that AppRole and JWT logins receive: read secret/*, kv1/*, database/creds/*. */
+  policy: string;
+  /** KV v2 mount ("secret"). */
+  kv2Mount: string;
+  /** KV v1 mount ("kv1"). */
+  kv1Mount: string;
+  approle: { mount: string; roleName: string; roleId: string; secretId: string };
+  /** JWT auth: sign a token with privateKeyPem (ES256), iss=issuer, aud=audience, any sub. */
+  jwt: {
+    mount: string;
+    role: string;
+    issuer: string;
+    audience: string;
+    algorithm: "ES256";
+    privateKeyPem: string;
+  };
+  /** Database engine: GET <mount>/creds/<role> issues a leased PostgreSQL login. */
+  database: { mount: string; role: string; connectionName: string };
+  postgres: PostgresInfo;
+}
+
+export interface GcpStandIn {
+  host: string;
+  port: number;
+  projectId: string;
+  /** The stand-in speaks Secret Manager's REST API only: use the client's REST fallback. */
+  transport: "rest";
+  protocol: "http";
+  /** http://host:port */
+  apiEndpoint: string;
+  /** IAM Credentials impersonation stand-in: not built (optional in the contract). */
+  iamEndpoint?: string;
+}
+
+export interface AzureStandIn {
+  authorityHost: string;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  vaultUrl: string;
+  caFile: string;
+}
+
+export interface StandInInfo {
+  aws: AwsStandIn;
+  vault: VaultStandIn;
+  gcp: GcpStandIn;
+  azure: AzureStandIn;
+}
+
+export interface RunningStandIn<N extends StandInName> {
+  info: StandInInfo[N];
+  stop(): Promise<void>;
+}
+
+export declare const STAND_IN_NAMES: readonly StandInName[];
+export declare const TOOLS_DIR: string;
+
+export declare class StandInUnavailableError extends Error {
+  standIn: string;
+  constructor(name: string, reason: string);
+}
+
+/** Why a stand-in cannot run on this machine, or undefined. */
+export declare function unavailableReason(name: StandInName): string | undefined;
+
+/** Kills processes left by a crashed earlier run (checked by pid file and command line). */
+export declare function cleanLeftovers(): number;
+
+/** Starts one stand-in on a free 127.0.0.1 port, waits until ready, seeds it. */
+export declare function startStandIn<N extends StandInName>(name: N): Promise<RunningStandIn<N>>;
+
+/** Starts several in parallel; unavailable ones are listed, not thrown. */
+export declare function startStandIns(names: Iterable<StandInName>): Promise<{
+  info: Partial<StandInInfo>;
+  unavailable: Partial<Record<StandInName, { error: string }>>;
+  stop(): Promise<void>;
+}>;

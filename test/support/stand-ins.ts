@@ -1,0 +1,117 @@
+/**
+ * Real cloud stand-ins for integration tests: the one place tests get their addresses from.
+ *
+ * Contract
+ * - `standIn("aws" | "vault" | "gcp" | "azure")` returns the running stand-in's connection info
+ *   (typed: AwsStandIn, VaultStandIn, GcpStandIn, AzureStandIn). It throws a readable error if
+ *   that stand-in was not started for this run, or cannot run on this machine (azure, see
+ *   docs/testing.md).
+ * - Which stand-ins start (test/support/stand-ins/global-setup.ts, the integration project's
+ *   globalSetup, looks at the test files selected for the run):
+ *     test/integration/<name>/**             starts <name>   (aws, vault, gcp, azure)
+ *     test/integration/smoke/<name>.test.ts  starts <name>
+ *     any integration file with a line `// @stand-ins: aws, vault` in its first 40 lines
+ *   `SECRETS_LOADER_STAND_INS=all` (or `aws,vault`) forces a set. Files matching none start
+ *   nothing; unit and e2e projects never start any.
+ * - Every stand-in listens on a free port on 127.0.0.1; all state is in memory or in a temp dir,
+ *   fresh per run, shared by the files of that run (use unique names, e.g. randomUUID()).
+ * - Outside vitest (benchmarks, scripts) use scripts/emulators/start.mjs:
+ *     const s = await startStandIn("aws"); ... s.info ...; await s.stop();
+ *
+ * What each one is: aws = moto server; vault = OpenBao dev server seeded with KV v2 at secret/,
+ * KV v1 at kv1/, AppRole, JWT auth (ES256 key pair made per run) and the database engine on a
+ * PostgreSQL the harness runs; gcp = drongo's Secret Manager REST server (use the client's REST
+ * fallback: see gcpClientOptions); azure = not available here.
+ */
+import { createPrivateKey, randomUUID, sign } from "node:crypto";
+import { inject } from "vitest";
+import type {
+  AwsStandIn,
+  AzureStandIn,
+  GcpStandIn,
+  StandInInfo,
+  StandInName,
+  VaultStandIn,
+} from "../../scripts/emulators/start.mjs";
+
+export type {
+  AwsStandIn,
+  AzureStandIn,
+  GcpStandIn,
+  PostgresInfo,
+  StandInName,
+  VaultStandIn,
+} from "../../scripts/emulators/start.mjs";
+
+export function standIn(name: "aws"): AwsStandIn;
+export function standIn(name: "vault"): VaultStandIn;
+export function standIn(name: "gcp"): GcpStandIn;
+export function standIn(name: "azure"): AzureStandIn;
+export function standIn(name: StandInName): StandInInfo[StandInName] {
+  let provided: ReturnType<typeof inject<"secretsLoaderStandIns">> | undefined;
+  try {
+    provided = inject("secretsLoaderStandIns");
+  } catch {
+    provided = undefined;
+  }
+  if (!provided) {
+    throw new Error(
+      `standIn("${name}"): no stand-ins in this test project. Only the integration project ` +
+        "starts them (vitest run --project integration); outside vitest use " +
+        "startStandIn() from scripts/emulators/start.mjs.",
+    );
+  }
+  const why = provided.unavailable[name];
+  if (why) throw new Error(`standIn("${name}"): ${why.error}`);
+  const info = provided.info[name];
+  if (!info) {
+    throw new Error(
+      `standIn("${name}"): the ${name} stand-in was not started for this run ` +
+        `(started: ${provided.requested.join(", ") || "none"}). Put the test under ` +
+        `test/integration/${name}/, or add a line \`// @stand-ins: ${name}\` near the top of ` +
+        "the file (see test/support/stand-ins.ts).",
+    );
+  }
+  return info;
+}
+
+/**
+ * Options for `new SecretManagerServiceClient(...)` against the GCP stand-in (REST fallback over
+ * plain HTTP). Pass an authClient too: the stand-in accepts any bearer token.
+ */
+export function gcpClientOptions(gcp: GcpStandIn = standIn("gcp")) {
+  return {
+    apiEndpoint: gcp.host,
+    port: gcp.port,
+    protocol: gcp.protocol,
+    fallback: true as const,
+    projectId: gcp.projectId,
+  };
+}
+
+/**
+ * A JWT that the Vault stand-in's JWT auth method accepts (signed with the per-run key).
+ * Override claims to test refusals (wrong aud, expired ...).
+ */
+export function signVaultJwt(
+  claims: Record<string, unknown> = {},
+  vault: VaultStandIn = standIn("vault"),
+): string {
+  const now = Math.floor(Date.now() / 1000);
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+  const body = {
+    iss: vault.jwt.issuer,
+    aud: vault.jwt.audience,
+    sub: `test-${randomUUID()}`,
+    iat: now,
+    nbf: now - 5,
+    exp: now + 300,
+    ...claims,
+  };
+  const input = `${b64({ alg: vault.jwt.algorithm, typ: "JWT" })}.${b64(body)}`;
+  const sig = sign("sha256", Buffer.from(input), {
+    key: createPrivateKey(vault.jwt.privateKeyPem),
+    dsaEncoding: "ieee-p1363",
+  });
+  return `${input}.${sig.toString("base64url")}`;
+}
