@@ -12,4 +12,9 @@ export const BUILTIN_PROVIDERS: Readonly<Record<string, ProviderInput>> = {
     scheme: "env",
     create: async () => (await import("../providers/env/index.js")).envProvider(),
   },
+  aws: {
+    scheme: ["aws-sm", "aws-ssm"],
+    // Configured from AWS_REGION, AWS_PROFILE, AWS_ROLE_ARN, AWS_ENDPOINT_URL ... at first use.
+    create: async () => (await import("../providers/aws/index.js")).awsProvider(),
+  },
 };

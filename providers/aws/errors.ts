@@ -1,0 +1,232 @@
+/**
+ * AWS SDK errors -> the core's typed errors. The SDK error is kept as
+ * `cause`; messages name the secret, the region and the AWS error code, and
+ * are built from those names only (AWS error messages never carry values, but
+ * nothing of the response body is copied here anyway).
+ */
+
+import {
+  AccessDeniedError,
+  ConfigError,
+  ExpiredError,
+  NotFoundError,
+  ProviderError,
+  type SecretsError,
+  ThrottledError,
+  UnavailableError,
+} from "../../src/errors.js";
+
+/** What was being done when the error happened, for the message. */
+export interface AwsErrorContext {
+  /** The reference as written, when there is one. */
+  reference?: string;
+  /** What was asked for, e.g. `secret "prod/db"` or `AssumeRole for arn:...`. */
+  subject: string;
+  /** The region, when known. */
+  region?: string;
+}
+
+const NOT_FOUND = new Set([
+  "ResourceNotFoundException",
+  "ParameterNotFound",
+  "ParameterVersionNotFound",
+  "ParameterVersionLabelNotFound",
+  "NoSuchEntity",
+  "NoSuchEntityException",
+]);
+const DENIED = new Set([
+  "AccessDeniedException",
+  "AccessDenied",
+  "UnauthorizedOperation",
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "SignatureDoesNotMatch",
+  "IncompleteSignature",
+  "MissingAuthenticationToken",
+  "NotAuthorized",
+]);
+const EXPIRED = new Set(["ExpiredTokenException", "ExpiredToken", "RequestExpired"]);
+const THROTTLED = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "ThrottledException",
+  "SlowDown",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "ProvisionedThroughputExceededException",
+  "TooManyUpdates",
+]);
+const UNAVAILABLE = new Set([
+  "InternalServiceError",
+  "InternalServiceErrorException",
+  "InternalFailure",
+  "InternalServerError",
+  "ServiceUnavailable",
+  "ServiceUnavailableException",
+  "TimeoutError",
+  "RequestTimeout",
+  "RequestTimeoutException",
+]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ECONNABORTED",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+]);
+const KMS = new Set([
+  "DecryptionFailure",
+  "DecryptionFailureException",
+  "KMSAccessDeniedException",
+  "KMSDisabledException",
+  "KMSInvalidStateException",
+  "KMSNotFoundException",
+  "InvalidKeyId",
+  "InvalidCiphertextException",
+]);
+
+interface SdkErrorLike {
+  name?: string;
+  code?: string;
+  message?: string;
+  $fault?: "client" | "server";
+  $metadata?: { httpStatusCode?: number };
+  cause?: unknown;
+}
+
+/** The AWS error code of an SDK error (`name`, or `Code` for query protocols). */
+export function awsErrorCode(err: unknown): string | undefined {
+  if (typeof err !== "object" || err === null) return undefined;
+  const e = err as SdkErrorLike & { Code?: string };
+  return e.name && e.name !== "Error" ? e.name : (e.Code ?? e.code);
+}
+
+/** The HTTP status of an SDK error, when a response was received. */
+export function httpStatus(err: unknown): number | undefined {
+  return (err as SdkErrorLike | null)?.$metadata?.httpStatusCode;
+}
+
+/** True for errors raised before any response: refused, reset, DNS, timeout. */
+export function isNetworkError(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const x = e as SdkErrorLike;
+    if (x.code && NETWORK_CODES.has(x.code)) return true;
+    if (x.name === "TimeoutError" || x.name === "AbortError") return true;
+    e = x.cause;
+  }
+  return false;
+}
+
+function where(ctx: AwsErrorContext): string {
+  return ctx.region ? ` in ${ctx.region}` : "";
+}
+
+/**
+ * Maps an AWS SDK (or network) error to the core's typed errors, keeping it as
+ * `cause` and naming the secret in the message.
+ *
+ * @internal
+ */
+export function toSecretsError(err: unknown, ctx: AwsErrorContext): SecretsError {
+  const base = {
+    provider: "aws",
+    cause: err,
+    ...(ctx.reference ? { reference: ctx.reference } : {}),
+  };
+  const code = awsErrorCode(err) ?? "UnknownError";
+  const status = httpStatus(err);
+  const msg = (err as SdkErrorLike | null)?.message ?? "";
+  const tag = `(${code}${status ? `, HTTP ${status}` : ""})`;
+
+  if (NOT_FOUND.has(code)) {
+    return new NotFoundError({
+      ...base,
+      message: `aws: ${ctx.subject} was not found${where(ctx)} ${tag}. Check the name, the version selector and the region.`,
+    });
+  }
+  if (code === "InvalidRequestException" && /delet/i.test(msg)) {
+    return new NotFoundError({
+      ...base,
+      message: `aws: ${ctx.subject} is deleted or scheduled for deletion${where(ctx)} ${tag}. Restore it with RestoreSecret, or stop referencing it.`,
+    });
+  }
+  if (code === "InvalidRequestException") {
+    return new ProviderError({
+      ...base,
+      message: `aws: ${ctx.subject} cannot be read in its current state${where(ctx)} ${tag}; for example a version that is pending or has no value. Check the secret's versions and stages.`,
+    });
+  }
+  if (KMS.has(code)) {
+    return new AccessDeniedError({
+      ...base,
+      message: `aws: ${ctx.subject} could not be decrypted with its KMS key${where(ctx)} ${tag}. Grant the caller kms:Decrypt on the secret's key, and check the key is enabled.`,
+    });
+  }
+  if (EXPIRED.has(code)) {
+    return new ExpiredError({
+      ...base,
+      message: `aws: the credentials used for ${ctx.subject} have expired ${tag}. Refresh the session (aws sso login, a new role session) and retry.`,
+    });
+  }
+  if (DENIED.has(code) || status === 403) {
+    return new AccessDeniedError({
+      ...base,
+      message: `aws: access denied to ${ctx.subject}${where(ctx)} ${tag}. Grant the caller's role the action on this resource (see the IAM policy in the README's AWS section).`,
+    });
+  }
+  if (THROTTLED.has(code) || status === 429) {
+    return new ThrottledError({
+      ...base,
+      message: `aws: throttled while reading ${ctx.subject}${where(ctx)} ${tag}, after the SDK's retries. Lower the call rate or raise the cache maxAge.`,
+    });
+  }
+  if (code === "CredentialsProviderError" || /could not load credentials/i.test(msg)) {
+    return new ConfigError({
+      ...base,
+      message: `aws: no AWS credentials were found for ${ctx.subject} ${tag}. Set AWS_PROFILE, AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE, or run with an instance or task role.`,
+    });
+  }
+  if (/region is missing/i.test(msg)) {
+    return new ConfigError({
+      ...base,
+      message: `aws: no region is configured for ${ctx.subject}. Set AWS_REGION, awsProvider({ region }), or ?region= on the reference.`,
+    });
+  }
+  if (isNetworkError(err)) {
+    return new UnavailableError({
+      ...base,
+      message: `aws: could not reach the endpoint for ${ctx.subject}${where(ctx)} (${networkCode(err) ?? code}). Check the network, the endpoint URL and the region, then retry.`,
+    });
+  }
+  if (
+    UNAVAILABLE.has(code) ||
+    (status !== undefined && status >= 500) ||
+    (err as SdkErrorLike | null)?.$fault === "server"
+  ) {
+    return new UnavailableError({
+      ...base,
+      message: `aws: the service failed while reading ${ctx.subject}${where(ctx)} ${tag}. Retry later.`,
+    });
+  }
+  return new ProviderError({
+    ...base,
+    message: `aws: reading ${ctx.subject}${where(ctx)} failed ${tag}.`,
+  });
+}
+
+function networkCode(err: unknown): string | undefined {
+  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
+    const x = e as SdkErrorLike;
+    if (x.code && NETWORK_CODES.has(x.code)) return x.code;
+    e = x.cause;
+  }
+  return undefined;
+}

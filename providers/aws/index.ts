@@ -1,0 +1,214 @@
+/**
+ * The `aws` provider: `aws-sm://` (Secrets Manager) and `aws-ssm://` (SSM
+ * Parameter Store) references, and short-lived STS credentials through
+ * `getCredentials("aws", request)`. Each AWS SDK client is imported on first use.
+ *
+ * @example
+ * ```ts
+ * import { createSecrets } from "secrets-loader";
+ * import { awsProvider } from "secrets-loader/providers/aws";
+ *
+ * const secrets = createSecrets({ providers: { aws: awsProvider({ region: "eu-west-1" }) } });
+ * const password = await secrets.getSecret("aws-sm://prod/db#password");
+ * ```
+ * @packageDocumentation
+ */
+
+import type {
+  FetchContext,
+  FetchedSecret,
+  IssuedCredentials,
+  ParsedRef,
+  SecretMetadata,
+  SecretProvider,
+} from "../../src/types.js";
+import { AwsClients } from "./clients.js";
+import { type AwsProviderOptions, resolveAwsConfig } from "./config.js";
+import { describeCall, issueCredentials, planStsCall } from "./credentials.js";
+import {
+  type AccessKeyAgeReport,
+  accessKeyAge,
+  describeParameter,
+  describeSecret,
+} from "./describe.js";
+import { type BatchState, batchGetSecretValues, getSecretValue } from "./secrets-manager.js";
+import { getParameter, getParameters } from "./ssm.js";
+import type { AwsCredentialIdentity } from "./types.js";
+
+export type { AwsProviderOptions, AwsService } from "./config.js";
+export type { AccessKeyAgeReport, AccessKeyInfo } from "./describe.js";
+export { type AwsCredentialsProviderOptions, awsCredentialsProvider } from "./identity.js";
+export type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  AwsCredentialsRequest,
+} from "./types.js";
+export { isAuthFailure, type WithSecretOptions, withSecret } from "./with-secret.js";
+
+/**
+ * The object {@link awsProvider} returns: a {@link SecretProvider} plus
+ * `accessKeyAge()` for the doctor.
+ *
+ * @example
+ * ```ts
+ * const aws = (await secrets.provider("aws")) as AwsProvider;
+ * const report = await aws.accessKeyAge();
+ * ```
+ */
+export interface AwsProvider extends SecretProvider {
+  /** Always `"aws"`. */
+  readonly name: "aws";
+  /** Issues STS credentials; see {@link AwsCredentialsRequest}. */
+  getCredentials(
+    request: unknown,
+    ctx: FetchContext,
+  ): Promise<IssuedCredentials<AwsCredentialIdentity>>;
+  /** Rotation metadata (`aws-sm://`) or parameter dates (`aws-ssm://`). */
+  describe(ref: ParsedRef, ctx: FetchContext): Promise<SecretMetadata>;
+  /**
+   * Age of the IAM access keys of the base identity (IAM `ListAccessKeys` for
+   * the caller's own user), where permitted.
+   *
+   * @example
+   * ```ts
+   * const { permitted, keys } = await aws.accessKeyAge();
+   * const stale = keys.filter((k) => k.status === "Active" && k.ageDays > 90);
+   * ```
+   */
+  accessKeyAge(): Promise<AccessKeyAgeReport>;
+}
+
+/**
+ * Creates the AWS provider. With no options it is configured from the
+ * standard variables: `AWS_REGION`/`AWS_DEFAULT_REGION`, `AWS_PROFILE`,
+ * `AWS_ROLE_ARN` (+ `AWS_WEB_IDENTITY_TOKEN_FILE`), `AWS_ENDPOINT_URL` and
+ * `AWS_ENDPOINT_URL_SECRETS_MANAGER`/`_SSM`/`_STS`/`_IAM`.
+ *
+ * - `aws-sm://NAME_OR_ARN[?versionStage=|?versionId=][&region=][#field]`:
+ *   SecretString, or SecretBinary as bytes.
+ * - `aws-ssm:///PATH/NAME[:VERSION|:LABEL][?region=]`: decrypted; StringList
+ *   comes back as a JSON array string.
+ * - `load()` batches: BatchGetSecretValue (20 ids per call) and GetParameters
+ *   (10 names), pages in parallel, with per-reference errors.
+ * - With a role configured, secrets are read with the role's STS credentials;
+ *   `policy.requireShortLived` refuses reads signed with long-lived keys.
+ *
+ * @example
+ * ```ts
+ * import { createSecrets } from "secrets-loader";
+ * import { awsProvider } from "secrets-loader/providers/aws";
+ *
+ * const secrets = createSecrets({
+ *   providers: { aws: awsProvider({ roleArn: "arn:aws:iam::123456789012:role/api-secrets" }) },
+ *   policy: { requireShortLived: true },
+ * });
+ * const { DB_PASSWORD, STRIPE_KEY } = await secrets.load({
+ *   DB_PASSWORD: "aws-sm://prod/db#password",
+ *   STRIPE_KEY: "aws-ssm:///prod/stripe/secret-key",
+ * });
+ * ```
+ */
+export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
+  const config = resolveAwsConfig(options);
+  const clients = new AwsClients(config, options);
+  const state: BatchState = { smBatchUnavailable: false };
+
+  async function checkPolicy(ref: ParsedRef, ctx: FetchContext): Promise<void> {
+    if (!ctx.policy.requireShortLived) return;
+    const { client } =
+      ref.scheme === "aws-ssm"
+        ? await clients.ssm(ref.options.region)
+        : await clients.secretsManager(ref.options.region);
+    await clients.assertShortLived(ctx, client, ref.raw);
+  }
+
+  return {
+    name: "aws",
+    scheme: ["aws-sm", "aws-ssm"],
+
+    async getSecret(ref: ParsedRef, ctx: FetchContext): Promise<FetchedSecret> {
+      clients.use(ctx);
+      await checkPolicy(ref, ctx);
+      return ref.scheme === "aws-ssm" ? getParameter(clients, ref) : getSecretValue(clients, ref);
+    },
+
+    async getSecrets(
+      refs: readonly ParsedRef[],
+      ctx: FetchContext,
+    ): Promise<Array<FetchedSecret | Error>> {
+      clients.use(ctx);
+      const results: Array<FetchedSecret | Error> = new Array(refs.length);
+      const sm: number[] = [];
+      const ssm: number[] = [];
+      refs.forEach((r, i) => {
+        (r.scheme === "aws-ssm" ? ssm : sm).push(i);
+      });
+      // The policy verdict is per client (service and region); check each once.
+      const checked = new Map<string, Promise<Error | undefined>>();
+      const verdict = (ref: ParsedRef) => {
+        const key = `${ref.scheme}:${ref.options.region ?? ""}`;
+        let p = checked.get(key);
+        if (!p) {
+          p = checkPolicy(ref, ctx).then(
+            () => undefined,
+            (e: Error) => e,
+          );
+          checked.set(key, p);
+        }
+        return p;
+      };
+      const allowed = async (indices: number[]) => {
+        const ok: number[] = [];
+        for (const i of indices) {
+          const ref = refs[i] as ParsedRef;
+          const refused = await verdict(ref);
+          if (refused) results[i] = refused;
+          else ok.push(i);
+        }
+        return ok;
+      };
+      const run = async (
+        indices: number[],
+        fetch: (rs: ParsedRef[]) => Promise<Array<FetchedSecret | Error>>,
+      ) => {
+        const ok = await allowed(indices);
+        if (ok.length === 0) return;
+        const out = await fetch(ok.map((i) => refs[i] as ParsedRef));
+        ok.forEach((i, k) => {
+          results[i] = out[k] as FetchedSecret | Error;
+        });
+      };
+      await Promise.all([
+        run(sm, (rs) => batchGetSecretValues(clients, rs, state)),
+        run(ssm, (rs) => getParameters(clients, rs)),
+      ]);
+      return results;
+    },
+
+    async getCredentials(
+      request: unknown,
+      ctx: FetchContext,
+    ): Promise<IssuedCredentials<AwsCredentialIdentity>> {
+      clients.use(ctx);
+      const call = planStsCall(request, config.role);
+      const { sdk, client } = await clients.sts(call.region);
+      void describeCall;
+      return issueCredentials(call, sdk, client, clients.region(call.region));
+    },
+
+    async describe(ref: ParsedRef, ctx: FetchContext): Promise<SecretMetadata> {
+      clients.use(ctx);
+      return ref.scheme === "aws-ssm"
+        ? describeParameter(clients, ref)
+        : describeSecret(clients, ref);
+    },
+
+    accessKeyAge(): Promise<AccessKeyAgeReport> {
+      return accessKeyAge(clients);
+    },
+
+    close(): Promise<void> {
+      return clients.close();
+    },
+  };
+}

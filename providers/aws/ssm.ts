@@ -1,0 +1,198 @@
+/**
+ * `aws-ssm://` references: GetParameter (with decryption) for one,
+ * GetParameters (10 names per call, in parallel) for many.
+ *
+ * StringList parameters are returned as a JSON array string (`["a","b"]`),
+ * so `{ type: "json" }` yields an array and `#0` selects an item; with the
+ * default string type the caller sees that JSON text, not AWS's comma list.
+ */
+
+import { NotFoundError, type SecretsError } from "../../src/errors.js";
+import type { FetchedSecret, ParsedRef } from "../../src/types.js";
+import type { AwsClients } from "./clients.js";
+import { toSecretsError } from "./errors.js";
+
+/** GetParameters takes at most 10 names per call. */
+export const SSM_BATCH_SIZE = 10;
+
+/** The name GetParameter takes: `name`, `name:version` or `name:label`. */
+export function ssmName(ref: ParsedRef): string {
+  const { version, label } = ref.options;
+  return version ? `${ref.path}:${version}` : label ? `${ref.path}:${label}` : ref.path;
+}
+
+/** `parameter "/prod/db/password" (version 3)`: the subject of messages. */
+export function ssmSubject(ref: ParsedRef): string {
+  const { version, label } = ref.options;
+  const sel = version ? ` (version ${version})` : label ? ` (label ${label})` : "";
+  return `parameter "${ref.path}"${sel}`;
+}
+
+interface ParameterLike {
+  Name?: string;
+  ARN?: string;
+  Type?: string;
+  Value?: string;
+  Version?: number;
+}
+
+/**
+ * The value handed to the core: StringList becomes a JSON array string.
+ *
+ * @internal
+ */
+export function parameterValue(p: { Type?: string; Value?: string }): string | undefined {
+  if (p.Value === undefined) return undefined;
+  return p.Type === "StringList" ? JSON.stringify(p.Value.split(",")) : p.Value;
+}
+
+function toFetched(ref: ParsedRef, p: ParameterLike | undefined): FetchedSecret {
+  const value = p ? parameterValue(p) : undefined;
+  if (value === undefined) {
+    throw new NotFoundError({
+      provider: "aws",
+      reference: ref.raw,
+      message: `aws: ${ssmSubject(ref)} has no value.`,
+    });
+  }
+  return { value, ...(p?.Version !== undefined ? { version: String(p.Version) } : {}) };
+}
+
+function mapError(ref: ParsedRef, err: unknown, region: string | undefined): SecretsError {
+  return toSecretsError(err, {
+    reference: ref.raw,
+    subject: ssmSubject(ref),
+    ...(region ? { region } : {}),
+  });
+}
+
+/** Reads one parameter with GetParameter, decrypting SecureStrings. */
+export async function getParameter(clients: AwsClients, ref: ParsedRef): Promise<FetchedSecret> {
+  const region = clients.region(ref.options.region);
+  const { sdk, client } = await clients.ssm(ref.options.region);
+  let out: { Parameter?: ParameterLike };
+  try {
+    out = await client.send(
+      new sdk.GetParameterCommand({ Name: ssmName(ref), WithDecryption: true }),
+    );
+  } catch (err) {
+    throw mapError(ref, err, region);
+  }
+  return toFetched(ref, out.Parameter);
+}
+
+/**
+ * Reads many parameters. Plain names are grouped by region into GetParameters
+ * calls of up to 10; names with a version or label selector use GetParameter,
+ * because GetParameters answers carry no reliable selector to match them by.
+ * Names in `InvalidParameters` are NotFound; a name neither returned nor
+ * reported is read on its own.
+ */
+export async function getParameters(
+  clients: AwsClients,
+  refs: readonly ParsedRef[],
+): Promise<Array<FetchedSecret | Error>> {
+  const results: Array<FetchedSecret | Error | undefined> = new Array(refs.length);
+  const single = (i: number) =>
+    getParameter(clients, refs[i] as ParsedRef).then(
+      (v) => {
+        results[i] = v;
+      },
+      (e: Error) => {
+        results[i] = e;
+      },
+    );
+  const jobs: Array<Promise<void>> = [];
+  const groups = new Map<string, Map<string, number[]>>();
+  refs.forEach((ref, i) => {
+    if (!clients.config.batch || ref.options.version || ref.options.label) {
+      jobs.push(single(i));
+      return;
+    }
+    const region = ref.options.region ?? "";
+    let names = groups.get(region);
+    if (!names) {
+      names = new Map();
+      groups.set(region, names);
+    }
+    const list = names.get(ref.path);
+    if (list) list.push(i);
+    else names.set(ref.path, [i]);
+  });
+  for (const [region, names] of groups) {
+    const all = [...names.keys()];
+    if (all.length === 1) {
+      for (const i of names.get(all[0] as string) ?? []) jobs.push(single(i));
+      continue;
+    }
+    for (let start = 0; start < all.length; start += SSM_BATCH_SIZE) {
+      const page = all.slice(start, start + SSM_BATCH_SIZE);
+      jobs.push(
+        page.length === 1
+          ? Promise.all((names.get(page[0] as string) ?? []).map(single)).then(() => {})
+          : parametersPage(clients, region || undefined, page, names, refs, results, single),
+      );
+    }
+  }
+  await Promise.all(jobs);
+  return results.map(
+    (r, i) =>
+      r ??
+      new NotFoundError({
+        provider: "aws",
+        reference: refs[i]?.raw,
+        message: `aws: ${ssmSubject(refs[i] as ParsedRef)} was not returned.`,
+      }),
+  );
+}
+
+async function parametersPage(
+  clients: AwsClients,
+  regionOverride: string | undefined,
+  page: string[],
+  names: Map<string, number[]>,
+  refs: readonly ParsedRef[],
+  results: Array<FetchedSecret | Error | undefined>,
+  single: (i: number) => Promise<void>,
+): Promise<void> {
+  const region = clients.region(regionOverride);
+  const { sdk, client } = await clients.ssm(regionOverride);
+  let out: { Parameters?: ParameterLike[]; InvalidParameters?: string[] };
+  try {
+    out = await client.send(new sdk.GetParametersCommand({ Names: page, WithDecryption: true }));
+  } catch (err) {
+    for (const name of page)
+      for (const i of names.get(name) ?? [])
+        results[i] = mapError(refs[i] as ParsedRef, err, region);
+    return;
+  }
+  const found = new Map<string, ParameterLike>();
+  for (const p of out.Parameters ?? []) {
+    if (p.Name) found.set(p.Name, p);
+    if (p.ARN) found.set(p.ARN, p);
+  }
+  const invalid = new Set(out.InvalidParameters ?? []);
+  const retries: Array<Promise<void>> = [];
+  for (const name of page) {
+    for (const i of names.get(name) ?? []) {
+      const ref = refs[i] as ParsedRef;
+      const p = found.get(name);
+      if (p) {
+        try {
+          results[i] = toFetched(ref, p);
+        } catch (e) {
+          results[i] = e as Error;
+        }
+      } else if (invalid.has(name)) {
+        results[i] = new NotFoundError({
+          provider: "aws",
+          reference: ref.raw,
+          message: `aws: ${ssmSubject(ref)} was not found${region ? ` in ${region}` : ""} (GetParameters InvalidParameters). Check the name and the region.`,
+        });
+      } else {
+        retries.push(single(i));
+      }
+    }
+  }
+  await Promise.all(retries);
+}
