@@ -1,3 +1,69 @@
-export async function runGet(_a: unknown, _o: unknown): Promise<number> {
-  return 0;
+/**
+ * `secrets get <ref>`: prints a value for scripts. On a terminal it needs
+ * `--reveal`, so a value is not shown to onlookers by accident; `--json`
+ * prints metadata only (provider, version, expiry, latency), never the value.
+ */
+
+import { SecretsError } from "../../errors.js";
+import type { SecretsEvent } from "../../events.js";
+import { clientFromConfig, exitCodeFor } from "../client.js";
+import { UsageError } from "../errors.js";
+
+/**
+ * Options of `secrets get`.
+ *
+ * @example
+ * ```ts
+ * const o: GetCommandOptions = { json: true };
+ * ```
+ */
+export interface GetCommandOptions {
+  reveal?: boolean;
+  json?: boolean;
+  config?: string;
+}
+
+/**
+ * Resolves `ref` and prints it (or its metadata); returns the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runGet("env://API_KEY", { json: true });
+ * ```
+ */
+export async function runGet(ref: string, o: GetCommandOptions): Promise<number> {
+  if (!o.json && !o.reveal && process.stdout.isTTY) {
+    throw new UsageError(
+      "refusing to print a secret to a terminal: pass --reveal to show it, --json for its metadata, or pipe the output",
+    );
+  }
+  const events: SecretsEvent[] = [];
+  const { client } = await clientFromConfig(o.config, { onEvent: (e) => events.push(e) });
+  const started = performance.now();
+  try {
+    const value = await client.getSecret(ref);
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    if (o.json) {
+      const fetched = events.find((e) => e.type === "fetch");
+      const out: Record<string, unknown> = {
+        reference: ref,
+        provider: fetched?.provider ?? "unknown",
+        latencyMs,
+      };
+      if (fetched?.type === "fetch" && fetched.version) out.version = fetched.version;
+      if (fetched?.type === "fetch" && Number.isFinite(fetched.expiresAt)) {
+        out.expiresAt = new Date(fetched.expiresAt).toISOString();
+      }
+      process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    } else {
+      process.stdout.write(process.stdout.isTTY ? `${value}\n` : value);
+    }
+    return 0;
+  } catch (err) {
+    const msg = SecretsError.is(err) ? `[${err.code}] ${err.message}` : (err as Error).message;
+    process.stderr.write(`secrets: ${msg.split("\n")[0]}\n`);
+    return exitCodeFor(err);
+  } finally {
+    await client.close();
+  }
 }

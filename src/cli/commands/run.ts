@@ -1,3 +1,174 @@
-export async function runRun(_a: unknown, _o: unknown): Promise<number> {
-  return 0;
+/**
+ * `secrets run [--env NAME=ref ...] [--from config] [--redact] -- cmd args`:
+ * resolves the references, starts the command with them in its
+ * environment, forwards signals to it and exits with its exit code (or dies
+ * by the same signal). `--redact` masks every loaded value in the child's
+ * stdout and stderr with the core's `redact()`.
+ */
+
+import { spawn } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import type { LoadSpec } from "../../client.js";
+import { LoadError, SecretsError } from "../../errors.js";
+import { redact } from "../../redact.js";
+import { clientFromConfig, exitCodeFor } from "../client.js";
+import { loadConfig } from "../config/load.js";
+import { UsageError } from "../errors.js";
+
+/**
+ * Options of `secrets run`.
+ *
+ * @example
+ * ```ts
+ * const o: RunCommandOptions = { env: ["DB_PASSWORD=env://DB_PASSWORD"], redact: true };
+ * ```
+ */
+export interface RunCommandOptions {
+  env?: string[];
+  from?: string;
+  redact?: boolean;
+  config?: string;
+}
+
+const FORWARDED: readonly NodeJS.Signals[] = [
+  "SIGINT",
+  "SIGTERM",
+  "SIGHUP",
+  "SIGQUIT",
+  "SIGUSR1",
+  "SIGUSR2",
+];
+const SIGNAL_NUMBERS: Record<string, number> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGQUIT: 3,
+  SIGUSR1: 10,
+  SIGUSR2: 12,
+  SIGTERM: 15,
+  SIGKILL: 9,
+};
+
+function specFrom(o: RunCommandOptions): LoadSpec {
+  const spec: LoadSpec = {};
+  if (o.from) {
+    const { config } = loadConfig(process.cwd(), o.from);
+    Object.assign(spec, config.references);
+  }
+  for (const pair of o.env ?? []) {
+    const eq = pair.indexOf("=");
+    const name = eq === -1 ? "" : pair.slice(0, eq);
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || eq === pair.length - 1) {
+      throw new UsageError(
+        `--env expects NAME=reference, such as DB_PASSWORD=env://DB_PASSWORD (got "${pair.replace(/=.*/, "=...")}")`,
+      );
+    }
+    spec[name] = pair.slice(eq + 1);
+  }
+  if (Object.keys(spec).length === 0)
+    throw new UsageError("nothing to inject: give --env NAME=ref or --from <config>");
+  return spec;
+}
+
+/** Line-buffered masking: a value split across two writes is still masked. */
+function pipeRedacted(from: Readable, to: Writable): void {
+  let carry = "";
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (carry) to.write(redact(carry));
+    carry = "";
+  };
+  from.setEncoding("utf8");
+  from.on("data", (chunk: string) => {
+    carry += chunk;
+    const nl = carry.lastIndexOf("\n");
+    if (nl !== -1) {
+      to.write(redact(carry.slice(0, nl + 1)));
+      carry = carry.slice(nl + 1);
+    }
+    if (timer) clearTimeout(timer);
+    // A prompt or progress bar without a newline still appears, shortly after.
+    if (carry) timer = setTimeout(flush, 50);
+  });
+  from.on("end", () => {
+    if (timer) clearTimeout(timer);
+    flush();
+  });
+}
+
+/**
+ * Runs the command; resolves to the exit code to use.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runRun(["node", "server.js"], { env: ["API_KEY=env://API_KEY"] });
+ * ```
+ */
+export async function runRun(command: string[], o: RunCommandOptions): Promise<number> {
+  const [cmd, ...args] = command;
+  if (!cmd)
+    throw new UsageError("missing command: secrets run [--env NAME=ref] -- <command> [args]");
+  const spec = specFrom(o);
+  // Values stay cached (and so masked by redact()) for as long as the child runs.
+  const { client } = await clientFromConfig(o.config, { cache: { maxAge: "7d", maxStale: 0 } });
+  let values: Record<string, unknown>;
+  try {
+    values = await client.load(spec);
+  } catch (err) {
+    await client.close();
+    if (err instanceof LoadError) {
+      const list = err.failures.map(
+        (f) => `${f.name} (${f.reference}): [${f.code}] ${f.message.split("\n")[0]}`,
+      );
+      process.stderr.write(`secrets: could not resolve ${list.join("; ")}\n`);
+      return err.failures.every((f) => f.code === "INVALID_REFERENCE" || f.code === "NO_PROVIDER")
+        ? 2
+        : 1;
+    }
+    process.stderr.write(
+      `secrets: ${SecretsError.is(err) ? `[${err.code}] ` : ""}${(err as Error).message.split("\n")[0]}\n`,
+    );
+    return exitCodeFor(err);
+  }
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(values)) {
+    if (value !== undefined) env[name] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  const child = spawn(cmd, args, {
+    env,
+    stdio: o.redact ? ["inherit", "pipe", "pipe"] : "inherit",
+  });
+  if (o.redact && child.stdout && child.stderr) {
+    pipeRedacted(child.stdout, process.stdout);
+    pipeRedacted(child.stderr, process.stderr);
+  }
+  const handlers = new Map<NodeJS.Signals, () => void>();
+  for (const sig of FORWARDED) {
+    const h = () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    };
+    handlers.set(sig, h);
+    process.on(sig, h);
+  }
+  const outcome = await new Promise<{ code: number | null; signal: NodeJS.Signals | null } | Error>(
+    (resolve) => {
+      child.once("error", (err) => resolve(err));
+      child.once("close", (code, signal) => resolve({ code, signal }));
+    },
+  );
+  for (const [sig, h] of handlers) process.off(sig, h);
+  await client.close();
+  if (outcome instanceof Error) {
+    const code = (outcome as NodeJS.ErrnoException).code;
+    process.stderr.write(
+      `secrets: cannot run ${cmd}: ${code === "ENOENT" ? "command not found" : code === "EACCES" ? "permission denied" : outcome.message}\n`,
+    );
+    return code === "ENOENT" ? 127 : 126;
+  }
+  if (outcome.signal) {
+    // Die by the same signal, so the caller sees what the child saw.
+    process.kill(process.pid, outcome.signal);
+    return 128 + (SIGNAL_NUMBERS[outcome.signal] ?? 1);
+  }
+  return outcome.code ?? 1;
 }

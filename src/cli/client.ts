@@ -1,0 +1,46 @@
+/**
+ * Builds a secrets client for `get` and `run` from the project config's
+ * provider options (built-in providers cover everything else).
+ */
+
+import { createSecrets, type Secrets, type SecretsOptions } from "../client.js";
+import { SecretsError } from "../errors.js";
+import { loadConfig } from "./config/load.js";
+import type { SecretsConfig } from "./config/schema.js";
+import { providersFromConfig } from "./doctor/providers.js";
+import { UsageError } from "./errors.js";
+
+/**
+ * A client made from the config found from the working directory (or `file`).
+ *
+ * @example
+ * ```ts
+ * const { client, config } = await clientFromConfig(undefined, { cache: { maxAge: "7d" } });
+ * ```
+ */
+export async function clientFromConfig(
+  file: string | undefined,
+  options: Omit<SecretsOptions, "providers"> = {},
+): Promise<{ client: Secrets; config: SecretsConfig }> {
+  const { config } = loadConfig(process.cwd(), file);
+  let providers: SecretsOptions["providers"];
+  try {
+    providers = await providersFromConfig(config.providers);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return { client: createSecrets({ ...options, providers }), config };
+}
+
+/**
+ * Exit code for a failed resolution: 2 when the reference itself is
+ * malformed or has no provider (a usage error), 1 otherwise.
+ *
+ * @example
+ * ```ts
+ * exitCodeFor(new InvalidReferenceError({ ... })); // 2
+ * ```
+ */
+export function exitCodeFor(err: unknown): number {
+  return SecretsError.is(err, "INVALID_REFERENCE") || SecretsError.is(err, "NO_PROVIDER") ? 2 : 1;
+}

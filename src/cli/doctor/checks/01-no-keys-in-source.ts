@@ -1,0 +1,53 @@
+/**
+ * Item 1: no keys in source code. Scans the working tree (respecting
+ * .gitignore, skipping binaries and large files) with every detector.
+ */
+
+import { RULES } from "../../scan/rules.js";
+import { type Check, type CheckResult, fail, manual, pass } from "../types.js";
+
+const FIX = new Map(RULES.map((r) => [r.id, r.fix]));
+
+/**
+ * The check.
+ *
+ * @example
+ * ```ts
+ * const results = await noKeysInSource.run(ctx);
+ * ```
+ */
+export const noKeysInSource: Check = {
+  id: "no-keys-in-source",
+  item: 1,
+  title: "No keys in source code",
+  async run(ctx) {
+    const tree = ctx.tree();
+    const results: CheckResult[] = tree.findings.map((f) =>
+      fail(`${f.file}:${f.line} ${f.rule} ${f.match}`, FIX.get(f.rule) ?? "Rotate the key.", {
+        file: f.file,
+        line: f.line,
+      }),
+    );
+    const unreadable = tree.skipped.filter((s) => s.reason === "unreadable");
+    if (unreadable.length > 0) {
+      results.push(
+        manual(
+          `${unreadable.length} file(s) could not be read: ${unreadable
+            .slice(0, 5)
+            .map((s) => `${s.file} (${s.detail})`)
+            .join(", ")}${unreadable.length > 5 ? ", ..." : ""}`,
+          "Fix their permissions and run the doctor again, or review them by hand.",
+        ),
+      );
+    }
+    if (tree.findings.length === 0) {
+      const skipped = tree.skipped.length - unreadable.length;
+      results.unshift(
+        pass(
+          `scanned ${tree.files} files (${(tree.bytes / 1e6).toFixed(1)} MB) with ${RULES.length} detectors: no keys${skipped ? `; ${skipped} binary/large/link entries skipped` : ""}`,
+        ),
+      );
+    }
+    return results;
+  },
+};

@@ -1,0 +1,32 @@
+/**
+ * Item 5: IP restrictions. Providers do not expose this in a way a client
+ * can verify, so it is always manual, with per-provider guidance.
+ */
+
+import { type Check, manual } from "../types.js";
+import { IP_RESTRICTIONS } from "./guidance.js";
+
+/**
+ * The check.
+ *
+ * @example
+ * ```ts
+ * const results = await ipRestrictions.run(ctx);
+ * ```
+ */
+export const ipRestrictions: Check = {
+  id: "ip-restrictions",
+  item: 5,
+  title: "IP restrictions applied where supported",
+  async run(ctx) {
+    const providers = ctx.providersInUse();
+    const names = providers.length ? providers : ["env"];
+    return names.map((name) =>
+      manual(
+        `${name}: network restrictions are not visible to a client`,
+        IP_RESTRICTIONS[name] ??
+          "Restrict where the credentials may be used from, if the backend supports it.",
+      ),
+    );
+  },
+};

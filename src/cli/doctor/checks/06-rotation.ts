@@ -1,0 +1,152 @@
+/**
+ * Item 6: rotation within the maximum (90 days unless the config says
+ * otherwise), from each reference's provider `describe()`, plus the age of
+ * AWS IAM access keys where the provider can list them.
+ */
+
+import { SecretsError } from "../../../errors.js";
+import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
+import { firstLine } from "./identity.js";
+
+const DAY = 86_400_000;
+
+/**
+ * The check.
+ *
+ * @example
+ * ```ts
+ * const results = await rotation.run(ctx);
+ * ```
+ */
+export const rotation: Check = {
+  id: "rotation",
+  item: 6,
+  title: "Rotation schedule in place",
+  async run(ctx) {
+    const max = ctx.config.policy.rotationMaxDays;
+    const refs = ctx.references();
+    const results: CheckResult[] = [];
+    if (refs.length === 0) {
+      results.push(
+        manual(
+          "no references configured, so no rotation dates to read",
+          `Declare the app's secrets in secrets.config.json; rotate every key at least every ${max} days (generate, deploy, verify, revoke the old one).`,
+        ),
+      );
+    }
+    if (ctx.options.offline) {
+      if (refs.length)
+        results.push(
+          manual(`${refs.length} reference(s) not described (--offline)`, "Run without --offline."),
+        );
+      return results;
+    }
+    const client = refs.length ? await ctx.client() : undefined;
+    for (const r of refs) {
+      if (!client) break;
+      let meta: Awaited<ReturnType<typeof client.describe>>;
+      try {
+        ctx.progress(`describing ${r.name}`);
+        meta = await client.describe(r.ref);
+      } catch (err) {
+        const code = SecretsError.is(err) ? ` [${err.code}]` : "";
+        results.push(
+          manual(
+            `${r.name} (${r.ref}): metadata unavailable${code}: ${firstLine(err)}`,
+            `Check its rotation date in the ${r.provider} console; grant the metadata read permission (for AWS: secretsmanager:DescribeSecret) to let the doctor check it.`,
+          ),
+        );
+        continue;
+      }
+      if (!meta) {
+        results.push(
+          manual(
+            `${r.name} (${r.ref}): the ${r.provider} provider exposes no rotation metadata`,
+            `Rotate it at its issuer at least every ${max} days and record when.`,
+          ),
+        );
+        continue;
+      }
+      const last = meta.lastRotated ?? meta.lastChanged;
+      const age = last ? Math.floor((Date.now() - last.getTime()) / DAY) : undefined;
+      const what = meta.lastRotated ? "rotated" : "changed";
+      if (age !== undefined && age > max) {
+        results.push(
+          fail(
+            `${r.name} (${r.ref}): last ${what} ${age} days ago (maximum ${max})`,
+            meta.rotationEnabled
+              ? "Rotation is enabled but has not happened: check the rotation function's logs."
+              : `Rotate it now and enable automatic rotation (at most every ${max} days).`,
+          ),
+        );
+      } else if (meta.rotationEnabled === false) {
+        results.push(
+          warn(
+            `${r.name} (${r.ref}): automatic rotation is off${age !== undefined ? `; last ${what} ${age} days ago` : ""}`,
+            `Enable automatic rotation (at most every ${max} days), or rotate by hand on a schedule.`,
+          ),
+        );
+      } else if (meta.rotationDays !== undefined && meta.rotationDays > max) {
+        results.push(
+          warn(
+            `${r.name} (${r.ref}): rotation interval is ${meta.rotationDays} days (maximum ${max})`,
+            `Shorten the rotation schedule to ${max} days or less.`,
+          ),
+        );
+      } else if (age !== undefined || meta.rotationEnabled) {
+        const next = meta.nextRotation
+          ? `; next ${meta.nextRotation.toISOString().slice(0, 10)}`
+          : "";
+        results.push(
+          pass(
+            `${r.name} (${r.ref}): ${age !== undefined ? `last ${what} ${age} days ago` : "rotation enabled"}${next}`,
+          ),
+        );
+      } else {
+        results.push(
+          manual(
+            `${r.name} (${r.ref}): the provider reported no rotation date`,
+            `Rotate it at least every ${max} days.`,
+          ),
+        );
+      }
+    }
+    // AWS IAM access keys of the caller, where the provider can list them.
+    if (ctx.providersInUse().includes("aws")) {
+      const aws = await ctx.provider("aws").catch(() => undefined);
+      if (aws && typeof aws.accessKeyAge === "function") {
+        try {
+          const report = await aws.accessKeyAge();
+          if (!report.permitted) {
+            results.push(
+              manual(
+                `aws: IAM access-key age not checked: ${report.reason ?? "not permitted"}`,
+                `Check the keys' age in IAM > Users > Security credentials (maximum ${max} days).`,
+              ),
+            );
+          } else {
+            for (const k of report.keys.filter((key) => key.status === "Active")) {
+              const ev = `aws: access key ${k.accessKeyId}${report.userName ? ` of ${report.userName}` : ""} is ${k.ageDays} days old`;
+              results.push(
+                k.ageDays > max
+                  ? fail(
+                      ev,
+                      `Create a new key, deploy it, then deactivate and delete this one; better, use a role.`,
+                    )
+                  : pass(ev),
+              );
+            }
+          }
+        } catch (err) {
+          results.push(
+            manual(
+              `aws: IAM access-key age not checked: ${firstLine(err)}`,
+              "Check the keys' age in IAM.",
+            ),
+          );
+        }
+      }
+    }
+    return results;
+  },
+};

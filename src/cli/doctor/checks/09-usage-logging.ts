@@ -1,0 +1,66 @@
+/**
+ * Item 9: usage logging and alerting. Passes when the config sends the
+ * SDK's audit events to a sink, or when the app's code subscribes to them
+ * (`onEvent` / `.on(...)` next to a secrets-loader import); warns otherwise.
+ */
+
+import { readFileSync, statSync } from "node:fs";
+import { walkFiles } from "../../scan/walk.js";
+import { type Check, type CheckResult, pass, warn } from "../types.js";
+
+const SOURCE_EXT = /\.(?:[cm]?[jt]sx?)$/;
+const USES_SDK = /["']secrets-loader(?:\/[^"']*)?["']/;
+const SUBSCRIBES = /\bonEvent\s*:|\b(?:secrets|client|defaultSecrets\(\))\s*\.on\s*\(/;
+
+/**
+ * The check.
+ *
+ * @example
+ * ```ts
+ * const results = await usageLogging.run(ctx);
+ * ```
+ */
+export const usageLogging: Check = {
+  id: "usage-logging",
+  item: 9,
+  title: "Usage logging and alerting configured",
+  async run(ctx) {
+    const results: CheckResult[] = [];
+    const sink = ctx.config.audit?.sink;
+    if (sink)
+      results.push(
+        pass(
+          `config sends the SDK's audit events to ${sink}`,
+          ctx.configFile ? { file: ctx.configFile } : {},
+        ),
+      );
+    for (const f of walkFiles(ctx.dir)) {
+      if (results.length >= 4) break;
+      if (!SOURCE_EXT.test(f.rel) || f.rel.startsWith("node_modules/")) continue;
+      let text: string;
+      try {
+        if (statSync(f.abs).size > 512 * 1024) continue;
+        text = readFileSync(f.abs, "utf8");
+      } catch {
+        continue;
+      }
+      if (!USES_SDK.test(text)) continue;
+      const m = SUBSCRIBES.exec(text);
+      if (m) {
+        const line = text.slice(0, m.index).split("\n").length;
+        results.push(
+          pass(`${f.rel}:${line} subscribes to the SDK's audit events`, { file: f.rel, line }),
+        );
+      }
+    }
+    if (results.length === 0) {
+      results.push(
+        warn(
+          "the SDK's audit events (fetch, error, credentials ...) are not sent anywhere",
+          'Set "audit": { "sink": "stderr" } (or file:/module:) in secrets.config.json, or pass createSecrets({ onEvent: (e) => logger.info(e) }); events never contain values. Then alert on error and access-denied events and on request spikes per key in your log platform.',
+        ),
+      );
+    }
+    return results;
+  },
+};

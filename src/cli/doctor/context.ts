@@ -1,0 +1,180 @@
+/**
+ * Everything the checks share: the project directory, the config, one
+ * scanner, memoised scans (the tree is read once for items 1 and 2), and
+ * a secrets client built from the config, created only when a check needs
+ * a provider.
+ */
+
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { createSecrets, type Secrets } from "../../client.js";
+import type { SecretsEvent } from "../../events.js";
+import type { SecretsConfig } from "../config/schema.js";
+import { type HistoryResult, isGitRepo, scanHistory } from "../scan/git.js";
+import { type ScanSetup, scanSetup } from "../scan/setup.js";
+import { scanTree, type TreeScanResult } from "../scan/tree.js";
+import { type DoctorProvider, providersFromConfig, SCHEME_PROVIDER } from "./providers.js";
+
+/**
+ * A configured reference.
+ *
+ * @example
+ * ```ts
+ * const r: ConfiguredRef = { name: "DB_PASSWORD", ref: "aws-sm://prod/db#password", scheme: "aws-sm", provider: "aws", optional: false };
+ * ```
+ */
+export interface ConfiguredRef {
+  name: string;
+  ref: string;
+  scheme: string;
+  provider: string;
+  optional: boolean;
+  type?: "string" | "json" | "binary";
+}
+
+/**
+ * Options of the doctor run.
+ *
+ * @example
+ * ```ts
+ * const o: DoctorOptions = { since: "1 year ago", offline: true };
+ * ```
+ */
+export interface DoctorOptions {
+  since?: string;
+  offline?: boolean;
+  /** Reports progress of long steps (history, providers). */
+  progress?: (text: string) => void;
+  /** Environment to inspect (default `process.env`). */
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * Shared state of one doctor run.
+ *
+ * @example
+ * ```ts
+ * const ctx = new DoctorContext("/repo", config, "/repo/secrets.config.json", {});
+ * const tree = ctx.tree();
+ * ```
+ */
+export class DoctorContext {
+  readonly setup: ScanSetup;
+  readonly env: Record<string, string | undefined>;
+  readonly events: SecretsEvent[] = [];
+  #tree?: TreeScanResult;
+  #history?: Promise<HistoryResult | undefined>;
+  #client?: Promise<Secrets>;
+
+  constructor(
+    /** The project directory. */
+    readonly dir: string,
+    /** The validated config. */
+    readonly config: SecretsConfig,
+    /** The config file, when one was found. */
+    readonly configFile: string | undefined,
+    /** Run options. */
+    readonly options: DoctorOptions,
+  ) {
+    this.setup = scanSetup(config);
+    this.env = options.env ?? process.env;
+  }
+
+  /** Reports progress (a no-op when not on a terminal). */
+  progress(text: string): void {
+    this.options.progress?.(text);
+  }
+
+  /** The working-tree scan, done once. */
+  tree(): TreeScanResult {
+    if (!this.#tree) {
+      this.progress("scanning the working tree");
+      const r = scanTree([this.dir], this.setup.scanner, {
+        maxFileSize: this.setup.maxFileSize,
+        exclude: this.setup.exclude,
+      });
+      const prefix = this.dir === "." ? "" : `${this.dir.replace(/\/+$/, "")}/`;
+      const strip = (f: string) => (prefix && f.startsWith(prefix) ? f.slice(prefix.length) : f);
+      this.#tree = {
+        ...r,
+        findings: r.findings.map((f) => ({ ...f, file: strip(f.file) })).filter(this.setup.keep),
+        skipped: r.skipped.map((s) => ({ ...s, file: strip(s.file) })),
+      };
+    }
+    return this.#tree;
+  }
+
+  /** True when the project is inside a git work tree. */
+  isGit(): boolean {
+    return isGitRepo(this.dir);
+  }
+
+  /** The history scan, done once; undefined outside git. */
+  history(): Promise<HistoryResult | undefined> {
+    this.#history ??= (async () => {
+      if (!this.isGit()) return undefined;
+      const r = await scanHistory(this.dir, this.setup.scanner, {
+        since: this.options.since,
+        maxBlockSize: this.setup.maxFileSize,
+        excludePath: (f) =>
+          this.config.scan.allowlist.paths.length > 0 && this.setup.exclude.ignores(f),
+        onCommit: (n) => this.progress(`scanning git history: ${n} commits`),
+      });
+      return { ...r, findings: r.findings.filter(this.setup.keep) };
+    })();
+    return this.#history;
+  }
+
+  /** Configured references with their provider. */
+  references(): ConfiguredRef[] {
+    return Object.entries(this.config.references).map(([name, entry]) => {
+      const ref = typeof entry === "string" ? entry : entry.ref;
+      const scheme = (/^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref)?.[1] ?? "").toLowerCase();
+      const out: ConfiguredRef = {
+        name,
+        ref,
+        scheme,
+        provider: SCHEME_PROVIDER[scheme] ?? scheme,
+        optional: typeof entry !== "string" && entry.optional === true,
+      };
+      if (typeof entry !== "string" && entry.type) out.type = entry.type;
+      return out;
+    });
+  }
+
+  /** Provider names in use: those of the references plus those configured. */
+  providersInUse(): string[] {
+    const names = new Set(this.references().map((r) => r.provider));
+    for (const name of Object.keys(this.config.providers)) names.add(name);
+    return [...names].sort();
+  }
+
+  /** The secrets client (providers from the config, built-ins for the rest). */
+  client(): Promise<Secrets> {
+    this.#client ??= (async () => {
+      const providers = await providersFromConfig(this.config.providers);
+      return createSecrets({ providers, onEvent: (e) => this.events.push(e) });
+    })();
+    return this.#client;
+  }
+
+  /** The provider instance named `name`, or undefined when none is registered. */
+  async provider(name: string): Promise<DoctorProvider | undefined> {
+    const client = await this.client();
+    try {
+      return (await client.provider(name)) as DoctorProvider;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** True when `rel` exists under the project directory. */
+  exists(rel: string): boolean {
+    return existsSync(join(this.dir, rel));
+  }
+
+  /** Closes the client, if one was made. */
+  async close(): Promise<void> {
+    if (this.#client) await (await this.#client).close();
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * `secrets doctor --fix-hooks`: installs a git pre-commit hook that runs
+ * `secrets scan --staged`, in husky's folder when the project uses husky,
+ * otherwise in git's hooks path (which honours core.hooksPath).
+ */
+
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative } from "node:path";
+import { UsageError } from "../errors.js";
+
+const COMMAND = "npx --no-install secrets scan --staged";
+const BLOCK = `# Added by \`secrets doctor --fix-hooks\`: refuse commits that add keys.\n${COMMAND}\n`;
+
+/**
+ * What `--fix-hooks` did.
+ *
+ * @example
+ * ```ts
+ * const r: HookResult = { file: ".git/hooks/pre-commit", action: "created" };
+ * ```
+ */
+export interface HookResult {
+  /** The hook file, relative to the project directory. */
+  file: string;
+  action: "created" | "appended" | "unchanged";
+}
+
+/**
+ * Installs (or completes) the pre-commit hook.
+ *
+ * @throws {UsageError} outside a git repository
+ * @example
+ * ```ts
+ * installPreCommitHook(".");
+ * ```
+ */
+export function installPreCommitHook(dir: string): HookResult {
+  let file: string;
+  if (existsSync(join(dir, ".husky"))) file = join(dir, ".husky", "pre-commit");
+  else {
+    const r = spawnSync("git", ["-C", dir, "rev-parse", "--git-path", "hooks"], {
+      encoding: "utf8",
+    });
+    if (r.status !== 0)
+      throw new UsageError(`--fix-hooks needs a git repository (${dir} is not one)`);
+    const hooks = r.stdout.trim();
+    file = join(isAbsolute(hooks) ? hooks : join(dir, hooks), "pre-commit");
+  }
+  const shown = relative(dir, file) || file;
+  mkdirSync(dirname(file), { recursive: true });
+  if (existsSync(file)) {
+    const current = readFileSync(file, "utf8");
+    if (current.includes("secrets scan --staged")) return { file: shown, action: "unchanged" };
+    writeFileSync(file, `${current.replace(/\n*$/, "\n")}\n${BLOCK}`);
+    chmodSync(file, 0o755);
+    return { file: shown, action: "appended" };
+  }
+  writeFileSync(file, `#!/bin/sh\n${BLOCK}`);
+  chmodSync(file, 0o755);
+  return { file: shown, action: "created" };
+}

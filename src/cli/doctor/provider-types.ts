@@ -1,0 +1,10 @@
+/**
+ * Core types the doctor needs, re-exported in one place.
+ */
+
+export type {
+  ParsedRef,
+  ProviderInput as SecretsProviderInput,
+  SecretMetadata,
+  SecretProvider,
+} from "../../types.js";

@@ -1,0 +1,110 @@
+/**
+ * The doctor's building blocks: a check per checklist item, returning
+ * results that each carry a status, the evidence and the fix.
+ */
+
+import type { DoctorContext } from "./context.js";
+
+/**
+ * A check's verdict. `manual` means "not verified here": it is never
+ * counted as a pass.
+ *
+ * @example
+ * ```ts
+ * const s: Status = "manual";
+ * ```
+ */
+export type Status = "pass" | "warn" | "fail" | "manual";
+
+/**
+ * One piece of evidence.
+ *
+ * @example
+ * ```ts
+ * const r: CheckResult = { status: "fail", evidence: "src/a.ts:3 stripe-secret-key sk_l****", fix: "Rotate it.", file: "src/a.ts", line: 3 };
+ * ```
+ */
+export interface CheckResult {
+  status: Status;
+  /** What was found (never a secret value). */
+  evidence: string;
+  /** What to do about it (omitted for a plain pass). */
+  fix?: string;
+  /** File concerned, relative to the project directory. */
+  file?: string;
+  /** Line in that file. */
+  line?: number;
+}
+
+/**
+ * One checklist item.
+ *
+ * @example
+ * ```ts
+ * const check: Check = { id: "rate-limiting", item: 8, title: "Rate limiting per key", run: async () => [manual("...")] };
+ * ```
+ */
+export interface Check {
+  /** Stable id, used in JSON and as the SARIF rule id (`doctor/<id>`). */
+  id: string;
+  /** Checklist item number (1-11). */
+  item: number;
+  /** The checklist item's wording. */
+  title: string;
+  /** Runs the check. Throwing is turned into a `manual` result with the error. */
+  run(ctx: DoctorContext): Promise<CheckResult[]>;
+}
+
+/** Worst-first ranking used to roll results up into an item's status. */
+export const SEVERITY: Record<Status, number> = { pass: 0, manual: 1, warn: 2, fail: 3 };
+
+/**
+ * The worst status among `results` (`manual` for none).
+ *
+ * @example
+ * ```ts
+ * worst([{ status: "pass", evidence: "" }, { status: "warn", evidence: "" }]); // "warn"
+ * ```
+ */
+export function worst(results: readonly CheckResult[]): Status {
+  let s: Status | undefined;
+  for (const r of results) if (s === undefined || SEVERITY[r.status] > SEVERITY[s]) s = r.status;
+  return s ?? "manual";
+}
+
+/** Shorthands for building results. */
+export const pass = (evidence: string, extra: Partial<CheckResult> = {}): CheckResult => ({
+  status: "pass",
+  evidence,
+  ...extra,
+});
+export const warn = (
+  evidence: string,
+  fix: string,
+  extra: Partial<CheckResult> = {},
+): CheckResult => ({
+  status: "warn",
+  evidence,
+  fix,
+  ...extra,
+});
+export const fail = (
+  evidence: string,
+  fix: string,
+  extra: Partial<CheckResult> = {},
+): CheckResult => ({
+  status: "fail",
+  evidence,
+  fix,
+  ...extra,
+});
+export const manual = (
+  evidence: string,
+  fix: string,
+  extra: Partial<CheckResult> = {},
+): CheckResult => ({
+  status: "manual",
+  evidence,
+  fix,
+  ...extra,
+});
