@@ -130,7 +130,8 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
       res.end(text);
       return;
     }
-    const headers = { ...req.headers, host: upstream.host };
+    // The Host header is kept: it is signed, and moto builds URLs (SQS queue URLs) from it.
+    const headers = req.headers;
     const out = httpRequest(
       { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers },
       (up) => {
