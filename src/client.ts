@@ -298,6 +298,13 @@ interface Slot {
   creating?: Promise<SecretProvider>;
 }
 
+/** Per raw reference string: its parse, and the last string view served for it. */
+interface Hot {
+  readonly parsed: ParsedRef;
+  stored: Stored | undefined;
+  view: unknown;
+}
+
 /** A fetched secret as cached: the raw value plus memoised shaped views. */
 interface Stored {
   readonly raw: string | Uint8Array;
@@ -339,7 +346,7 @@ class SecretsClient implements Secrets {
   readonly #slotsByScheme = new Map<string, Slot>();
   readonly #slotsByName = new Map<string, Slot>();
   readonly #customSchemes = new Map<string, ReferenceSpec>();
-  readonly #parsed = new Map<string, ParsedRef>();
+  readonly #parsed = new Map<string, Hot>();
   readonly #secrets: FreshnessCache<Stored>;
   readonly #credentials: FreshnessCache<unknown>;
   readonly #abort = new AbortController();
@@ -408,19 +415,26 @@ class SecretsClient implements Secrets {
   getSecret<T extends ValueType>(ref: string, options: GetOptions<T>): Promise<ValueOf<T>>;
   getSecret(ref: string, options?: GetOptions): Promise<unknown> {
     if (this.#closed) return Promise.reject(new ClientClosedError({ reference: ref }));
-    let parsed = this.#parsed.get(ref);
-    if (parsed === undefined) {
+    let hot = this.#parsed.get(ref);
+    if (hot === undefined) {
       try {
-        parsed = this.#parse(ref);
+        hot = this.#hot(ref);
       } catch (err) {
         return Promise.reject(err);
       }
     }
+    const parsed = hot.parsed;
     const stored = this.#secrets.fresh(parsed.source);
     if (stored !== undefined) {
       if (options === undefined) {
+        // The last string view handed out for this exact reference, if still current.
+        if (hot.stored === stored) return Promise.resolve(hot.view);
         const view = stored.views.string.get(parsed.canonical);
-        if (view !== undefined) return Promise.resolve(view);
+        if (view !== undefined) {
+          hot.stored = stored;
+          hot.view = view;
+          return Promise.resolve(view);
+        }
       } else {
         const view = stored.views[options.type ?? "string"]?.get(parsed.canonical);
         if (view !== undefined) {
@@ -685,10 +699,14 @@ class SecretsClient implements Secrets {
   }
 
   #parse(ref: string): ParsedRef {
-    const parsed = parseReference(ref, this.#customSchemes);
+    return (this.#parsed.get(ref) ?? this.#hot(ref)).parsed;
+  }
+
+  #hot(ref: string): Hot {
+    const hot: Hot = { parsed: parseReference(ref, this.#customSchemes), stored: undefined, view: undefined };
     if (this.#parsed.size >= MAX_PARSED) this.#parsed.clear();
-    this.#parsed.set(ref, parsed);
-    return parsed;
+    this.#parsed.set(ref, hot);
+    return hot;
   }
 
   #slotFor(parsed: ParsedRef): Slot {

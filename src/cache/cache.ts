@@ -6,6 +6,7 @@
 
 import { SecretsError } from "../errors.js";
 import type { Emitter } from "../events.js";
+import { coarseNow } from "./clock.js";
 
 /** What a loader returns: the value plus what the cache needs to time it. */
 export interface Loaded<V> {
@@ -97,7 +98,7 @@ export class FreshnessCache<V> {
   fresh(key: string): V | undefined {
     const e = this.#entries.get(key);
     if (e === undefined || !e.has) return undefined;
-    const now = Date.now();
+    const now = coarseNow();
     if (now >= e.expiresAt) return undefined;
     e.usedSinceFetch = true;
     if (this.#newest !== e) this.#touch(e);
