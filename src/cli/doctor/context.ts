@@ -47,6 +47,8 @@ export interface DoctorOptions {
   progress?: (text: string) => void;
   /** Environment to inspect (default `process.env`). */
   env?: Record<string, string | undefined>;
+  /** A ready client to use instead of one built from the config (tests, embedding). */
+  client?: Secrets;
 }
 
 /**
@@ -152,6 +154,10 @@ export class DoctorContext {
   /** The secrets client (providers from the config, built-ins for the rest). */
   client(): Promise<Secrets> {
     this.#client ??= (async () => {
+      if (this.options.client) {
+        this.options.client.on((e) => this.events.push(e));
+        return this.options.client;
+      }
       const providers = await providersFromConfig(this.config.providers);
       return createSecrets({ providers, onEvent: (e) => this.events.push(e) });
     })();

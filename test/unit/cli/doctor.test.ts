@@ -1,0 +1,250 @@
+/**
+ * The doctor's checks against a temporary project and fake providers that
+ * expose the optional doctor methods (describe, identity, accessKeyAge).
+ */
+
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { validateConfig } from "../../../src/cli/config/load.js";
+import { DoctorContext, type DoctorOptions } from "../../../src/cli/doctor/context.js";
+import { installPreCommitHook } from "../../../src/cli/doctor/hooks.js";
+import { type ItemReport, runChecks } from "../../../src/cli/doctor/run.js";
+import { createSecrets, type SecretProvider } from "../../../src/index.js";
+import { FAKES } from "./support/fakes.js";
+import { commitAll, gitInit, makeProject } from "./support/project.js";
+
+const DAY = 86_400_000;
+
+async function doctor(
+  dir: string,
+  raw: unknown = {},
+  options: DoctorOptions = {},
+): Promise<ItemReport[]> {
+  const ctx = new DoctorContext(dir, validateConfig(raw, "test.json"), undefined, {
+    env: {},
+    ...options,
+  });
+  try {
+    return await runChecks(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+const item = (items: ItemReport[], n: number) => items.find((i) => i.item === n) as ItemReport;
+
+function fakeAws(o: {
+  ageDays: number;
+  rotation: boolean;
+  identity?: object;
+  keyAge?: number;
+}): SecretProvider {
+  return {
+    name: "aws",
+    scheme: ["aws-sm", "aws-ssm"],
+    async getSecret(ref) {
+      if (ref.path === "missing")
+        throw Object.assign(new Error("gone"), { name: "ResourceNotFound" });
+      return { value: "fake-value-123", version: "v1" };
+    },
+    async describe() {
+      return { rotationEnabled: o.rotation, lastChanged: new Date(Date.now() - o.ageDays * DAY) };
+    },
+    ...(o.identity ? { identity: async () => o.identity } : {}),
+    ...(o.keyAge !== undefined
+      ? {
+          accessKeyAge: async () => ({
+            permitted: true,
+            userName: "ci",
+            keys: [
+              {
+                accessKeyId: "AKIA…WXYZ",
+                status: "Active",
+                ageDays: o.keyAge,
+                createdAt: new Date(),
+              },
+            ],
+          }),
+        }
+      : {}),
+  } as SecretProvider;
+}
+
+describe("doctor", () => {
+  it("has eleven items and never passes what it did not check", async () => {
+    const items = await doctor(makeProject({ "a.ts": "export {};\n" }));
+    expect(items.map((i) => i.item)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(item(items, 1).status).toBe("pass");
+    expect(item(items, 2).status).toBe("manual"); // not a git repository
+    for (const n of [4, 5, 6, 8, 10, 11]) expect(item(items, n).status, `item ${n}`).toBe("manual");
+    expect(item(items, 7).status).toBe("warn");
+    expect(item(items, 9).status).toBe("warn");
+  });
+
+  it("fails item 1 on a key and item 2 on a key that is only left in history", async () => {
+    const dir = makeProject({ "a.ts": `const k = "${(FAKES.ghp as () => string)()}";\n` });
+    gitInit(dir);
+    commitAll(dir, "add");
+    let items = await doctor(dir);
+    expect(item(items, 1).status).toBe("fail");
+    expect(item(items, 2).results[0]?.evidence).toMatch(/still in the working tree/);
+    rmSync(join(dir, "a.ts"));
+    commitAll(dir, "remove");
+    items = await doctor(dir);
+    expect(item(items, 1).status).toBe("pass");
+    expect(item(items, 2).status).toBe("fail");
+    expect(item(items, 2).results[0]?.evidence).toMatch(
+      /gone from the working tree but still in history/,
+    );
+    expect(item(items, 2).results[0]?.fix).toMatch(/Rotate it now/);
+  });
+
+  it("checks public-prefixed variables, build output and client modules (item 3)", async () => {
+    const stripe = (FAKES.stripe_live as () => string)();
+    const dir = makeProject({
+      ".env.local": `NEXT_PUBLIC_STRIPE=${stripe}\nNEXT_PUBLIC_DB_PASSWORD=abc\nVITE_MAPS_API_KEY=abc\nNEXT_PUBLIC_STRIPE_PUBLISHABLE_KEY=pk\n`,
+      ".gitignore": ".next/\n",
+      ".next/static/chunks/app.js": `var k="${(FAKES.openai as () => string)()}";`,
+      "app/widget.tsx": '"use client";\nimport { getSecret } from "secrets-loader";\n',
+      "app/api/route.ts": 'import { getSecret } from "secrets-loader";\n',
+    });
+    const results = item(await doctor(dir), 3).results;
+    const text = results.map((r) => `${r.status} ${r.evidence}`).join("\n");
+    expect(text).toMatch(
+      /fail NEXT_PUBLIC_STRIPE in \.env\.local: its value is a stripe-secret-key \(sk_l\*\*\*\*\)/,
+    );
+    expect(text).toMatch(/fail NEXT_PUBLIC_DB_PASSWORD in \.env\.local: the name says secret/);
+    expect(text).toMatch(/warn VITE_MAPS_API_KEY/);
+    expect(text).not.toMatch(/PUBLISHABLE/);
+    expect(text).toMatch(/fail \.next\/static\/chunks\/app\.js:1 ai-api-key/);
+    expect(text).toMatch(/fail app\/widget\.tsx:2 is client code and imports secrets-loader/);
+    expect(text).not.toMatch(/route\.ts/);
+    expect(text).not.toContain(stripe.slice(4));
+    expect(results.every((r) => r.status === "pass" || r.fix?.includes("proxy"))).toBe(true);
+  });
+
+  it("reads rotation, identity and key age from the providers (items 4, 6, 10, 11)", async () => {
+    const config = {
+      references: { DB: "aws-sm://prod/db", OLD: "aws-sm://prod/old", GONE: "aws-sm://missing" },
+      policy: { rotationMaxDays: 90 },
+    };
+    const client = createSecrets({
+      builtins: false,
+      providers: {
+        aws: fakeAws({
+          ageDays: 120,
+          rotation: false,
+          identity: {
+            principal: "arn:aws:iam::123456789012:root",
+            kind: "root",
+            shortLived: false,
+          },
+          keyAge: 200,
+        }),
+      },
+    });
+    const items = await doctor(makeProject(), config, { client });
+    expect(item(items, 4).results[0]).toMatchObject({ status: "fail" });
+    expect(item(items, 4).results[0]?.evidence).toMatch(/root user/);
+    const rot = item(items, 6).results.map((r) => `${r.status} ${r.evidence}`);
+    expect(
+      rot.some((r) => /^fail DB \(aws-sm:\/\/prod\/db\): last changed 120 days ago/.test(r)),
+    ).toBe(true);
+    expect(rot.some((r) => /^fail aws: access key AKIA…WXYZ of ci is 200 days old/.test(r))).toBe(
+      true,
+    );
+    expect(item(items, 10).results[0]).toMatchObject({ status: "warn" });
+    const resolved = item(items, 11).results.map((r) => `${r.status} ${r.evidence}`);
+    expect(resolved[0]).toMatch(/^pass DB \(aws-sm:\/\/prod\/db\) resolved in \d+ ms, version v1/);
+    expect(resolved[2]).toMatch(/^fail GONE/);
+    expect(JSON.stringify(items)).not.toContain("fake-value-123");
+  });
+
+  it("passes rotation and short-lived checks for a well-behaved provider", async () => {
+    const client = createSecrets({
+      builtins: false,
+      providers: {
+        aws: fakeAws({
+          ageDays: 10,
+          rotation: true,
+          identity: { principal: "arn:aws:sts::1:assumed-role/app/s", shortLived: true },
+          keyAge: 5,
+        }),
+      },
+    });
+    const items = await doctor(
+      makeProject(),
+      { references: { DB: "aws-sm://prod/db" } },
+      { client },
+    );
+    expect(item(items, 6).status).toBe("pass");
+    expect(item(items, 10).status).toBe("pass");
+    expect(item(items, 4).status).toBe("manual");
+    expect(item(items, 11).status).toBe("pass");
+  });
+
+  it("reports Vault root tokens and requireShortLived from identity and environment", async () => {
+    const vault = {
+      name: "vault",
+      scheme: "vault",
+      getSecret: async () => ({ value: "v" }),
+      identity: async () => ({
+        kind: "token",
+        policies: ["root"],
+        ttlSeconds: 0,
+        renewable: false,
+      }),
+    } as unknown as SecretProvider;
+    const client = createSecrets({ builtins: false, providers: { vault } });
+    const items = await doctor(
+      makeProject(),
+      { references: { A: "vault://secret/app#k" }, policy: { requireShortLived: true } },
+      { client },
+    );
+    expect(item(items, 4).results[0]?.evidence).toMatch(/root policy/);
+    expect(item(items, 10).results[0]).toMatchObject({ status: "fail" });
+    const env = { AWS_ACCESS_KEY_ID: ["AK", "IA", "X".repeat(16)].join("") };
+    const items2 = await doctor(makeProject(), { providers: { aws: {} } }, { env, offline: true });
+    expect(item(items2, 10).results[0]?.evidence).toMatch(/long-lived AKIA key/);
+  });
+
+  it("detects scanners and installs the pre-commit hook (item 7)", async () => {
+    const dir = makeProject({ "a.ts": "" });
+    gitInit(dir);
+    expect(item(await doctor(dir), 7).status).toBe("warn");
+    expect(installPreCommitHook(dir)).toEqual({ file: ".git/hooks/pre-commit", action: "created" });
+    expect(installPreCommitHook(dir).action).toBe("unchanged");
+    expect(readFileSync(join(dir, ".git/hooks/pre-commit"), "utf8")).toMatch(
+      /secrets scan --staged/,
+    );
+    expect(item(await doctor(dir), 7).status).toBe("pass");
+    writeFileSync(join(dir, ".git/hooks/pre-commit"), "#!/bin/sh\necho hi\n");
+    chmodSync(join(dir, ".git/hooks/pre-commit"), 0o755);
+    expect(installPreCommitHook(dir).action).toBe("appended");
+    const ci = makeProject({
+      ".github/workflows/ci.yml": "steps:\n  - run: npx secrets doctor --strict --sarif\n",
+    });
+    expect(item(await doctor(ci), 7).results[0]?.evidence).toMatch(/CI runs a secret scanner/);
+  });
+
+  it("passes usage logging when the config has an audit sink (item 9)", async () => {
+    expect(item(await doctor(makeProject(), { audit: { sink: "stderr" } }), 9).status).toBe("pass");
+  });
+
+  it("turns a crashing check into manual, not a crash", async () => {
+    const ctx = new DoctorContext(makeProject(), validateConfig({}, "t"), undefined, { env: {} });
+    const items = await runChecks(ctx, [
+      {
+        id: "boom",
+        item: 1,
+        title: "boom",
+        run: async () => {
+          throw new Error("kaput");
+        },
+      },
+    ]);
+    expect(items[0]).toMatchObject({ status: "manual" });
+    expect(items[0]?.results[0]?.evidence).toMatch(/kaput/);
+  });
+});
