@@ -464,8 +464,8 @@ class SecretsClient implements Secrets {
       if (first && batch) {
         first = false;
         const result = (await batch)[index];
-        if (result instanceof Error || result === undefined) throw this.#wrap(result, slot, parsed);
-        return toLoaded(result);
+        if (result instanceof Error) throw this.#wrap(result, slot, parsed);
+        return toLoaded(checked(result, slot.name, parsed));
       }
       return toLoaded(await this.#fetch(slot, parsed));
     });
@@ -497,18 +497,7 @@ class SecretsClient implements Secrets {
   async #fetch(slot: Slot, parsed: ParsedRef): Promise<FetchedSecret> {
     const provider = await this.#instance(slot);
     try {
-      const fetched = await provider.getSecret(parsed, this.#ctx);
-      if (
-        !fetched ||
-        (typeof fetched.value !== "string" && !(fetched.value instanceof Uint8Array))
-      ) {
-        throw new ProviderError({
-          provider: slot.name,
-          reference: parsed.raw,
-          message: `Provider ${slot.name} returned no string or bytes value for ${parsed.raw}.`,
-        });
-      }
-      return fetched;
+      return checked(await provider.getSecret(parsed, this.#ctx), slot.name, parsed);
     } catch (err) {
       throw this.#wrap(err, slot, parsed);
     }
@@ -703,7 +692,11 @@ class SecretsClient implements Secrets {
   }
 
   #hot(ref: string): Hot {
-    const hot: Hot = { parsed: parseReference(ref, this.#customSchemes), stored: undefined, view: undefined };
+    const hot: Hot = {
+      parsed: parseReference(ref, this.#customSchemes),
+      stored: undefined,
+      view: undefined,
+    };
     if (this.#parsed.size >= MAX_PARSED) this.#parsed.clear();
     this.#parsed.set(ref, hot);
     return hot;
@@ -753,6 +746,22 @@ class SecretsClient implements Secrets {
       closed: this.#closed,
     };
   }
+}
+
+/** A provider's answer must carry a string or bytes; anything else is its bug, reported by name. */
+function checked(
+  fetched: FetchedSecret | undefined,
+  provider: string,
+  parsed: ParsedRef,
+): FetchedSecret {
+  if (!fetched || (typeof fetched.value !== "string" && !(fetched.value instanceof Uint8Array))) {
+    throw new ProviderError({
+      provider,
+      reference: parsed.raw,
+      message: `Provider ${provider} returned no string or bytes value for ${parsed.raw}.`,
+    });
+  }
+  return fetched;
 }
 
 const VIEW_TYPES: Record<ValueType, true> = { string: true, json: true, binary: true };
