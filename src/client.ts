@@ -96,7 +96,14 @@ export interface GetOptions<T extends ValueType = ValueType> {
   type?: T;
 }
 
-/** The value type that a {@link ValueType} yields. */
+/**
+ * The value type that a {@link ValueType} yields.
+ *
+ * @example
+ * ```ts
+ * type Bytes = ValueOf<"binary">; // Uint8Array
+ * ```
+ */
 export type ValueOf<T extends ValueType> = T extends "json"
   ? JsonValue
   : T extends "binary"

@@ -39,10 +39,25 @@ export interface ParsedRef {
   readonly canonical: string;
 }
 
-/** The shape a requested value is returned in. */
+/**
+ * The shape a requested value is returned in.
+ *
+ * @example
+ * ```ts
+ * const type: ValueType = "json";
+ * await secrets.getSecret("env://APP_CONFIG", { type });
+ * ```
+ */
 export type ValueType = "string" | "json" | "binary";
 
-/** A JSON value as returned by `{ type: "json" }`. */
+/**
+ * A JSON value as returned by `{ type: "json" }`.
+ *
+ * @example
+ * ```ts
+ * const flags: JsonValue = await secrets.getSecret("env://FLAGS", { type: "json" });
+ * ```
+ */
 export type JsonValue =
   | string
   | number

@@ -29,6 +29,12 @@ export interface SchemeRule {
 /**
  * Prefixes that frameworks inline into client bundles. A variable with one of
  * them is public by construction, so it can never hold a secret.
+ *
+ * @example
+ * ```ts
+ * import { PUBLIC_ENV_PREFIXES } from "secrets-loader";
+ * const leaky = Object.keys(process.env).filter((k) => PUBLIC_ENV_PREFIXES.some((p) => k.startsWith(p)));
+ * ```
  */
 export const PUBLIC_ENV_PREFIXES = [
   "NEXT_PUBLIC_",
