@@ -24,7 +24,7 @@ import type {
 } from "../../src/types.js";
 import { AwsClients } from "./clients.js";
 import { type AwsProviderOptions, resolveAwsConfig } from "./config.js";
-import { describeCall, issueCredentials, planStsCall } from "./credentials.js";
+import { issueCredentials, planStsCall } from "./credentials.js";
 import {
   type AccessKeyAgeReport,
   accessKeyAge,
@@ -192,7 +192,6 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
       clients.use(ctx);
       const call = planStsCall(request, config.role);
       const { sdk, client } = await clients.sts(call.region);
-      void describeCall;
       return issueCredentials(call, sdk, client, clients.region(call.region));
     },
 

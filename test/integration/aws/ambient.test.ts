@@ -78,6 +78,33 @@ describe("ambient configuration", () => {
     await secrets.close();
   });
 
+  it("AWS_PROFILE selects the base credentials from the shared files", async () => {
+    const credsFile = join(dir, "credentials");
+    const profileKey = `AKIA${"PROFILEKEY".padEnd(16, "Y")}`;
+    await writeFile(
+      credsFile,
+      `[default]\naws_access_key_id = AKIADEFAULTXXXXXXXXX\naws_secret_access_key = aws-test-default\n\n` +
+        `[ci-profile]\naws_access_key_id = ${profileKey}\naws_secret_access_key = aws-test-profile-secret\n`,
+    );
+    await writeFile(join(dir, "config"), "[profile ci-profile]\nregion = us-east-1\n");
+    const saved = { ...process.env };
+    process.env.AWS_SHARED_CREDENTIALS_FILE = credsFile;
+    process.env.AWS_CONFIG_FILE = join(dir, "config");
+    try {
+      const { secrets } = awsSecrets(proxy.url, {
+        credentials: undefined,
+        env: { AWS_PROFILE: "ci-profile" },
+      });
+      proxy.reset();
+      expect(await secrets.getSecret(`aws-sm://${prefix}/one`)).toBe(values[0]);
+      expect(proxy.calls.map((c) => c.accessKeyId)).toEqual([profileKey]);
+      await secrets.close();
+    } finally {
+      for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  });
+
   it("with a role configured, reads are signed with the role's STS credentials, never the base keys", async () => {
     const { secrets, events } = awsSecrets(proxy.url, {
       roleArn: ROLE,
