@@ -119,5 +119,4 @@ export const GetOutputSchema = z.strictObject({
   version: z.string().optional(),
   expiresAt: z.string().optional(),
   latencyMs: z.number().min(0),
-  length: z.number().int().min(0),
 });

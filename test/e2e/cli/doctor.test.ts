@@ -1,0 +1,93 @@
+import { existsSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DoctorOutputSchema } from "../../../src/cli/report/schemas.js";
+import { FAKES } from "../../unit/cli/support/fakes.js";
+import { commitAll, gitInit, makeProject } from "../../unit/cli/support/project.js";
+import { assertBuilt, cli, hasAnsi, jsonValidator, sarifValidator, usageLine } from "./support.js";
+
+beforeAll(() => assertBuilt());
+
+function cleanProject(): string {
+  const dir = makeProject({
+    "src/server.ts":
+      'import { createSecrets } from "secrets-loader";\nexport const s = createSecrets({ onEvent: (e) => console.log(e.type) });\n',
+    "secrets.config.json": JSON.stringify({
+      references: { API_KEY: "env://DOCTOR_E2E_KEY" },
+      audit: { sink: "stderr" },
+    }),
+    ".github/workflows/ci.yml":
+      "jobs:\n  gate:\n    steps:\n      - run: npx secrets doctor --strict\n",
+  });
+  gitInit(dir);
+  commitAll(dir, "init");
+  return dir;
+}
+
+describe("secrets doctor (built bin)", () => {
+  it("prints a table grouped by item and exits 0 without fails", () => {
+    const dir = cleanProject();
+    const r = cli(["doctor"], { cwd: dir, env: { DOCTOR_E2E_KEY: "k-1234567890", NO_COLOR: "1" } });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    for (let n = 1; n <= 11; n++)
+      expect(r.stdout).toMatch(new RegExp(`^ ?${n}\\. .+  (PASS|WARN|FAIL|MANUAL)$`, "m"));
+    expect(r.stdout).toMatch(/API_KEY \(env:\/\/DOCTOR_E2E_KEY\) resolved in \d+ ms/);
+    expect(r.stdout).not.toContain("k-1234567890");
+    expect(hasAnsi(r.stdout)).toBe(false);
+    expect(r.stdout).toMatch(/Summary: \d+ pass, \d+ warn, 0 fail, \d+ manual -> exit 0/);
+  });
+
+  it("--json matches the schema; an unresolvable reference fails with exit 1", () => {
+    const dir = cleanProject();
+    const r = cli(["doctor", "--json"], { cwd: dir });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(jsonValidator(DoctorOutputSchema)(doc)).toEqual([]);
+    const item11 = doc.checks.find((c: { item: number }) => c.item === 11);
+    expect(item11.status).toBe("fail");
+    expect(item11.results[0].evidence).toMatch(/\[NOT_FOUND\]/);
+  });
+
+  it("--strict turns warnings into exit 1", () => {
+    const dir = makeProject({ "a.ts": "export {};\n" });
+    expect(cli(["doctor"], { cwd: dir }).code).toBe(0);
+    const strict = cli(["doctor", "--strict", "--json"], { cwd: dir });
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout).summary.fail).toBe(0);
+  });
+
+  it("--sarif is valid SARIF 2.1.0 and carries findings with locations", () => {
+    const dir = makeProject({
+      "src/a.ts": `const k = "${(FAKES.stripe_live as () => string)()}";\n`,
+    });
+    const r = cli(["doctor", "--sarif"], { cwd: dir });
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(sarifValidator()(doc)).toEqual([]);
+    const fail = doc.runs[0].results.find((x: { level: string }) => x.level === "error");
+    expect(fail.ruleId).toBe("doctor/no-keys-in-source");
+    expect(fail.locations[0].physicalLocation.artifactLocation.uri).toBe("src/a.ts");
+    expect(doc.runs[0].tool.driver.rules).toHaveLength(11);
+  });
+
+  it("--fix-hooks installs the pre-commit hook and item 7 then passes", () => {
+    const dir = makeProject({ "a.ts": "" });
+    gitInit(dir);
+    const r = cli(["doctor", "--fix-hooks", "--json"], { cwd: dir });
+    expect(r.stderr).toMatch(/pre-commit hook created: \.git\/hooks\/pre-commit/);
+    expect(existsSync(join(dir, ".git/hooks/pre-commit"))).toBe(true);
+    expect(JSON.parse(r.stdout).checks[6].status).toBe("pass");
+    const notGit = makeProject({});
+    expect(usageLine(cli(["doctor", "--fix-hooks"], { cwd: notGit }))).toMatch(
+      /needs a git repository/,
+    );
+  });
+
+  it("takes a directory argument and rejects a file", () => {
+    const dir = makeProject({ "a.ts": "" });
+    expect(cli(["doctor", dir, "--json"]).code).toBe(0);
+    writeFileSync(join(dir, "f.txt"), "");
+    expect(usageLine(cli(["doctor", join(dir, "f.txt")]))).toMatch(/not a directory/);
+  });
+});
