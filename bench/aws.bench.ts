@@ -6,7 +6,7 @@
  *     proxy on 127.0.0.1 that sees every real request;
  *  2. a warm getSecret vs a warm Powertools getSecret on the same secret;
  *  3. 1,000 concurrent cold getCredentials("aws", { roleArn }) -> AssumeRole calls.
- * Run with `npm run build && node bench/aws.bench.ts` (or `npm run bench aws`).
+ * Run with `npm run build && node bench/aws.bench.ts`.
  * Starts and stops its own moto through the harness (scripts/emulators/start.mjs).
  */
 import { randomUUID } from "node:crypto";

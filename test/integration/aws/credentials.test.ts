@@ -92,7 +92,9 @@ describe('getCredentials("aws", request)', () => {
     const during = await secrets.getCredentials<AwsCredentialIdentity>("aws", request);
     expect((during.expiration as Date).getTime()).toBeGreaterThan(Date.now());
     await expect
-      .poll(() => events.some((e) => e.type === "credentials" && e.action === "renewed"))
+      .poll(() => events.some((e) => e.type === "credentials" && e.action === "renewed"), {
+        timeout: 15_000,
+      })
       .toBe(true);
     const after = await secrets.getCredentials<AwsCredentialIdentity>("aws", request);
     expect(after.accessKeyId).not.toBe(first.accessKeyId);

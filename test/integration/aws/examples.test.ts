@@ -108,7 +108,7 @@ describe("examples", () => {
     for (const c of sqs) expect(c.accessKeyId).toMatch(/^ASIA/);
     // One session at a time: issued, then renewed (not one AssumeRole per request).
     expect(proxy.count("AssumeRole")).toBeGreaterThanOrEqual(2);
-    expect(proxy.count("AssumeRole")).toBeLessThanOrEqual(3);
+    expect(proxy.count("AssumeRole")).toBeLessThan(sqs.length);
     expect(new Set(sqs.map((c) => c.accessKeyId)).size).toBeGreaterThanOrEqual(2);
   });
 });
