@@ -1,0 +1,113 @@
+/**
+ * The doctor's provider checks against the AWS stand-in (moto, started
+ * here through the harness's scripts/emulators/start.mjs): rotation from
+ * describe(), IAM key age, resolution with latency, short-lived detection.
+ */
+
+import { randomUUID } from "node:crypto";
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  RotateSecretCommand,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startStandIn } from "../../../scripts/emulators/start.mjs";
+import { makeProject } from "../../unit/cli/support/project.js";
+import { assertBuilt, cli } from "./support.js";
+
+let stand: Awaited<ReturnType<typeof startStandIn>>;
+const prefix = `doctor-${randomUUID().slice(0, 8)}`;
+const values = [`db-${randomUUID()}`, `stripe-${randomUUID()}`];
+
+beforeAll(async () => {
+  assertBuilt();
+  stand = await startStandIn("aws");
+  const info = stand.info as {
+    endpoint: string;
+    region: string;
+    credentials: { accessKeyId: string; secretAccessKey: string };
+  };
+  const sm = new SecretsManagerClient({
+    endpoint: info.endpoint,
+    region: info.region,
+    credentials: info.credentials,
+  });
+  await sm.send(new CreateSecretCommand({ Name: `${prefix}/db`, SecretString: values[0] }));
+  await sm.send(
+    new RotateSecretCommand({
+      SecretId: `${prefix}/db`,
+      RotationRules: { AutomaticallyAfterDays: 30 },
+    }),
+  );
+  // moto rotates without a rotation function: give the new current version a value, as one would.
+  await sm.send(new PutSecretValueCommand({ SecretId: `${prefix}/db`, SecretString: values[0] }));
+  await sm.send(new CreateSecretCommand({ Name: `${prefix}/stripe`, SecretString: values[1] }));
+  sm.destroy();
+}, 120_000);
+
+afterAll(async () => {
+  await stand?.stop();
+});
+
+describe("secrets doctor against the AWS stand-in", () => {
+  it("checks rotation, key age, resolution and credential lifetime per reference", () => {
+    const info = stand.info as { endpoint: string; region: string };
+    const dir = makeProject({
+      "secrets.config.json": JSON.stringify({
+        references: {
+          DB_PASSWORD: `aws-sm://${prefix}/db`,
+          STRIPE_KEY: `aws-sm://${prefix}/stripe`,
+          GONE: `aws-sm://${prefix}/missing`,
+        },
+      }),
+    });
+    const r = cli(["doctor", "--json"], {
+      cwd: dir,
+      env: {
+        AWS_ENDPOINT_URL: info.endpoint,
+        AWS_REGION: info.region,
+        // moto accepts any credentials; an AKIA-shaped id is a long-lived key to the doctor.
+        AWS_ACCESS_KEY_ID: ["AK", "IA", "MOTOTESTINGKEY00"].join(""),
+        AWS_SECRET_ACCESS_KEY: "testing",
+      },
+    });
+    expect(r.stderr).toBe("");
+    const doc = JSON.parse(r.stdout);
+    expect(r.code).toBe(1); // GONE does not resolve
+    const item = (n: number) => doc.checks.find((c: { item: number }) => c.item === n);
+    const lines = (n: number) =>
+      item(n).results.map((x: { status: string; evidence: string }) => `${x.status} ${x.evidence}`);
+
+    expect(lines(6)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^pass DB_PASSWORD \(aws-sm:\/\/.+\/db\): last rotated 0 days ago; next \d{4}-\d\d-\d\d$/,
+        ),
+        expect.stringMatching(
+          /^warn STRIPE_KEY \(aws-sm:\/\/.+\/stripe\): automatic rotation is off; last changed 0 days ago$/,
+        ),
+        expect.stringMatching(/^manual GONE .*metadata unavailable \[NOT_FOUND\]/),
+      ]),
+    );
+    // IAM key age is either measured or explicitly manual, never silently passed.
+    expect(
+      lines(6).some((l: string) =>
+        /^(pass|fail|manual) aws: (access key|IAM access-key age not checked)/.test(l),
+      ),
+    ).toBe(true);
+
+    expect(lines(11)).toEqual([
+      expect.stringMatching(
+        /^pass DB_PASSWORD \(.+\) resolved in \d+ ms, version .+, cached until /,
+      ),
+      expect.stringMatching(/^pass STRIPE_KEY \(.+\) resolved in \d+ ms/),
+      expect.stringMatching(/^fail GONE \(.+\) does not resolve: \[NOT_FOUND\]/),
+    ]);
+    expect(lines(10)).toEqual([
+      expect.stringMatching(/^warn aws: AWS_ACCESS_KEY_ID is a long-lived AKIA key/),
+    ]);
+    expect(item(4).status).toBe("manual");
+    for (const v of values) expect(r.stdout).not.toContain(v);
+  });
+});
