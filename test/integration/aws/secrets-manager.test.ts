@@ -182,6 +182,43 @@ describe("load() batching", () => {
     await secrets.close();
   });
 
+  it("reports a secret the batch answer denies as ACCESS_DENIED, by name, next to the ones it returns", async () => {
+    const open = remember(fakeValue("open"));
+    const locked = remember(fakeValue("locked"));
+    await createSecret(`${prefix}/open`, open);
+    await createSecret(`${prefix}/locked`, locked);
+    const { secrets, events } = awsSecrets(proxy.url);
+    // What AWS answers when the caller lacks GetSecretValue on one of the secrets.
+    proxy.rewrite = (call, body) => {
+      if (call.operation !== "BatchGetSecretValue") return body;
+      const out = JSON.parse(body) as { SecretValues: Array<{ Name: string }>; Errors?: unknown[] };
+      out.SecretValues = out.SecretValues.filter((v) => !v.Name.endsWith("/locked"));
+      out.Errors = [
+        ...(out.Errors ?? []),
+        {
+          SecretId: `${prefix}/locked`,
+          ErrorCode: "AccessDeniedException",
+          Message: "not authorized",
+        },
+      ];
+      return JSON.stringify(out);
+    };
+    proxy.reset();
+    const err = (await secrets
+      .load({ OPEN: `aws-sm://${prefix}/open`, LOCKED: `aws-sm://${prefix}/locked` })
+      .catch((e: unknown) => e)) as LoadError;
+    proxy.rewrite = undefined;
+    expect(err).toBeInstanceOf(LoadError);
+    expect(err.failures.map((f) => [f.name, f.code])).toEqual([["LOCKED", "ACCESS_DENIED"]]);
+    expect(err.failures[0]?.message).toContain(`"${prefix}/locked"`);
+    expect(proxy.calls.map((c) => c.operation)).toEqual(["BatchGetSecretValue"]);
+    // The readable one was cached by the same call.
+    expect(await secrets.getSecret(`aws-sm://${prefix}/open`)).toBe(open);
+    expect(proxy.calls.length).toBe(1);
+    expectNoValues(values, [err, events]);
+    await secrets.close();
+  });
+
   it("falls back to parallel GetSecretValue when BatchGetSecretValue is denied, and stops trying it", async () => {
     const spec: Record<string, string> = {};
     const expected: Record<string, string> = {};
