@@ -1,7 +1,7 @@
 // Which stand-ins a test file needs. Rules (documented in test/support/stand-ins.ts):
 //   test/integration/<name>/**            -> <name>
 //   test/integration/smoke/<name>.test.ts -> <name>
-//   a line "@stand-ins: aws, vault" in the file's first 40 lines -> those
+//   a comment line "// @stand-ins: aws, vault" in the file's first 40 lines -> those
 import { readFileSync } from "node:fs";
 import { relative, sep } from "node:path";
 import type { StandInName } from "../../../scripts/emulators/start.mjs";
@@ -24,7 +24,10 @@ export function standInsForFile(file: string, integrationDir: string): StandInNa
   } catch {
     // unreadable file: vitest reports it
   }
-  for (const m of head.matchAll(/@stand-ins:?\s+([a-z][a-z ,]*)/g)) {
+  // Only a comment line of its own counts: `// @stand-ins: aws, vault` (or inside a /** */ block).
+  for (const m of head.matchAll(
+    /^\s*(?:\/\/|\/?\*+)\s*@stand-ins:\s*([a-z][a-z0-9 ,_-]*?)\s*(?:\*\/)?$/gm,
+  )) {
     for (const n of (m[1] ?? "").split(/[\s,]+/)) {
       if (isName(n)) found.add(n);
       else if (n)
