@@ -11,7 +11,7 @@ import {
   ExpiredError,
   NotFoundError,
   ProviderError,
-  type SecretsError,
+  SecretsError,
   ThrottledError,
   UnavailableError,
 } from "../../src/errors.js";
@@ -136,6 +136,9 @@ function where(ctx: AwsErrorContext): string {
  * @internal
  */
 export function toSecretsError(err: unknown, ctx: AwsErrorContext): SecretsError {
+  // Already typed, e.g. the role session's AssumeRole failed inside the SDK's
+  // credential resolution: its message names the role, which is the real cause.
+  if (SecretsError.is(err)) return err;
   const base = {
     provider: "aws",
     cause: err,

@@ -143,29 +143,22 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
       refs.forEach((r, i) => {
         (r.scheme === "aws-ssm" ? ssm : sm).push(i);
       });
-      // The policy verdict is per client (service and region); check each once.
-      const checked = new Map<string, Promise<Error | undefined>>();
-      const verdict = (ref: ParsedRef) => {
-        const key = `${ref.scheme}:${ref.options.region ?? ""}`;
-        let p = checked.get(key);
-        if (!p) {
-          p = checkPolicy(ref, ctx).then(
-            () => undefined,
-            (e: Error) => e,
-          );
-          checked.set(key, p);
-        }
-        return p;
-      };
+      // Refused references get their own error; the credential lookup behind
+      // the check is memoised by the SDK, so checking each one costs nothing.
       const allowed = async (indices: number[]) => {
-        const ok: number[] = [];
-        for (const i of indices) {
-          const ref = refs[i] as ParsedRef;
-          const refused = await verdict(ref);
-          if (refused) results[i] = refused;
-          else ok.push(i);
-        }
-        return ok;
+        const refused = await Promise.all(
+          indices.map((i) =>
+            checkPolicy(refs[i] as ParsedRef, ctx).then(
+              () => undefined,
+              (e: Error) => e,
+            ),
+          ),
+        );
+        return indices.filter((i, k) => {
+          const e = refused[k];
+          if (e) results[i] = e;
+          return !e;
+        });
       };
       const run = async (
         indices: number[],

@@ -132,6 +132,27 @@ describe("ambient configuration", () => {
     await secrets.close();
   });
 
+  it("a role session that cannot be assumed fails the read with the STS error, naming the role", async () => {
+    const { secrets } = awsSecrets(proxy.url, {
+      roleArn: ROLE,
+      credentials: STATIC_KEY,
+      maxAttempts: 1,
+    });
+    proxy.fault = (c) =>
+      c.operation === "AssumeRole"
+        ? { status: 403, code: "AccessDenied", message: "not authorized" }
+        : undefined;
+    proxy.reset();
+    const err = (await secrets
+      .getSecret(`aws-sm://${prefix}/one`)
+      .catch((e: unknown) => e)) as SecretsError;
+    proxy.fault = undefined;
+    expect(err.code).toBe("ACCESS_DENIED");
+    expect(err.message).toContain(`AssumeRole for ${ROLE}`);
+    expect(proxy.calls.map((c) => c.operation)).toEqual(["AssumeRole"]);
+    await secrets.close();
+  });
+
   it("AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE: reads use AssumeRoleWithWebIdentity credentials", async () => {
     const file = join(dir, "eks-token");
     await writeFile(file, "projected-sa-token");
