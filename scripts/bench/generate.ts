@@ -64,17 +64,10 @@ export function fakeKey(rand: () => number, i: number): string {
   }
 }
 
-const CODE_LINES = [
-  (r: () => number) => `const cacheKey = buildKey(user.id, "${chars(r, ALNUM, 6)}");`,
-  (r: () => number) =>
-    `  if (!token || token.expiresAt < Date.now()) return refresh(${Math.floor(r() * 100)});`,
-  () => `export function validatePassword(input: string): boolean { return input.length >= 12; }`,
-  () => `  const apiKey = process.env.PAYMENT_API_KEY;`,
+// Ordinary code: most lines hold no keyword at all.
+const PLAIN_LINES = [
   (r: () => number) =>
     `  const ${pick(r, ["items", "rows", "users", "orders"])} = await db.query("SELECT * FROM t WHERE id = $1", [id]);`,
-  () => `  for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);`,
-  (r: () => number) =>
-    `// ${pick(r, ["TODO", "NOTE", "FIXME"])}: handle the secret rotation edge case when the token is revoked`,
   (r: () => number) =>
     `  logger.info({ requestId: "${chars(r, "0123456789abcdef", 32)}", durationMs: ${Math.floor(r() * 900)} });`,
   () => `import { createHash } from "node:crypto";`,
@@ -82,17 +75,41 @@ const CODE_LINES = [
     `  return { id: ${Math.floor(r() * 1e6)}, name: "${chars(r, ALNUM, 10)}", active: true };`,
   (r: () => number) => `const ICON = "data:image/png;base64,${chars(r, B64, 120)}";`,
   (r: () => number) => `  sha256: "${chars(r, "0123456789abcdef", 64)}",`,
-  () => `  password: z.string().min(12).max(128),`,
+  () => `export async function handler(event, context) {`,
+  () => `  if (!event.body) throw new HttpError(400, "missing body");`,
+  (r: () => number) =>
+    `  const total = items.reduce((sum, it) => sum + it.price * ${Math.floor(r() * 10)}, 0);`,
+  () => `  for (const row of rows) out.push(transform(row));`,
+  () => `  res.status(200).json({ ok: true, data: out });`,
+  (r: () => number) => `    // retry with backoff, attempt ${Math.floor(r() * 5)}`,
+  () => `def parse_args(argv):`,
+  () => `    return argparse.ArgumentParser(description=__doc__).parse_args(argv)`,
+  () => `func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {`,
   () => `  },`,
   () => `}`,
   () => ``,
 ];
 
+// Lines with words the secret-named rule keys on (key, token, password ...).
+const KEYWORD_LINES = [
+  (r: () => number) => `const cacheKey = buildKey(user.id, "${chars(r, ALNUM, 6)}");`,
+  (r: () => number) =>
+    `  if (!token || token.expiresAt < Date.now()) return refresh(${Math.floor(r() * 100)});`,
+  () => `export function validatePassword(input: string): boolean { return input.length >= 12; }`,
+  () => `  const apiKey = process.env.PAYMENT_API_KEY;`,
+  () => `  for (const [key, value] of Object.entries(headers)) res.setHeader(key, value);`,
+  () => `  password: z.string().min(12).max(128),`,
+];
+
+function nextLine(rand: () => number): string {
+  return rand() < 0.1 ? pick(rand, KEYWORD_LINES)(rand) : pick(rand, PLAIN_LINES)(rand);
+}
+
 function codeFile(rand: () => number, targetBytes: number): string {
   const out: string[] = [];
   let n = 0;
   while (n < targetBytes) {
-    const line = pick(rand, CODE_LINES)(rand);
+    const line = nextLine(rand);
     out.push(line);
     n += line.length + 1;
   }
@@ -129,8 +146,9 @@ export function generateTree(dir: string, files: number, megabytes: number, leak
 }
 
 /**
- * Creates a git repository with `commits` commits, each editing a few files;
- * every 100th commit adds a key, and a later commit removes it again.
+ * Creates a git repository with `commits` commits, each editing three files;
+ * every 100th commit adds a key (files are trimmed as they grow, so many of
+ * the keys later disappear from the tree while staying in history).
  *
  * @example
  * ```ts

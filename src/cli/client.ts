@@ -22,7 +22,7 @@ export async function clientFromConfig(
   file: string | undefined,
   options: Omit<SecretsOptions, "providers"> = {},
 ): Promise<{ client: Secrets; config: SecretsConfig }> {
-  const { config } = loadConfig(process.cwd(), file);
+  const { config } = await loadConfig(process.cwd(), file);
   let providers: SecretsOptions["providers"];
   try {
     providers = await providersFromConfig(config.providers);

@@ -7,9 +7,7 @@
  */
 
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { ConfigFileError } from "./config/load.js";
-import { EXIT, UsageError } from "./errors.js";
-import { ScanInputError } from "./scan/tree.js";
+import { ConfigFileError, EXIT, ScanInputError, UsageError } from "./errors.js";
 import { packageVersion } from "./version.js";
 
 function positiveInt(value: string): number {

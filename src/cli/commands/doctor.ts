@@ -54,7 +54,7 @@ export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<n
     );
   }
   if (!st.isDirectory()) throw new UsageError(`cannot check ${dir}: not a directory`);
-  const { config, file } = loadConfig(dir, o.config);
+  const { config, file } = await loadConfig(dir, o.config);
   const configShown = file ? relative(process.cwd(), file) || file : undefined;
   const progress = new Progress();
   if (o.fixHooks) {

@@ -48,10 +48,10 @@ const SIGNAL_NUMBERS: Record<string, number> = {
   SIGKILL: 9,
 };
 
-function specFrom(o: RunCommandOptions): LoadSpec {
+async function specFrom(o: RunCommandOptions): Promise<LoadSpec> {
   const spec: LoadSpec = {};
   if (o.from) {
-    const { config } = loadConfig(process.cwd(), o.from);
+    const { config } = await loadConfig(process.cwd(), o.from);
     Object.assign(spec, config.references);
   }
   for (const pair of o.env ?? []) {
@@ -108,7 +108,7 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
   const [cmd, ...args] = command;
   if (!cmd)
     throw new UsageError("missing command: secrets run [--env NAME=ref] -- <command> [args]");
-  const spec = specFrom(o);
+  const spec = await specFrom(o);
   // Values stay cached (and so masked by redact()) for as long as the child runs.
   const { client } = await clientFromConfig(o.config, { cache: { maxAge: "7d", maxStale: 0 } });
   let values: Record<string, unknown>;

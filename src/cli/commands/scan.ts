@@ -50,7 +50,7 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
   if ((o.staged || o.history) && paths.length > 1) {
     throw new UsageError("--staged and --history take at most one path (the repository)");
   }
-  const { config } = loadConfig(process.cwd(), o.config);
+  const { config } = await loadConfig(process.cwd(), o.config);
   const setup = scanSetup(config);
   const maxFileSize = o.maxFileSize ?? setup.maxFileSize;
   const progress = new Progress();

@@ -89,16 +89,28 @@ export class Scanner {
     const disabled = new Set(options.disabledRules ?? []);
     this.#rules = (options.rules ?? RULES).filter((r) => !disabled.has(r.id));
     this.#order = new Map(this.#rules.map((r, i) => [r.id, i]));
+    const alternatives: string[] = [];
     for (const r of this.#rules) {
-      for (const k of r.keywords) this.#byKeyword.set(k, [...(this.#byKeyword.get(k) ?? []), r]);
+      for (const k of r.keywords) {
+        const key = r.ignoreCase ? k.toLowerCase() : k;
+        const known = this.#byKeyword.get(key);
+        if (!known) {
+          // Case-insensitive keywords become [kK][eE][yY]: one regex, no /i flag,
+          // so the exact-case keywords keep V8's fast literal matching.
+          alternatives.push(
+            r.ignoreCase
+              ? [...key]
+                  .map((c) => (/[a-z]/.test(c) ? `[${c}${c.toUpperCase()}]` : escapeRegex(c)))
+                  .join("")
+              : escapeRegex(key),
+          );
+        }
+        this.#byKeyword.set(key, [...(known ?? []), r]);
+      }
     }
-    const keywords = [...this.#byKeyword.keys()];
     // Longest first so that alternation prefers the most specific keyword.
-    keywords.sort((a, b) => b.length - a.length);
-    this.#prefilter = new RegExp(
-      keywords.length ? keywords.map(escapeRegex).join("|") : "(?!)",
-      "gi",
-    );
+    alternatives.sort((a, b) => b.length - a.length);
+    this.#prefilter = new RegExp(alternatives.length ? alternatives.join("|") : "(?!)", "g");
     this.#allowValues = options.allowValues ?? [];
   }
 
@@ -126,9 +138,9 @@ export class Scanner {
       if (lineEnd === -1) lineEnd = text.length;
       // Every keyword on this line selects its rules; the next keyword past
       // the line starts the next round.
-      const candidates = new Set<Rule>(this.#byKeyword.get(m[0].toLowerCase()));
+      const candidates = new Set<Rule>(this.#rulesFor(m[0]));
       for (m = pre.exec(text); m && m.index < lineEnd; m = pre.exec(text)) {
-        for (const r of this.#byKeyword.get(m[0].toLowerCase()) ?? []) candidates.add(r);
+        for (const r of this.#rulesFor(m[0])) candidates.add(r);
       }
       const line = text.slice(lineStart, lineEnd);
       if (line.includes("allow") && INLINE_ALLOW.some((a) => line.includes(a))) continue;
@@ -147,6 +159,10 @@ export class Scanner {
       }
     }
     return hits ? this.#finish(hits, text, origin) : [];
+  }
+
+  #rulesFor(keyword: string): readonly Rule[] {
+    return this.#byKeyword.get(keyword) ?? this.#byKeyword.get(keyword.toLowerCase()) ?? [];
   }
 
   #confirm(rule: Rule, m: RegExpExecArray, ctx: MatchContext, line: string): Confirmed | undefined {

@@ -8,8 +8,8 @@
  */
 
 import { spawn, spawnSync } from "node:child_process";
+import { ScanInputError } from "../errors.js";
 import type { Scanner } from "./engine.js";
-import { ScanInputError } from "./tree.js";
 import type { RawFinding } from "./types.js";
 
 /**

@@ -8,7 +8,6 @@ import { createHash } from "node:crypto";
 // Substrings (lower-case) that mark a value as a stand-in, not a key.
 const MARKERS = [
   "example",
-  "xxxx",
   "changeme",
   "change_me",
   "change-me",
@@ -32,8 +31,9 @@ const MARKERS = [
 // Template syntax: the value is filled in elsewhere.
 const TEMPLATE = /<[^>]*>|\$\{|\{\{|%\(|\$\(|^\$[A-Z_]/;
 
-// Runs such as 00000000 or aaaaaaaa, and counting sequences.
-const REPEAT = /(.)\1{5,}/;
+// Runs such as 00000000, aaaaaaaa or xxxx, in one case (random keys do
+// contain mixed-case runs like "xXxX"; placeholders are typed in one case).
+const REPEAT = /(.)\1{5,}|xxxx|XXXX/;
 const SEQUENCES = ["0123456789", "123456789", "abcdefghij", "qwertyuiop"];
 
 // SHA-256 of values published as documentation that are not secret, such as
@@ -57,7 +57,7 @@ export function isPlaceholder(value: string): boolean {
   const lower = value.toLowerCase();
   for (const m of MARKERS) if (lower.includes(m)) return true;
   if (TEMPLATE.test(value)) return true;
-  if (REPEAT.test(lower)) return true;
+  if (REPEAT.test(value)) return true;
   for (const s of SEQUENCES) if (lower.includes(s)) return true;
   return isPublicValue(value);
 }

@@ -62,8 +62,13 @@ export interface Rule {
   readonly id: string;
   /** Short human-readable name. */
   readonly title: string;
-  /** Lower-case literals; a line is only examined when it contains one. */
+  /**
+   * Literals; a line is only examined when it contains one. Matched exactly
+   * (a case-sensitive prefilter is about twice as fast), unless `ignoreCase`.
+   */
   readonly keywords: readonly string[];
+  /** Match the keywords in any case (for words in variable names). Keywords are then given in lower case. */
+  readonly ignoreCase?: boolean;
   /** Global regex run on a candidate line; group 1 is the secret. */
   readonly pattern: RegExp;
   /** Minimum Shannon entropy (bits/char) of the secret after `entropySkip` characters. */
@@ -234,7 +239,7 @@ export const RULES: readonly Rule[] = [
   {
     id: "aws-access-key",
     title: "AWS access key with its secret key nearby",
-    keywords: ["akia", "asia"],
+    keywords: ["AKIA", "ASIA"],
     pattern: /\b((?:AKIA|ASIA)[A-Z2-7]{16})\b/g,
     confirm: confirmAwsPair,
     fix: `${ROTATE} Deactivate and delete the access key in IAM; prefer STS role credentials.`,
@@ -251,7 +256,7 @@ export const RULES: readonly Rule[] = [
   {
     id: "slack-token",
     title: "Slack token",
-    keywords: ["xoxb-", "xoxp-", "xoxa-", "xoxo-", "xoxs-", "xoxr-", "xoxe-"],
+    keywords: ["xox"],
     pattern: /\b(xox[abposre]-\d+-[0-9A-Za-z-]{8,250})\b/g,
     minEntropy: 3,
     entropySkip: 5,
@@ -260,7 +265,7 @@ export const RULES: readonly Rule[] = [
   {
     id: "google-api-key",
     title: "Google API key",
-    keywords: ["aiza"],
+    keywords: ["AIza"],
     pattern: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g,
     minEntropy: 3,
     entropySkip: 4,
@@ -277,7 +282,7 @@ export const RULES: readonly Rule[] = [
   {
     id: "azure-storage-connection-string",
     title: "Azure storage account key",
-    keywords: ["accountkey="],
+    keywords: ["AccountKey="],
     pattern: /AccountName=[A-Za-z0-9]{3,24};AccountKey=([A-Za-z0-9+/]{86}==)/g,
     minEntropy: 4,
     fix: `${ROTATE} Rotate the storage account key (Access keys) and prefer managed identity or SAS with expiry.`,
@@ -285,7 +290,7 @@ export const RULES: readonly Rule[] = [
   {
     id: "azure-service-bus-connection-string",
     title: "Azure Service Bus / Event Hubs key",
-    keywords: ["sharedaccesskey="],
+    keywords: ["SharedAccessKey="],
     pattern:
       /Endpoint=sb:\/\/[A-Za-z0-9.-]+\/?;SharedAccessKeyName=[^;\s"']+;SharedAccessKey=([A-Za-z0-9+/]{43}=)/g,
     minEntropy: 4,
@@ -304,7 +309,7 @@ export const RULES: readonly Rule[] = [
   {
     id: "private-key",
     title: "Private key (PEM)",
-    keywords: ["private key"],
+    keywords: ["PRIVATE KEY"],
     pattern: /-----BEGIN (?:(?:RSA|EC|DSA|OPENSSH|ENCRYPTED|PGP) )?PRIVATE KEY(?: BLOCK)?-----/g,
     confirm: confirmPem,
     fix: `${ROTATE} Replace the key pair and revoke any certificate issued for it.`,
@@ -312,7 +317,7 @@ export const RULES: readonly Rule[] = [
   {
     id: "jwt",
     title: "JSON Web Token",
-    keywords: ["eyj"],
+    keywords: ["eyJ"],
     pattern:
       /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,})/g,
     confirm: confirmJwt,
@@ -321,7 +326,8 @@ export const RULES: readonly Rule[] = [
   {
     id: "generic-secret-assignment",
     title: "High-entropy value assigned to a secret-named variable",
-    keywords: ["key", "secret", "token", "password", "passwd", "pwd"],
+    keywords: ["key", "secret", "token", "passw", "pwd"],
+    ignoreCase: true,
     pattern:
       /(?:key|secret|token|passw(?:or)?d|pwd)(?:[_.-]?base)?["']?\s*(?:=|:=|:|=>)\s*(["'`]?)([A-Za-z0-9_+/=!@#$%^&*~.-]{8,256})\1/gi,
     confirm: confirmGeneric,

@@ -8,6 +8,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import type { Ignore } from "ignore";
+import { ScanInputError } from "../errors.js";
 import type { Scanner } from "./engine.js";
 import type { RawFinding, Skipped } from "./types.js";
 import { walkFiles } from "./walk.js";
@@ -54,8 +55,7 @@ export interface TreeScanResult {
   bytes: number;
 }
 
-/** Thrown when a path given to scan does not exist or cannot be resolved; the CLI exits 2. */
-export class ScanInputError extends Error {}
+export { ScanInputError };
 
 type ReadResult = { text: string } | { skip: Skipped["reason"]; detail?: string };
 

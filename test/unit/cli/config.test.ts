@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigFileError, loadConfig, validateConfig } from "../../../src/cli/config/load.js";
+import { ConfigFileError, loadConfig } from "../../../src/cli/config/load.js";
+import { validateConfig } from "../../../src/cli/config/validate.js";
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "secrets-config-"));
@@ -11,6 +12,16 @@ function project(files: Record<string, string>): string {
     writeFileSync(join(dir, name), text);
   }
   return dir;
+}
+
+async function errorOfAsync(fn: () => Promise<unknown>): Promise<ConfigFileError> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof ConfigFileError) return err;
+    throw err;
+  }
+  throw new Error("expected a ConfigFileError");
 }
 
 function errorOf(fn: () => unknown): ConfigFileError {
@@ -23,6 +34,11 @@ function errorOf(fn: () => unknown): ConfigFileError {
   throw new Error("expected a ConfigFileError");
 }
 
+function makeEmpty(): string {
+  // A directory with no config above it either (tmp is outside any project).
+  return project({});
+}
+
 describe("config", () => {
   it("fills defaults", () => {
     const c = validateConfig({}, "x.json");
@@ -31,29 +47,29 @@ describe("config", () => {
     expect(c.scan.allowlist.paths).toEqual([]);
   });
 
-  it("finds secrets.config.json before package.json, searching upwards", () => {
+  it("finds secrets.config.json before package.json, searching upwards", async () => {
     const dir = project({
       "secrets.config.json": JSON.stringify({ policy: { rotationMaxDays: 30 } }),
       "package.json": JSON.stringify({ name: "x", secrets: { policy: { rotationMaxDays: 60 } } }),
       "sub/deeper/.keep": "",
     });
-    const { config, file } = loadConfig(join(dir, "sub", "deeper"));
+    const { config, file } = await loadConfig(join(dir, "sub", "deeper"));
     expect(config.policy.rotationMaxDays).toBe(30);
     expect(file).toBe(join(dir, "secrets.config.json"));
   });
 
-  it("reads the secrets key of package.json", () => {
+  it("reads the secrets key of package.json", async () => {
     const dir = project({
       "package.json": JSON.stringify({ name: "x", secrets: { references: { A: "env://A" } } }),
     });
-    expect(loadConfig(dir).config.references).toEqual({ A: "env://A" });
+    expect((await loadConfig(dir)).config.references).toEqual({ A: "env://A" });
   });
 
-  it("names the file, the key path and the fix", () => {
+  it("names the file, the key path and the fix", async () => {
     const dir = project({
       "secrets.config.json": JSON.stringify({ policy: { rotationMaxDays: "90d" } }),
     });
-    const err = errorOf(() => loadConfig(dir));
+    const err = await errorOfAsync(() => loadConfig(dir));
     expect(err.file).toBe(join(dir, "secrets.config.json"));
     expect(err.keyPath).toBe("policy.rotationMaxDays");
     expect(err.message).toMatch(/Fix: use a whole number of days/);
@@ -68,9 +84,9 @@ describe("config", () => {
     expect(nested.fix).toBe('rename it to "paths"');
   });
 
-  it("rejects malformed JSON with its position", () => {
+  it("rejects malformed JSON with its position", async () => {
     const dir = project({ "secrets.config.json": '{ "policy": { , } }' });
-    const err = errorOf(() => loadConfig(dir));
+    const err = await errorOfAsync(() => loadConfig(dir));
     expect(err.message).toMatch(/secrets\.config\.json: not valid JSON/);
   });
 
@@ -89,9 +105,11 @@ describe("config", () => {
     ).toMatch(/not a valid regular expression/);
   });
 
-  it("reports a missing --config file", () => {
-    expect(errorOf(() => loadConfig(".", "/nonexistent/secrets.json")).message).toMatch(
-      /file not found/,
-    );
+  it("reports a missing --config file, and gives defaults without a file", async () => {
+    const err = await errorOfAsync(() => loadConfig(".", "/nonexistent/secrets.json"));
+    expect(err.message).toMatch(/file not found/);
+    const none = await loadConfig(makeEmpty());
+    expect(none.file).toBeUndefined();
+    expect(none.config).toEqual(validateConfig({}, "x"));
   });
 });

@@ -6,7 +6,7 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { validateConfig } from "../../../src/cli/config/load.js";
+import { validateConfig } from "../../../src/cli/config/validate.js";
 import { DoctorContext, type DoctorOptions } from "../../../src/cli/doctor/context.js";
 import { installPreCommitHook } from "../../../src/cli/doctor/hooks.js";
 import { type ItemReport, runChecks } from "../../../src/cli/doctor/run.js";
