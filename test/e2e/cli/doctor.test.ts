@@ -1,10 +1,19 @@
+import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DoctorOutputSchema } from "../../../src/cli/report/schemas.js";
 import { FAKES } from "../../unit/cli/support/fakes.js";
 import { commitAll, gitInit, makeProject } from "../../unit/cli/support/project.js";
-import { assertBuilt, cli, hasAnsi, jsonValidator, sarifValidator, usageLine } from "./support.js";
+import {
+  assertBuilt,
+  BIN,
+  cli,
+  hasAnsi,
+  jsonValidator,
+  sarifValidator,
+  usageLine,
+} from "./support.js";
 
 beforeAll(() => assertBuilt());
 
@@ -82,6 +91,25 @@ describe("secrets doctor (built bin)", () => {
     expect(usageLine(cli(["doctor", "--fix-hooks"], { cwd: notGit }))).toMatch(
       /needs a git repository/,
     );
+  });
+
+  it("shows progress and colours on a terminal only", () => {
+    const dir = makeProject({ "a.ts": "export {};\n" });
+    const tty = spawnSync(
+      "script",
+      ["-qec", `${process.execPath} ${BIN} doctor ${dir}`, "/dev/null"],
+      {
+        encoding: "utf8",
+        env: { PATH: process.env.PATH, TERM: "xterm" },
+      },
+    );
+    if (tty.error)
+      throw new Error("the `script` tool (util-linux) is needed to give the CLI a terminal");
+    expect(tty.stdout).toContain("\r\u001b[2K"); // the progress line, cleared when done
+    expect(hasAnsi(tty.stdout)).toBe(true);
+    const piped = cli(["doctor", dir]);
+    expect(piped.stderr).toBe("");
+    expect(hasAnsi(piped.stdout)).toBe(false);
   });
 
   it("takes a directory argument and rejects a file", () => {
