@@ -62,6 +62,7 @@ let hooksInstalled = false;
 function installExitHooks() {
   if (hooksInstalled) return;
   hooksInstalled = true;
+  cleanLeftovers();
   // Children run in their own process group, so they never see the terminal's Ctrl-C:
   // kill them ourselves on every way out of this process.
   process.on("exit", killAllSync);
@@ -126,6 +127,7 @@ export function cleanLeftovers() {
       rmSync(file, { force: true });
       continue;
     }
+    if ([...live].some((p) => p.pid === rec.pid)) continue; // ours, still running
     if (alive(rec.ownerPid) && rec.ownerPid !== process.pid) continue; // another live run owns it
     if (alive(rec.pid)) {
       let cmd = "";
