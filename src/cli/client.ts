@@ -3,8 +3,10 @@
  * provider options (built-in providers cover everything else).
  */
 
+import { dirname } from "node:path";
 import { createSecrets, type Secrets, type SecretsOptions } from "../client.js";
 import { SecretsError } from "../errors.js";
+import { auditListener } from "./audit.js";
 import { loadConfig } from "./config/load.js";
 import type { SecretsConfig } from "./config/schema.js";
 import { providersFromConfig } from "./doctor/providers.js";
@@ -22,14 +24,17 @@ export async function clientFromConfig(
   file: string | undefined,
   options: Omit<SecretsOptions, "providers"> = {},
 ): Promise<{ client: Secrets; config: SecretsConfig }> {
-  const { config } = await loadConfig(process.cwd(), file);
+  const { config, file: found } = await loadConfig(process.cwd(), file);
   let providers: SecretsOptions["providers"];
   try {
     providers = await providersFromConfig(config.providers);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  return { client: createSecrets({ ...options, providers }), config };
+  const client = createSecrets({ ...options, providers });
+  const audit = await auditListener(config.audit?.sink, found ? dirname(found) : process.cwd());
+  if (audit) client.on(audit);
+  return { client, config };
 }
 
 /**

@@ -1,4 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { GetOutputSchema } from "../../../src/cli/report/schemas.js";
 import { makeProject } from "../../unit/cli/support/project.js";
@@ -104,6 +106,27 @@ describe("secrets run (built bin)", () => {
       { cwd: dir, env: { E2E_SECRET: VALUE } },
     );
     expect(r).toMatchObject({ code: 0, stdout: String(VALUE.length) });
+  });
+
+  it("sends audit events to the config's sink, without values", () => {
+    const dir = makeProject({
+      "secrets.config.json": JSON.stringify({ audit: { sink: "file:audit.jsonl" } }),
+    });
+    const r = cli(["run", "--env", "A=env://E2E_SECRET", "--", "true"], {
+      cwd: dir,
+      env: { E2E_SECRET: VALUE },
+    });
+    expect(r.code).toBe(0);
+    const events = readFileSync(join(dir, "audit.jsonl"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(
+      events.some(
+        (e) => e.type === "fetch" && e.reference === "env://E2E_SECRET" && e.provider === "env",
+      ),
+    ).toBe(true);
+    expect(JSON.stringify(events)).not.toContain(VALUE);
   });
 
   it("forwards signals to the child and reports the child's signal", async () => {
