@@ -89,6 +89,16 @@ describe("secrets run (built bin)", () => {
     expect(r.stderr).toBe("err [REDACTED]\n");
   });
 
+  it("--redact masks a value written in two pieces", () => {
+    const half = Math.floor(VALUE.length / 2);
+    const script = `const v = process.env.A; process.stdout.write("x " + v.slice(0, ${half})); setTimeout(() => process.stdout.write(v.slice(${half}) + " y\\n"), 20);`;
+    const r = cli(
+      ["run", "--redact", "--env", "A=env://E2E_SECRET", "--", process.execPath, "-e", script],
+      { env: { E2E_SECRET: VALUE } },
+    );
+    expect(r.stdout).toBe("x [REDACTED] y\n");
+  });
+
   it("reads references from a config with --from", () => {
     const dir = makeProject({
       "app.json": JSON.stringify({ references: { B: "env://E2E_SECRET" } }),
