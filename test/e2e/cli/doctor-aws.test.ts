@@ -4,7 +4,9 @@
  * describe(), IAM key age, resolution with latency, short-lived detection.
  */
 
+import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import {
   CreateSecretCommand,
   PutSecretValueCommand,
@@ -20,8 +22,18 @@ let stand: Awaited<ReturnType<typeof startStandIn>>;
 const prefix = `doctor-${randomUUID().slice(0, 8)}`;
 const values = [`db-${randomUUID()}`, `stripe-${randomUUID()}`];
 
+/** Installs the stand-ins if this machine lacks them (the script is idempotent and locked). */
+function ensureStandInsInstalled(): void {
+  const script = fileURLToPath(new URL("../../../scripts/emulators/install", import.meta.url));
+  if (spawnSync(script, ["--check"], { encoding: "utf8" }).status === 0) return;
+  const run = spawnSync(script, [], { stdio: "inherit" });
+  if (run.status !== 0)
+    throw new Error(`scripts/emulators/install failed (exit ${run.status}): moto is needed here`);
+}
+
 beforeAll(async () => {
   assertBuilt();
+  ensureStandInsInstalled();
   stand = await startStandIn("aws");
   const info = stand.info as {
     endpoint: string;
@@ -44,7 +56,7 @@ beforeAll(async () => {
   await sm.send(new PutSecretValueCommand({ SecretId: `${prefix}/db`, SecretString: values[0] }));
   await sm.send(new CreateSecretCommand({ Name: `${prefix}/stripe`, SecretString: values[1] }));
   sm.destroy();
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await stand?.stop();
