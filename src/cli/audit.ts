@@ -7,7 +7,7 @@
 import { appendFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { SecretsEvent, SecretsListener } from "../events.js";
+import type { SecretsEvent, SecretsListener } from "../index.js";
 import { UsageError } from "./errors.js";
 
 /**

@@ -5,7 +5,7 @@
 
 import { dirname } from "node:path";
 import { createSecrets, type Secrets, type SecretsOptions } from "../client.js";
-import { SecretsError } from "../errors.js";
+import { SecretsError } from "../index.js";
 import { auditListener } from "./audit.js";
 import { loadConfig } from "./config/load.js";
 import type { SecretsConfig } from "./config/schema.js";

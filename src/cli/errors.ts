@@ -52,5 +52,12 @@ export class ConfigFileError extends Error {
   }
 }
 
-/** Exit codes shared by every command. */
+/**
+ * Exit codes shared by every command.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = findings.length ? EXIT.findings : EXIT.ok;
+ * ```
+ */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

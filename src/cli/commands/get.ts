@@ -4,8 +4,8 @@
  * prints metadata only (provider, version, expiry, latency), never the value.
  */
 
-import { SecretsError } from "../../errors.js";
-import type { SecretsEvent } from "../../events.js";
+import type { SecretsEvent } from "../../index.js";
+import { SecretsError } from "../../index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { UsageError } from "../errors.js";
 

@@ -9,8 +9,7 @@
 import { spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
 import type { LoadSpec } from "../../client.js";
-import { LoadError, SecretsError } from "../../errors.js";
-import { redact } from "../../redact.js";
+import { LoadError, redact, SecretsError } from "../../index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { loadConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";

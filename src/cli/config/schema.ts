@@ -103,7 +103,14 @@ export const ConfigSchema = z.strictObject({
  */
 export type SecretsConfig = z.infer<typeof ConfigSchema>;
 
-/** Top-level and nested keys, for "did you mean" hints on typos. */
+/**
+ * Top-level and nested keys, for "did you mean" hints on typos.
+ *
+ * @example
+ * ```ts
+ * KNOWN_KEYS.policy; // ["requireShortLived", "rotationMaxDays"]
+ * ```
+ */
 export const KNOWN_KEYS: Record<string, readonly string[]> = {
   "": ["$schema", "references", "providers", "policy", "audit", "scan"],
   policy: ["requireShortLived", "rotationMaxDays"],
@@ -112,7 +119,14 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
   "scan.allowlist": ["paths", "rules", "regexes", "fingerprints"],
 };
 
-/** How to fix a bad value, by config path (a `*` matches one segment). */
+/**
+ * How to fix a bad value, by config key path.
+ *
+ * @example
+ * ```ts
+ * FIXES.find(([re]) => re.test("policy.rotationMaxDays"))?.[1];
+ * ```
+ */
 export const FIXES: ReadonlyArray<[RegExp, string]> = [
   [
     /^references\.[^.]+(\.ref)?$/,

@@ -4,7 +4,7 @@
  */
 
 import type { z } from "zod";
-import { builtinSchemes, parseReference } from "../../reference/parse.js";
+import { builtinSchemes, parseReference } from "../../index.js";
 import { ConfigFileError } from "../errors.js";
 import { ConfigSchema, FIXES, KNOWN_KEYS, type SecretsConfig } from "./schema.js";
 

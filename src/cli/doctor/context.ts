@@ -8,7 +8,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { createSecrets, type Secrets } from "../../client.js";
-import type { SecretsEvent } from "../../events.js";
+import type { SecretsEvent } from "../../index.js";
 import type { SecretsConfig } from "../config/schema.js";
 import { type HistoryResult, isGitRepo, scanHistory } from "../scan/git.js";
 import { type ScanSetup, scanSetup } from "../scan/setup.js";

@@ -8,7 +8,14 @@
 
 import type { SecretProvider, SecretsProviderInput } from "./provider-types.js";
 
-/** Built-in schemes and the provider name serving each. */
+/**
+ * Built-in schemes and the provider name serving each.
+ *
+ * @example
+ * ```ts
+ * SCHEME_PROVIDER["aws-ssm"]; // "aws"
+ * ```
+ */
 export const SCHEME_PROVIDER: Readonly<Record<string, string>> = {
   env: "env",
   "aws-sm": "aws",

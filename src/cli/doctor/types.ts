@@ -55,7 +55,14 @@ export interface Check {
   run(ctx: DoctorContext): Promise<CheckResult[]>;
 }
 
-/** Worst-first ranking used to roll results up into an item's status. */
+/**
+ * Ranking used to roll results up into an item's status (higher is worse).
+ *
+ * @example
+ * ```ts
+ * SEVERITY.fail > SEVERITY.warn; // true
+ * ```
+ */
 export const SEVERITY: Record<Status, number> = { pass: 0, manual: 1, warn: 2, fail: 3 };
 
 /**
@@ -72,12 +79,27 @@ export function worst(results: readonly CheckResult[]): Status {
   return s ?? "manual";
 }
 
-/** Shorthands for building results. */
+/**
+ * Builds a `pass` result.
+ *
+ * @example
+ * ```ts
+ * pass("scanned 120 files: no keys");
+ * ```
+ */
 export const pass = (evidence: string, extra: Partial<CheckResult> = {}): CheckResult => ({
   status: "pass",
   evidence,
   ...extra,
 });
+/**
+ * Builds a `warn` result.
+ *
+ * @example
+ * ```ts
+ * warn("no scanner hook", "Run secrets doctor --fix-hooks.");
+ * ```
+ */
 export const warn = (
   evidence: string,
   fix: string,
@@ -88,6 +110,14 @@ export const warn = (
   fix,
   ...extra,
 });
+/**
+ * Builds a `fail` result.
+ *
+ * @example
+ * ```ts
+ * fail("src/a.ts:3 jwt eyJh****", "Revoke the token.", { file: "src/a.ts", line: 3 });
+ * ```
+ */
 export const fail = (
   evidence: string,
   fix: string,
@@ -98,6 +128,14 @@ export const fail = (
   fix,
   ...extra,
 });
+/**
+ * Builds a `manual` result: not verified here, with what to check and where.
+ *
+ * @example
+ * ```ts
+ * manual("rate limits are not visible from the repository", "Limit requests per key at the gateway.");
+ * ```
+ */
 export const manual = (
   evidence: string,
   fix: string,

@@ -41,7 +41,14 @@ export interface SarifResult {
   fingerprint?: string;
 }
 
-/** Official schema location, put in `$schema`. */
+/**
+ * Official schema location, put in `$schema`.
+ *
+ * @example
+ * ```ts
+ * buildSarif("secrets scan", [], []).$schema === SARIF_SCHEMA; // true
+ * ```
+ */
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
 function uri(file: string): string {

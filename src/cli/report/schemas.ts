@@ -56,7 +56,14 @@ export const ScanOutputSchema = z.strictObject({
   }),
 });
 
-/** Doctor statuses, worst last. */
+/**
+ * Doctor statuses, worst last.
+ *
+ * @example
+ * ```ts
+ * STATUSES.at(-1); // "fail"
+ * ```
+ */
 export const STATUSES = ["pass", "manual", "warn", "fail"] as const;
 
 /**

@@ -6,14 +6,21 @@
  */
 
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import type { Ignore } from "ignore";
 import { ScanInputError } from "../errors.js";
 import type { Scanner } from "./engine.js";
 import type { RawFinding, Skipped } from "./types.js";
 import { walkFiles } from "./walk.js";
 
-/** Default size limit: larger files are generated or data, not source. */
+/**
+ * Default size limit: larger files are generated or data, not source.
+ *
+ * @example
+ * ```ts
+ * scanTree(["."], scanner, { maxFileSize: DEFAULT_MAX_FILE_SIZE * 2 });
+ * ```
+ */
 export const DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024;
 
 // Bytes inspected for a NUL to call a file binary, as git does.
@@ -152,13 +159,4 @@ export function scanTree(
     }
   }
   return result;
-}
-
-/** The directory a path lives in (the path itself for a directory). */
-export function dirOf(path: string): string {
-  try {
-    return statSync(path).isDirectory() ? path : dirname(path);
-  } catch {
-    return join(path, "..");
-  }
 }

@@ -7,7 +7,14 @@
 
 import pc from "picocolors";
 
-/** The picocolors palette type. */
+/**
+ * The picocolors palette type.
+ *
+ * @example
+ * ```ts
+ * const c: Colors = colorsFor(process.stdout);
+ * ```
+ */
 export type Colors = ReturnType<typeof pc.createColors>;
 
 /**

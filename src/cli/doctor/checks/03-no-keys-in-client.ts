@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseDotenv } from "dotenv";
-import { PUBLIC_ENV_PREFIXES } from "../../../reference/schemes.js";
+import { PUBLIC_ENV_PREFIXES } from "../../../index.js";
 import { scanTree } from "../../scan/tree.js";
 import { walkFiles } from "../../scan/walk.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
@@ -15,7 +15,14 @@ import { type Check, type CheckResult, fail, manual, pass, warn } from "../types
 const PROXY_FIX =
   "Keep the key on the server: proxy browser calls through your own backend route that reads it with getSecret() (see examples/nextjs-proxy).";
 
-/** Build output directories of the usual frameworks (Next.js, Vite, CRA, Astro, static exports). */
+/**
+ * Build output directories of the usual frameworks (Next.js, Vite, CRA, Astro, static exports).
+ *
+ * @example
+ * ```ts
+ * BUILD_DIRS.includes(".next/static"); // true
+ * ```
+ */
 export const BUILD_DIRS = [".next/static", "dist", "build", "out", "public"] as const;
 
 const SECRET_NAME = /SECRET|PRIVATE|PASSWORD|PASSWD|TOKEN|CREDENTIAL|SERVICE_ROLE/i;

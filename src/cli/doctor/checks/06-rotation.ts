@@ -4,7 +4,7 @@
  * AWS IAM access keys where the provider can list them.
  */
 
-import { SecretsError } from "../../../errors.js";
+import { SecretsError } from "../../../index.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
 import { firstLine } from "./identity.js";
 

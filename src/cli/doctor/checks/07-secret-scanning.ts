@@ -41,7 +41,14 @@ function read(file: string): string | undefined {
   }
 }
 
-/** The hook or workflow files that run a secret scanner, relative to `dir`. */
+/**
+ * Scanner configs, and the hook or workflow files that run a secret scanner, relative to `dir`.
+ *
+ * @example
+ * ```ts
+ * findScanners("."); // { configs: [".gitleaks.toml (gitleaks config)"], hooks: [".husky/pre-commit"], ci: [] }
+ * ```
+ */
 export function findScanners(dir: string): { configs: string[]; hooks: string[]; ci: string[] } {
   const configs = CONFIG_FILES.filter(([f]) => existsSync(join(dir, f))).map(
     ([f, what]) => `${f} (${what})`,

@@ -3,7 +3,7 @@
  * expiry for each, never a value.
  */
 
-import { SecretsError } from "../../../errors.js";
+import { SecretsError } from "../../../index.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
 import { firstLine } from "./identity.js";
 

@@ -2,7 +2,14 @@
  * Per-provider guidance for the items the doctor cannot verify from here.
  */
 
-/** Least-privilege policy per provider. */
+/**
+ * Least-privilege policy per provider.
+ *
+ * @example
+ * ```ts
+ * LEAST_PRIVILEGE.aws;
+ * ```
+ */
 export const LEAST_PRIVILEGE: Readonly<Record<string, string>> = {
   aws: "Grant only secretsmanager:GetSecretValue and secretsmanager:DescribeSecret on the app's secret ARNs (arn:aws:secretsmanager:REGION:ACCOUNT:secret:prod/app/*), ssm:GetParameter(s) on its parameter paths, and kms:Decrypt on the key that encrypts them; never AdministratorAccess or root keys.",
   gcp: "Grant roles/secretmanager.secretAccessor on each secret the app reads (not on the project), to a dedicated service account.",
@@ -13,7 +20,14 @@ export const LEAST_PRIVILEGE: Readonly<Record<string, string>> = {
   env: "env:// values come from the environment: scope each third-party key in its issuer's dashboard (read-only where possible, restricted to the resources it needs).",
 };
 
-/** IP restriction guidance per provider. */
+/**
+ * IP restriction guidance per provider.
+ *
+ * @example
+ * ```ts
+ * IP_RESTRICTIONS.aws;
+ * ```
+ */
 export const IP_RESTRICTIONS: Readonly<Record<string, string>> = {
   aws: "Add an aws:SourceIp or aws:SourceVpce condition to the IAM policy or to the secret's resource policy; use a VPC endpoint for Secrets Manager.",
   gcp: "Put Secret Manager inside a VPC Service Controls perimeter; restrict API keys by IP or referrer (APIs & Services > Credentials).",
@@ -23,7 +37,14 @@ export const IP_RESTRICTIONS: Readonly<Record<string, string>> = {
   env: "For third-party keys (Stripe, OpenAI ...), set the key's IP allowlist in the issuer's dashboard where offered.",
 };
 
-/** Short-lived alternatives per provider. */
+/**
+ * Short-lived alternatives per provider.
+ *
+ * @example
+ * ```ts
+ * SHORT_LIVED.aws;
+ * ```
+ */
 export const SHORT_LIVED: Readonly<Record<string, string>> = {
   aws: "Use an IAM role: AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE (EKS, CI OIDC) or an instance/task role, so the SDK gets STS credentials instead of AKIA keys.",
   gcp: "Use service-account impersonation or workload identity federation instead of a JSON key file.",

@@ -3,7 +3,7 @@
  * `identity()` method; explains why not when it cannot.
  */
 
-import { SecretsError } from "../../../errors.js";
+import { SecretsError } from "../../../index.js";
 import type { DoctorContext } from "../context.js";
 import type { ProviderIdentity } from "../providers.js";
 
@@ -52,7 +52,14 @@ export async function identityOf(ctx: DoctorContext, name: string): Promise<Iden
   }
 }
 
-/** First line of an error message (never a value: provider errors carry none). */
+/**
+ * First line of an error message (never a value: provider errors carry none).
+ *
+ * @example
+ * ```ts
+ * firstLine(new Error("a\nb")); // "a"
+ * ```
+ */
 export function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
 }

@@ -15,7 +15,14 @@ import { usageLogging } from "./09-usage-logging.js";
 import { shortLived } from "./10-short-lived.js";
 import { referencesResolve } from "./11-references-resolve.js";
 
-/** Every check, one per checklist item. */
+/**
+ * Every check, one per checklist item, in checklist order.
+ *
+ * @example
+ * ```ts
+ * CHECKS.map((c) => `${c.item}. ${c.title}`);
+ * ```
+ */
 export const CHECKS: readonly Check[] = [
   noKeysInSource,
   noKeysInHistory,
