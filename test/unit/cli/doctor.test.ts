@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { validateConfig } from "../../../src/cli/config/validate.js";
 import { DoctorContext, type DoctorOptions } from "../../../src/cli/doctor/context.js";
 import { installPreCommitHook } from "../../../src/cli/doctor/hooks.js";
+import { providersFromConfig } from "../../../src/cli/doctor/providers.js";
 import { type ItemReport, runChecks } from "../../../src/cli/doctor/run.js";
 import { createSecrets, type SecretProvider } from "../../../src/index.js";
 import { FAKES } from "./support/fakes.js";
@@ -226,6 +227,21 @@ describe("doctor", () => {
       ".github/workflows/ci.yml": "steps:\n  - run: npx secrets doctor --strict --sarif\n",
     });
     expect(item(await doctor(ci), 7).results[0]?.evidence).toMatch(/CI runs a secret scanner/);
+  });
+
+  it("writes the hook into .husky/ when the project uses husky", () => {
+    const dir = makeProject({ ".husky/_/husky.sh": "" });
+    gitInit(dir);
+    expect(installPreCommitHook(dir)).toEqual({ file: ".husky/pre-commit", action: "created" });
+  });
+
+  it("creates providers from the config by name, and names a missing one", async () => {
+    const made = await providersFromConfig({ env: { dotenvPath: [] } });
+    expect(Object.keys(made)).toEqual(["env"]);
+    await expect(providersFromConfig({ nope: {} })).rejects.toThrow(
+      /providers\.nope: no provider module "secrets-loader\/providers\/nope"/,
+    );
+    await expect(providersFromConfig({ "Bad Name": {} })).rejects.toThrow(/lower-case/);
   });
 
   it("passes usage logging when the config has an audit sink (item 9)", async () => {
