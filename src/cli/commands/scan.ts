@@ -8,7 +8,7 @@ import { UsageError } from "../errors.js";
 import { buildSarif } from "../report/sarif.js";
 import { scanHistory, scanStaged } from "../scan/git.js";
 import { RULES } from "../scan/rules.js";
-import { publicFinding, scanSetup } from "../scan/setup.js";
+import { publicFinding, safeIgnores, scanSetup } from "../scan/setup.js";
 import { scanTree } from "../scan/tree.js";
 import type { RawFinding, Skipped } from "../scan/types.js";
 import { colorsFor } from "../ui/color.js";
@@ -72,7 +72,7 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
   } else {
     const dir = paths[0] ?? ".";
     const excludePath = (f: string) =>
-      config.scan.allowlist.paths.length > 0 && setup.exclude.ignores(f);
+      config.scan.allowlist.paths.length > 0 && safeIgnores(setup.exclude, f);
     const r =
       mode === "staged"
         ? await scanStaged(dir, setup.scanner, { excludePath, maxBlockSize: maxFileSize })

@@ -11,7 +11,7 @@ import { createSecrets, type Secrets } from "../../client.js";
 import type { SecretsEvent } from "../../index.js";
 import type { SecretsConfig } from "../config/schema.js";
 import { type HistoryResult, isGitRepo, scanHistory } from "../scan/git.js";
-import { type ScanSetup, scanSetup } from "../scan/setup.js";
+import { type ScanSetup, safeIgnores, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
 import { type DoctorProvider, providersFromConfig, SCHEME_PROVIDER } from "./providers.js";
 
@@ -119,7 +119,7 @@ export class DoctorContext {
         since: this.options.since,
         maxBlockSize: this.setup.maxFileSize,
         excludePath: (f) =>
-          this.config.scan.allowlist.paths.length > 0 && this.setup.exclude.ignores(f),
+          this.config.scan.allowlist.paths.length > 0 && safeIgnores(this.setup.exclude, f),
         onCommit: (n) => this.progress(`scanning git history: ${n} commits`),
       });
       return { ...r, findings: r.findings.filter(this.setup.keep) };

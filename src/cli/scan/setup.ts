@@ -3,6 +3,7 @@
  * `secrets scan` and `secrets doctor` apply exactly the same rules.
  */
 
+import { isAbsolute, relative } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import type { SecretsConfig } from "../config/schema.js";
 import { Scanner } from "./engine.js";
@@ -27,6 +28,23 @@ export interface ScanSetup {
 }
 
 /**
+ * gitignore-style matching for any path a finding may carry: `./` is
+ * dropped, absolute paths are made relative to the working directory, and a
+ * path outside it never matches (the `ignore` package only takes relative paths).
+ *
+ * @example
+ * ```ts
+ * safeIgnores(ignore().add("fixtures/"), "./fixtures/a.ts"); // true
+ * ```
+ */
+export function safeIgnores(ig: Ignore, path: string): boolean {
+  let p = path.replace(/\\/g, "/").replace(/^(\.\/)+/, "");
+  if (isAbsolute(p)) p = relative(process.cwd(), p).replace(/\\/g, "/");
+  if (p === "" || p === "." || p.startsWith("../")) return false;
+  return ig.ignores(p);
+}
+
+/**
  * Creates the scanner for a config.
  *
  * @example
@@ -45,7 +63,7 @@ export function scanSetup(config: SecretsConfig): ScanSetup {
   const keep = (f: RawFinding) =>
     !fingerprints.has(f.fingerprint) &&
     !(f.commit && fingerprints.has(`${f.file}:${f.rule}:${f.line}`)) &&
-    !(allowlist.paths.length > 0 && exclude.ignores(f.file.replace(/^\.\//, "")));
+    !(allowlist.paths.length > 0 && safeIgnores(exclude, f.file));
   return { scanner, exclude, keep, maxFileSize: config.scan.maxFileSize };
 }
 

@@ -6,10 +6,11 @@
  */
 
 import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Ignore } from "ignore";
 import { ScanInputError } from "../errors.js";
 import type { Scanner } from "./engine.js";
+import { safeIgnores } from "./setup.js";
 import type { RawFinding, Skipped } from "./types.js";
 import { walkFiles } from "./walk.js";
 
@@ -152,7 +153,7 @@ export function scanTree(
         scanOne(f.abs, prefix ? `${prefix}/${f.rel}` : f.rel);
       }
     } else if (st.isFile()) {
-      if (options.exclude?.ignores(basename(given))) continue;
+      if (options.exclude && safeIgnores(options.exclude, given)) continue;
       scanOne(resolve(given), given);
     } else {
       result.skipped.push({ file: given, reason: "not-a-file" });

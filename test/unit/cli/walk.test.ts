@@ -73,3 +73,22 @@ describe("scanTree", () => {
     expect(() => scanTree([join(dir, "l1")], scanner)).toThrow(/symlink loop/);
   });
 });
+
+describe("allowlisted paths", () => {
+  it("match relative, ./-prefixed and absolute paths, never paths outside the working directory", async () => {
+    const { safeIgnores, scanSetup } = await import("../../../src/cli/scan/setup.js");
+    const { validateConfig } = await import("../../../src/cli/config/validate.js");
+    const ig = (await import("ignore")).default().add(["fixtures/"]);
+    expect(safeIgnores(ig, "fixtures/a.ts")).toBe(true);
+    expect(safeIgnores(ig, "./fixtures/a.ts")).toBe(true);
+    expect(safeIgnores(ig, join(process.cwd(), "fixtures/a.ts"))).toBe(true);
+    expect(safeIgnores(ig, "/elsewhere/fixtures/a.ts")).toBe(false);
+    expect(safeIgnores(ig, "../x/fixtures/a.ts")).toBe(false);
+    const setup = scanSetup(
+      validateConfig({ scan: { allowlist: { paths: ["fixtures/"] } } }, "c.json"),
+    );
+    const dir = makeProject({ "src/a.ts": `k="${(FAKES.stripe_live as () => string)()}"` });
+    const r = scanTree([dir], setup.scanner, { exclude: setup.exclude });
+    expect(r.findings.filter(setup.keep)).toHaveLength(1);
+  });
+});
