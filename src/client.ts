@@ -3,10 +3,33 @@
  * them, and shapes values. Public API -> client -> cache -> provider.
  */
 
-import { inspect } from "node:util";
+import type {
+  CacheOptions,
+  GetOptions,
+  LoadEntry,
+  LoadResult,
+  LoadSpec,
+  Secrets,
+  SecretsOptions,
+  ValueOf,
+} from "./api.js";
 import { BUILTIN_PROVIDERS } from "./builtins.js";
 import { type CacheSettings, type EntryMeta, FreshnessCache, type Loaded } from "./cache/cache.js";
-import { type Duration, toMillis } from "./duration.js";
+import { toMillis } from "./duration.js";
+
+// Re-exported so modules that build on the client keep one import path.
+export type {
+  CacheOptions,
+  EntryValue,
+  GetOptions,
+  LoadEntry,
+  LoadResult,
+  LoadSpec,
+  Secrets,
+  SecretsOptions,
+  ValueOf,
+} from "./api.js";
+
 import {
   ClientClosedError,
   ConfigError,
@@ -18,8 +41,8 @@ import {
 } from "./errors.js";
 import { Emitter, type SecretsEvent, type SecretsListener } from "./events.js";
 import { assertServerRuntime } from "./guard.js";
-import { track } from "./redact.js";
-import { parseReference } from "./reference/parse.js";
+import { redact, track } from "./redact.js";
+import { displayReference, parseReference } from "./reference/parse.js";
 import { BUILTIN_SCHEMES } from "./reference/schemes.js";
 import { stableKey } from "./stable-key.js";
 import type {
@@ -35,268 +58,6 @@ import type {
   ValueType,
 } from "./types.js";
 import { shapeValue } from "./value.js";
-
-/**
- * Cache settings. Durations are ms numbers or strings such as `"5m"`.
- *
- * @example
- * ```ts
- * createSecrets({ cache: { maxAge: "5m", refreshAhead: 0.1, maxStale: "1h", maxEntries: 10_000 } });
- * ```
- */
-export interface CacheOptions {
-  /** Longest time a static secret is served before it is fetched again. Default `"5m"`. */
-  maxAge?: Duration;
-  /** Share of a value's life, at its end, in which one background refresh runs (0-1). Default `0.1`. */
-  refreshAhead?: number;
-  /** How long past expiry a static secret may be served while its provider fails. Default `"1h"`; `0` disables. */
-  maxStale?: Duration;
-  /** Most entries kept; the least recently used is evicted. Default `10_000`. */
-  maxEntries?: number;
-  /** Default renewal lead for credentials, before their real expiry. Default `"5m"` (at most half their life). */
-  credentialRefreshLead?: Duration;
-}
-
-/**
- * Options of {@link createSecrets}.
- *
- * @example
- * ```ts
- * const secrets = createSecrets({
- *   providers: { env: envProvider({ dotenvPath: ".env" }) },
- *   cache: { maxAge: "10m" },
- *   policy: { requireShortLived: true },
- *   onEvent: (e) => audit.log(e),
- * });
- * ```
- */
-export interface SecretsOptions {
-  /** Providers by name. A provider object, or `{ scheme, create }` to create it on first use. */
-  providers?: Record<string, ProviderInput>;
-  /** Register the built-in providers for schemes not given in `providers`. Default `true`. */
-  builtins?: boolean;
-  /** Cache settings. */
-  cache?: CacheOptions;
-  /** Policy applied to every provider call. */
-  policy?: SecretsPolicy;
-  /** Receives every event (never a value). */
-  onEvent?: SecretsListener;
-}
-
-/**
- * Per-call options of `getSecret`.
- *
- * @example
- * ```ts
- * await secrets.getSecret("aws-sm://prod/config", { type: "json" });
- * ```
- */
-export interface GetOptions<T extends ValueType = ValueType> {
-  /** `string` (default), `json` (parsed, frozen) or `binary` (Uint8Array; base64 text is decoded). */
-  type?: T;
-}
-
-/**
- * The value type that a {@link ValueType} yields.
- *
- * @example
- * ```ts
- * type Bytes = ValueOf<"binary">; // Uint8Array
- * ```
- */
-export type ValueOf<T extends ValueType> = T extends "json"
-  ? JsonValue
-  : T extends "binary"
-    ? Uint8Array
-    : string;
-
-/**
- * One entry of a {@link LoadSpec}: a reference, or a reference with options.
- *
- * @example
- * ```ts
- * const entry: LoadEntry = { ref: "aws-sm://prod/flags", type: "json", optional: true };
- * ```
- */
-export type LoadEntry =
-  | string
-  | {
-      /** The reference, such as `aws-sm://prod/db#password`. */
-      ref: string;
-      /** Value shape: `string` (default), `json` or `binary`. */
-      type?: ValueType;
-      /** Resolve to `undefined` instead of failing when the secret does not exist. */
-      optional?: boolean;
-    };
-
-/**
- * What `load()` takes: names mapped to references.
- *
- * @example
- * ```ts
- * const spec = { DB_PASSWORD: "vault://secret/db#password", FLAGS: { ref: "env://FLAGS", type: "json" } } satisfies LoadSpec;
- * ```
- */
-export type LoadSpec = Record<string, LoadEntry>;
-
-/**
- * The value type one {@link LoadEntry} resolves to.
- *
- * @example
- * ```ts
- * type T = EntryValue<{ ref: "env://X"; type: "json"; optional: true }>; // JsonValue | undefined
- * ```
- */
-export type EntryValue<E> = E extends string
-  ? string
-  : E extends Exclude<LoadEntry, string>
-    ?
-        | (E["type"] extends ValueType ? ValueOf<E["type"]> : string)
-        | (E["optional"] extends true ? undefined : never)
-    : never;
-
-/**
- * What `load()` resolves to: the same names, each with its typed value.
- *
- * @example
- * ```ts
- * const config: LoadResult<{ A: "env://A"; B: { ref: "env://B"; type: "json" } }> = await secrets.load({ A: "env://A", B: { ref: "env://B", type: "json" } });
- * config.B; // JsonValue
- * ```
- */
-export type LoadResult<S extends LoadSpec> = { -readonly [K in keyof S]: EntryValue<S[K]> };
-
-/**
- * A secrets client. Create one with {@link createSecrets}, or use the
- * zero-config functions `getSecret`, `getCredentials` and `load`.
- *
- * @example
- * ```ts
- * const secrets = createSecrets();
- * const key = await secrets.getSecret("env://PAYMENT_API_KEY");
- * await secrets.close();
- * ```
- */
-export interface Secrets {
-  /**
-   * Resolves one reference. Served from the cache while fresh; concurrent
-   * calls for the same secret share one provider call.
-   *
-   * @example
-   * ```ts
-   * const password = await secrets.getSecret("aws-sm://prod/db#password");
-   * const config = await secrets.getSecret("env://APP_CONFIG", { type: "json" });
-   * ```
-   */
-  getSecret(ref: string): Promise<string>;
-  /**
-   * Resolves one reference in the requested shape (`json` is parsed and
-   * frozen; `binary` is a fresh Uint8Array copy).
-   *
-   * @example
-   * ```ts
-   * const flags = await secrets.getSecret("env://FLAGS", { type: "json" });
-   * const cert = await secrets.getSecret("aws-sm://prod/tls-key", { type: "binary" });
-   * ```
-   */
-  getSecret<T extends ValueType>(ref: string, options: GetOptions<T>): Promise<ValueOf<T>>;
-  /**
-   * Short-lived credentials from a provider (`aws`, `gcp`, `azure`, `vault` ...),
-   * cached and renewed before they expire.
-   *
-   * @example
-   * ```ts
-   * const creds = await secrets.getCredentials<AwsCredentialIdentity>("aws", { roleArn, sessionName: "api" });
-   * ```
-   */
-  getCredentials<T = unknown>(provider: string, request?: unknown): Promise<T>;
-  /**
-   * Resolves many references concurrently (with a provider's batch API where
-   * it has one). Fails with ONE {@link LoadError} listing every failure.
-   *
-   * @example
-   * ```ts
-   * const { DB_PASSWORD, STRIPE_KEY } = await secrets.load({
-   *   DB_PASSWORD: "vault://secret/db#password",
-   *   STRIPE_KEY: "aws-sm://prod/stripe",
-   * });
-   * ```
-   */
-  load<S extends LoadSpec>(spec: S): Promise<LoadResult<S>>;
-  /**
-   * Rotation and expiry metadata, or `undefined` when the provider has none.
-   *
-   * @example
-   * ```ts
-   * const meta = await secrets.describe("aws-sm://prod/db");
-   * ```
-   */
-  describe(ref: string): Promise<SecretMetadata | undefined>;
-  /**
-   * Drops a cached secret (all of its `#field`s); the next call fetches again.
-   * A fetch in flight for it is not cached.
-   *
-   * @example
-   * ```ts
-   * secrets.invalidate("aws-sm://prod/db");
-   * ```
-   */
-  invalidate(ref: string): boolean;
-  /**
-   * Drops cached credentials of a provider: those of one request, or all of them.
-   *
-   * @example
-   * ```ts
-   * secrets.invalidateCredentials("aws");
-   * ```
-   */
-  invalidateCredentials(provider: string, request?: unknown): number;
-  /**
-   * Empties the cache.
-   *
-   * @example
-   * ```ts
-   * secrets.clear();
-   * ```
-   */
-  clear(): void;
-  /**
-   * Subscribes to events; returns the unsubscribe function.
-   *
-   * @example
-   * ```ts
-   * const off = secrets.on((e) => console.log(e.type, e.reference));
-   * ```
-   */
-  on(listener: SecretsListener): () => void;
-  /**
-   * Registers a provider after creation (replacing one of the same name).
-   *
-   * @example
-   * ```ts
-   * secrets.register("memory", memoryProvider({ key: "value" }));
-   * ```
-   */
-  register(name: string, provider: ProviderInput): void;
-  /**
-   * The provider instance registered under `name`, created if needed.
-   *
-   * @example
-   * ```ts
-   * const env = await secrets.provider("env");
-   * ```
-   */
-  provider(name: string): Promise<SecretProvider>;
-  /**
-   * Stops every timer, drops the cache and calls each provider's `close()`.
-   *
-   * @example
-   * ```ts
-   * process.on("SIGTERM", () => secrets.close());
-   * ```
-   */
-  close(): Promise<void>;
-}
 
 interface Slot {
   readonly name: string;
@@ -354,6 +115,8 @@ class SecretsClient implements Secrets {
   readonly #slotsByName = new Map<string, Slot>();
   readonly #customSchemes = new Map<string, ReferenceSpec>();
   readonly #parsed = new Map<string, Hot>();
+  /** Replaced providers not yet closed. */
+  readonly #retired = new Set<Slot>();
   readonly #secrets: FreshnessCache<Stored>;
   readonly #credentials: FreshnessCache<unknown>;
   readonly #abort = new AbortController();
@@ -404,6 +167,8 @@ class SecretsClient implements Secrets {
       });
     }
     const slot: Slot = { name, input };
+    const old = this.#slotsByName.get(name);
+    if (old) this.#retire(old);
     for (const scheme of schemesOf(input)) {
       const s = scheme.toLowerCase();
       if (!/^[a-z][a-z0-9+.-]*$/.test(s)) {
@@ -449,12 +214,13 @@ class SecretsClient implements Secrets {
         }
       }
     }
-    return this.#resolve(parsed, options?.type ?? "string");
+    return this.#resolve(parsed, options?.type ?? "string", stored !== undefined);
   }
 
   async #resolve(
     parsed: ParsedRef,
     type: ValueType,
+    hitCounted: boolean,
     batch?: Promise<Array<FetchedSecret | Error>>,
     index = 0,
   ): Promise<unknown> {
@@ -467,7 +233,7 @@ class SecretsClient implements Secrets {
     const slot = this.#slotFor(parsed);
     const meta: EntryMeta = { provider: slot.name, reference: parsed.source, kind: "secret" };
     let first = batch !== undefined;
-    const stored = await this.#secrets.get(parsed.source, meta, async () => {
+    const load = async () => {
       if (first && batch) {
         first = false;
         const result = (await batch)[index];
@@ -475,7 +241,8 @@ class SecretsClient implements Secrets {
         return toLoaded(checked(result, slot.name, parsed));
       }
       return toLoaded(await this.#fetch(slot, parsed));
-    });
+    };
+    const stored = await this.#secrets.get(parsed.source, meta, load, hitCounted);
     return this.#view(stored, parsed, type, slot.name);
   }
 
@@ -502,17 +269,18 @@ class SecretsClient implements Secrets {
   }
 
   async #fetch(slot: Slot, parsed: ParsedRef): Promise<FetchedSecret> {
-    const provider = await this.#instance(slot);
     try {
+      const provider = await this.#instance(slot);
       return checked(await provider.getSecret(parsed, this.#ctx), slot.name, parsed);
     } catch (err) {
       throw this.#wrap(err, slot, parsed);
     }
   }
 
-  #wrap(err: unknown, slot: Slot, parsed: ParsedRef): Error {
+  #wrap(err: unknown, slot: Slot, parsed?: ParsedRef): Error {
+    scrub(err);
     if (SecretsError.is(err)) return err;
-    return new ProviderError({ provider: slot.name, reference: parsed.raw, cause: err });
+    return new ProviderError({ provider: slot.name, reference: parsed?.raw, cause: err });
   }
 
   async getCredentials<T = unknown>(provider: string, request: unknown = {}): Promise<T> {
@@ -526,18 +294,17 @@ class SecretsClient implements Secrets {
     const key = `${provider}\u0000${stableKey(request)}`;
     const meta: EntryMeta = { provider, reference: `${provider}:credentials`, kind: "credential" };
     return (await this.#credentials.get(key, meta, async () => {
-      const p = await this.#instance(slot);
-      if (!p.getCredentials) {
-        throw new NoProviderError({
-          provider,
-          message: `Provider "${provider}" does not issue credentials; use getSecret() with its references instead.`,
-        });
-      }
       try {
+        const p = await this.#instance(slot);
+        if (!p.getCredentials) {
+          throw new NoProviderError({
+            provider,
+            message: `Provider "${provider}" does not issue credentials; use getSecret() with its references instead.`,
+          });
+        }
         return await p.getCredentials(request, this.#ctx);
       } catch (err) {
-        if (SecretsError.is(err)) throw err;
-        throw new ProviderError({ provider, reference: meta.reference, cause: err });
+        throw this.#wrap(err, slot);
       }
     })) as T;
   }
@@ -579,7 +346,13 @@ class SecretsClient implements Secrets {
           slot: this.#slotFor(parsed),
         });
       } catch (err) {
-        fail(name, String(ref), err);
+        // A parse error carries the reference as it may be shown (a value passed
+        // by mistake is masked); never echo the raw input here.
+        fail(
+          name,
+          SecretsError.is(err) && err.reference ? err.reference : displayReference(String(ref)),
+          err,
+        );
       }
     }
     // One batch per provider that has a batch API, for the secrets not already cached or in flight.
@@ -607,19 +380,22 @@ class SecretsClient implements Secrets {
     }
     for (const [slot, b] of batches) {
       if (b.refs.length < 2) continue;
-      b.promise = this.#instance(slot).then((p) =>
-        p.getSecrets
-          ? p.getSecrets(b.refs, this.#ctx)
-          : Promise.all(b.refs.map((r) => this.#fetch(slot, r).catch((e: Error) => e))),
-      );
-      b.promise.catch(() => {});
+      const refs = b.refs;
+      b.promise = this.#instance(slot)
+        .then((p) =>
+          p.getSecrets
+            ? p.getSecrets(refs, this.#ctx)
+            : Promise.all(refs.map((r) => this.#fetch(slot, r).catch((e: Error) => e))),
+        )
+        // A whole batch that fails is each reference's failure, typed like a single fetch.
+        .catch((err: unknown) => refs.map((r) => this.#wrap(err, slot, r)));
     }
     for (const it of items) {
       const b = batches.get(it.slot);
       const index = b?.index.get(it.parsed.source);
       const viaBatch = index !== undefined ? b?.promise : undefined;
       jobs.push(
-        this.#resolve(it.parsed, it.type, viaBatch, index).then(
+        this.#resolve(it.parsed, it.type, false, viaBatch, index).then(
           (v) => {
             out[it.name] = v;
           },
@@ -641,12 +417,12 @@ class SecretsClient implements Secrets {
   }
 
   async describe(ref: string): Promise<SecretMetadata | undefined> {
+    if (this.#closed) throw new ClientClosedError({ reference: ref });
     const parsed = this.#parse(ref);
     const slot = this.#slotFor(parsed);
-    const provider = await this.#instance(slot);
-    if (!provider.describe) return undefined;
     try {
-      return await provider.describe(parsed, this.#ctx);
+      const provider = await this.#instance(slot);
+      return provider.describe ? await provider.describe(parsed, this.#ctx) : undefined;
     } catch (err) {
       throw this.#wrap(err, slot, parsed);
     }
@@ -665,6 +441,7 @@ class SecretsClient implements Secrets {
   clear(): void {
     this.#secrets.clear();
     this.#credentials.clear();
+    this.#parsed.clear(); // also drops the last view memoised per reference
   }
 
   on(listener: SecretsListener): () => void {
@@ -672,6 +449,7 @@ class SecretsClient implements Secrets {
   }
 
   provider(name: string): Promise<SecretProvider> {
+    if (this.#closed) return Promise.reject(new ClientClosedError({ provider: name }));
     const slot = this.#slotsByName.get(name);
     if (!slot)
       return Promise.reject(
@@ -688,10 +466,37 @@ class SecretsClient implements Secrets {
     this.#closed = true;
     this.#abort.abort(new ClientClosedError());
     this.clear();
-    const instances = [...new Set(this.#slotsByName.values())]
-      .map((s) => s.instance)
-      .filter((p) => p !== undefined);
-    await Promise.allSettled(instances.map((p) => p.close?.()));
+    // Providers still being created are closed once they exist (a Vault
+    // provider may already hold a token or lease).
+    const slots = [...new Set([...this.#slotsByName.values(), ...this.#retired])];
+    await Promise.allSettled(
+      slots.map(async (slot) => {
+        const input = slot.input;
+        const p =
+          slot.instance ??
+          ("getSecret" in input ? input : slot.creating ? await slot.creating : undefined);
+        await p?.close?.();
+      }),
+    );
+  }
+
+  /** Unroutes a replaced provider, drops what it cached, and closes it. */
+  #retire(old: Slot): void {
+    for (const [scheme, s] of this.#slotsByScheme) {
+      if (s !== old) continue;
+      this.#slotsByScheme.delete(scheme);
+      this.#customSchemes.delete(scheme);
+      this.#secrets.invalidateWhere((key) => key.startsWith(`${scheme}://`));
+    }
+    this.#credentials.invalidateWhere((key) => key.startsWith(`${old.name}\u0000`));
+    this.#retired.add(old);
+    const p = old.instance;
+    if (p?.close) {
+      p.close().then(
+        () => this.#retired.delete(old),
+        () => this.#retired.delete(old),
+      );
+    } else if (!old.creating) this.#retired.delete(old);
   }
 
   #parse(ref: string): ParsedRef {
@@ -726,23 +531,35 @@ class SecretsClient implements Secrets {
       slot.instance = slot.input;
       return Promise.resolve(slot.instance);
     }
+    if (this.#closed) return Promise.reject(new ClientClosedError({ provider: slot.name }));
     const input = slot.input;
     slot.creating ??= Promise.resolve()
       .then(() => input.create())
       .then(
-        (p) => {
+        async (p) => {
           slot.instance = p;
+          // Closed while this was being created: close() may already be past this slot.
+          if (this.#closed) {
+            await p.close?.();
+            throw new ClientClosedError({ provider: slot.name });
+          }
           return p;
         },
         (err: unknown) => {
           slot.creating = undefined;
-          throw err;
+          scrub(err);
+          if (SecretsError.is(err)) throw err;
+          throw new ProviderError({
+            provider: slot.name,
+            message: `Provider "${slot.name}" could not be created; check its options.`,
+            cause: err,
+          });
         },
       );
     return slot.creating;
   }
 
-  [inspect.custom](): string {
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
     return `Secrets { providers: [${[...this.#slotsByName.keys()].join(", ")}], cached: ${this.#secrets.size + this.#credentials.size}${this.#closed ? ", closed" : ""} }`;
   }
 
@@ -752,6 +569,22 @@ class SecretsClient implements Secrets {
       cached: this.#secrets.size + this.#credentials.size,
       closed: this.#closed,
     };
+  }
+}
+
+/**
+ * Masks loaded values inside a foreign error's message and stack (a provider
+ * or SDK may quote what it was given); the error itself stays the `cause`.
+ */
+function scrub(err: unknown): void {
+  if (!(err instanceof Error)) return;
+  for (let e: unknown = err, i = 0; e instanceof Error && i < 5; e = e.cause, i++) {
+    if (SecretsError.is(e)) continue;
+    const message = redact(e.message);
+    if (message !== e.message) {
+      e.message = message;
+      if (e.stack) e.stack = redact(e.stack);
+    }
   }
 }
 

@@ -1,11 +1,5 @@
-import {
-  createSecrets,
-  type GetOptions,
-  type LoadResult,
-  type LoadSpec,
-  type Secrets,
-  type ValueOf,
-} from "./client.js";
+import type { GetOptions, LoadResult, LoadSpec, Secrets, ValueOf } from "./api.js";
+import { createSecrets } from "./client.js";
 import type { ValueType } from "./types.js";
 
 let client: Secrets | undefined;

@@ -56,7 +56,7 @@ export type SecretsEvent =
       type: "miss";
     })
   | (EventBase & {
-      /** A background refresh started ahead of expiry. */
+      /** A background refresh started: ahead of expiry, or a retry behind a stale value. */
       type: "refresh";
       /** When the current value expires (epoch ms). */
       expiresAt: number;
@@ -94,10 +94,10 @@ export type SecretsEvent =
       durationMs: number;
     })
   | (EventBase & {
-      /** An entry left the cache. */
+      /** An entry left the cache (`error`: the provider said the value is gone or no longer readable). */
       type: "evict";
       /** Why it left. */
-      reason: "lru" | "invalidate" | "clear" | "expired";
+      reason: "lru" | "invalidate" | "clear" | "expired" | "error";
     });
 
 /**

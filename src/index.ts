@@ -14,18 +14,18 @@ import { assertServerRuntime } from "./guard.js";
 
 assertServerRuntime();
 
-export {
-  type CacheOptions,
-  createSecrets,
-  type EntryValue,
-  type GetOptions,
-  type LoadEntry,
-  type LoadResult,
-  type LoadSpec,
-  type Secrets,
-  type SecretsOptions,
-  type ValueOf,
-} from "./client.js";
+export type {
+  CacheOptions,
+  EntryValue,
+  GetOptions,
+  LoadEntry,
+  LoadResult,
+  LoadSpec,
+  Secrets,
+  SecretsOptions,
+  ValueOf,
+} from "./api.js";
+export { createSecrets } from "./client.js";
 export { defaultSecrets, getCredentials, getSecret, load } from "./default.js";
 export type { Duration } from "./duration.js";
 export {

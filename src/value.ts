@@ -8,7 +8,10 @@ import { InvalidValueError } from "./errors.js";
 import type { JsonValue, ParsedRef, ValueType } from "./types.js";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^[A-Za-z0-9_-]*$/;
+// Padded standard base64, or unpadded base64url that shows its alphabet ('-'
+// or '_'); plain alphanumeric text such as a password is refused, not decoded into noise.
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const BASE64URL = /^(?=[A-Za-z0-9]*[-_])[A-Za-z0-9_-]+$/;
 
 function fail(ref: ParsedRef, provider: string, message: string, cause?: unknown): never {
   throw new InvalidValueError({
@@ -72,11 +75,10 @@ function deepFreeze<T>(v: T): T {
 }
 
 function base64(text: string, ref: ParsedRef, provider: string): Uint8Array {
-  if (!BASE64.test(text))
-    fail(ref, provider, "the value is not base64, so it cannot be returned as binary");
-  return new Uint8Array(
-    Buffer.from(text, text.includes("-") || text.includes("_") ? "base64url" : "base64"),
-  );
+  if (BASE64.test(text)) return new Uint8Array(Buffer.from(text, "base64"));
+  if (BASE64URL.test(text) && text.length % 4 !== 1)
+    return new Uint8Array(Buffer.from(text, "base64url"));
+  return fail(ref, provider, "the value is not base64, so it cannot be returned as binary");
 }
 
 /**

@@ -89,10 +89,10 @@ export function envProvider(options: EnvProviderOptions = {}): SecretProvider {
         });
       }
       const env = options.env ?? process.env;
-      const fromFile = await readDotenv();
-      const value = options.override
-        ? (fromFile[name] ?? env[name])
-        : (env[name] ?? fromFile[name]);
+      const dotenv = await readDotenv();
+      const fromFile = Object.hasOwn(dotenv, name) ? dotenv[name] : undefined;
+      const fromEnv = Object.hasOwn(env, name) ? env[name] : undefined;
+      const value = options.override ? (fromFile ?? fromEnv) : (fromEnv ?? fromFile);
       if (value === undefined || value === "") {
         const where = files.length ? `the environment or ${files.join(", ")}` : "the environment";
         throw new NotFoundError({

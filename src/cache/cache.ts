@@ -4,7 +4,7 @@
  * and proactive renewal timers for expiring values. Values are opaque here.
  */
 
-import { SecretsError } from "../errors.js";
+import { type ErrorCode, SecretsError } from "../errors.js";
 import type { Emitter } from "../events.js";
 import { coarseNow } from "./clock.js";
 
@@ -55,6 +55,8 @@ interface Entry<V> {
   /** No new provider call before here, after a failure. */
   retryAt: number;
   failures: number;
+  /** Code of the last failure, reported with stale values. */
+  lastCode: ErrorCode;
   pending: Promise<V> | undefined;
   usedSinceFetch: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -65,6 +67,9 @@ export interface CacheHooks<V> {
   onStore(value: V): void;
   onDrop(value: V): void;
 }
+
+/** Failures that say nothing about the value itself; only these may be answered with a stale value. */
+const TRANSIENT: ReadonlySet<ErrorCode> = new Set(["UNAVAILABLE", "THROTTLED", "PROVIDER_ERROR"]);
 
 const MAX_BACKOFF = 60_000;
 const backoff = (failures: number) => Math.min(MAX_BACKOFF, 1000 * 2 ** failures);
@@ -93,18 +98,23 @@ export class FreshnessCache<V> {
 
   /**
    * The value if it is fresh, else `undefined`. Starts a background refresh
-   * when the value is inside its refresh-ahead window.
+   * when the value is inside its refresh-ahead window. Emits `hit`.
    */
   fresh(key: string): V | undefined {
+    return this.#fresh(key, true);
+  }
+
+  #fresh(key: string, emitHit: boolean): V | undefined {
     const e = this.#entries.get(key);
     if (e === undefined || !e.has) return undefined;
     const now = coarseNow();
     if (now >= e.expiresAt) return undefined;
     e.usedSinceFetch = true;
     if (this.#newest !== e) this.#touch(e);
-    if (now >= e.refreshAt && e.pending === undefined && now >= e.retryAt)
-      this.#refreshInBackground(e);
-    if (this.#events.active) {
+    if (now >= e.refreshAt && e.pending === undefined && now >= e.retryAt) {
+      this.#refreshInBackground(e, e.load);
+    }
+    if (emitHit && this.#events.active) {
       this.#events.emit({
         type: "hit",
         time: now,
@@ -116,34 +126,41 @@ export class FreshnessCache<V> {
   }
 
   /**
-   * The value for `key`, calling `load` at most once for any number of
-   * concurrent callers. `load` is kept for later background refreshes.
+   * The value for `key`, calling a loader at most once for any number of
+   * concurrent callers. `load` serves this call's fetch; the loader of the
+   * call that created the entry serves later background refreshes.
+   * `hitCounted`: the caller already emitted `hit` through `fresh()`.
    */
-  get(key: string, meta: EntryMeta, load: () => Promise<Loaded<V>>): Promise<V> {
-    const hit = this.fresh(key);
+  get(
+    key: string,
+    meta: EntryMeta,
+    load: () => Promise<Loaded<V>>,
+    hitCounted = false,
+  ): Promise<V> {
+    const hit = this.#fresh(key, !hitCounted);
     if (hit !== undefined) return Promise.resolve(hit);
     const now = Date.now();
-    let e = this.#entries.get(key);
-    if (e?.pending) return e.pending;
-    if (this.#events.active)
+    const e = this.#entries.get(key);
+    if (e !== undefined) {
+      e.usedSinceFetch = true;
+      // Already failing: answer from the stale value at once, retrying behind it.
+      if (e.failures > 0 && this.#canServeStale(e, now)) {
+        if (e.pending === undefined && now >= e.retryAt) this.#refreshInBackground(e, load);
+        this.#emitStale(e, now, e.lastCode);
+        return Promise.resolve(e.value as V);
+      }
+      if (e.pending) return e.pending;
+    }
+    if (this.#events.active) {
       this.#events.emit({
         type: "miss",
         time: now,
         provider: meta.provider,
         reference: meta.reference,
       });
-    if (e === undefined) {
-      e = this.#create(key, meta, load);
-      return this.#fetch(e, "miss");
     }
-    e.usedSinceFetch = true;
-    // Already failing: answer from the stale value at once and retry behind it.
-    if (e.failures > 0 && this.#canServeStale(e, now)) {
-      if (now >= e.retryAt) this.#refreshInBackground(e);
-      this.#emitStale(e, now, "UNAVAILABLE");
-      return Promise.resolve(e.value as V);
-    }
-    return this.#fetch(e, "expired");
+    if (e === undefined) return this.#fetch(this.#create(key, meta, load), "miss", load);
+    return this.#fetch(e, "expired", load);
   }
 
   /** True when a `get()` now would call the provider: no fresh value and no fetch in flight. */
@@ -193,13 +210,14 @@ export class FreshnessCache<V> {
       staleUntil: 0,
       retryAt: 0,
       failures: 0,
+      lastCode: "UNAVAILABLE",
       pending: undefined,
       usedSinceFetch: true,
       timer: undefined,
     };
     this.#entries.set(key, e);
     this.#newest = e;
-    if (this.#entries.size > this.#settings.maxEntries) this.#evictOldest();
+    if (this.#entries.size > this.#settings.maxEntries) this.#evictOldest(e);
     return e;
   }
 
@@ -209,17 +227,18 @@ export class FreshnessCache<V> {
     this.#newest = e;
   }
 
-  #evictOldest(): void {
+  /** Evicts the least recently used idle entry; the map may overflow while all are in flight. */
+  #evictOldest(keep?: Entry<V>): void {
     for (const e of this.#entries.values()) {
       // An entry with a fetch in flight is about to be used; skip it.
-      if (e.pending === undefined) {
+      if (e.pending === undefined && e !== keep) {
         this.#drop(e, "lru");
         return;
       }
     }
   }
 
-  #drop(e: Entry<V>, reason: "lru" | "invalidate" | "clear" | "expired"): void {
+  #drop(e: Entry<V>, reason: "lru" | "invalidate" | "clear" | "expired" | "error"): void {
     if (this.#entries.get(e.key) === e) this.#entries.delete(e.key);
     if (this.#newest === e) this.#newest = undefined;
     if (e.timer) clearTimeout(e.timer);
@@ -253,7 +272,7 @@ export class FreshnessCache<V> {
     );
   }
 
-  #refreshInBackground(e: Entry<V>): void {
+  #refreshInBackground(e: Entry<V>, load: () => Promise<Loaded<V>>): void {
     if (this.#events.active) {
       this.#events.emit({
         type: "refresh",
@@ -263,21 +282,28 @@ export class FreshnessCache<V> {
         expiresAt: e.expiresAt,
       });
     }
-    this.#fetch(e, "refresh").catch(() => {
+    this.#fetch(e, "refresh", load).catch(() => {
       // Reported through the "error" event; the current value keeps serving.
     });
   }
 
-  #fetch(e: Entry<V>, reason: "miss" | "refresh" | "expired"): Promise<V> {
+  #fetch(
+    e: Entry<V>,
+    reason: "miss" | "refresh" | "expired",
+    load: () => Promise<Loaded<V>>,
+  ): Promise<V> {
     const started = Date.now();
     // Deferred by one microtask so `pending` is set before any outcome, even
     // when `load` throws synchronously.
     const p: Promise<V> = Promise.resolve()
-      .then(e.load)
+      .then(load)
       .then(
         (loaded) => {
           if (e.pending === p) e.pending = undefined;
           if (this.#isCurrent(e)) this.#store(e, loaded, started, reason);
+          // Invalidated meanwhile: the waiting callers still get this value, so
+          // redact() must know it; it is not cached and stays registered.
+          else this.#hooks?.onStore(loaded.value);
           return loaded.value;
         },
         (err: unknown) => {
@@ -326,6 +352,7 @@ export class FreshnessCache<V> {
     this.#hooks?.onStore(loaded.value);
     if (hadValue) this.#hooks?.onDrop(previous as V);
     this.#schedule(e, now);
+    if (this.#entries.size > s.maxEntries) this.#evictOldest(e);
     if (this.#events.active) {
       const base = {
         time: now,
@@ -364,6 +391,12 @@ export class FreshnessCache<V> {
       });
     }
     if (!this.#isCurrent(e)) throw err;
+    e.lastCode = code;
+    if (!TRANSIENT.has(code)) {
+      // A definitive answer (deleted, access revoked ...): never serve this value again.
+      this.#drop(e, "error");
+      throw err;
+    }
     e.failures++;
     e.retryAt = now + backoff(e.failures - 1);
     if (e.has && now < e.expiresAt) {
@@ -379,7 +412,7 @@ export class FreshnessCache<V> {
     throw err;
   }
 
-  #emitStale(e: Entry<V>, now: number, code: SecretsError["code"]): void {
+  #emitStale(e: Entry<V>, now: number, code: ErrorCode): void {
     if (!this.#events.active) return;
     this.#events.emit({
       type: "stale",
@@ -403,7 +436,7 @@ export class FreshnessCache<V> {
       () => {
         e.timer = undefined;
         if (!this.#isCurrent(e) || e.pending) return;
-        if (e.usedSinceFetch) this.#refreshInBackground(e);
+        if (e.usedSinceFetch) this.#refreshInBackground(e, e.load);
       },
       Math.max(0, at - now),
     );

@@ -47,23 +47,43 @@ const SCHEME_ALIASES: Record<string, string> = {
  */
 export type CustomSchemes = ReadonlyMap<string, ReferenceSpec>;
 
-// Without "://" the input may be a secret passed where its reference belongs
-// (getSecret(process.env.KEY)); only an UPPER_CASE name is echoed whole.
-function shown(raw: string): string {
-  if (raw.includes("://") || /^[A-Z_][A-Z0-9_]{0,63}$/.test(raw)) return redact(raw);
+/**
+ * How a reference may be shown in errors. A value passed where its reference
+ * belongs (`getSecret(process.env.DATABASE_URL)`) must not be echoed: input
+ * without "://" is shown whole only when it looks like an environment
+ * variable name, URL credentials (`user:pass@`) are masked, and every loaded
+ * value is masked by `redact()`.
+ *
+ * @example
+ * ```ts
+ * displayReference("sk_live_abc123def456"); // "sk_l…(20 characters)"
+ * displayReference("postgres://app:pw@db/app"); // "postgres://app:***@db/app"
+ * ```
+ */
+export function displayReference(raw: string): string {
+  const sep = raw.indexOf("://");
+  if (sep !== -1) {
+    const masked = raw.replace(/^([^:/?#]*:\/\/[^:/?#@]*):[^@/?#]*@/, "$1:***@");
+    return redact(masked);
+  }
+  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]{0,11}$/.test(raw)) return raw;
   return raw.length <= 4 ? raw : `${raw.slice(0, 4)}…(${raw.length} characters)`;
 }
 
-function fail(raw: string, p: SchemeProblem, fallbackExample: string): never {
-  const safe = shown(raw);
+function fail(raw: string, p: SchemeProblem, fallbackExample: string, cause?: unknown): never {
+  const safe = displayReference(raw);
   const hide = (s: string) => redact(s.split(raw).join(safe));
   throw new InvalidReferenceError({
     reference: safe,
     part: hide(p.part),
     problem: hide(p.problem),
-    example: hide(p.example ?? fallbackExample),
+    // An example derived from input that is not shown whole could echo it.
+    example: safe === raw ? hide(p.example ?? fallbackExample) : hide(GENERIC_EXAMPLE),
+    ...(cause === undefined ? {} : { cause }),
   });
 }
+
+const GENERIC_EXAMPLE = "env://PAYMENT_API_KEY";
 
 function customRule(spec: ReferenceSpec, scheme: string): SchemeRule {
   const options: Record<string, RegExp> = {};
@@ -146,13 +166,7 @@ function parseOptions(raw: string, query: string, rule: SchemeRule): Record<stri
     try {
       value = decodeURIComponent(pair.slice(eq + 1));
     } catch (cause) {
-      throw new InvalidReferenceError({
-        reference: raw,
-        part: pair,
-        problem: "bad percent-encoding",
-        example: rule.example,
-        cause,
-      });
+      fail(raw, { problem: "bad percent-encoding", part: pair }, rule.example, cause);
     }
     const check = rule.options[name];
     const valid = check instanceof RegExp ? check.test(value) : check?.includes(value);

@@ -4,7 +4,14 @@
  * and a real headless Chromium, plus Node's own condition resolution.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
@@ -19,24 +26,32 @@ beforeAll(() => {
     throw new Error("dist/ is missing: run `npm run build` first (npm test does).");
 });
 
-async function bundleForBrowser(): Promise<string> {
+/**
+ * Bundles `import "secrets-loader"` for the browser, resolved by package name
+ * through a node_modules link, so the `exports` conditions decide (not an
+ * alias to the folder, which would use the top-level "browser" field).
+ */
+async function bundleForBrowser(): Promise<{ code: string; inputs: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), "sl-browser-"));
+  mkdirSync(join(dir, "node_modules"));
+  symlinkSync(root, join(dir, "node_modules", "secrets-loader"), "dir");
   const entry = join(dir, "client.js");
   writeFileSync(
     entry,
     'import { getSecret } from "secrets-loader";\nwindow.__loaded = typeof getSecret;\n',
   );
   const out = await build({
+    absWorkingDir: dir,
     entryPoints: [entry],
     bundle: true,
     platform: "browser",
     format: "iife",
     write: false,
+    metafile: true,
+    preserveSymlinks: true,
     logLevel: "silent",
-    nodePaths: [join(root, "node_modules")],
-    alias: { "secrets-loader": root },
   });
-  return out.outputFiles[0]?.text ?? "";
+  return { code: out.outputFiles[0]?.text ?? "", inputs: Object.keys(out.metafile.inputs) };
 }
 
 describe("browser refusal", () => {
@@ -46,9 +61,9 @@ describe("browser refusal", () => {
         `${CHROMIUM} not found: install Debian's chromium (scripts/emulators/install does it)`,
       );
     }
-    const code = await bundleForBrowser();
-    expect(code).toContain("BROWSER_USAGE");
-    expect(code).not.toContain("node:util"); // nothing of the Node build came along
+    const { code, inputs } = await bundleForBrowser();
+    expect(inputs.some((i) => i.endsWith("dist/src/browser.js"))).toBe(true);
+    expect(inputs.some((i) => i.endsWith("dist/src/index.js"))).toBe(false); // nothing of the Node build
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -75,6 +90,17 @@ describe("browser refusal", () => {
       expect(errors.join("\n")).toMatch(/proxy browser calls through a backend route/);
     } finally {
       await browser.close();
+    }
+  });
+
+  it("every client-side export condition maps to the refusing module", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    for (const [subpath, conditions] of Object.entries(pkg.exports as Record<string, unknown>)) {
+      if (typeof conditions !== "object" || conditions === null) continue;
+      for (const c of ["browser", "react-native"]) {
+        const target = (conditions as Record<string, string>)[c];
+        expect(target, `exports["${subpath}"].${c}`).toBe("./dist/src/browser.js");
+      }
     }
   });
 

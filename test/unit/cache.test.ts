@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createSecrets, type Secrets, type SecretsOptions } from "../../src/client.js";
 import {
+  AccessDeniedError,
   ClientClosedError,
   NotFoundError,
   SecretsError,
@@ -238,12 +239,161 @@ describe("stale on error (static secrets)", () => {
     await expect(secrets.getSecret("fake://lease")).rejects.toBeInstanceOf(UnavailableError);
   });
 
-  it("does not serve stale after a not-found error either, once past maxStale", async () => {
-    client({ maxAge: "1m", refreshAhead: 0, maxStale: "1m" });
-    fake.script("a", { value: "v1" }, { error: new NotFoundError() });
+  it.each([
+    ["not found", () => new NotFoundError()],
+    ["access denied", () => new AccessDeniedError()],
+  ])(
+    "never serves a value stale after %s: the secret is gone or no longer ours",
+    async (_, error) => {
+      client({ maxAge: "1m", refreshAhead: 0, maxStale: "1h" });
+      fake.script("a", { value: "v1" }, { error: error() });
+      await secrets.getSecret("fake://a");
+      vi.advanceTimersByTime(MIN);
+      await expect(secrets.getSecret("fake://a")).rejects.toThrow(
+        error().constructor as typeof Error,
+      );
+      expect(events.some((e) => e.type === "stale")).toBe(false);
+      expect(events.some((e) => e.type === "evict" && e.reason === "error")).toBe(true);
+    },
+  );
+
+  it("drops the value when a refresh ahead of expiry says access was revoked", async () => {
+    client({ maxAge: "10m", refreshAhead: 0.5 });
+    fake.script("a", { value: "v1" }, { error: new AccessDeniedError() }, { value: "v2" });
     await secrets.getSecret("fake://a");
-    vi.advanceTimersByTime(2 * MIN + 1);
-    await expect(secrets.getSecret("fake://a")).rejects.toBeInstanceOf(NotFoundError);
+    vi.advanceTimersByTime(6 * MIN);
+    expect(await secrets.getSecret("fake://a")).toBe("v1"); // starts the refresh
+    await flush();
+    expect(events.some((e) => e.type === "evict" && e.reason === "error")).toBe(true);
+    expect(await secrets.getSecret("fake://a")).toBe("v2"); // fetched anew, not served from the dropped entry
+  });
+
+  it("answers from the stale value at once while a slow retry is in flight", async () => {
+    client({ maxAge: "5m", refreshAhead: 0, maxStale: "1h" });
+    const gate = deferred();
+    fake.script(
+      "a",
+      { value: "v1" },
+      { error: new UnavailableError() },
+      { hold: gate.promise, after: { value: "v2" } },
+    );
+    await secrets.getSecret("fake://a");
+    vi.advanceTimersByTime(5 * MIN);
+    expect(await secrets.getSecret("fake://a")).toBe("v1"); // first failure: stale
+    vi.advanceTimersByTime(1000); // backoff over: the next call starts a retry that hangs
+    expect(await secrets.getSecret("fake://a")).toBe("v1");
+    expect(await secrets.getSecret("fake://a")).toBe("v1"); // does not wait for the hanging retry
+    expect(fake.calls).toHaveLength(3);
+    const stale = events.filter((e) => e.type === "stale");
+    expect(stale.at(-1)).toMatchObject({ code: "UNAVAILABLE", staleForMs: 1000 });
+    gate.release();
+    await flush();
+    expect(await secrets.getSecret("fake://a")).toBe("v2");
+  });
+});
+
+describe("more transitions", () => {
+  it("LRU never evicts the entry it is creating: single flight holds past maxEntries", async () => {
+    client({ maxEntries: 1 });
+    const gate = deferred();
+    fake.script("a", { hold: gate.promise, after: { value: "va" } });
+    fake.script("b", { value: "vb" });
+    const a = secrets.getSecret("fake://a");
+    await flush();
+    const bs = await Promise.all([1, 2, 3].map(() => secrets.getSecret("fake://b")));
+    expect(bs).toEqual(["vb", "vb", "vb"]);
+    expect(await secrets.getSecret("fake://b")).toBe("vb");
+    expect(fake.calls.filter((c) => c === "fake://b")).toHaveLength(1);
+    gate.release();
+    expect(await a).toBe("va");
+  });
+
+  it("callers arriving at expiry join a background refresh already running", async () => {
+    client({ maxAge: "10m", refreshAhead: 0.1 });
+    const gate = deferred();
+    fake.script("a", { value: "v1" }, { hold: gate.promise, after: { value: "v2" } });
+    await secrets.getSecret("fake://a");
+    vi.advanceTimersByTime(9.5 * MIN);
+    expect(await secrets.getSecret("fake://a")).toBe("v1"); // refresh starts
+    vi.advanceTimersByTime(MIN); // now expired, refresh still running
+    const joined = secrets.getSecret("fake://a");
+    gate.release();
+    expect(await joined).toBe("v2");
+    expect(fake.calls).toHaveLength(2);
+  });
+
+  it("invalidate during a background refresh keeps its result out of the cache", async () => {
+    client({ maxAge: "10m", refreshAhead: 0.5 });
+    const gate = deferred();
+    fake.script(
+      "a",
+      { value: "v1" },
+      { hold: gate.promise, after: { value: "v2" } },
+      { value: "v3" },
+    );
+    await secrets.getSecret("fake://a");
+    vi.advanceTimersByTime(6 * MIN);
+    await secrets.getSecret("fake://a"); // background refresh now held
+    secrets.clear();
+    gate.release();
+    await flush();
+    expect(await secrets.getSecret("fake://a")).toBe("v3");
+  });
+
+  it("renews a static secret with a provider expiry (a lease) by timer when it was used", async () => {
+    client({ maxAge: "1h", refreshAhead: 0.1 });
+    const exp = Date.now() + 10 * MIN;
+    fake.script(
+      "lease",
+      { value: "v1", expiresAt: exp, refreshBefore: 2 * MIN },
+      { value: "v2", expiresAt: exp + 10 * MIN },
+    );
+    await secrets.getSecret("fake://lease");
+    await secrets.getSecret("fake://lease"); // used since the fetch
+    await vi.advanceTimersByTimeAsync(8 * MIN); // refreshBefore: 2 minutes ahead
+    expect(fake.calls).toHaveLength(2);
+    expect(await secrets.getSecret("fake://lease")).toBe("v2");
+  });
+
+  it("retries a failed credential renewal by timer before expiry", async () => {
+    client({ credentialRefreshLead: "5m", refreshAhead: 0 });
+    const exp = Date.now() + 60 * MIN;
+    fake.script(
+      "credentials",
+      { value: "t1", expiresAt: exp },
+      { error: new UnavailableError() },
+      { value: "t2", expiresAt: exp + 60 * MIN },
+    );
+    await secrets.getCredentials("fake");
+    await secrets.getCredentials("fake");
+    await vi.advanceTimersByTimeAsync(55 * MIN); // renewal fails
+    expect(fake.credentialCalls).toHaveLength(2);
+    await secrets.getCredentials("fake"); // still t1, and used again
+    await vi.advanceTimersByTimeAsync(1000); // backoff timer retries
+    expect(fake.credentialCalls).toHaveLength(3);
+    expect(await secrets.getCredentials("fake")).toEqual({ token: "t2" });
+  });
+
+  it("emits one hit per call, also when a new #field is shaped from a cached entry", async () => {
+    client();
+    fake.script("db", { value: '{"a":"1","b":"2"}' });
+    await secrets.getSecret("fake://db#a");
+    events.length = 0;
+    await secrets.getSecret("fake://db#b");
+    await secrets.getSecret("fake://db#a");
+    expect(types()).toEqual(["hit", "hit"]);
+  });
+
+  it("close() during a fetch: the waiting caller gets its value, nothing is cached", async () => {
+    client();
+    const gate = deferred();
+    fake.script("a", { hold: gate.promise, after: { value: "v1" } });
+    const pending = secrets.getSecret("fake://a");
+    await flush();
+    await secrets.close();
+    gate.release();
+    expect(await pending).toBe("v1");
+    expect(vi.getTimerCount()).toBe(0);
   });
 });
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { createSecrets, type Secrets } from "../../src/client.js";
 import {
   AccessDeniedError,
+  ClientClosedError,
   ConfigError,
   InvalidReferenceError,
   LoadError,
@@ -259,5 +260,136 @@ describe("types", () => {
     pending.catch(() => {}); // only its type matters here
     expectTypeOf(pending).toEqualTypeOf<Promise<Uint8Array>>();
     expect(out.J).toEqual({ a: 1 });
+  });
+});
+
+describe("review fixes", () => {
+  it("load() uses the batch API again once cached entries expire", async () => {
+    vi.useFakeTimers();
+    try {
+      const { provider, log } = batchingProvider({ a: "1", b: "2" });
+      secrets = createSecrets({
+        providers: { batch: provider },
+        cache: { maxAge: "1m", refreshAhead: 0 },
+      });
+      await secrets.load({ A: "kv://a", B: "kv://b" });
+      vi.advanceTimersByTime(60_000);
+      await secrets.load({ A: "kv://a", B: "kv://b" });
+      expect(log.batches).toEqual([
+        ["a", "b"],
+        ["a", "b"],
+      ]);
+      expect(log.single).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("a whole batch failure becomes each reference's typed failure", async () => {
+    const raw = new Error("connect ECONNREFUSED 127.0.0.1:1");
+    secrets = createSecrets({
+      providers: {
+        batch: {
+          name: "batch",
+          scheme: "kv",
+          getSecret: async () => ({ value: "x" }),
+          getSecrets: async () => Promise.reject(raw),
+        },
+      },
+    });
+    const err = (await secrets
+      .load({ A: "kv://a", B: "kv://b" })
+      .catch((e: unknown) => e)) as LoadError;
+    expect(err.failures.map((f) => f.code)).toEqual(["PROVIDER_ERROR", "PROVIDER_ERROR"]);
+    expect(err.failures[0]?.error.cause).toBe(raw);
+  });
+
+  it("a provider whose creation fails surfaces as a typed error with the cause", async () => {
+    const boom = new Error("bad options");
+    secrets = createSecrets({
+      providers: {
+        mem: {
+          scheme: "mem",
+          create: () => {
+            throw boom;
+          },
+        },
+      },
+    });
+    const err = await secrets.getSecret("mem://a").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as Error).message).toContain('Provider "mem" could not be created');
+    expect((err as Error).cause).toBe(boom);
+    await expect(secrets.getCredentials("mem")).rejects.toBeInstanceOf(ProviderError);
+    await expect(secrets.describe("mem://a")).rejects.toBeInstanceOf(ProviderError);
+  });
+
+  it("close() closes a provider that was still being created", async () => {
+    let release = () => {};
+    const ready = new Promise<void>((r) => {
+      release = r;
+    });
+    let closed = 0;
+    secrets = createSecrets({
+      providers: {
+        slow: {
+          scheme: "slow",
+          create: async () => {
+            await ready;
+            return {
+              name: "slow",
+              scheme: "slow",
+              getSecret: async () => ({ value: "v" }),
+              close: async () => {
+                closed++;
+              },
+            };
+          },
+        },
+      },
+    });
+    const pending = secrets.getSecret("slow://a").catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 0)); // create() has started and waits
+    const closing = secrets.close();
+    release();
+    await closing;
+    await pending;
+    expect(closed).toBe(1);
+    // Nothing is created after close().
+    await expect(secrets.getSecret("slow://b")).rejects.toBeInstanceOf(ClientClosedError);
+    await expect(secrets.describe("slow://a")).rejects.toBeInstanceOf(ClientClosedError);
+    await expect(secrets.provider("slow")).rejects.toBeInstanceOf(ClientClosedError);
+  });
+
+  it("register() replacing a provider unroutes its schemes, drops its cache and closes it", async () => {
+    const first = scriptedProvider("mem", "mem");
+    first.script("*", { value: "old" });
+    secrets = createSecrets({ providers: { mem: first } });
+    expect(await secrets.getSecret("mem://a")).toBe("old");
+    const second = scriptedProvider("mem", "mem2");
+    second.script("*", { value: "new" });
+    secrets.register("mem", second);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(first.closed).toBe(1);
+    await expect(secrets.getSecret("mem://a")).rejects.toBeInstanceOf(InvalidReferenceError);
+    expect(await secrets.getSecret("mem2://a")).toBe("new");
+  });
+
+  it("type binary refuses plain text instead of decoding it into noise", async () => {
+    secrets = createSecrets({
+      providers: {
+        mem: {
+          name: "mem",
+          scheme: "mem",
+          getSecret: async (r: ParsedRef) => ({
+            value: r.path === "pw" ? "correcthorsebattery" : "aGVsbG8_d29ybGQ-",
+          }),
+        },
+      },
+    });
+    await expect(secrets.getSecret("mem://pw", { type: "binary" })).rejects.toThrow(/not base64/);
+    expect(Buffer.from(await secrets.getSecret("mem://url", { type: "binary" })).toString()).toBe(
+      "hello?world>",
+    );
   });
 });

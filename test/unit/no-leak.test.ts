@@ -23,6 +23,10 @@ const values = {
   binaryText: mark(),
   credential: mark(),
   scripted: mark(),
+  // Never loaded: values a caller passes where a reference belongs.
+  passedAsRef: `${"sk"}_live_${randomBytes(12).toString("hex")}`,
+  urlPassword: mark(),
+  colonPassword: mark(),
 };
 const env: Record<string, string> = {
   PLAIN: values.plain,
@@ -40,6 +44,21 @@ const emitted: string[] = [];
 const events: SecretsEvent[] = [];
 let secrets: Secrets;
 const fake = scriptedProvider();
+// Providers that quote loaded values in their own errors (a careless SDK would).
+const quoting = (what: string) =>
+  new Error(`${what} ${values.plain}`, { cause: new Error(`inner ${values.jsonPassword}`) });
+const leaky = {
+  name: "leaky",
+  scheme: "leaky",
+  getSecret: async () => Promise.reject(quoting("rejected value")),
+  getSecrets: async () => Promise.reject(quoting("batch rejected")),
+};
+const broken = {
+  scheme: "broken",
+  create: () => {
+    throw quoting("cannot create with token");
+  },
+};
 
 function record(thing: unknown): void {
   emitted.push(inspect(thing, { depth: 20, showHidden: true }));
@@ -69,7 +88,7 @@ async function expectFailure(p: Promise<unknown>): Promise<void> {
 beforeAll(() => {
   vi.useFakeTimers({ now: new Date("2026-11-28T00:00:00Z") });
   secrets = createSecrets({
-    providers: { env: envProvider({ env }), fake },
+    providers: { env: envProvider({ env }), fake, leaky, broken },
     cache: { maxAge: "1m", refreshAhead: 0.5, maxStale: "5m", maxEntries: 100 },
     onEvent: (e) => events.push(e),
   });
@@ -126,6 +145,27 @@ describe("no secret value ever leaves the SDK", () => {
         E: "env://PLAIN",
       }),
     );
+    // Values passed where references belong, in load() and getSecret().
+    await expectFailure(
+      secrets.load({
+        STRIPE_KEY: values.passedAsRef,
+        DB: `postgres://app:${values.urlPassword}@db:5432/app`,
+        ADMIN: `admin:${values.colonPassword}`,
+      }),
+    );
+    await expectFailure(secrets.getSecret(values.passedAsRef));
+    await expectFailure(secrets.getSecret(`postgres://app:${values.urlPassword}@db/app`));
+    await expectFailure(secrets.getSecret(`admin:${values.colonPassword}`));
+    // Providers, their creation and their batches that quote loaded values.
+    await expectFailure(secrets.getSecret("leaky://a"));
+    await expectFailure(secrets.load({ A: "leaky://a", B: "leaky://b" }));
+    await expectFailure(secrets.getSecret("broken://a"));
+    // A dotenv file that cannot be read.
+    const dotenvClient = createSecrets({
+      providers: { env: envProvider({ env: {}, dotenvPath: "/nonexistent/.env" }) },
+    });
+    await expectFailure(dotenvClient.getSecret("env://PLAIN"));
+    await dotenvClient.close();
   });
 
   it("drives refresh, stale, error and eviction events", async () => {
@@ -136,6 +176,9 @@ describe("no secret value ever leaves the SDK", () => {
     expect(await secrets.getSecret("fake://s")).toBe(values.scripted);
     await vi.advanceTimersByTimeAsync(30_000); // expired: served stale
     expect(await secrets.getSecret("fake://s")).toBe(values.scripted);
+    await secrets.getCredentials("fake", { role: "r" }); // used, so renewed before expiry
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    expect(events.some((e) => e.type === "credentials" && e.action === "renewed")).toBe(true);
     secrets.invalidate("env://PLAIN");
     secrets.clear();
     const types = new Set(events.map((e) => e.type));

@@ -68,6 +68,14 @@ export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<n
     offline: o.offline,
     progress: progress.enabled ? (t) => progress.update(t) : undefined,
   });
+  if (!o.offline && Object.keys(config.providers).length > 0) {
+    // A provider named in the config that cannot be created is a config error (exit 2), not a finding.
+    try {
+      await ctx.client();
+    } catch (err) {
+      throw new UsageError(`${configShown ?? "config"}: ${(err as Error).message.split("\n")[0]}`);
+    }
+  }
   let items: Awaited<ReturnType<typeof runChecks>>;
   try {
     items = await runChecks(ctx);

@@ -1,0 +1,277 @@
+/**
+ * The public shapes of the client API: options, per-call options, load()
+ * specs and results, and the `Secrets` interface. Implementation: client.ts.
+ */
+
+import type { Duration } from "./duration.js";
+import type { SecretsListener } from "./events.js";
+import type {
+  JsonValue,
+  ProviderInput,
+  SecretMetadata,
+  SecretProvider,
+  SecretsPolicy,
+  ValueType,
+} from "./types.js";
+
+/**
+ * Cache settings. Durations are ms numbers or strings such as `"5m"`.
+ *
+ * @example
+ * ```ts
+ * createSecrets({ cache: { maxAge: "5m", refreshAhead: 0.1, maxStale: "1h", maxEntries: 10_000 } });
+ * ```
+ */
+export interface CacheOptions {
+  /** Longest time a static secret is served before it is fetched again. Default `"5m"`. */
+  maxAge?: Duration;
+  /** Share of a value's life, at its end, in which one background refresh runs (0-1). Default `0.1`. */
+  refreshAhead?: number;
+  /** How long past expiry a static secret may be served while its provider fails. Default `"1h"`; `0` disables. */
+  maxStale?: Duration;
+  /** Most entries kept; the least recently used is evicted. Default `10_000`. */
+  maxEntries?: number;
+  /** Default renewal lead for credentials, before their real expiry. Default `"5m"` (at most half their life). */
+  credentialRefreshLead?: Duration;
+}
+
+/**
+ * Options of {@link createSecrets}.
+ *
+ * @example
+ * ```ts
+ * const secrets = createSecrets({
+ *   providers: { env: envProvider({ dotenvPath: ".env" }) },
+ *   cache: { maxAge: "10m" },
+ *   policy: { requireShortLived: true },
+ *   onEvent: (e) => audit.log(e),
+ * });
+ * ```
+ */
+export interface SecretsOptions {
+  /** Providers by name. A provider object, or `{ scheme, create }` to create it on first use. */
+  providers?: Record<string, ProviderInput>;
+  /** Register the built-in providers for schemes not given in `providers`. Default `true`. */
+  builtins?: boolean;
+  /** Cache settings. */
+  cache?: CacheOptions;
+  /** Policy applied to every provider call. */
+  policy?: SecretsPolicy;
+  /** Receives every event (never a value). */
+  onEvent?: SecretsListener;
+}
+
+/**
+ * Per-call options of `getSecret`.
+ *
+ * @example
+ * ```ts
+ * await secrets.getSecret("aws-sm://prod/config", { type: "json" });
+ * ```
+ */
+export interface GetOptions<T extends ValueType = ValueType> {
+  /** `string` (default), `json` (parsed, frozen) or `binary` (Uint8Array; base64 text is decoded). */
+  type?: T;
+}
+
+/**
+ * The value type that a {@link ValueType} yields.
+ *
+ * @example
+ * ```ts
+ * type Bytes = ValueOf<"binary">; // Uint8Array
+ * ```
+ */
+export type ValueOf<T extends ValueType> = T extends "json"
+  ? JsonValue
+  : T extends "binary"
+    ? Uint8Array
+    : string;
+
+/**
+ * One entry of a {@link LoadSpec}: a reference, or a reference with options.
+ *
+ * @example
+ * ```ts
+ * const entry: LoadEntry = { ref: "aws-sm://prod/flags", type: "json", optional: true };
+ * ```
+ */
+export type LoadEntry =
+  | string
+  | {
+      /** The reference, such as `aws-sm://prod/db#password`. */
+      ref: string;
+      /** Value shape: `string` (default), `json` or `binary`. */
+      type?: ValueType;
+      /** Resolve to `undefined` instead of failing when the secret does not exist. */
+      optional?: boolean;
+    };
+
+/**
+ * What `load()` takes: names mapped to references.
+ *
+ * @example
+ * ```ts
+ * const spec = { DB_PASSWORD: "vault://secret/db#password", FLAGS: { ref: "env://FLAGS", type: "json" } } satisfies LoadSpec;
+ * ```
+ */
+export type LoadSpec = Record<string, LoadEntry>;
+
+/**
+ * The value type one {@link LoadEntry} resolves to.
+ *
+ * @example
+ * ```ts
+ * type T = EntryValue<{ ref: "env://X"; type: "json"; optional: true }>; // JsonValue | undefined
+ * ```
+ */
+export type EntryValue<E> = E extends string
+  ? string
+  : E extends Exclude<LoadEntry, string>
+    ?
+        | (E["type"] extends ValueType ? ValueOf<E["type"]> : string)
+        | (E["optional"] extends true ? undefined : never)
+    : never;
+
+/**
+ * What `load()` resolves to: the same names, each with its typed value.
+ *
+ * @example
+ * ```ts
+ * const config: LoadResult<{ A: "env://A"; B: { ref: "env://B"; type: "json" } }> = await secrets.load({ A: "env://A", B: { ref: "env://B", type: "json" } });
+ * config.B; // JsonValue
+ * ```
+ */
+export type LoadResult<S extends LoadSpec> = { -readonly [K in keyof S]: EntryValue<S[K]> };
+
+/**
+ * A secrets client. Create one with {@link createSecrets}, or use the
+ * zero-config functions `getSecret`, `getCredentials` and `load`.
+ *
+ * @example
+ * ```ts
+ * const secrets = createSecrets();
+ * const key = await secrets.getSecret("env://PAYMENT_API_KEY");
+ * await secrets.close();
+ * ```
+ */
+export interface Secrets {
+  /**
+   * Resolves one reference. Served from the cache while fresh; concurrent
+   * calls for the same secret share one provider call.
+   *
+   * @example
+   * ```ts
+   * const password = await secrets.getSecret("aws-sm://prod/db#password");
+   * const config = await secrets.getSecret("env://APP_CONFIG", { type: "json" });
+   * ```
+   */
+  getSecret(ref: string): Promise<string>;
+  /**
+   * Resolves one reference in the requested shape (`json` is parsed and
+   * frozen; `binary` is a fresh Uint8Array copy).
+   *
+   * @example
+   * ```ts
+   * const flags = await secrets.getSecret("env://FLAGS", { type: "json" });
+   * const cert = await secrets.getSecret("aws-sm://prod/tls-key", { type: "binary" });
+   * ```
+   */
+  getSecret<T extends ValueType>(ref: string, options: GetOptions<T>): Promise<ValueOf<T>>;
+  /**
+   * Short-lived credentials from a provider (`aws`, `gcp`, `azure`, `vault` ...),
+   * cached and renewed before they expire.
+   *
+   * @example
+   * ```ts
+   * const creds = await secrets.getCredentials<AwsCredentialIdentity>("aws", { roleArn, sessionName: "api" });
+   * ```
+   */
+  getCredentials<T = unknown>(provider: string, request?: unknown): Promise<T>;
+  /**
+   * Resolves many references concurrently (with a provider's batch API where
+   * it has one). Fails with ONE {@link LoadError} listing every failure.
+   *
+   * @example
+   * ```ts
+   * const { DB_PASSWORD, STRIPE_KEY } = await secrets.load({
+   *   DB_PASSWORD: "vault://secret/db#password",
+   *   STRIPE_KEY: "aws-sm://prod/stripe",
+   * });
+   * ```
+   */
+  load<S extends LoadSpec>(spec: S): Promise<LoadResult<S>>;
+  /**
+   * Rotation and expiry metadata, or `undefined` when the provider has none.
+   *
+   * @example
+   * ```ts
+   * const meta = await secrets.describe("aws-sm://prod/db");
+   * ```
+   */
+  describe(ref: string): Promise<SecretMetadata | undefined>;
+  /**
+   * Drops a cached secret (all of its `#field`s); the next call fetches again.
+   * A fetch in flight for it is not cached.
+   *
+   * @example
+   * ```ts
+   * secrets.invalidate("aws-sm://prod/db");
+   * ```
+   */
+  invalidate(ref: string): boolean;
+  /**
+   * Drops cached credentials of a provider: those of one request, or all of them.
+   *
+   * @example
+   * ```ts
+   * secrets.invalidateCredentials("aws");
+   * ```
+   */
+  invalidateCredentials(provider: string, request?: unknown): number;
+  /**
+   * Empties the cache.
+   *
+   * @example
+   * ```ts
+   * secrets.clear();
+   * ```
+   */
+  clear(): void;
+  /**
+   * Subscribes to events; returns the unsubscribe function.
+   *
+   * @example
+   * ```ts
+   * const off = secrets.on((e) => console.log(e.type, e.reference));
+   * ```
+   */
+  on(listener: SecretsListener): () => void;
+  /**
+   * Registers a provider after creation (replacing one of the same name).
+   *
+   * @example
+   * ```ts
+   * secrets.register("memory", memoryProvider({ key: "value" }));
+   * ```
+   */
+  register(name: string, provider: ProviderInput): void;
+  /**
+   * The provider instance registered under `name`, created if needed.
+   *
+   * @example
+   * ```ts
+   * const env = await secrets.provider("env");
+   * ```
+   */
+  provider(name: string): Promise<SecretProvider>;
+  /**
+   * Stops every timer, drops the cache and calls each provider's `close()`.
+   *
+   * @example
+   * ```ts
+   * process.on("SIGTERM", () => secrets.close());
+   * ```
+   */
+  close(): Promise<void>;
+}
