@@ -6,6 +6,7 @@
 
 import { NotFoundError, type SecretsError } from "../../src/errors.js";
 import type { FetchedSecret, ParsedRef } from "../../src/types.js";
+import { type BatchResults, readInPages } from "./batching.js";
 import type { AwsClients } from "./clients.js";
 import { awsErrorCode, httpStatus, toSecretsError } from "./errors.js";
 
@@ -118,56 +119,14 @@ export async function batchGetSecretValues(
   refs: readonly ParsedRef[],
   state: BatchState,
 ): Promise<Array<FetchedSecret | Error>> {
-  const results: Array<FetchedSecret | Error | undefined> = new Array(refs.length);
-  const single = (i: number) =>
-    getSecretValue(clients, refs[i] as ParsedRef).then(
-      (v) => {
-        results[i] = v;
-      },
-      (e: Error) => {
-        results[i] = e;
-      },
-    );
-  const jobs: Array<Promise<void>> = [];
-  // region -> secret id -> indices of the refs reading it
-  const groups = new Map<string, Map<string, number[]>>();
-  refs.forEach((ref, i) => {
-    if (!clients.config.batch || state.smBatchUnavailable || !batchable(ref)) {
-      jobs.push(single(i));
-      return;
-    }
-    const region = ref.options.region ?? "";
-    let ids = groups.get(region);
-    if (!ids) {
-      ids = new Map();
-      groups.set(region, ids);
-    }
-    const list = ids.get(ref.path);
-    if (list) list.push(i);
-    else ids.set(ref.path, [i]);
+  return readInPages(refs, {
+    pageSize: SM_BATCH_SIZE,
+    canBatch: (ref) => clients.config.batch && !state.smBatchUnavailable && batchable(ref),
+    single: (ref) => getSecretValue(clients, ref),
+    page: (region, ids, indices, results, single) =>
+      batchPage(clients, region, ids, indices, refs, results, state, single),
+    notReturned: (ref) => `aws: ${smSubject(ref)} was not returned.`,
   });
-
-  for (const [region, ids] of groups) {
-    const all = [...ids.keys()];
-    if (all.length === 1) {
-      for (const i of ids.get(all[0] as string) ?? []) jobs.push(single(i));
-      continue;
-    }
-    for (let start = 0; start < all.length; start += SM_BATCH_SIZE) {
-      const page = all.slice(start, start + SM_BATCH_SIZE);
-      jobs.push(batchPage(clients, region || undefined, page, ids, refs, results, state, single));
-    }
-  }
-  await Promise.all(jobs);
-  return results.map(
-    (r, i) =>
-      r ??
-      new NotFoundError({
-        provider: "aws",
-        reference: refs[i]?.raw,
-        message: `aws: ${smSubject(refs[i] as ParsedRef)} was not returned.`,
-      }),
-  );
 }
 
 async function batchPage(
@@ -176,7 +135,7 @@ async function batchPage(
   page: string[],
   ids: Map<string, number[]>,
   refs: readonly ParsedRef[],
-  results: Array<FetchedSecret | Error | undefined>,
+  results: BatchResults,
   state: BatchState,
   single: (i: number) => Promise<void>,
 ): Promise<void> {

@@ -9,6 +9,7 @@
 
 import { NotFoundError, type SecretsError } from "../../src/errors.js";
 import type { FetchedSecret, ParsedRef } from "../../src/types.js";
+import { type BatchResults, readInPages } from "./batching.js";
 import type { AwsClients } from "./clients.js";
 import { toSecretsError } from "./errors.js";
 
@@ -92,58 +93,14 @@ export async function getParameters(
   clients: AwsClients,
   refs: readonly ParsedRef[],
 ): Promise<Array<FetchedSecret | Error>> {
-  const results: Array<FetchedSecret | Error | undefined> = new Array(refs.length);
-  const single = (i: number) =>
-    getParameter(clients, refs[i] as ParsedRef).then(
-      (v) => {
-        results[i] = v;
-      },
-      (e: Error) => {
-        results[i] = e;
-      },
-    );
-  const jobs: Array<Promise<void>> = [];
-  const groups = new Map<string, Map<string, number[]>>();
-  refs.forEach((ref, i) => {
-    if (!clients.config.batch || ref.options.version || ref.options.label) {
-      jobs.push(single(i));
-      return;
-    }
-    const region = ref.options.region ?? "";
-    let names = groups.get(region);
-    if (!names) {
-      names = new Map();
-      groups.set(region, names);
-    }
-    const list = names.get(ref.path);
-    if (list) list.push(i);
-    else names.set(ref.path, [i]);
+  return readInPages(refs, {
+    pageSize: SSM_BATCH_SIZE,
+    canBatch: (ref) => clients.config.batch && !ref.options.version && !ref.options.label,
+    single: (ref) => getParameter(clients, ref),
+    page: (region, names, indices, results, single) =>
+      parametersPage(clients, region, names, indices, refs, results, single),
+    notReturned: (ref) => `aws: ${ssmSubject(ref)} was not returned.`,
   });
-  for (const [region, names] of groups) {
-    const all = [...names.keys()];
-    if (all.length === 1) {
-      for (const i of names.get(all[0] as string) ?? []) jobs.push(single(i));
-      continue;
-    }
-    for (let start = 0; start < all.length; start += SSM_BATCH_SIZE) {
-      const page = all.slice(start, start + SSM_BATCH_SIZE);
-      jobs.push(
-        page.length === 1
-          ? Promise.all((names.get(page[0] as string) ?? []).map(single)).then(() => {})
-          : parametersPage(clients, region || undefined, page, names, refs, results, single),
-      );
-    }
-  }
-  await Promise.all(jobs);
-  return results.map(
-    (r, i) =>
-      r ??
-      new NotFoundError({
-        provider: "aws",
-        reference: refs[i]?.raw,
-        message: `aws: ${ssmSubject(refs[i] as ParsedRef)} was not returned.`,
-      }),
-  );
 }
 
 async function parametersPage(
@@ -152,7 +109,7 @@ async function parametersPage(
   page: string[],
   names: Map<string, number[]>,
   refs: readonly ParsedRef[],
-  results: Array<FetchedSecret | Error | undefined>,
+  results: BatchResults,
   single: (i: number) => Promise<void>,
 ): Promise<void> {
   const region = clients.region(regionOverride);
