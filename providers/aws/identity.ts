@@ -4,7 +4,7 @@
  * the secrets client before expiry.
  */
 
-import type { Secrets } from "../../src/client.js";
+import type { Secrets } from "../../src/api.js";
 import { defaultSecrets } from "../../src/default.js";
 import type {
   AwsCredentialIdentity,

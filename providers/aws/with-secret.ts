@@ -5,7 +5,7 @@
  * drop the cached value, fetch AWSCURRENT again, and retry once.
  */
 
-import type { Secrets, ValueOf } from "../../src/client.js";
+import type { Secrets, ValueOf } from "../../src/api.js";
 import { defaultSecrets } from "../../src/default.js";
 import type { ValueType } from "../../src/types.js";
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createSecrets, type Secrets, type SecretsOptions } from "../../src/client.js";
+import type { Secrets, SecretsOptions } from "../../src/api.js";
+import { createSecrets } from "../../src/client.js";
 import {
   AccessDeniedError,
   ClientClosedError,

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
-import { createSecrets, type Secrets } from "../../src/client.js";
+import type { Secrets } from "../../src/api.js";
+import { createSecrets } from "../../src/client.js";
 import {
   AccessDeniedError,
   ClientClosedError,

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { envProvider } from "../../providers/env/index.js";
-import { createSecrets, type Secrets } from "../../src/client.js";
+import type { Secrets } from "../../src/api.js";
+import { createSecrets } from "../../src/client.js";
 import {
   ConfigError,
   InvalidReferenceError,
