@@ -112,6 +112,13 @@ describe("secrets doctor (built bin)", () => {
     expect(hasAnsi(piped.stdout)).toBe(false);
   });
 
+  it("reports an unknown provider in the config as a usage error", () => {
+    const dir = makeProject({ "secrets.config.json": JSON.stringify({ providers: { nope: {} } }) });
+    expect(usageLine(cli(["doctor"], { cwd: dir }))).toMatch(
+      /secrets\.config\.json: providers\.nope: no provider module/,
+    );
+  });
+
   it("takes a directory argument and rejects a file", () => {
     const dir = makeProject({ "a.ts": "" });
     expect(cli(["doctor", dir, "--json"]).code).toBe(0);
