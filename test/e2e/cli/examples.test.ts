@@ -69,7 +69,7 @@ describe("examples/ci-gate", () => {
     });
     gitInit(dir);
     commitAll(dir, "init");
-    const r = gate(dir, join(dir, "out.sarif"), { GATE_API_KEY: "k".concat("-0123456789") });
+    const r = gate(dir, join(dir, "out.sarif"), { GATE_API_KEY: `gate-${Date.now()}` });
     expect(r.stdout).toMatch(/secrets doctor --strict exited 0/);
     expect(r.status).toBe(0);
     expect(sarifValidator()(JSON.parse(readFileSync(join(dir, "out.sarif"), "utf8")))).toEqual([]);
