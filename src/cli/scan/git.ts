@@ -10,6 +10,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { ScanInputError } from "../errors.js";
 import type { Scanner } from "./engine.js";
+import { DEFAULT_MAX_FILE_SIZE } from "./tree.js";
 import type { RawFinding } from "./types.js";
 
 /**
@@ -23,7 +24,7 @@ import type { RawFinding } from "./types.js";
 export interface HistoryOptions {
   /** Only commits after this date (anything `git log --since` accepts). */
   since?: string;
-  /** Added blocks larger than this are skipped, like large files in the tree. */
+  /** Added blocks larger than this are skipped, like large files in the tree (default 5 MB). */
   maxBlockSize?: number;
   /** Called after each commit, for progress display. */
   onCommit?: (count: number) => void;
@@ -97,11 +98,14 @@ class DiffParser {
   size = 0;
   commits = 0;
   readonly findings: RawFinding[] = [];
+  readonly maxBlock: number;
 
   constructor(
     private readonly scanner: Scanner,
     private readonly options: HistoryOptions,
-  ) {}
+  ) {
+    this.maxBlock = options.maxBlockSize ?? DEFAULT_MAX_FILE_SIZE;
+  }
 
   flush(): void {
     if (
@@ -146,9 +150,13 @@ class DiffParser {
       const m = /\+(\d+)/.exec(l);
       this.next = m ? Number(m[1]) : 0;
     } else if (c === 43 /* + */ && this.file) {
-      this.lines.push(l.slice(1));
-      this.lineNumbers.push(this.next++);
+      // Past the size limit (a committed data dump), stop buffering: the block is skipped.
       this.size += l.length;
+      if (this.size <= this.maxBlock) {
+        this.lines.push(l.slice(1));
+        this.lineNumbers.push(this.next);
+      }
+      this.next++;
     } else if (c === 32 /* space */) {
       this.next++;
     }

@@ -63,3 +63,18 @@ describe("git scans", () => {
     expect(await scanHistory(dir, scanner)).toEqual({ findings: [], commits: 0 });
   });
 });
+
+describe("git scans: limits", () => {
+  it("skips an added block larger than the limit", async () => {
+    const dir = makeProject({});
+    gitInit(dir);
+    writeFileSync(
+      join(dir, "dump.sql"),
+      `${"x".repeat(2000)}\nk = "${(FAKES.stripe_live as () => string)()}"\n`,
+    );
+    writeFileSync(join(dir, "small.ts"), `k = "${(FAKES.ghp as () => string)()}"\n`);
+    commitAll(dir, "add");
+    const r = await scanHistory(dir, new Scanner(), { maxBlockSize: 1000 });
+    expect(r.findings.map((f) => f.file)).toEqual(["small.ts"]);
+  });
+});
