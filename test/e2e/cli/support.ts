@@ -3,7 +3,7 @@
  */
 
 import { type SpawnSyncOptions, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -34,14 +34,15 @@ export interface CliRun {
 /** Runs `secrets <args>` with a clean, colourless, non-TTY environment unless `env` says otherwise. */
 export function cli(
   args: string[],
-  o: { cwd?: string; env?: NodeJS.ProcessEnv; uid?: number; gid?: number } = {},
+  o: { cwd?: string; env?: NodeJS.ProcessEnv; prefix?: string[] } = {},
 ): CliRun {
   assertBuilt();
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, ...o.env };
   const options: SpawnSyncOptions = { cwd: o.cwd ?? root, env, encoding: "utf8", timeout: 60_000 };
-  if (o.uid !== undefined) options.uid = o.uid;
-  if (o.gid !== undefined) options.gid = o.gid;
-  const r = spawnSync(process.execPath, [BIN, ...args], options);
+  const [cmd, ...pre] = o.prefix ?? [];
+  const r = cmd
+    ? spawnSync(cmd, [...pre, process.execPath, BIN, ...args], options)
+    : spawnSync(process.execPath, [BIN, ...args], options);
   if (r.error) throw r.error;
   return { code: r.status, signal: r.signal, stdout: String(r.stdout), stderr: String(r.stderr) };
 }
@@ -88,7 +89,14 @@ export function jsonValidator(schema: z.ZodType): (doc: unknown) => string[] {
     validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
-/** Makes a directory (and its parents inside tmp) readable by other users, for the uid-switch test. */
-export function openUp(dir: string): void {
-  chmodSync(dir, 0o755);
+/**
+ * A command prefix under which file permission bits apply even to root:
+ * util-linux `setpriv` drops the capabilities that let root read anything.
+ */
+export function withoutRootOverride(): string[] {
+  if (process.getuid?.() !== 0) return [];
+  const probe = spawnSync("setpriv", ["--version"]);
+  if (probe.error)
+    throw new Error("`setpriv` (util-linux) is needed to test an unreadable file as root");
+  return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"];
 }
