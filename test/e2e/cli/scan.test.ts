@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import {
   chmodSync,
   closeSync,
@@ -9,13 +10,14 @@ import {
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ScanOutputSchema } from "../../../src/cli/report/schemas.js";
 import { FAKES } from "../../unit/cli/support/fakes.js";
 import { commitAll, git, gitInit, makeProject } from "../../unit/cli/support/project.js";
 import {
   assertBuilt,
+  BIN,
   cli,
   hasAnsi,
   jsonValidator,
@@ -27,6 +29,21 @@ import {
 const stripe = FAKES.stripe_live as () => string;
 
 beforeAll(() => assertBuilt());
+
+describe("the bin", () => {
+  it("is an executable script with a node shebang, and prints help and version", () => {
+    expect(readFileSync(BIN, "utf8").split("\n")[0]).toBe("#!/usr/bin/env node");
+    const direct = spawnSync(BIN, ["--version"], {
+      encoding: "utf8",
+      env: { PATH: `${dirname(process.execPath)}:${process.env.PATH}` },
+    });
+    expect(direct.status).toBe(0);
+    expect(direct.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const help = cli(["--help"]);
+    expect(help.code).toBe(0);
+    for (const c of ["doctor", "scan", "get", "run"]) expect(help.stdout).toContain(c);
+  });
+});
 
 describe("secrets scan (built bin)", () => {
   it("exits 0 on a clean tree and 1 on findings, printing the redacted match only", () => {
