@@ -68,30 +68,54 @@ async function specFrom(o: RunCommandOptions): Promise<LoadSpec> {
   return spec;
 }
 
-/** Line-buffered masking: a value split across two writes is still masked. */
-function pipeRedacted(from: Readable, to: Writable): void {
+/**
+ * Length of the longest end of `text` that is the start of one of `values`:
+ * that much must be held back, because the next write may complete a value.
+ */
+function pendingPrefix(text: string, values: readonly string[]): number {
+  let keep = 0;
+  for (const v of values) {
+    for (let k = Math.min(v.length - 1, text.length); k > keep; k--) {
+      if (text.endsWith(v.slice(0, k))) {
+        keep = k;
+        break;
+      }
+    }
+  }
+  return keep;
+}
+
+/**
+ * Masks loaded values in a child's output stream. Whole lines are masked and
+ * written at once; a partial line (a prompt, a progress bar) is written after
+ * 50 ms, except for an ending that could be the start of a value, which waits
+ * for the rest (or 1 s) so that a value split across writes is still masked.
+ */
+function pipeRedacted(from: Readable, to: Writable, values: readonly string[]): void {
   let carry = "";
   let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
+  const flush = (final: boolean) => {
     timer = undefined;
-    if (carry) to.write(redact(carry));
-    carry = "";
+    const keep = final ? 0 : pendingPrefix(carry, values);
+    const out = carry.slice(0, carry.length - keep);
+    carry = carry.slice(carry.length - keep);
+    if (out) to.write(redact(out));
+    if (carry) timer = setTimeout(() => flush(true), 1000);
   };
   from.setEncoding("utf8");
   from.on("data", (chunk: string) => {
+    if (timer) clearTimeout(timer);
     carry += chunk;
     const nl = carry.lastIndexOf("\n");
     if (nl !== -1) {
       to.write(redact(carry.slice(0, nl + 1)));
       carry = carry.slice(nl + 1);
     }
-    if (timer) clearTimeout(timer);
-    // A prompt or progress bar without a newline still appears, shortly after.
-    if (carry) timer = setTimeout(flush, 50);
+    if (carry) timer = setTimeout(() => flush(false), 50);
   });
   from.on("end", () => {
     if (timer) clearTimeout(timer);
-    flush();
+    flush(true);
   });
 }
 
@@ -138,8 +162,12 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
     stdio: o.redact ? ["inherit", "pipe", "pipe"] : "inherit",
   });
   if (o.redact && child.stdout && child.stderr) {
-    pipeRedacted(child.stdout, process.stdout);
-    pipeRedacted(child.stderr, process.stderr);
+    // Values shorter than 4 characters are not masked by redact() (they would garble text).
+    const masked = Object.values(values).filter(
+      (v): v is string => typeof v === "string" && v.length >= 4,
+    );
+    pipeRedacted(child.stdout, process.stdout, masked);
+    pipeRedacted(child.stderr, process.stderr, masked);
   }
   const handlers = new Map<NodeJS.Signals, () => void>();
   for (const sig of FORWARDED) {

@@ -91,7 +91,7 @@ describe("secrets run (built bin)", () => {
 
   it("--redact masks a value written in two pieces", () => {
     const half = Math.floor(VALUE.length / 2);
-    const script = `const v = process.env.A; process.stdout.write("x " + v.slice(0, ${half})); setTimeout(() => process.stdout.write(v.slice(${half}) + " y\\n"), 20);`;
+    const script = `const v = process.env.A; process.stdout.write("x " + v.slice(0, ${half})); setTimeout(() => process.stdout.write(v.slice(${half}) + " y\\n"), 300);`;
     const r = cli(
       ["run", "--redact", "--env", "A=env://E2E_SECRET", "--", process.execPath, "-e", script],
       { env: { E2E_SECRET: VALUE } },
