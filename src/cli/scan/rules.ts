@@ -175,6 +175,9 @@ const WORDS_ONLY = /^(?:[a-z]+|[A-Z]+|[a-z]+(?:[A-Z][a-z]+)+|[A-Za-z]+(?:[_-][A-
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HASHY_NAME =
   /hash|digest|checksum|sum$|sha\d*|md5|fingerprint|integrity|public|pub_?key|publishable/i;
+// Keys that name data, not credentials (cacheKey, sortKey, s3ObjectKey ...).
+const DATA_KEY_NAME =
+  /(?:cache|sort|partition|primary|foreign|idempotency|storage|object|s3|bucket|map|lookup|index|row|route|translation|i18n|dedupe|unique|composite|query|search|hot|shortcut|react|list|group|config|state|redis|memo)[_.-]?key$/i;
 const SAFE_NAME =
   /^(?:.*[_.-])?(?:max|min|num|len|count|type|name|id|path|file|url|uri|env|prefix|header|field|param)s?$/i;
 
@@ -203,7 +206,7 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
     const after = ctx.text.charAt(at + value.length);
     if (after !== "" && !/[\s;,#]/.test(after)) return undefined;
   }
-  if (HASHY_NAME.test(name) || SAFE_NAME.test(name)) return undefined;
+  if (HASHY_NAME.test(name) || SAFE_NAME.test(name) || DATA_KEY_NAME.test(name)) return undefined;
   if (MEMBER_EXPR.test(value) || WORDS_ONLY.test(value) || UUID.test(value)) return undefined;
   if (/^(?:true|false|null|none|undefined|nil)$/i.test(value)) return undefined;
   if (/^(?:https?|ftp|file):|^\.{0,2}\//.test(value)) return undefined;

@@ -64,7 +64,10 @@ describe("leak corpus", () => {
       recall: s.positives ? `${((100 * s.found) / s.positives).toFixed(1)}%` : "-",
       falsePositives: s.falsePositives,
     }));
-    console.log(`Leak corpus, ${ROUNDS} rounds of fresh fakes:`);
+    const lookAlikes = corpus.cases.filter((c) => c.expect === null).length;
+    console.log(
+      `Leak corpus, ${ROUNDS} rounds of fresh fakes: ${corpus.cases.length - lookAlikes} true leaks, ${lookAlikes} look-alikes (placeholders, public keys, hashes, UUIDs, base64 images, code)`,
+    );
     console.table(rows);
     expect([...new Set(misses)]).toEqual([]);
     expect([...new Set(wrong.map((w) => w.replace(/ \S+\*\*\*\*$/, "")))]).toEqual([]);

@@ -120,6 +120,7 @@ export const FAKES: Record<string, () => string> = {
   hex40: () => randomBytes(20).toString("hex"),
   uuid: () => crypto.randomUUID(),
   base64_88: () => randomBytes(64).toString("base64"),
+  base64_32: () => randomBytes(24).toString("base64"),
   base64_image: () => randomBytes(1500).toString("base64"),
   base64_blob: () =>
     randomBytes(3000)
