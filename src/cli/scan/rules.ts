@@ -171,7 +171,19 @@ function confirmGcpServiceAccount(_m: RegExpExecArray, ctx: MatchContext): Confi
 
 // Values that are clearly code, paths or identifiers rather than secrets.
 const MEMBER_EXPR = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
-const WORDS_ONLY = /^(?:[a-z]+|[A-Z]+|[a-z]+(?:[A-Z][a-z]+)+|[A-Za-z]+(?:[_-][A-Za-z]+)+)$/;
+const WORDS_ONLY =
+  /^(?:[a-z]+|[A-Z]+|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)+|[A-Za-z]+(?:[_-][A-Za-z]+)+)$/;
+
+/**
+ * Names and identifiers joined by separators ("powertools-for-aws.tracer",
+ * "x-aws-ec2-metadata-token", "__vite_ssr_import__"): every segment is a
+ * lower-case word or a short token. Random keys have long mixed segments.
+ */
+function looksLikeName(value: string): boolean {
+  if (!/[-._:/]/.test(value)) return false;
+  const segments = value.split(/[-._:/]+/).filter(Boolean);
+  return segments.length >= 2 && segments.every((seg) => /^[a-z]+$/.test(seg) || seg.length <= 4);
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HASHY_NAME =
   /hash|digest|checksum|sum$|sha\d*|md5|fingerprint|integrity|public|pub_?key|publishable/i;
@@ -201,13 +213,19 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
   if (!quote) {
     // Unquoted values are only data in env, YAML, INI and TOML-style lines
     // (name first); in code an unquoted right-hand side is an expression.
-    const line = ctx.text.slice(ctx.lineStart, ctx.lineEnd);
-    if (!/^\s*(?:export\s+|-\s+)?["']?[A-Za-z0-9_.-]+["']?\s*[:=]/.test(line)) return undefined;
+    // The variable must be the line's first token (after `export ` or a YAML `- `).
+    if (!/^\s*(?:export\s+|-\s+)?["']?$/.test(ctx.text.slice(ctx.lineStart, start)))
+      return undefined;
     const after = ctx.text.charAt(at + value.length);
     if (after !== "" && !/[\s;,#]/.test(after)) return undefined;
+    // "name: Identifier," or "name = other;" is code (a type, an object literal, an assignment).
+    if (after === ";" || after === ",") return undefined;
   }
   if (HASHY_NAME.test(name) || SAFE_NAME.test(name) || DATA_KEY_NAME.test(name)) return undefined;
   if (MEMBER_EXPR.test(value) || WORDS_ONLY.test(value) || UUID.test(value)) return undefined;
+  if (looksLikeName(value)) return undefined;
+  // "SomeKindOfPassword!", "my-secret-token": documentation, not a credential.
+  if (/passw|secret|token/i.test(value)) return undefined;
   if (/^(?:true|false|null|none|undefined|nil)$/i.test(value)) return undefined;
   if (/^(?:https?|ftp|file):|^\.{0,2}\//.test(value)) return undefined;
   const isPassword = /pass|pwd/i.test(name);
