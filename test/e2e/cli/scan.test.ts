@@ -7,6 +7,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
@@ -193,6 +194,7 @@ describe("hostile input", () => {
     symlinkSync(join(dir, "l2"), join(dir, "l1"));
     symlinkSync(join(dir, "l1"), join(dir, "l2"));
     expect(usageLine(cli(["scan", "l1"], { cwd: dir }))).toMatch(/symlink loop/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("an unreadable file is reported and skipped, without a stack trace", () => {
