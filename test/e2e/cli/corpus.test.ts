@@ -1,0 +1,42 @@
+/**
+ * The labelled corpus, end to end: every case is written as a real file
+ * (fresh fakes) into a temp tree, and the built CLI scans the tree. Each true
+ * leak must be reported once under its rule; no look-alike may be reported.
+ */
+
+import { readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { expand } from "../../unit/cli/support/fakes.js";
+import { makeProject } from "../../unit/cli/support/project.js";
+import { assertBuilt, cli } from "./support.js";
+
+interface Case {
+  id: string;
+  expect: string | null;
+  file: string;
+  text: string;
+}
+
+const corpus = JSON.parse(
+  readFileSync(new URL("../../fixtures/leaks/corpus.json", import.meta.url), "utf8"),
+) as { cases: Case[] };
+
+beforeAll(() => assertBuilt());
+
+describe("leak corpus through the CLI", () => {
+  it("reports every true leak under its rule and no look-alike", () => {
+    const files: Record<string, string> = {};
+    for (const c of corpus.cases) files[`${c.id}/${c.file}`] = expand(c.text);
+    const dir = makeProject(files);
+    const r = cli(["scan", "--json"], { cwd: dir });
+    expect(r.code).toBe(1);
+    const found = new Map<string, string[]>();
+    for (const f of JSON.parse(r.stdout).findings as Array<{ file: string; rule: string }>) {
+      const id = f.file.split("/")[0] as string;
+      found.set(id, [...(found.get(id) ?? []), f.rule]);
+    }
+    const got = Object.fromEntries(corpus.cases.map((c) => [c.id, found.get(c.id) ?? []]));
+    const want = Object.fromEntries(corpus.cases.map((c) => [c.id, c.expect ? [c.expect] : []]));
+    expect(got).toEqual(want);
+  });
+});
