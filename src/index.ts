@@ -61,6 +61,7 @@ export type {
   IssuedCredentials,
   JsonValue,
   ParsedRef,
+  ProviderIdentity,
   ProviderInput,
   ReferenceSpec,
   SecretMetadata,

@@ -197,6 +197,34 @@ export interface SecretMetadata {
 }
 
 /**
+ * The identity a provider authenticates as, for `secrets doctor` (least
+ * privilege, short-lived credentials). Every field is optional and safe to print.
+ *
+ * @example
+ * ```ts
+ * const id: ProviderIdentity = { principal: "arn:aws:sts::123456789012:assumed-role/api/s1", kind: "assumed-role", shortLived: true };
+ * ```
+ */
+export interface ProviderIdentity {
+  /** ARN, service-account e-mail, client id or token accessor. */
+  principal?: string;
+  /** For example `root`, `iam-user`, `assumed-role`, `service-account-key`, `impersonated`, `managed-identity`, `client-secret`, `token`. */
+  kind?: string;
+  /** True for credentials that expire by themselves (STS, impersonation, workload identity, TTL'd tokens). */
+  shortLived?: boolean;
+  /** When the current credentials expire. */
+  expiresAt?: Date | number | string;
+  /** True when the identity has administrator rights (AWS root or AdministratorAccess, Vault `root` policy). */
+  admin?: boolean;
+  /** Attached policies (Vault token policies, AWS managed policy names). */
+  policies?: readonly string[];
+  /** Token time to live in seconds (Vault). */
+  ttlSeconds?: number;
+  /** Whether the token can be renewed (Vault). */
+  renewable?: boolean;
+}
+
+/**
  * A backend: a plain object made by a factory, such as `envProvider()`.
  * Implement `getSecret`; the rest is optional.
  *
@@ -235,6 +263,8 @@ export interface SecretProvider {
   getCredentials?(request: unknown, ctx: FetchContext): Promise<IssuedCredentials>;
   /** Metadata for the doctor (rotation dates etc.). */
   describe?(ref: ParsedRef, ctx: FetchContext): Promise<SecretMetadata>;
+  /** Who the provider authenticates as, for the doctor's least-privilege and short-lived checks. */
+  identity?(ctx?: FetchContext): Promise<ProviderIdentity>;
   /** Revoke leases, stop timers, close connections. */
   close?(): Promise<void>;
 }

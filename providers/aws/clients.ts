@@ -112,6 +112,28 @@ export class AwsClients {
     });
   }
 
+  /** STS signed like the secret reads (the role session when a role is configured): who reads? */
+  stsAsReader(): Promise<{ sdk: Sts; client: InstanceType<Sts["STSClient"]> }> {
+    if (!this.config.role) return this.sts();
+    const r = this.region();
+    return this.#client(`sts-reader:${r ?? ""}`, async () => {
+      const sdk = await loadSts();
+      const client = new sdk.STSClient({ ...this.#base("sts", r), ...this.#readCredentials() });
+      return { sdk, client, destroy: () => client.destroy() };
+    });
+  }
+
+  /** IAM signed like the secret reads, to list the reader's attached policies. */
+  iamAsReader(): Promise<{ sdk: Iam; client: InstanceType<Iam["IAMClient"]> }> {
+    if (!this.config.role) return this.iam();
+    const r = this.region() ?? "us-east-1";
+    return this.#client("iam-reader", async () => {
+      const sdk = await loadIam();
+      const client = new sdk.IAMClient({ ...this.#base("iam", r), ...this.#readCredentials() });
+      return { sdk, client, destroy: () => client.destroy() };
+    });
+  }
+
   /** IAM, signed with the base credentials: their keys are the ones whose age matters. */
   iam(): Promise<{ sdk: Iam; client: InstanceType<Iam["IAMClient"]> }> {
     // IAM is a global service; its API lives in us-east-1 (aws partition).

@@ -19,6 +19,7 @@ import type {
   FetchedSecret,
   IssuedCredentials,
   ParsedRef,
+  ProviderIdentity,
   SecretMetadata,
   SecretProvider,
 } from "../../src/types.js";
@@ -34,6 +35,7 @@ import {
 import { type BatchState, batchGetSecretValues, getSecretValue } from "./secrets-manager.js";
 import { getParameter, getParameters } from "./ssm.js";
 import type { AwsCredentialIdentity } from "./types.js";
+import { callerIdentity } from "./whoami.js";
 
 export type { AwsProviderOptions, AwsService } from "./config.js";
 export type { AccessKeyAgeReport, AccessKeyInfo } from "./describe.js";
@@ -76,6 +78,18 @@ export interface AwsProvider extends SecretProvider {
    * ```
    */
   accessKeyAge(): Promise<AccessKeyAgeReport>;
+  /**
+   * Who reads the secrets (STS GetCallerIdentity, signed like the reads), with
+   * its kind (`root`, `iam-user`, `assumed-role` ...), whether the credentials
+   * are short-lived, and its attached managed policies where IAM allows.
+   *
+   * @example
+   * ```ts
+   * const id = await aws.identity();
+   * if (id.admin) console.warn(`${id.principal} has administrator rights`);
+   * ```
+   */
+  identity(ctx?: FetchContext): Promise<ProviderIdentity>;
 }
 
 /**
@@ -197,6 +211,11 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
 
     accessKeyAge(): Promise<AccessKeyAgeReport> {
       return accessKeyAge(clients);
+    },
+
+    identity(ctx?: FetchContext): Promise<ProviderIdentity> {
+      if (ctx) clients.use(ctx);
+      return callerIdentity(clients);
     },
 
     close(): Promise<void> {

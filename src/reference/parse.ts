@@ -56,7 +56,7 @@ export type CustomSchemes = ReadonlyMap<string, ReferenceSpec>;
  *
  * @example
  * ```ts
- * displayReference("sk_live_abc123def456"); // "sk_l…(20 characters)"
+ * displayReference("not-a-reference-value"); // "not-…(21 characters)"
  * displayReference("postgres://app:pw@db/app"); // "postgres://app:***@db/app"
  * ```
  */

@@ -4,6 +4,7 @@
 
 export type {
   ParsedRef,
+  ProviderIdentity,
   ProviderInput as SecretsProviderInput,
   SecretMetadata,
   SecretProvider,

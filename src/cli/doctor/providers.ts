@@ -6,7 +6,7 @@
  * what that method would have verified.
  */
 
-import type { SecretProvider, SecretsProviderInput } from "./provider-types.js";
+import type { ProviderIdentity, SecretProvider, SecretsProviderInput } from "./provider-types.js";
 
 /**
  * Built-in schemes and the provider name serving each.
@@ -25,33 +25,7 @@ export const SCHEME_PROVIDER: Readonly<Record<string, string>> = {
   vault: "vault",
 };
 
-/**
- * The identity a provider authenticates as, for checks 4 and 10. Every field
- * is optional and safe to print; a provider exposes it as `identity()`.
- *
- * @example
- * ```ts
- * const id: ProviderIdentity = { principal: "arn:aws:sts::123456789012:assumed-role/api/s1", kind: "assumed-role", shortLived: true };
- * ```
- */
-export interface ProviderIdentity {
-  /** ARN, service-account e-mail, client id or token accessor. */
-  principal?: string;
-  /** For example `root`, `iam-user`, `assumed-role`, `service-account-key`, `impersonated`, `managed-identity`, `client-secret`, `token`. */
-  kind?: string;
-  /** True for credentials that expire by themselves (STS, impersonation, workload identity, TTL'd tokens). */
-  shortLived?: boolean;
-  /** When the current credentials expire. */
-  expiresAt?: Date | number | string;
-  /** True when the identity has administrator rights (AWS root or AdministratorAccess, Vault `root` policy). */
-  admin?: boolean;
-  /** Attached policies (Vault token policies, AWS managed policy names). */
-  policies?: readonly string[];
-  /** Token time to live in seconds (Vault). */
-  ttlSeconds?: number;
-  /** Whether the token can be renewed (Vault). */
-  renewable?: boolean;
-}
+export type { ProviderIdentity };
 
 /**
  * AWS IAM access-key ages, as the AWS provider's `accessKeyAge()` returns them.
@@ -78,7 +52,7 @@ export interface KeyAgeReport {
  * ```
  */
 export type DoctorProvider = SecretProvider & {
-  identity?: (...args: unknown[]) => Promise<ProviderIdentity>;
+  identity?: () => Promise<ProviderIdentity>;
   accessKeyAge?: () => Promise<KeyAgeReport>;
 };
 

@@ -8,6 +8,12 @@ import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import {
+  AttachRolePolicyCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  IAMClient,
+} from "@aws-sdk/client-iam";
+import {
   CreateSecretCommand,
   PutSecretValueCommand,
   RotateSecretCommand,
@@ -63,6 +69,75 @@ afterAll(async () => {
 });
 
 describe("secrets doctor against the AWS stand-in", () => {
+  it("fails least privilege for a reader role with administrator rights, and passes its short-lived session", async () => {
+    const info = stand.info as {
+      endpoint: string;
+      region: string;
+      credentials: { accessKeyId: string; secretAccessKey: string };
+    };
+    const iam = new IAMClient({
+      endpoint: info.endpoint,
+      region: info.region,
+      credentials: info.credentials,
+    });
+    const roleName = `${prefix}-admin`;
+    const role = await iam.send(
+      new CreateRoleCommand({
+        RoleName: roleName,
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "sts:AssumeRole" }],
+        }),
+      }),
+    );
+    const policy = await iam.send(
+      new CreatePolicyCommand({
+        PolicyName: `${prefix}-everything`,
+        PolicyDocument: JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }],
+        }),
+      }),
+    );
+    await iam.send(
+      new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: policy.Policy?.Arn }),
+    );
+    iam.destroy();
+    const dir = makeProject({
+      "secrets.config.json": JSON.stringify({
+        references: { DB_PASSWORD: `aws-sm://${prefix}/db` },
+      }),
+    });
+    const r = cli(["doctor", "--json"], {
+      cwd: dir,
+      env: {
+        AWS_ENDPOINT_URL: info.endpoint,
+        AWS_REGION: info.region,
+        AWS_ACCESS_KEY_ID: "testing",
+        AWS_SECRET_ACCESS_KEY: "testing",
+        AWS_ROLE_ARN: role.Role?.Arn,
+      },
+    });
+    const doc = JSON.parse(r.stdout);
+    const item = (n: number) => doc.checks.find((c: { item: number }) => c.item === n);
+    expect(r.code).toBe(1);
+    expect(item(4).results).toEqual([
+      expect.objectContaining({
+        status: "fail",
+        evidence: expect.stringMatching(
+          new RegExp(`assumed-role/${roleName}/.* has administrator rights`),
+        ),
+      }),
+    ]);
+    expect(item(10).results).toEqual([
+      expect.objectContaining({
+        status: "pass",
+        evidence: expect.stringMatching(/uses short-lived credentials/),
+      }),
+    ]);
+    for (const v of values) expect(r.stdout).not.toContain(v);
+  });
+
   it("checks rotation, key age, resolution and credential lifetime per reference", () => {
     const info = stand.info as { endpoint: string; region: string };
     const dir = makeProject({
@@ -116,8 +191,11 @@ describe("secrets doctor against the AWS stand-in", () => {
       expect.stringMatching(/^pass STRIPE_KEY \(.+\) resolved in \d+ ms/),
       expect.stringMatching(/^fail GONE \(.+\) does not resolve: \[NOT_FOUND\]/),
     ]);
+    // The provider's identity(): STS GetCallerIdentity says who reads, and with what.
     expect(lines(10)).toEqual([
-      expect.stringMatching(/^warn aws: AWS_ACCESS_KEY_ID is a long-lived AKIA key/),
+      expect.stringMatching(
+        /^warn aws: arn:aws:\w+::\d{12}:user\/\S+ uses long-lived credentials$/,
+      ),
     ]);
     expect(item(4).status).toBe("manual");
     for (const v of values) expect(r.stdout).not.toContain(v);
