@@ -47,7 +47,7 @@ export function unavailableReason(name) {
     return (
       "the Go module proxy refuses github.com/calvinchengx/entra-emulator and " +
       "github.com/calvinchengx/azure-keyvault-emulator (403), and Maven Central does not serve " +
-      "the Lowkey Vault fallback here; see docs/testing.md"
+      "the Lowkey Vault fallback here; see the README's Testing section"
     );
   }
   return undefined;

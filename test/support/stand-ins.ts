@@ -5,7 +5,7 @@
  * - `standIn("aws" | "vault" | "gcp" | "azure")` returns the running stand-in's connection info
  *   (typed: AwsStandIn, VaultStandIn, GcpStandIn, AzureStandIn). It throws a readable error if
  *   that stand-in was not started for this run, or cannot run on this machine (azure, see
- *   docs/testing.md).
+ *   the README's Testing section).
  * - Which stand-ins start (test/support/stand-ins/global-setup.ts, the integration project's
  *   globalSetup, looks at the test files selected for the run):
  *     test/integration/<name>/**             starts <name>   (aws, vault, gcp, azure)

@@ -28,7 +28,7 @@ function distance(a: string, b: string): number {
 
 function fixFor(path: string): string {
   for (const [re, fix] of FIXES) if (re.test(path)) return fix;
-  return "see the Configuration part of docs/cli.md";
+  return "see Configuration in the README's CLI section";
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): ConfigFileError {

@@ -1,5 +1,5 @@
 // Smoke test of the GCP stand-in (drongo's Secret Manager REST server) with the official client
-// in REST-fallback mode (the stand-in has no gRPC endpoint; see docs/testing.md).
+// in REST-fallback mode (the stand-in has no gRPC endpoint; see the README's Testing section).
 import { randomUUID } from "node:crypto";
 import { SecretManagerServiceClient } from "@google-cloud/secret-manager";
 import { OAuth2Client } from "google-auth-library";
