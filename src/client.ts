@@ -17,19 +17,6 @@ import { BUILTIN_PROVIDERS } from "./builtins.js";
 import { type CacheSettings, type EntryMeta, FreshnessCache, type Loaded } from "./cache/cache.js";
 import { toMillis } from "./duration.js";
 
-// Re-exported so modules that build on the client keep one import path.
-export type {
-  CacheOptions,
-  EntryValue,
-  GetOptions,
-  LoadEntry,
-  LoadResult,
-  LoadSpec,
-  Secrets,
-  SecretsOptions,
-  ValueOf,
-} from "./api.js";
-
 import {
   ClientClosedError,
   ConfigError,

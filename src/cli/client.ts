@@ -4,7 +4,8 @@
  */
 
 import { dirname } from "node:path";
-import { createSecrets, type Secrets, type SecretsOptions } from "../client.js";
+import type { Secrets, SecretsOptions } from "../api.js";
+import { createSecrets } from "../client.js";
 import { SecretsError } from "../index.js";
 import { auditListener } from "./audit.js";
 import { loadConfig } from "./config/load.js";

@@ -7,7 +7,8 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { createSecrets, type Secrets } from "../../client.js";
+import type { Secrets } from "../../api.js";
+import { createSecrets } from "../../client.js";
 import type { SecretsEvent } from "../../index.js";
 import type { SecretsConfig } from "../config/schema.js";
 import { type HistoryResult, isGitRepo, scanHistory } from "../scan/git.js";
