@@ -35,13 +35,11 @@ import { stableKey } from "./stable-key.js";
 import type {
   FetchContext,
   FetchedSecret,
-  JsonValue,
   ParsedRef,
   ProviderInput,
   ReferenceSpec,
   SecretMetadata,
   SecretProvider,
-  SecretsPolicy,
   ValueType,
 } from "./types.js";
 import { shapeValue } from "./value.js";
