@@ -93,6 +93,10 @@ async function cacheHits() {
       "vs Powertools": ops / ptOps,
     })),
   );
+  const ratio = (r["secrets-loader getSecret"] ?? 0) / ptOps;
+  console.log(
+    `\ntarget: >= 2x Powertools' cache hit; measured ${ratio.toFixed(2)}x: ${ratio >= 2 ? "met" : "NOT MET"}`,
+  );
   await secrets.close();
 }
 
@@ -107,6 +111,9 @@ async function coldConcurrency() {
     { subject: "secrets-loader getSecret", "provider calls": mem.calls },
     { subject: "Powertools SecretsProvider.get", "provider calls": pt.transport.counter.calls },
   ]);
+  console.log(
+    `\ntarget: exactly 1 provider call; measured ${mem.calls}: ${mem.calls === 1 ? "met" : "NOT MET"}`,
+  );
   await secrets.close();
 }
 
@@ -136,6 +143,9 @@ function importTime() {
     { command: "node -e 'import \"secrets-loader\"'", "median ms": mp },
     { command: "added by the import", "median ms": mp - mb },
   ]);
+  console.log(
+    `\ntarget: <= 15 ms added; measured ${(mp - mb).toFixed(1)} ms: ${mp - mb <= 15 ? "met" : "NOT MET"}`,
+  );
 }
 
 await cacheHits();
