@@ -46,4 +46,15 @@ describe("examples", () => {
     expect(r.stdout).toContain("malformed reference -> INVALID_REFERENCE");
     expect(r.stdout).not.toContain("demo-stripe-key-not-real");
   });
+
+  it("npm run doctor (the README's first command) passes on this repository", () => {
+    const r = run(["dist/src/cli/main.js", "doctor", "--json"]);
+    expect(r.status, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout) as { checks: Array<{ item: number; status: string }> };
+    expect(doc.checks).toHaveLength(11);
+    expect(doc.checks.filter((c) => c.status === "fail")).toEqual([]);
+    // No leaked key in the tree or in history (one doc example is allowlisted in secrets.config.json).
+    expect(doc.checks.find((c) => c.item === 1)?.status).toBe("pass");
+    expect(doc.checks.find((c) => c.item === 2)?.status).toBe("pass");
+  });
 });
