@@ -4,7 +4,8 @@
  */
 
 import type { z } from "zod";
-import { builtinSchemes, parseReference } from "../../index.js";
+import { builtinSchemes, parseReference, redact } from "../../index.js";
+import { displayReference } from "../../reference/parse.js";
 import { ConfigFileError } from "../errors.js";
 import { ConfigSchema, FIXES, KNOWN_KEYS, type SecretsConfig } from "./schema.js";
 
@@ -69,13 +70,22 @@ export function validateConfig(raw: unknown, file: string): SecretsConfig {
     const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref)?.[1]?.toLowerCase();
     const at = typeof entry === "string" ? `references.${name}` : `references.${name}.ref`;
     if (!scheme) {
-      throw new ConfigFileError(file, at, `"${ref}" is not a reference URI`, fixFor(at));
+      // A key pasted where a reference belongs must not reach stderr whole.
+      throw new ConfigFileError(
+        file,
+        at,
+        `"${displayReference(ref)}" is not a reference URI`,
+        fixFor(at),
+      );
     }
     if (!builtin.has(scheme)) continue; // a custom provider's scheme: checked when it is registered
     try {
       parseReference(ref);
     } catch (err) {
-      throw new ConfigFileError(file, at, (err as Error).message, fixFor(at));
+      // The core masks the reference in its message; mask again in case the
+      // input reached it through another path (redact is idempotent).
+      const message = (err as Error).message.split(ref).join(displayReference(ref));
+      throw new ConfigFileError(file, at, redact(message), fixFor(at));
     }
   }
   return config;

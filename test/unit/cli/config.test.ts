@@ -112,4 +112,48 @@ describe("config", () => {
     expect(none.file).toBeUndefined();
     expect(none.config).toEqual(validateConfig({}, "x"));
   });
+
+  // A key pasted where a reference or a whole config belongs must never be
+  // echoed: built at run time so this file holds none.
+  const pasted = () => `${"sk"}${"_live_"}${"Zq81xVbT0pLmA2cRw9YuE4kN"}`;
+  const chunks = (text: string) =>
+    Array.from({ length: text.length - 4 }, (_, i) => text.slice(i, i + 5));
+
+  it("does not echo a key pasted as a reference", () => {
+    const key = pasted();
+    const err = errorOf(() => validateConfig({ references: { A: key } }, "c.json"));
+    expect(err.message).toMatch(/references\.A: "sk_l…\(\d+ characters\)" is not a reference URI/);
+    for (const c of chunks(key.slice(4))) expect(err.message).not.toContain(c);
+    const bad = errorOf(() => validateConfig({ references: { B: { ref: key } } }, "c.json"));
+    expect(bad.keyPath).toBe("references.B.ref");
+    for (const c of chunks(key.slice(4))) expect(bad.message).not.toContain(c);
+  });
+
+  it("reports malformed JSON by line and column, quoting none of it", async () => {
+    const key = pasted();
+    const dir = project({ "secrets.config.json": `${key}\n` });
+    const err = await errorOfAsync(() => loadConfig(dir));
+    expect(err.message).toMatch(/not valid JSON \(at line 1, column 1\)/);
+    for (const c of chunks(key)) expect(err.message).not.toContain(c);
+    const later = project({
+      "secrets.config.json": `{\n  "references": {\n    "A": ${key}\n  }\n}`,
+    });
+    const at = await errorOfAsync(() => loadConfig(later));
+    expect(at.message).toMatch(/at line 3, column 10\)/);
+    for (const c of chunks(key)) expect(at.message).not.toContain(c);
+  });
+
+  it("says an explicitly named file is not valid JSON, with its own fix", async () => {
+    const key = pasted();
+    const dir = project({ ".env": `STRIPE_KEY=${key}\n` });
+    const err = await errorOfAsync(() => loadConfig(dir, join(dir, ".env")));
+    expect(err.message).toMatch(
+      /\.env: not valid JSON \(at line 1, column 1\)\. Fix: pass a JSON config file/,
+    );
+    for (const c of chunks(key)) expect(err.message).not.toContain(c);
+    const truncated = project({ "c.json": '{"policy": {' });
+    expect((await errorOfAsync(() => loadConfig(dir, join(truncated, "c.json")))).message).toMatch(
+      /not valid JSON \(ends early\)/,
+    );
+  });
 });
