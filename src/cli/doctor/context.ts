@@ -11,7 +11,7 @@ import type { Secrets } from "../../api.js";
 import { createSecrets } from "../../client.js";
 import type { SecretsEvent } from "../../index.js";
 import type { SecretsConfig } from "../config/schema.js";
-import { type HistoryResult, isGitRepo, scanHistory } from "../scan/git.js";
+import { type HistoryResult, isGitRepo, repoPrefix, scanHistory } from "../scan/git.js";
 import { type ScanSetup, safeIgnores, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
 import { type DoctorProvider, providersFromConfig, SCHEME_PROVIDER } from "./providers.js";
@@ -122,6 +122,9 @@ export class DoctorContext {
         excludePath: (f) =>
           this.config.scan.allowlist.paths.length > 0 && safeIgnores(this.setup.exclude, f),
         onCommit: (n) => this.progress(`scanning git history: ${n} commits`),
+        // A subfolder of a repository: its history only, as its tree is all
+        // item 1 scans (a key elsewhere is not "gone from the tree").
+        ...(repoPrefix(this.dir) ? { pathspecs: ["."] } : {}),
       });
       return { ...r, findings: r.findings.filter(this.setup.keep) };
     })();

@@ -30,6 +30,11 @@ export interface HistoryOptions {
   onCommit?: (count: number) => void;
   /** Pathspec filter (config allowlist paths), as a predicate on the file path. */
   excludePath?: (file: string) => boolean;
+  /**
+   * Limit the history scan to these pathspecs, relative to `dir` (such as
+   * `["."]` for a subfolder of a repository). Default: the whole repository.
+   */
+  pathspecs?: string[];
 }
 
 /**
@@ -88,6 +93,20 @@ export function isGitRepo(dir: string): boolean {
   }
 }
 
+/**
+ * The path of `dir` inside its repository ("" at the top level, "sub/dir/"
+ * below it), or undefined outside git.
+ *
+ * @example
+ * ```ts
+ * const inSubfolder = Boolean(repoPrefix("packages/api"));
+ * ```
+ */
+export function repoPrefix(dir: string): string | undefined {
+  const r = spawnSync("git", ["-C", dir, "rev-parse", "--show-prefix"], { encoding: "utf8" });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+}
+
 class DiffParser {
   commit: string | undefined;
   date: string | undefined;
@@ -97,6 +116,15 @@ class DiffParser {
   lineNumbers: number[] = [];
   size = 0;
   commits = 0;
+  /**
+   * True between "diff --git" and the first "@@" of that file: only there are
+   * "--- "/"+++ " lines headers. After it, "+++ x" is an added line "++ x".
+   */
+  inHeader = false;
+  /** The current commit is a merge (its diff is against its first parent). */
+  merge = false;
+  /** Findings from merge commits: see {@link dropMergeEchoes}. */
+  readonly fromMerge = new Set<RawFinding>();
   readonly findings: RawFinding[] = [];
   readonly maxBlock: number;
 
@@ -121,12 +149,20 @@ class DiffParser {
           date: this.date,
           lineOf: (n) => numbers[n - 1] ?? n,
         });
-        for (const f of found) this.findings.push(f);
+        for (const f of found) {
+          this.findings.push(f);
+          if (this.merge) this.fromMerge.add(f);
+        }
       }
     }
     this.lines = [];
     this.lineNumbers = [];
     this.size = 0;
+  }
+
+  hunk(l: string): void {
+    const m = /\+(\d+)/.exec(l);
+    this.next = m ? Number(m[1]) : 0;
   }
 
   line(l: string): void {
@@ -135,20 +171,29 @@ class DiffParser {
       // \x01<hash>\x02<date>: a new commit.
       this.flush();
       this.file = undefined;
-      const sep = l.indexOf("\x02");
-      this.commit = l.slice(1, sep === -1 ? undefined : sep);
-      this.date = sep === -1 ? undefined : l.slice(sep + 1);
+      this.inHeader = false;
+      // \x01<hash>\x02<date>[\x03<parents>]
+      const [head = "", parents] = l.split("\x03");
+      const sep = head.indexOf("\x02");
+      this.commit = head.slice(1, sep === -1 ? undefined : sep);
+      this.date = sep === -1 ? undefined : head.slice(sep + 1);
+      this.merge = (parents?.trim().split(" ").length ?? 0) > 1;
       this.commits++;
       this.options.onCommit?.(this.commits);
     } else if (l.startsWith("diff --git ")) {
       this.flush();
       this.file = undefined;
-    } else if (l.startsWith("+++ ")) {
-      const target = l.slice(4);
-      this.file = target === "/dev/null" ? undefined : unquote(target).replace(/^b\//, "");
+      this.inHeader = true;
+    } else if (this.inHeader) {
+      if (l.startsWith("+++ ")) {
+        const target = l.slice(4);
+        this.file = target === "/dev/null" ? undefined : unquote(target).replace(/^b\//, "");
+      } else if (l.startsWith("@@ ")) {
+        this.inHeader = false;
+        this.hunk(l);
+      }
     } else if (l.startsWith("@@ ")) {
-      const m = /\+(\d+)/.exec(l);
-      this.next = m ? Number(m[1]) : 0;
+      this.hunk(l);
     } else if (c === 43 /* + */ && this.file) {
       // Past the size limit (a committed data dump), stop buffering: the block is skipped.
       this.size += l.length;
@@ -161,6 +206,19 @@ class DiffParser {
       this.next++;
     }
   }
+}
+
+/**
+ * A merge's first-parent diff repeats every line its branch added: keep a
+ * merge's finding only when no ordinary commit added the same key to the same
+ * file (a key typed while resolving the merge).
+ */
+function dropMergeEchoes(parser: DiffParser): RawFinding[] {
+  const key = (f: RawFinding) => `${f.digest}\0${f.file}`;
+  const ordinary = new Set(
+    parser.findings.filter((f) => !parser.fromMerge.has(f)).map((f) => key(f)),
+  );
+  return parser.findings.filter((f) => !parser.fromMerge.has(f) || !ordinary.has(key(f)));
 }
 
 function unquote(path: string): string {
@@ -230,15 +288,19 @@ export async function scanHistory(
     "--no-ext-diff",
     "--no-textconv",
     "--no-renames",
-    "--format=%x01%H%x02%aI",
+    // A merge's own changes (keys added while resolving it) are its diff
+    // against the first parent; without this, git log -p shows none.
+    "--diff-merges=first-parent",
+    "--format=%x01%H%x02%aI%x03%P",
   ];
   if (options.since) args.push(`--since=${options.since}`);
+  if (options.pathspecs?.length) args.push("--", ...options.pathspecs);
   // An empty repository (no commits yet) has no history to scan.
   const head = spawnSync("git", ["-C", dir, "rev-parse", "--verify", "-q", "HEAD"]);
   const anyRef = spawnSync("git", ["-C", dir, "for-each-ref", "--count=1"], { encoding: "utf8" });
   if (head.status !== 0 && !anyRef.stdout.trim()) return { findings: [], commits: 0 };
   await runGitDiff(dir, args, parser);
-  return { findings: parser.findings, commits: parser.commits };
+  return { findings: dropMergeEchoes(parser), commits: parser.commits };
 }
 
 /**

@@ -101,6 +101,20 @@ describe("doctor", () => {
     expect(item(items, 2).results[0]?.fix).toMatch(/Rotate it now/);
   });
 
+  it("scans only a subfolder's history when run on a subfolder (item 2)", async () => {
+    const dir = makeProject({
+      "app/index.ts": "export const ok = true;\n",
+      "tools/seed.ts": `const k = "${(FAKES.ghp as () => string)()}";\n`,
+    });
+    gitInit(dir);
+    commitAll(dir, "add");
+    const items = await doctor(join(dir, "app"));
+    expect(item(items, 1).status).toBe("pass");
+    expect(item(items, 2).status).toBe("pass");
+    // The whole repository still fails (the key is in its tree).
+    expect(item(await doctor(dir), 2).results[0]?.evidence).toMatch(/still in the working tree/);
+  });
+
   it("checks public-prefixed variables, build output and client modules (item 3)", async () => {
     const stripe = (FAKES.stripe_live as () => string)();
     const dir = makeProject({

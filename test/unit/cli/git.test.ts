@@ -78,3 +78,64 @@ describe("git scans: limits", () => {
     expect(r.findings.map((f) => f.file)).toEqual(["small.ts"]);
   });
 });
+
+describe("git scans: diff parsing", () => {
+  it('keeps scanning after an added line that reads "++ /dev/null"', async () => {
+    const dir = makeProject({ "a.txt": "one\n" });
+    gitInit(dir);
+    commitAll(dir, "first");
+    const key = (FAKES.ghp as () => string)();
+    // In the diff this added line is "+++ /dev/null": not a file header.
+    writeFileSync(join(dir, "a.txt"), `one\n++ /dev/null\nconst t = "${key}";\n`);
+    git(dir, "add", "a.txt");
+    const staged = await scanStaged(dir, scanner);
+    expect(staged.findings.map((f) => `${f.file}:${f.line}:${f.rule}`)).toEqual([
+      "a.txt:3:github-token",
+    ]);
+    commitAll(dir, "second");
+    const r = await scanHistory(dir, scanner);
+    expect(r.findings.map((f) => `${f.file}:${f.line}:${f.rule}`)).toEqual([
+      "a.txt:3:github-token",
+    ]);
+  });
+
+  it("finds a key added while resolving a merge, and reports a branch's key once", async () => {
+    const dir = makeProject({ "conf.ts": "export const a = 1;\n" });
+    gitInit(dir);
+    commitAll(dir, "base");
+    git(dir, "checkout", "-q", "-b", "feature");
+    writeFileSync(join(dir, "conf.ts"), "export const a = 2;\n");
+    writeFileSync(join(dir, "branch.ts"), `k = "${(FAKES.stripe_live as () => string)()}"\n`);
+    commitAll(dir, "feature");
+    git(dir, "checkout", "-q", "main");
+    writeFileSync(join(dir, "conf.ts"), "export const a = 3;\n");
+    commitAll(dir, "main change");
+    try {
+      git(dir, "merge", "-q", "--no-edit", "feature");
+    } catch {
+      // The conflict is the point: it is resolved by hand below.
+    }
+    const key = (FAKES.ghp as () => string)();
+    writeFileSync(join(dir, "conf.ts"), `export const a = 4;\nconst t = "${key}";\n`);
+    git(dir, "add", "conf.ts");
+    git(dir, "commit", "-q", "--no-edit");
+    const merge = git(dir, "rev-parse", "HEAD").trim();
+    const r = await scanHistory(dir, scanner);
+    expect(r.findings.map((f) => `${f.file}:${f.rule}`).sort()).toEqual([
+      "branch.ts:stripe-secret-key",
+      "conf.ts:github-token",
+    ]);
+    expect(r.findings.find((f) => f.file === "conf.ts")?.commit).toBe(merge);
+  });
+
+  it("limits the history to pathspecs relative to the directory", async () => {
+    const dir = makeProject({
+      "app/a.ts": `k = "${(FAKES.ghp as () => string)()}"\n`,
+      "other/b.ts": `k = "${(FAKES.stripe_live as () => string)()}"\n`,
+    });
+    gitInit(dir);
+    commitAll(dir, "both");
+    const r = await scanHistory(join(dir, "app"), scanner, { pathspecs: ["."] });
+    expect(r.findings.map((f) => f.rule)).toEqual(["github-token"]);
+  });
+});
