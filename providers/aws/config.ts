@@ -202,8 +202,13 @@ export function resolveAwsConfig(
       nonEmpty(env.AWS_ROLE_SESSION_NAME) ??
       defaultSessionName();
     checkRole(options.roleArn ? "roleArn" : "AWS_ROLE_ARN", roleArn, sessionName);
+    // The environment's token file belongs to the environment's role (IRSA, CI
+    // OIDC): an explicit, different roleArn is assumed with AssumeRole instead.
+    const roleFromEnv =
+      nonEmpty(options.roleArn) === undefined || options.roleArn === env.AWS_ROLE_ARN;
     const tokenFile =
-      nonEmpty(options.webIdentityTokenFile) ?? nonEmpty(env.AWS_WEB_IDENTITY_TOKEN_FILE);
+      nonEmpty(options.webIdentityTokenFile) ??
+      (roleFromEnv ? nonEmpty(env.AWS_WEB_IDENTITY_TOKEN_FILE) : undefined);
     role = { roleArn, sessionName };
     if (tokenFile !== undefined) role.webIdentityTokenFile = tokenFile;
     if (options.externalId !== undefined) role.externalId = options.externalId;

@@ -328,7 +328,7 @@ export async function issueCredentials(
   return {
     value,
     expiresAt: c.Expiration.getTime(),
-    refreshBefore: REFRESH_BEFORE_MS,
+    // No refreshBefore: the client's cache.credentialRefreshLead (default 5 min) decides.
     version: maskKeyId(c.AccessKeyId),
   };
 }

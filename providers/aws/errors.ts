@@ -16,6 +16,23 @@ import {
   UnavailableError,
 } from "../../src/errors.js";
 
+/** Error classes by code, to re-raise a typed error for one reference. */
+const SAME_CODE: Partial<
+  Record<
+    SecretsError["code"],
+    new (
+      o: ConstructorParameters<typeof ProviderError>[0],
+    ) => SecretsError
+  >
+> = {
+  ACCESS_DENIED: AccessDeniedError,
+  EXPIRED: ExpiredError,
+  NOT_FOUND: NotFoundError,
+  THROTTLED: ThrottledError,
+  UNAVAILABLE: UnavailableError,
+  INVALID_CONFIG: ConfigError,
+};
+
 /** What was being done when the error happened, for the message. */
 export interface AwsErrorContext {
   /** The reference as written, when there is one. */
@@ -137,8 +154,18 @@ function where(ctx: AwsErrorContext): string {
  */
 export function toSecretsError(err: unknown, ctx: AwsErrorContext): SecretsError {
   // Already typed, e.g. the role session's AssumeRole failed inside the SDK's
-  // credential resolution: its message names the role, which is the real cause.
-  if (SecretsError.is(err)) return err;
+  // credential resolution. Each read gets its own error that names what it
+  // read, with the role's error (which names the role) as the cause.
+  if (SecretsError.is(err)) {
+    if (err.reference !== undefined || ctx.reference === undefined) return err;
+    const Same = SAME_CODE[err.code] ?? ProviderError;
+    return new Same({
+      provider: "aws",
+      reference: ctx.reference,
+      cause: err,
+      message: `aws: cannot read ${ctx.subject}: ${err.message}`,
+    });
+  }
   const base = {
     provider: "aws",
     cause: err,

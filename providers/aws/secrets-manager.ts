@@ -13,7 +13,7 @@ import { awsErrorCode, httpStatus, toSecretsError } from "./errors.js";
 /** BatchGetSecretValue takes at most 20 ids per call. */
 export const SM_BATCH_SIZE = 20;
 
-/** Errors meaning "this endpoint or identity cannot batch": use GetSecretValue instead. */
+/** Errors meaning "this endpoint or identity can never batch": stop trying for good. */
 const NO_BATCH = new Set([
   "AccessDeniedException",
   "AccessDenied",
@@ -21,7 +21,6 @@ const NO_BATCH = new Set([
   "InvalidAction",
   "NotImplemented",
   "UnsupportedOperation",
-  "ValidationException",
 ]);
 
 /** `secret "prod/db" (stage AWSPREVIOUS)`: the subject of messages. */
@@ -93,13 +92,16 @@ export async function getSecretValue(clients: AwsClients, ref: ParsedRef): Promi
   return toFetched(ref, out, region);
 }
 
-/** Whether a failed BatchGetSecretValue means "fall back to GetSecretValue". */
+/** Whether a failed BatchGetSecretValue means this identity or endpoint cannot batch at all. */
 export function isBatchUnavailable(err: unknown): boolean {
   const code = awsErrorCode(err);
+  return (code !== undefined && NO_BATCH.has(code)) || httpStatus(err) === 501;
+}
+
+/** Whether a failed page should be read one by one (this page only) rather than failed. */
+function isPageRejected(err: unknown): boolean {
   const status = httpStatus(err);
-  return (
-    (code !== undefined && NO_BATCH.has(code)) || status === 403 || status === 404 || status === 501
-  );
+  return awsErrorCode(err) === "ValidationException" || status === 403 || status === 404;
 }
 
 /** Mutable per-provider state: once batching is refused, stop trying. */
@@ -157,10 +159,11 @@ async function batchPage(
       token = out.NextToken;
     } while (token);
   } catch (err) {
-    if (isBatchUnavailable(err)) {
+    if (isBatchUnavailable(err) || isPageRejected(err)) {
       // Denied (no secretsmanager:BatchGetSecretValue) or not offered by this
-      // endpoint: remember it and read each secret on its own.
-      state.smBatchUnavailable = true;
+      // endpoint: remember it. A page refused for another reason (a proxy's
+      // 404, one invalid id list) falls back for this page only.
+      if (isBatchUnavailable(err)) state.smBatchUnavailable = true;
       await Promise.all(page.flatMap((id) => (ids.get(id) ?? []).map(single)));
       return;
     }

@@ -108,8 +108,10 @@ export async function withSecret<R, T extends ValueType = "string">(
     (options.type
       ? secrets.getSecret(ref, { type: options.type })
       : secrets.getSecret(ref)) as Promise<ValueOf<T>>;
+  // A failed read is not a rotation: only fn's own auth failure triggers the retry.
+  const value = await read();
   try {
-    return await fn(await read());
+    return await fn(value);
   } catch (err) {
     if (!isAuth(err)) throw err;
     options.onRetry?.({ reference: ref, error: err });

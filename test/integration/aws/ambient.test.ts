@@ -149,6 +149,10 @@ describe("ambient configuration", () => {
     proxy.fault = undefined;
     expect(err.code).toBe("ACCESS_DENIED");
     expect(err.message).toContain(`AssumeRole for ${ROLE}`);
+    // The read's own error names the secret; the role's error is its cause.
+    expect(err.message).toContain(`${prefix}/one`);
+    expect(err.reference).toBe(`aws-sm://${prefix}/one`);
+    expect((err.cause as SecretsError).code).toBe("ACCESS_DENIED");
     expect(proxy.calls.map((c) => c.operation)).toEqual(["AssumeRole"]);
     await secrets.close();
   });

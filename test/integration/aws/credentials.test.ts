@@ -208,4 +208,14 @@ describe('getCredentials("aws", request)', () => {
     expect((err.cause as Error).name).toBe("AccessDenied");
     await secrets.close();
   });
+
+  it("leaves the renewal lead to the client's cache.credentialRefreshLead", async () => {
+    const { secrets } = awsSecrets(aws().endpoint);
+    const provider = await secrets.provider("aws");
+    const ctx = { policy: {}, emit: () => {}, signal: new AbortController().signal };
+    const issued = await provider.getCredentials?.({ roleArn: ROLE, sessionName: "lead" }, ctx);
+    expect(issued?.expiresAt).toBeGreaterThan(Date.now());
+    expect(issued?.refreshBefore).toBeUndefined();
+    await secrets.close();
+  });
 });

@@ -100,3 +100,21 @@ describe("resolveAwsConfig", () => {
     expect(() => resolveAwsConfig({ maxAttempts: 0 }, {})).toThrow(/maxAttempts/);
   });
 });
+
+describe("web identity belongs to the environment's role", () => {
+  it("an explicit, different roleArn does not pick up AWS_WEB_IDENTITY_TOKEN_FILE", () => {
+    const env = {
+      AWS_REGION: "us-east-1",
+      AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/pod",
+      AWS_WEB_IDENTITY_TOKEN_FILE: "/var/run/token",
+    };
+    const reader = "arn:aws:iam::123456789012:role/reader";
+    expect(resolveAwsConfig({ roleArn: reader }, env).role).toEqual(
+      expect.not.objectContaining({ webIdentityTokenFile: expect.anything() }),
+    );
+    expect(resolveAwsConfig({}, env).role?.webIdentityTokenFile).toBe("/var/run/token");
+    expect(resolveAwsConfig({ roleArn: env.AWS_ROLE_ARN }, env).role?.webIdentityTokenFile).toBe(
+      "/var/run/token",
+    );
+  });
+});
