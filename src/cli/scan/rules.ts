@@ -184,6 +184,44 @@ function looksLikeName(value: string): boolean {
   const segments = value.split(/[-._:/]+/).filter(Boolean);
   return segments.length >= 2 && segments.every((seg) => /^[a-z]+$/.test(seg) || seg.length <= 4);
 }
+// Words a stand-in value is made of ("your_token_here", "SomeKindOfPassword").
+const PHRASE_WORDS = new Set(
+  (
+    "a an the my your our some kind of put enter insert set new here goes value " +
+    "api access auth client private db database app user admin bearer webhook signing"
+  ).split(" "),
+);
+const PHRASE_CORE = new Set(
+  "secret secrets token tokens password passwords passwd pass pwd key keys".split(" "),
+);
+
+/**
+ * True when `value` is made only of placeholder words and names a secret as
+ * a whole ("secret", "your_token_here", "Password!"), not when such a word is
+ * part of a real value ("MySecretPa55!").
+ */
+function isPlaceholderPhrase(value: string): boolean {
+  const words = value
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[-_\s.]+/)
+    .filter(Boolean);
+  if (words.length === 0 || !words.some((w) => PHRASE_CORE.has(w))) return false;
+  return words.every((w) => PHRASE_CORE.has(w) || PHRASE_WORDS.has(w));
+}
+/**
+ * "/etc/app/db.conf", "./certs/server.pem": a path, each segment lower case
+ * after at most a leading capital. A base64 key that starts with "/" has long
+ * mixed-case segments (or "+" and "="), so it is still scanned.
+ */
+function looksLikePath(value: string): boolean {
+  if (!/^\.{0,2}\//.test(value)) return false;
+  return value
+    .replace(/^\.{0,2}\//, "")
+    .split("/")
+    .every((seg) => /^[A-Za-z]?[a-z0-9._~-]*$/.test(seg));
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HASHY_NAME =
   /hash|digest|checksum|sum$|sha\d*|md5|fingerprint|integrity|public|pub_?key|publishable/i;
@@ -225,9 +263,10 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
   if (MEMBER_EXPR.test(value) || WORDS_ONLY.test(value) || UUID.test(value)) return undefined;
   if (looksLikeName(value)) return undefined;
   // "SomeKindOfPassword!", "my-secret-token": documentation, not a credential.
-  if (/passw|secret|token/i.test(value)) return undefined;
+  // Only when the words are the whole value: "MySecretPa55!" is a password.
+  if (isPlaceholderPhrase(value)) return undefined;
   if (/^(?:true|false|null|none|undefined|nil)$/i.test(value)) return undefined;
-  if (/^(?:https?|ftp|file):|^\.{0,2}\//.test(value)) return undefined;
+  if (/^(?:https?|ftp|file):/.test(value) || looksLikePath(value)) return undefined;
   const isPassword = /pass|pwd/i.test(name);
   const entropy = shannonEntropy(value);
   if (isPassword) {

@@ -121,6 +121,16 @@ export const FAKES: Record<string, () => string> = {
   uuid: () => crypto.randomUUID(),
   base64_88: () => randomBytes(64).toString("base64"),
   base64_32: () => randomBytes(24).toString("base64"),
+  // A password that contains a word like "Secret" or "Token" (not a placeholder).
+  worded_password: () =>
+    j(
+      ["My", "Our", "Prod"][randomInt(3)] as string,
+      ["Secret", "Token", "Passw"][randomInt(3)] as string,
+      rand(4, DIGITS),
+      "!",
+    ),
+  // A base64 secret that starts with "/", as about 1 in 64 do.
+  base64_slash: () => `/${randomBytes(24).toString("base64").slice(1)}`,
   base64_image: () => randomBytes(1500).toString("base64"),
   base64_blob: () =>
     randomBytes(3000)
