@@ -8,6 +8,13 @@
 import { NotFoundError } from "../../src/errors.js";
 import type { FetchedSecret, ParsedRef } from "../../src/types.js";
 
+/** Mutable per-provider state: once batching is refused, stop trying. */
+export interface BatchState {
+  smBatchUnavailable: boolean;
+  /** The same for GetParameters (a role allowed only ssm:GetParameter). */
+  ssmBatchUnavailable: boolean;
+}
+
 /** One slot per reference: filled by a page or a single read. */
 export type BatchResults = Array<FetchedSecret | Error | undefined>;
 

@@ -125,7 +125,7 @@ export interface AwsProvider extends SecretProvider {
 export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
   const config = resolveAwsConfig(options);
   const clients = new AwsClients(config, options);
-  const state: BatchState = { smBatchUnavailable: false };
+  const state: BatchState = { smBatchUnavailable: false, ssmBatchUnavailable: false };
 
   async function checkPolicy(ref: ParsedRef, ctx: FetchContext): Promise<void> {
     if (!ctx.policy.requireShortLived) return;
@@ -187,7 +187,7 @@ export function awsProvider(options: AwsProviderOptions = {}): AwsProvider {
       };
       await Promise.all([
         run(sm, (rs) => batchGetSecretValues(clients, rs, state)),
-        run(ssm, (rs) => getParameters(clients, rs)),
+        run(ssm, (rs) => getParameters(clients, rs, state)),
       ]);
       return results;
     },

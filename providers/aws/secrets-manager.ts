@@ -6,7 +6,10 @@
 
 import { NotFoundError, type SecretsError } from "../../src/errors.js";
 import type { FetchedSecret, ParsedRef } from "../../src/types.js";
-import { type BatchResults, readInPages } from "./batching.js";
+import { type BatchResults, type BatchState, readInPages } from "./batching.js";
+
+export type { BatchState } from "./batching.js";
+
 import type { AwsClients } from "./clients.js";
 import { awsErrorCode, httpStatus, toSecretsError } from "./errors.js";
 
@@ -102,11 +105,6 @@ export function isBatchUnavailable(err: unknown): boolean {
 function isPageRejected(err: unknown): boolean {
   const status = httpStatus(err);
   return awsErrorCode(err) === "ValidationException" || status === 403 || status === 404;
-}
-
-/** Mutable per-provider state: once batching is refused, stop trying. */
-export interface BatchState {
-  smBatchUnavailable: boolean;
 }
 
 /**

@@ -9,9 +9,9 @@
 
 import { NotFoundError, type SecretsError } from "../../src/errors.js";
 import type { FetchedSecret, ParsedRef } from "../../src/types.js";
-import { type BatchResults, readInPages } from "./batching.js";
+import { type BatchResults, type BatchState, readInPages } from "./batching.js";
 import type { AwsClients } from "./clients.js";
-import { toSecretsError } from "./errors.js";
+import { awsErrorCode, toSecretsError } from "./errors.js";
 
 /** GetParameters takes at most 10 names per call. */
 export const SSM_BATCH_SIZE = 10;
@@ -92,13 +92,18 @@ export async function getParameter(clients: AwsClients, ref: ParsedRef): Promise
 export async function getParameters(
   clients: AwsClients,
   refs: readonly ParsedRef[],
+  state: BatchState,
 ): Promise<Array<FetchedSecret | Error>> {
   return readInPages(refs, {
     pageSize: SSM_BATCH_SIZE,
-    canBatch: (ref) => clients.config.batch && !ref.options.version && !ref.options.label,
+    canBatch: (ref) =>
+      clients.config.batch &&
+      !state.ssmBatchUnavailable &&
+      !ref.options.version &&
+      !ref.options.label,
     single: (ref) => getParameter(clients, ref),
     page: (region, names, indices, results, single) =>
-      parametersPage(clients, region, names, indices, refs, results, single),
+      parametersPage(clients, region, names, indices, refs, results, single, state),
     notReturned: (ref) => `aws: ${ssmSubject(ref)} was not returned.`,
   });
 }
@@ -111,6 +116,7 @@ async function parametersPage(
   refs: readonly ParsedRef[],
   results: BatchResults,
   single: (i: number) => Promise<void>,
+  state: BatchState,
 ): Promise<void> {
   const region = clients.region(regionOverride);
   const { sdk, client } = await clients.ssm(regionOverride);
@@ -118,6 +124,13 @@ async function parametersPage(
   try {
     out = await client.send(new sdk.GetParametersCommand({ Names: page, WithDecryption: true }));
   } catch (err) {
+    if (/^AccessDenied/.test(awsErrorCode(err) ?? "")) {
+      // Allowed ssm:GetParameter but not ssm:GetParameters: read one by one,
+      // and stop batching for this provider.
+      state.ssmBatchUnavailable = true;
+      await Promise.all(page.flatMap((name) => (names.get(name) ?? []).map(single)));
+      return;
+    }
     for (const name of page)
       for (const i of names.get(name) ?? [])
         results[i] = mapError(refs[i] as ParsedRef, err, region);

@@ -135,4 +135,27 @@ describe("aws-ssm:// parameters", () => {
     expect(await secrets.getSecret(`aws-ssm://${prefix}/mixed`)).toBe(v);
     await secrets.close();
   });
+
+  it("load() falls back to GetParameter when ssm:GetParameters is denied, and stops trying it", async () => {
+    const names = [1, 2, 3].map((n) => `${prefix}/fallback/p${n}`);
+    for (const n of names) await put(n, fakeValue("fb"));
+    const { secrets } = awsSecrets(proxy.url);
+    proxy.fault = (c) =>
+      c.operation === "GetParameters"
+        ? { status: 400, code: "AccessDeniedException", message: "not authorized to GetParameters" }
+        : undefined;
+    proxy.reset();
+    const spec = Object.fromEntries(names.map((n, i) => [`P${i}`, `aws-ssm://${n}`]));
+    const out = await secrets.load(spec);
+    expect(Object.keys(out)).toHaveLength(3);
+    expect(proxy.count("GetParameters")).toBe(1);
+    expect(proxy.count("GetParameter")).toBe(3);
+    secrets.clear();
+    proxy.reset();
+    await secrets.load(spec);
+    proxy.fault = undefined;
+    expect(proxy.count("GetParameters")).toBe(0); // latched off
+    expect(proxy.count("GetParameter")).toBe(3);
+    await secrets.close();
+  });
 });
