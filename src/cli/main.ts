@@ -8,12 +8,17 @@
 
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigFileError, EXIT, ScanInputError, UsageError } from "./errors.js";
+import { MAX_READABLE_FILE_SIZE } from "./scan/limits.js";
 import { packageVersion } from "./version.js";
 
-function positiveInt(value: string): number {
+function fileSize(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0)
     throw new InvalidArgumentError("expected a whole number of bytes > 0");
+  if (n > MAX_READABLE_FILE_SIZE)
+    throw new InvalidArgumentError(
+      `expected at most ${MAX_READABLE_FILE_SIZE} bytes (the largest file that can be scanned)`,
+    );
   return n;
 }
 
@@ -59,7 +64,7 @@ export function buildProgram(): Command {
     .option("--sarif", "print SARIF 2.1.0 (for code scanning)")
     .option("--config <file>", "config file (default: search secrets.config.json / package.json)")
     .option("--no-gitignore", "also scan files that .gitignore excludes")
-    .addOption(new Option("--max-file-size <bytes>", "skip larger files").argParser(positiveInt))
+    .addOption(new Option("--max-file-size <bytes>", "skip larger files").argParser(fileSize))
     .action(async (paths: string[], options) => {
       const { runScan } = await import("./commands/scan.js");
       process.exitCode = await runScan(paths, options);

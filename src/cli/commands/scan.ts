@@ -115,6 +115,21 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
   } else {
     printTable(shown, skipped, { mode, files, bytes, commits, durationMs });
   }
+  // A CI gate must not pass on files it never read: an incomplete tree scan
+  // is an input error (exit 2), reported in one line.
+  const unreadable = skipped.filter((k) => k.reason === "unreadable");
+  if (unreadable.length > 0) {
+    const e = colorsFor(process.stderr);
+    const listed = unreadable
+      .slice(0, 3)
+      .map((k) => `${k.file} (${k.detail ?? "error"})`)
+      .join(", ");
+    const more = unreadable.length > 3 ? `, and ${unreadable.length - 3} more` : "";
+    process.stderr.write(
+      `${e.red("error")}: scan incomplete, cannot read ${listed}${more}. Fix: make ${unreadable.length === 1 ? "it" : "them"} readable, or exclude ${unreadable.length === 1 ? "it" : "them"} with scan.allowlist.paths\n`,
+    );
+    return 2;
+  }
   return findings.length > 0 ? 1 : 0;
 }
 
@@ -124,7 +139,6 @@ function printTable(
   s: { mode: string; files: number; bytes: number; commits: number; durationMs: number },
 ): void {
   const c = colorsFor(process.stdout);
-  const e = colorsFor(process.stderr);
   if (findings.length > 0) {
     const head = ["RULE", "LOCATION", "MATCH"];
     if (s.mode === "history") head.push("COMMIT");
@@ -136,13 +150,6 @@ function printTable(
       rows.push(row);
     }
     process.stdout.write(`${renderTable(rows)}\n\n`);
-  }
-  for (const k of skipped) {
-    if (k.reason === "unreadable") {
-      process.stderr.write(
-        `${e.yellow("warning")}: not scanned, cannot read ${k.file} (${k.detail ?? "error"})\n`,
-      );
-    }
   }
   const counts = new Map<string, number>();
   for (const k of skipped) counts.set(k.reason, (counts.get(k.reason) ?? 0) + 1);

@@ -5,6 +5,7 @@
  */
 
 import { z } from "zod";
+import { MAX_READABLE_FILE_SIZE } from "../scan/limits.js";
 import { RULES } from "../scan/rules.js";
 
 const REFERENCE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -87,7 +88,7 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       allowlist: Allowlist.default({ paths: [], rules: [], regexes: [], fingerprints: [] }),
       /** Files larger than this many bytes are skipped. */
-      maxFileSize: z.number().int().positive().optional(),
+      maxFileSize: z.number().int().positive().max(MAX_READABLE_FILE_SIZE).optional(),
     })
     .default({ allowlist: { paths: [], rules: [], regexes: [], fingerprints: [] } }),
 });
@@ -147,5 +148,5 @@ export const FIXES: ReadonlyArray<[RegExp, string]> = [
   [/^scan\.allowlist\.rules/, `use rule ids: ${RULES.map((r) => r.id).join(", ")}`],
   [/^scan\.allowlist\.regexes/, 'use JavaScript regular expression source, such as "^sk_test_"'],
   [/^scan\.allowlist/, "use arrays of strings"],
-  [/^scan\.maxFileSize$/, "use a size in bytes, such as 5000000"],
+  [/^scan\.maxFileSize$/, "use a size in bytes, such as 5000000 (at most about 512 MB)"],
 ];

@@ -10,6 +10,7 @@ import { resolve } from "node:path";
 import type { Ignore } from "ignore";
 import { ScanInputError } from "../errors.js";
 import type { Scanner } from "./engine.js";
+import { MAX_READABLE_FILE_SIZE } from "./limits.js";
 import { safeIgnores } from "./setup.js";
 import type { RawFinding, Skipped } from "./types.js";
 import { walkFiles } from "./walk.js";
@@ -111,7 +112,7 @@ export function scanTree(
   scanner: Scanner,
   options: TreeScanOptions = {},
 ): TreeScanResult {
-  const maxSize = options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE;
+  const maxSize = Math.min(options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, MAX_READABLE_FILE_SIZE);
   const result: TreeScanResult = { findings: [], skipped: [], files: 0, bytes: 0 };
   const scanOne = (abs: string, shown: string) => {
     const r = readCandidate(abs, maxSize);
@@ -154,7 +155,22 @@ export function scanTree(
       }
     } else if (st.isFile()) {
       if (options.exclude && safeIgnores(options.exclude, given)) continue;
-      scanOne(resolve(given), given);
+      // A file named on the command line that cannot be scanned is an input
+      // error, not a quiet skip: the caller asked for exactly that file.
+      const r = readCandidate(resolve(given), maxSize);
+      if ("skip" in r) {
+        const why =
+          r.skip === "binary"
+            ? "it is a binary file"
+            : r.skip === "too-large"
+              ? `it is larger than the size limit (${r.detail}; raise it with --max-file-size, at most ${MAX_READABLE_FILE_SIZE} bytes)`
+              : `it cannot be read (${r.detail === "EACCES" ? "permission denied" : r.detail})`;
+        throw new ScanInputError(`cannot scan ${given}: ${why}`);
+      }
+      result.files++;
+      result.bytes += r.text.length;
+      for (const f of scanner.scanText(r.text, { file: given })) result.findings.push(f);
+      options.onFile?.(given);
     } else {
       result.skipped.push({ file: given, reason: "not-a-file" });
     }

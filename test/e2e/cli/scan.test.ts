@@ -197,14 +197,42 @@ describe("hostile input", () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("an unreadable file is reported and skipped, without a stack trace", () => {
+  it("an unreadable file inside a tree fails the scan (exit 2, one line), as a gate must not pass unread files", () => {
     const dir = makeProject({ "ok.ts": "fine\n", "secret.ts": "hidden\n" });
     chmodSync(join(dir, "secret.ts"), 0o000);
     const r = cli(["scan", dir], { prefix: withoutRootOverride() });
-    expect(r.code).toBe(0);
-    expect(r.stderr.trim()).toMatch(/^warning: not scanned, cannot read .*secret\.ts \(EACCES\)$/);
+    expect(usageLine(r)).toMatch(
+      /^error: scan incomplete, cannot read .*secret\.ts \(EACCES\)\. Fix: make it readable/,
+    );
     expect(r.stdout).toMatch(/skipped 1 unreadable/);
+    const json = cli(["scan", "--json", dir], { prefix: withoutRootOverride() });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout).skipped).toEqual([
+      { file: `${dir}/secret.ts`, reason: "unreadable", detail: "EACCES" },
+    ]);
     expect(readdirSync(dir).sort()).toEqual(["ok.ts", "secret.ts"]);
     expect(readFileSync(join(dir, "ok.ts"), "utf8")).toBe("fine\n");
+  });
+
+  it("a file named on the command line that is unreadable, binary or oversized is a one-line error (exit 2)", () => {
+    const dir = makeProject({ "secret.ts": "hidden\n" });
+    chmodSync(join(dir, "secret.ts"), 0o000);
+    writeFileSync(join(dir, "blob.bin"), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1]));
+    const fd = openSync(join(dir, "huge.log"), "w");
+    ftruncateSync(fd, 8 * 1024 ** 3); // 8 GiB, sparse: no disk used
+    closeSync(fd);
+    const run = (...args: string[]) =>
+      cli(["scan", ...args], { cwd: dir, prefix: withoutRootOverride() });
+    expect(usageLine(run("secret.ts"))).toMatch(
+      /cannot scan secret\.ts: it cannot be read \(permission denied\)/,
+    );
+    expect(usageLine(run("blob.bin"))).toMatch(/cannot scan blob\.bin: it is a binary file/);
+    expect(usageLine(run("huge.log"))).toMatch(
+      /cannot scan huge\.log: it is larger than the size limit/,
+    );
+    expect(usageLine(run("--max-file-size", String(16 * 1024 ** 3), "huge.log"))).toMatch(
+      /--max-file-size.*expected at most \d+ bytes/,
+    );
+    rmSync(dir, { recursive: true, force: true });
   });
 });
