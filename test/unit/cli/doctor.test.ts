@@ -101,6 +101,23 @@ describe("doctor", () => {
     expect(item(items, 2).results[0]?.fix).toMatch(/Rotate it now/);
   });
 
+  it("passes item 9 only on a config sink; a code subscription is manual", async () => {
+    const dir = makeProject({
+      "src/server.ts":
+        'import { createSecrets } from "secrets-loader";\nexport const s = createSecrets({ onEvent: (e) => void e });\n',
+      "src/other.ts": "emitter.on('x', f);\nconst o = { onEvent: () => {} };\n",
+    });
+    const code = item(await doctor(dir), 9);
+    expect(code.status).toBe("manual");
+    expect(code.results.map((r) => r.evidence)).toEqual([
+      "subscription found at src/server.ts:2: check it reaches alerting",
+    ]);
+    const sink = item(await doctor(dir, { audit: { sink: "stderr" } }), 9);
+    expect(sink.status).toBe("pass");
+    expect(sink.results).toHaveLength(1);
+    expect(item(await doctor(makeProject({ "src/a.ts": "export {};\n" })), 9).status).toBe("warn");
+  });
+
   it("scans only a subfolder's history when run on a subfolder (item 2)", async () => {
     const dir = makeProject({
       "app/index.ts": "export const ok = true;\n",

@@ -1,12 +1,13 @@
 /**
- * Item 9: usage logging and alerting. Passes when the config sends the
- * SDK's audit events to a sink, or when the app's code subscribes to them
- * (`onEvent` / `.on(...)` next to a secrets-loader import); warns otherwise.
+ * Item 9: usage logging and alerting. Passes only when the config sends the
+ * SDK's audit events to a sink. A subscription in the app's code (`onEvent` /
+ * `.on(...)` next to a secrets-loader import) is `manual`: the doctor cannot
+ * tell where the handler sends them. Nothing at all is a warning.
  */
 
 import { readFileSync, statSync } from "node:fs";
 import { walkFiles } from "../../scan/walk.js";
-import { type Check, type CheckResult, pass, warn } from "../types.js";
+import { type Check, type CheckResult, manual, pass, warn } from "../types.js";
 
 const SOURCE_EXT = /\.(?:[cm]?[jt]sx?)$/;
 const USES_SDK = /["']secrets-loader(?:\/[^"']*)?["']/;
@@ -27,13 +28,14 @@ export const usageLogging: Check = {
   async run(ctx) {
     const results: CheckResult[] = [];
     const sink = ctx.config.audit?.sink;
-    if (sink)
-      results.push(
+    if (sink) {
+      return [
         pass(
           `config sends the SDK's audit events to ${sink}`,
           ctx.configFile ? { file: ctx.configFile } : {},
         ),
-      );
+      ];
+    }
     for (const f of walkFiles(ctx.dir)) {
       if (results.length >= 4) break;
       if (!SOURCE_EXT.test(f.rel) || f.rel.startsWith("node_modules/")) continue;
@@ -49,7 +51,11 @@ export const usageLogging: Check = {
       if (m) {
         const line = text.slice(0, m.index).split("\n").length;
         results.push(
-          pass(`${f.rel}:${line} subscribes to the SDK's audit events`, { file: f.rel, line }),
+          manual(
+            `subscription found at ${f.rel}:${line}: check it reaches alerting`,
+            'Check that this handler sends the events to your log platform and that alerts fire on error and access-denied events and on request spikes per key; or set "audit": { "sink": ... } in secrets.config.json so the doctor can confirm it.',
+            { file: f.rel, line },
+          ),
         );
       }
     }
