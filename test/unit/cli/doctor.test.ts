@@ -241,6 +241,54 @@ describe("doctor", () => {
     expect(item(items2, 10).results[0]?.evidence).toMatch(/long-lived AKIA key/);
   });
 
+  it("reports settings that only ask for short-lived credentials as manual (item 10)", async () => {
+    const dir = makeProject({
+      "sa.json": JSON.stringify({ type: "service_account" }),
+      "fed.json": JSON.stringify({ type: "external_account" }),
+    });
+    const ten = async (providers: object, env: NodeJS.ProcessEnv) =>
+      item(await doctor(dir, { providers }, { env, offline: true }), 10).results.map(
+        (r) => `${r.status} ${r.evidence}`,
+      );
+    const notConfirmed =
+      /^manual \w+: configured for short-lived credentials \(.*\), not confirmed$/;
+    expect((await ten({ aws: {} }, { AWS_ROLE_ARN: "arn:aws:iam::1:role/app" }))[0]).toMatch(
+      notConfirmed,
+    );
+    expect((await ten({ aws: { roleArn: "arn:aws:iam::1:role/app" } }, {}))[0]).toMatch(
+      notConfirmed,
+    );
+    expect(
+      (await ten({ aws: {} }, { AWS_ACCESS_KEY_ID: ["AS", "IA", "Y".repeat(16)].join("") }))[0],
+    ).toMatch(/^pass aws: .*ASIA/);
+    expect((await ten({ gcp: { impersonate: "app@p.iam.gserviceaccount.com" } }, {}))[0]).toMatch(
+      notConfirmed,
+    );
+    expect(
+      (await ten({ gcp: {} }, { GOOGLE_APPLICATION_CREDENTIALS: join(dir, "sa.json") }))[0],
+    ).toMatch(/^warn gcp: .*service-account key file/);
+    expect(
+      (await ten({ gcp: {} }, { GOOGLE_APPLICATION_CREDENTIALS: join(dir, "fed.json") }))[0],
+    ).toMatch(/^pass gcp: .*federation/);
+    expect((await ten({ gcp: {} }, {}))[0]).toMatch(/^manual gcp: ambient credentials/);
+    expect((await ten({ azure: {} }, { AZURE_FEDERATED_TOKEN_FILE: "/var/run/token" }))[0]).toMatch(
+      notConfirmed,
+    );
+    expect((await ten({ azure: {} }, { IDENTITY_ENDPOINT: "http://169.254.169.254" }))[0]).toMatch(
+      notConfirmed,
+    );
+    // A client secret in the environment is what the credential chain uses first.
+    expect(
+      (
+        await ten(
+          { azure: {} },
+          { AZURE_FEDERATED_TOKEN_FILE: "/t", AZURE_CLIENT_SECRET: "x".repeat(8) },
+        )
+      )[0],
+    ).toMatch(/^warn azure: AZURE_CLIENT_SECRET is set/);
+    expect((await ten({ vault: { auth: { method: "approle" } } }, {}))[0]).toMatch(notConfirmed);
+  });
+
   it("detects scanners and installs the pre-commit hook (item 7)", async () => {
     const dir = makeProject({ "a.ts": "" });
     gitInit(dir);

@@ -1,9 +1,10 @@
 /**
  * Item 10: short-lived tokens where available. Uses the provider's
- * `identity()` where it has one; otherwise reads the standard credential
- * variables (AWS key prefix ASIA vs AKIA, a GCP key file's type, Azure
- * client secret vs federated identity, Vault auth method). Whatever neither
- * reveals is manual.
+ * `identity()` where it has one; otherwise reads the credentials themselves
+ * (AWS key prefix ASIA vs AKIA, a GCP credential file's type, an Azure client
+ * secret). Settings that only ask for short-lived credentials (a role ARN,
+ * impersonation, a Vault auth method, a federated token file) are `manual`:
+ * configured, not confirmed.
  */
 
 import { readFileSync } from "node:fs";
@@ -19,19 +20,32 @@ function longLived(ctx: DoctorContext, evidence: string, name: string): CheckRes
     : warn(evidence, fix);
 }
 
+/**
+ * Settings say the provider should get short-lived credentials, but nothing
+ * confirmed what it gets: never a pass (the doctor reports `pass` only for
+ * what it checked).
+ */
+function configuredOnly(name: string, what: string, guidance: string): CheckResult {
+  return manual(
+    `${name}: configured for short-lived credentials (${what}), not confirmed`,
+    `Confirm it: run the doctor where it can reach ${name} (its identity check reports the credentials actually used), or check the credentials the app receives at run time. ${guidance}`.trim(),
+  );
+}
+
 function fromEnvironment(ctx: DoctorContext, name: string): CheckResult {
   const env = ctx.env;
   const opts = ctx.config.providers[name] ?? {};
   const guidance = SHORT_LIVED[name] ?? "";
   switch (name) {
     case "aws": {
-      if (opts.roleArn || env.AWS_ROLE_ARN) {
-        const how = env.AWS_WEB_IDENTITY_TOKEN_FILE ? "web identity" : "AssumeRole";
-        return pass(`aws: a role is configured; secrets are read with STS credentials (${how})`);
-      }
       const id = env.AWS_ACCESS_KEY_ID ?? "";
+      // The key itself says what it is: ASIA keys are STS session keys.
       if (id.startsWith("ASIA"))
         return pass("aws: AWS_ACCESS_KEY_ID is an ASIA (STS temporary) key");
+      if (opts.roleArn || env.AWS_ROLE_ARN) {
+        const how = env.AWS_WEB_IDENTITY_TOKEN_FILE ? "web identity" : "AssumeRole";
+        return configuredOnly(name, `a role to assume with ${how}`, guidance);
+      }
       if (id.startsWith("AKIA"))
         return longLived(
           ctx,
@@ -45,7 +59,7 @@ function fromEnvironment(ctx: DoctorContext, name: string): CheckResult {
     }
     case "gcp": {
       if (opts.impersonate || opts.targetPrincipal || opts.targetServiceAccount) {
-        return pass("gcp: service-account impersonation is configured (short-lived tokens)");
+        return configuredOnly(name, "service-account impersonation", guidance);
       }
       const file = env.GOOGLE_APPLICATION_CREDENTIALS;
       if (file) {
@@ -77,10 +91,7 @@ function fromEnvironment(ctx: DoctorContext, name: string): CheckResult {
       );
     }
     case "azure": {
-      if (env.AZURE_FEDERATED_TOKEN_FILE)
-        return pass("azure: workload identity federation (AZURE_FEDERATED_TOKEN_FILE)");
-      if (env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT)
-        return pass("azure: managed identity endpoint present");
+      // The credential chain tries a client secret in the environment first.
       if (env.AZURE_CLIENT_SECRET)
         return longLived(
           ctx,
@@ -89,6 +100,14 @@ function fromEnvironment(ctx: DoctorContext, name: string): CheckResult {
         );
       if (env.AZURE_CLIENT_CERTIFICATE_PATH)
         return longLived(ctx, "azure: a client certificate is used (long-lived)", name);
+      if (env.AZURE_FEDERATED_TOKEN_FILE)
+        return configuredOnly(
+          name,
+          "workload identity federation, AZURE_FEDERATED_TOKEN_FILE",
+          guidance,
+        );
+      if (env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT)
+        return configuredOnly(name, "a managed identity endpoint is present", guidance);
       return manual(
         "azure: the credential chain (CLI login, managed identity) was not inspected",
         guidance,
@@ -97,7 +116,7 @@ function fromEnvironment(ctx: DoctorContext, name: string): CheckResult {
     case "vault": {
       const method = (opts.auth as { method?: unknown } | undefined)?.method;
       if (typeof method === "string" && method !== "token")
-        return pass(`vault: logs in with ${method} (TTL'd tokens)`);
+        return configuredOnly(name, `logs in with ${method}, which issues TTL'd tokens`, guidance);
       if (env.VAULT_TOKEN || method === "token")
         return manual("vault: a static token is configured; its TTL was not looked up", guidance);
       return manual("vault: no auth configured", guidance);
