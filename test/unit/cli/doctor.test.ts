@@ -132,6 +132,19 @@ describe("doctor", () => {
     expect(item(await doctor(dir), 2).results[0]?.evidence).toMatch(/still in the working tree/);
   });
 
+  it("names build files the scan skipped as manual, not a silent pass (item 3)", async () => {
+    const dir = makeProject({
+      "dist/app.js": "console.log(1);\n",
+      "dist/vendor.js": `var a="${"x".repeat(3000)}";\n`,
+    });
+    const items = await doctor(dir, { scan: { maxFileSize: 1000 } });
+    const three = item(items, 3).results.map((r) => `${r.status} ${r.evidence}`);
+    expect(three).toContain("pass build output dist: 1 files scanned, no keys");
+    expect(three).toContain(
+      "manual build output dist: 1 file(s) not scanned: dist/vendor.js (too-large, 3010 bytes)",
+    );
+  });
+
   it("checks public-prefixed variables, build output and client modules (item 3)", async () => {
     const stripe = (FAKES.stripe_live as () => string)();
     const dir = makeProject({

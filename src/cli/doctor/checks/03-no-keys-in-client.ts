@@ -154,6 +154,22 @@ export const noKeysInClient: Check = {
       }
       if (found.length === 0)
         results.push(pass(`build output ${d}: ${r.files} files scanned, no keys`));
+      // Files the scan left out (large bundles, source maps over the limit,
+      // unreadable files) were not checked: say which, never a silent pass.
+      const skipped = r.skipped.filter((k) => k.reason !== "symlink");
+      if (skipped.length > 0) {
+        const names = skipped.map((k) => {
+          const file = k.file.startsWith(prefix) ? k.file.slice(prefix.length) : k.file;
+          return `${file} (${k.reason}${k.detail ? `, ${k.detail}` : ""})`;
+        });
+        const more = names.length > 5 ? `, and ${names.length - 5} more` : "";
+        results.push(
+          manual(
+            `build output ${d}: ${skipped.length} file(s) not scanned: ${names.slice(0, 5).join(", ")}${more}`,
+            "Check these files by hand, or raise scan.maxFileSize in secrets.config.json (or fix their permissions) and run the doctor again.",
+          ),
+        );
+      }
     }
     if (built.length === 0) {
       results.push(
