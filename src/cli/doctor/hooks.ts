@@ -13,7 +13,27 @@ const COMMAND = "npx --no-install secrets scan --staged";
 const BLOCK = `# Added by \`secrets doctor --fix-hooks\`: refuse commits that add keys.\n${COMMAND}\n`;
 
 /**
- * What `--fix-hooks` did.
+ * The directory git runs hooks from, as `git rev-parse --git-path hooks`
+ * gives it (core.hooksPath, worktrees and subfolders included), or undefined
+ * outside a repository. The doctor reads hooks and `--fix-hooks` writes them
+ * through this one function, so both look at the same place.
+ *
+ * @example
+ * ```ts
+ * const hooks = gitHooksDir("."); // "/repo/.git/hooks"
+ * ```
+ */
+export function gitHooksDir(dir: string): string | undefined {
+  const r = spawnSync("git", ["-C", dir, "rev-parse", "--git-path", "hooks"], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) return undefined;
+  const hooks = r.stdout.trim();
+  return isAbsolute(hooks) ? hooks : join(dir, hooks);
+}
+
+/**
+ * What {@link installPreCommitHook} did.
  *
  * @example
  * ```ts
@@ -39,13 +59,9 @@ export function installPreCommitHook(dir: string): HookResult {
   let file: string;
   if (existsSync(join(dir, ".husky"))) file = join(dir, ".husky", "pre-commit");
   else {
-    const r = spawnSync("git", ["-C", dir, "rev-parse", "--git-path", "hooks"], {
-      encoding: "utf8",
-    });
-    if (r.status !== 0)
-      throw new UsageError(`--fix-hooks needs a git repository (${dir} is not one)`);
-    const hooks = r.stdout.trim();
-    file = join(isAbsolute(hooks) ? hooks : join(dir, hooks), "pre-commit");
+    const hooks = gitHooksDir(dir);
+    if (!hooks) throw new UsageError(`--fix-hooks needs a git repository (${dir} is not one)`);
+    file = join(hooks, "pre-commit");
   }
   const shown = relative(dir, file) || file;
   mkdirSync(dirname(file), { recursive: true });

@@ -30,7 +30,7 @@ function cleanProject(): string {
       audit: { sink: "stderr" },
     }),
     ".github/workflows/ci.yml":
-      "jobs:\n  gate:\n    steps:\n      - run: npx secrets doctor --strict\n",
+      "jobs:\n  gate:\n    steps:\n      - run: npx secrets scan --history\n      - run: npx secrets doctor --strict\n",
   });
   gitInit(dir);
   commitAll(dir, "init");

@@ -13,7 +13,7 @@ import { providersFromConfig } from "../../../src/cli/doctor/providers.js";
 import { type ItemReport, runChecks } from "../../../src/cli/doctor/run.js";
 import { createSecrets, type SecretProvider } from "../../../src/index.js";
 import { FAKES } from "./support/fakes.js";
-import { commitAll, gitInit, makeProject } from "./support/project.js";
+import { commitAll, git, gitInit, makeProject } from "./support/project.js";
 
 const DAY = 86_400_000;
 
@@ -316,9 +316,45 @@ describe("doctor", () => {
     chmodSync(join(dir, ".git/hooks/pre-commit"), 0o755);
     expect(installPreCommitHook(dir).action).toBe("appended");
     const ci = makeProject({
-      ".github/workflows/ci.yml": "steps:\n  - run: npx secrets doctor --strict --sarif\n",
+      ".github/workflows/ci.yml": "steps:\n  - run: npx secrets scan --history --sarif\n",
     });
     expect(item(await doctor(ci), 7).results[0]?.evidence).toMatch(/CI runs a secret scanner/);
+  });
+
+  it("counts only scanner invocations, not mentions or the doctor (item 7)", async () => {
+    const dir = makeProject({
+      ".github/workflows/ci.yml":
+        "# TODO: add gitleaks here\nsteps:\n  - run: npx secrets doctor --strict # not trufflehog\n",
+      ".husky/pre-commit": "#!/bin/sh\n# secrets scan --staged is too slow for us\nnpm test\n",
+    });
+    expect(item(await doctor(dir), 7).status).toBe("warn");
+    writeFileSync(
+      join(dir, ".github/workflows/ci.yml"),
+      "steps:\n  - uses: gitleaks/gitleaks-action@v2\n",
+    );
+    expect(item(await doctor(dir), 7).status).toBe("pass");
+  });
+
+  it("reads hooks where git runs them: core.hooksPath, a subfolder, a worktree (item 7)", async () => {
+    const dir = makeProject({ "app/a.ts": "" });
+    gitInit(dir);
+    git(dir, "config", "core.hooksPath", ".githooks");
+    expect(installPreCommitHook(dir)).toEqual({ file: ".githooks/pre-commit", action: "created" });
+    expect(item(await doctor(dir), 7).results[0]?.evidence).toBe(
+      "git hook runs a secret scanner: .githooks/pre-commit",
+    );
+    expect(item(await doctor(join(dir, "app")), 7).status).toBe("pass");
+    git(dir, "config", "--unset", "core.hooksPath");
+    expect(item(await doctor(dir), 7).status).toBe("warn");
+    commitAll(dir, "init");
+    const wt = `${dir}-wt`;
+    git(dir, "worktree", "add", "-q", wt);
+    expect(installPreCommitHook(wt).action).toBe("created");
+    expect(readFileSync(join(dir, ".git/hooks/pre-commit"), "utf8")).toMatch(
+      /secrets scan --staged/,
+    );
+    expect(item(await doctor(wt), 7).status).toBe("pass");
+    expect(item(await doctor(dir), 7).status).toBe("pass");
   });
 
   it("writes the hook into .husky/ when the project uses husky", () => {

@@ -4,11 +4,27 @@
  */
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative } from "node:path";
+import { gitHooksDir } from "../hooks.js";
 import { type Check, type CheckResult, pass, warn } from "../types.js";
 
+// An actual scanner invocation (a command, a hook id, an action), not a
+// mention: "secrets doctor" is not a scanner, and comments are removed first.
 const SCANNER =
-  /gitleaks|trufflehog|detect-secrets|ggshield|secrets\s+scan|secrets\s+doctor|secretlint|git-secrets/;
+  /(?:^|[\s"'`/=:@(])(?:gitleaks|trufflehog|detect-secrets(?:-hook)?|ggshield|secretlint|git-secrets)\b|\bsecrets(?:-loader)?\s+scan\b/m;
+
+/** `text` without shell/YAML/TOML comments (whole-line and trailing " # ..."). */
+function withoutComments(text: string): string {
+  return text
+    .split("\n")
+    .filter((l) => !/^\s*#/.test(l))
+    .map((l) => l.replace(/\s+#.*$/, ""))
+    .join("\n");
+}
+
+function runsScanner(text: string | undefined): boolean {
+  return text !== undefined && SCANNER.test(withoutComments(text));
+}
 
 const CONFIG_FILES: ReadonlyArray<[string, string]> = [
   [".gitleaks.toml", "gitleaks config"],
@@ -29,9 +45,9 @@ const HOOK_FILES = [
   "lefthook.yml",
   "lefthook.yaml",
   ".lefthook.yml",
-  ".git/hooks/pre-commit",
-  ".git/hooks/pre-push",
 ];
+
+const GIT_HOOKS = ["pre-commit", "pre-push"];
 
 function read(file: string): string | undefined {
   try {
@@ -53,7 +69,15 @@ export function findScanners(dir: string): { configs: string[]; hooks: string[];
   const configs = CONFIG_FILES.filter(([f]) => existsSync(join(dir, f))).map(
     ([f, what]) => `${f} (${what})`,
   );
-  const hooks = HOOK_FILES.filter((f) => SCANNER.test(read(join(dir, f)) ?? ""));
+  const hooks = HOOK_FILES.filter((f) => runsScanner(read(join(dir, f))));
+  // Git's own hooks, wherever git runs them from (the same place --fix-hooks writes).
+  const hooksDir = gitHooksDir(dir);
+  if (hooksDir) {
+    for (const h of GIT_HOOKS) {
+      const file = join(hooksDir, h);
+      if (runsScanner(read(file))) hooks.push(relative(dir, file) || file);
+    }
+  }
   const ci: string[] = [];
   const ciFiles: string[] = [
     ".gitlab-ci.yml",
@@ -68,7 +92,7 @@ export function findScanners(dir: string): { configs: string[]; hooks: string[];
       // No workflows folder.
     }
   }
-  for (const f of ciFiles) if (SCANNER.test(read(join(dir, f)) ?? "")) ci.push(f);
+  for (const f of ciFiles) if (runsScanner(read(join(dir, f)))) ci.push(f);
   return { configs, hooks, ci };
 }
 
