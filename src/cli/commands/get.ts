@@ -51,8 +51,10 @@ export async function runGet(ref: string, o: GetCommandOptions): Promise<number>
         latencyMs,
       };
       if (fetched?.type === "fetch" && fetched.version) out.version = fetched.version;
+      // The fetch event's expiry is the cache's (the provider's own, if any,
+      // is folded into it): name it for what it is.
       if (fetched?.type === "fetch" && Number.isFinite(fetched.expiresAt)) {
-        out.expiresAt = new Date(fetched.expiresAt).toISOString();
+        out.cachedUntil = new Date(fetched.expiresAt).toISOString();
       }
       process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     } else {

@@ -124,6 +124,11 @@ export const GetOutputSchema = z.strictObject({
   reference: z.string(),
   provider: z.string(),
   version: z.string().optional(),
-  expiresAt: z.string().optional(),
+  /**
+   * When the client's cache stops serving this value (ISO 8601): the cache's
+   * maximum age, or the provider's own expiry when that comes first. Not the
+   * secret's expiry, which the core does not report separately.
+   */
+  cachedUntil: z.string().optional(),
   latencyMs: z.number().min(0),
 });

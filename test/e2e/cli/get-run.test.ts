@@ -20,6 +20,9 @@ describe("secrets get (built bin)", () => {
     const doc = JSON.parse(j.stdout);
     expect(jsonValidator(GetOutputSchema)(doc)).toEqual([]);
     expect(doc).toMatchObject({ reference: "env://E2E_SECRET", provider: "env" });
+    // The cache's expiry, named as such: not a provider-supplied expiry.
+    expect(doc.cachedUntil).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(doc).not.toHaveProperty("expiresAt");
   });
 
   it("on a terminal asks for --reveal first", () => {
