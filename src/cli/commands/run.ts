@@ -120,6 +120,35 @@ function pipeRedacted(from: Readable, to: Writable, values: readonly string[]): 
 }
 
 /**
+ * Resolves once everything written to `streams` so far has been handed to the
+ * OS (or after `timeoutMs`, so a reader that stopped reading cannot hang us).
+ * Needed before re-raising a signal on ourselves: the default action ends the
+ * process at once, dropping output still queued in user space.
+ *
+ * @example
+ * ```ts
+ * await drainOutput([process.stdout, process.stderr]);
+ * ```
+ */
+export async function drainOutput(streams: readonly Writable[], timeoutMs = 5000): Promise<void> {
+  const one = (s: Writable) =>
+    new Promise<void>((resolve) => {
+      if (s.destroyed || s.writableEnded) return resolve();
+      // The callback of an empty write runs after every earlier write.
+      s.write("", () => resolve());
+    });
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    Promise.all(streams.map(one)),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+      timer.unref();
+    }),
+  ]);
+  if (timer) clearTimeout(timer);
+}
+
+/**
  * Runs the command; resolves to the exit code to use.
  *
  * @example
@@ -193,7 +222,9 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
     return code === "ENOENT" ? 127 : 126;
   }
   if (outcome.signal) {
-    // Die by the same signal, so the caller sees what the child saw.
+    // Die by the same signal, so the caller sees what the child saw; first
+    // let the child's last output (and redacted tails) reach our readers.
+    await drainOutput([process.stdout, process.stderr]);
     process.kill(process.pid, outcome.signal);
     return 128 + (SIGNAL_NUMBERS[outcome.signal] ?? 1);
   }
