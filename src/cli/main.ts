@@ -76,6 +76,10 @@ export function buildProgram(): Command {
     .argument("[dir]", "project directory", ".")
     .option("--json", "print JSON")
     .option("--sarif", "print SARIF 2.1.0 (for code scanning)")
+    .option(
+      "--sarif-file <path>",
+      "also write SARIF 2.1.0 to this file (the table or --json still print)",
+    )
     .option("--strict", "treat warnings as failures")
     .option("--fix-hooks", "install a git pre-commit hook running `secrets scan --staged`")
     .option("--since <date>", "bound the git history scan (git log --since)")

@@ -3,8 +3,9 @@
  * --sarif; exit 1 on any fail (or warn with --strict), 2 on usage errors.
  */
 
-import { statSync } from "node:fs";
-import { relative } from "node:path";
+import { createHash } from "node:crypto";
+import { statSync, writeFileSync } from "node:fs";
+import { isAbsolute, relative, resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
 import { CHECKS } from "../doctor/checks/index.js";
 import { DoctorContext } from "../doctor/context.js";
@@ -32,6 +33,63 @@ export interface DoctorCommandOptions {
   since?: string;
   config?: string;
   offline?: boolean;
+  /** Also write the SARIF report to this file (one run gives the table or JSON and SARIF). */
+  sarifFile?: string;
+}
+
+type Items = Awaited<ReturnType<typeof runChecks>>;
+
+/**
+ * The doctor's SARIF 2.1.0 report. Only what needs attention is a result:
+ * `fail` and `warn` (an error with --strict), and `manual` as a note; a pass
+ * is not an alert. A result without a file points at the config when it is
+ * inside the project, and otherwise has no location (never a file that may
+ * not exist). Fingerprints are the item id and a digest of what the result is
+ * about, with numbers (latency, ages) left out, so they stay stable across runs.
+ *
+ * @example
+ * ```ts
+ * const sarif = doctorSarif(items, { strict: true });
+ * ```
+ */
+export function doctorSarif(
+  items: Items,
+  o: { strict?: boolean; configFile?: string },
+): Record<string, unknown> {
+  const results: SarifResult[] = [];
+  for (const item of items) {
+    for (const r of item.results) {
+      if (r.status === "pass") continue;
+      const level =
+        r.status === "fail" || (o.strict && r.status === "warn")
+          ? "error"
+          : r.status === "warn"
+            ? "warning"
+            : "note";
+      const file = r.file ?? o.configFile;
+      const stable = [
+        item.id,
+        r.file ?? "",
+        r.line ?? "",
+        r.evidence.replace(/\d+(?:\.\d+)?/g, "#"),
+      ];
+      results.push({
+        ruleId: `doctor/${item.id}`,
+        level,
+        kind: "fail",
+        message: `${r.evidence}${r.fix ? `. Fix: ${r.fix}` : ""}`,
+        ...(file ? { file } : {}),
+        line: r.file ? r.line : undefined,
+        fingerprint: `${item.id}:${createHash("sha256").update(stable.join("\0")).digest("hex").slice(0, 24)}`,
+      });
+    }
+  }
+  const rules = CHECKS.map((c) => ({
+    id: `doctor/${c.id}`,
+    name: `${c.item}. ${c.title}`,
+    help: `Checklist item ${c.item}: ${c.title}.`,
+  }));
+  return buildSarif("secrets doctor", rules, results);
 }
 
 /**
@@ -76,7 +134,7 @@ export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<n
       throw new UsageError(`${configShown ?? "config"}: ${(err as Error).message.split("\n")[0]}`);
     }
   }
-  let items: Awaited<ReturnType<typeof runChecks>>;
+  let items: Items;
   try {
     items = await runChecks(ctx);
   } finally {
@@ -84,6 +142,26 @@ export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<n
     await ctx.close();
   }
   const summary = summarize(items);
+  // The config, as a SARIF location for results that have no file of their
+  // own, only when it is inside the project (SARIF paths are relative to it).
+  const configInDir = file ? relative(resolve(dir), file) : undefined;
+  const sarif = () =>
+    doctorSarif(items, {
+      strict: o.strict === true,
+      configFile:
+        configInDir && !configInDir.startsWith("..") && !isAbsolute(configInDir)
+          ? configInDir
+          : undefined,
+    });
+  if (o.sarifFile) {
+    try {
+      writeFileSync(o.sarifFile, `${JSON.stringify(sarif(), null, 2)}\n`);
+    } catch (err) {
+      throw new UsageError(
+        `cannot write --sarif-file ${o.sarifFile}: ${(err as NodeJS.ErrnoException).code ?? "error"}`,
+      );
+    }
+  }
   const failing = summary.fail > 0 || (o.strict === true && summary.warn > 0);
   if (o.json) {
     const out = {
@@ -96,35 +174,7 @@ export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<n
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else if (o.sarif) {
-    const fallback = configShown ?? "package.json";
-    const results: SarifResult[] = [];
-    for (const item of items) {
-      for (const r of item.results) {
-        const level =
-          r.status === "fail" || (o.strict && r.status === "warn")
-            ? "error"
-            : r.status === "warn"
-              ? "warning"
-              : "none";
-        results.push({
-          ruleId: `doctor/${item.id}`,
-          level,
-          kind: r.status === "pass" ? "pass" : r.status === "manual" ? "review" : "fail",
-          message: `${r.evidence}${r.fix ? `. Fix: ${r.fix}` : ""}`,
-          file: r.file ?? fallback,
-          line: r.line,
-          fingerprint: `${item.id}:${r.evidence}`,
-        });
-      }
-    }
-    const rules = CHECKS.map((c) => ({
-      id: `doctor/${c.id}`,
-      name: `${c.item}. ${c.title}`,
-      help: `Checklist item ${c.item}: ${c.title}.`,
-    }));
-    process.stdout.write(
-      `${JSON.stringify(buildSarif("secrets doctor", rules, results), null, 2)}\n`,
-    );
+    process.stdout.write(`${JSON.stringify(sarif(), null, 2)}\n`);
   } else {
     process.stdout.write(
       renderDoctor(items, {

@@ -33,8 +33,8 @@ export interface SarifResult {
   /** SARIF result kind; `fail` by default. */
   kind?: "fail" | "pass" | "review" | "informational";
   message: string;
-  /** Path relative to the repository root, forward slashes. */
-  file: string;
+  /** Path relative to the repository root, forward slashes; without it, the result has no location. */
+  file?: string;
   line?: number;
   column?: number;
   /** Stable id of this result, used by code scanning to track it across runs. */
@@ -100,17 +100,19 @@ export function buildSarif(
           if (r.line !== undefined) region.startLine = Math.max(1, r.line);
           if (r.column !== undefined && r.line !== undefined)
             region.startColumn = Math.max(1, r.column);
-          const physicalLocation: Record<string, unknown> = {
-            artifactLocation: { uri: uri(r.file) },
-          };
-          if (Object.keys(region).length) physicalLocation.region = region;
           const out: Record<string, unknown> = {
             ruleId: r.ruleId,
             kind: r.kind ?? "fail",
             level: r.level,
             message: { text: r.message },
-            locations: [{ physicalLocation }],
           };
+          if (r.file !== undefined) {
+            const physicalLocation: Record<string, unknown> = {
+              artifactLocation: { uri: uri(r.file) },
+            };
+            if (Object.keys(region).length) physicalLocation.region = region;
+            out.locations = [{ physicalLocation }];
+          }
           const i = index.get(r.ruleId);
           if (i !== undefined) out.ruleIndex = i;
           if (r.fingerprint) out.partialFingerprints = { "secretsLoader/v1": r.fingerprint };

@@ -1,6 +1,6 @@
 import { spawnSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DoctorOutputSchema } from "../../../src/cli/report/schemas.js";
@@ -68,6 +68,44 @@ describe("secrets doctor (built bin)", () => {
     const strict = cli(["doctor", "--strict", "--json"], { cwd: dir });
     expect(strict.code).toBe(1);
     expect(JSON.parse(strict.stdout).summary.fail).toBe(0);
+  });
+
+  it("--sarif-file writes SARIF from the same run that prints the table: no passes, real locations, stable fingerprints", () => {
+    const dir = makeProject({
+      "src/a.ts": `const k = "${(FAKES.stripe_live as () => string)()}";\n`,
+      "secrets.config.json": JSON.stringify({ references: { API_KEY: "env://DOCTOR_E2E_KEY" } }),
+    });
+    const env = { DOCTOR_E2E_KEY: E2E_VALUE };
+    const run = (out: string) => {
+      const r = cli(["doctor", "--sarif-file", out], { cwd: dir, env });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/Summary: \d+ pass, \d+ warn, \d+ fail, \d+ manual -> exit 1/);
+      return JSON.parse(readFileSync(join(dir, out), "utf8"));
+    };
+    const first = run("one.sarif");
+    expect(sarifValidator()(first)).toEqual([]);
+    const results = first.runs[0].results as Array<{
+      kind: string;
+      level: string;
+      ruleId: string;
+      locations?: Array<{ physicalLocation: { artifactLocation: { uri: string } } }>;
+      partialFingerprints: Record<string, string>;
+    }>;
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((x) => x.kind === "fail" && x.level !== "none")).toBe(true);
+    // Item 11 resolved (a pass): not an alert.
+    expect(results.some((x) => x.ruleId === "doctor/references-resolve")).toBe(false);
+    for (const x of results)
+      for (const l of x.locations ?? [])
+        expect(existsSync(join(dir, l.physicalLocation.artifactLocation.uri))).toBe(true);
+    const second = run("two.sarif");
+    const prints = (d: typeof first) =>
+      (d.runs[0].results as typeof results).map((x) => x.partialFingerprints["secretsLoader/v1"]);
+    expect(prints(second)).toEqual(prints(first));
+    expect(JSON.stringify(first)).not.toContain(E2E_VALUE);
+    expect(
+      usageLine(cli(["doctor", "--sarif-file", join(dir, "no/such/dir/x.sarif")], { cwd: dir })),
+    ).toMatch(/cannot write --sarif-file .*: ENOENT/);
   });
 
   it("--sarif is valid SARIF 2.1.0 and carries findings with locations", () => {

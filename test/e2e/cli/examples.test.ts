@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -69,9 +69,22 @@ describe("examples/ci-gate", () => {
     });
     gitInit(dir);
     commitAll(dir, "init");
-    const r = gate(dir, join(dir, "out.sarif"), { GATE_API_KEY: `gate-${Date.now()}` });
+    // Count the doctor runs through a wrapper: one run prints the table and writes the SARIF.
+    const calls = join(dir, "calls.log");
+    const wrapper = join(dir, "secrets-wrapper.sh");
+    writeFileSync(
+      wrapper,
+      `#!/bin/sh\necho "$*" >> "${calls}"\nexec "${process.execPath}" "${BIN}" "$@"\n`,
+    );
+    chmodSync(wrapper, 0o755);
+    const r = gate(dir, join(dir, "out.sarif"), {
+      GATE_API_KEY: `gate-${Date.now()}`,
+      SECRETS_BIN: wrapper,
+    });
     expect(r.stdout).toMatch(/secrets doctor --strict exited 0/);
+    expect(r.stdout).toMatch(/Summary: \d+ pass, \d+ warn, 0 fail, \d+ manual .*-> exit 0/);
     expect(r.status).toBe(0);
+    expect(readFileSync(calls, "utf8").trim().split("\n")).toHaveLength(1);
     expect(sarifValidator()(JSON.parse(readFileSync(join(dir, "out.sarif"), "utf8")))).toEqual([]);
   });
 
