@@ -108,6 +108,27 @@ describe("secrets doctor (built bin)", () => {
     ).toMatch(/cannot write --sarif-file .*: ENOENT/);
   });
 
+  it("a key pasted into the config never reaches stderr", () => {
+    const key = (FAKES.stripe_live as () => string)();
+    const chunks = (t: string) => Array.from({ length: t.length - 4 }, (_, i) => t.slice(i, i + 5));
+    const asRef = makeProject({
+      "secrets.config.json": JSON.stringify({ references: { STRIPE: key } }),
+    });
+    const line = usageLine(cli(["doctor"], { cwd: asRef }));
+    expect(line).toMatch(/references\.STRIPE: "sk_l…\(\d+ characters\)" is not a reference URI/);
+    for (const c of chunks(key.slice(4))) expect(line).not.toContain(c);
+    const asFile = makeProject({ "secrets.config.json": `${key}\n`, "pasted.json": `${key}\n` });
+    const runs = [
+      cli(["doctor"], { cwd: asFile }),
+      cli(["doctor", "--config", "pasted.json"], { cwd: asFile }),
+      cli(["run", "--from", "pasted.json", "--", "true"], { cwd: asFile }),
+    ];
+    for (const r of runs) {
+      expect(usageLine(r)).toMatch(/not valid JSON \(at line 1, column 1\)/);
+      for (const c of chunks(key)) expect(r.stderr).not.toContain(c);
+    }
+  });
+
   it("--sarif is valid SARIF 2.1.0 and carries findings with locations", () => {
     const dir = makeProject({
       "src/a.ts": `const k = "${(FAKES.stripe_live as () => string)()}";\n`,
