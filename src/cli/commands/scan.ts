@@ -78,6 +78,8 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
         ? await scanStaged(dir, setup.scanner, { excludePath, maxBlockSize: maxFileSize })
         : await scanHistory(dir, setup.scanner, {
             since: o.since,
+            // A subfolder's history only: "." is relative to the folder scanned.
+            pathspecs: ["."],
             excludePath,
             maxBlockSize: maxFileSize,
             onCommit: (n) => progress.update(`scanning history: ${n} commits`),

@@ -125,6 +125,15 @@ describe("secrets scan (built bin)", () => {
     expect(cli(["scan"], { cwd: dir }).code).toBe(0);
   });
 
+  it("--history on a subfolder scans that folder's history only", () => {
+    const dir = makeProject({ "a/keys.ts": `k = "${stripe()}"\n`, "b/ok.ts": "x\n" });
+    gitInit(dir);
+    commitAll(dir, "init", "2024-01-01T00:00:00Z");
+    expect(cli(["scan", "--history", "b"], { cwd: dir }).code).toBe(0);
+    expect(cli(["scan", "--history", "a"], { cwd: dir }).code).toBe(1);
+    expect(cli(["scan", "--history"], { cwd: dir }).code).toBe(1);
+  });
+
   it("applies config allowlists", () => {
     const dir = makeProject({
       "fixtures/keys.ts": `k = "${stripe()}"\n`,
