@@ -12,6 +12,7 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { build } from "esbuild";
+import { BUNDLE_OPTIONS } from "./bundle-options.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 const entryPoints = ["src/index.ts", "src/browser.ts"];
@@ -22,17 +23,10 @@ for (const name of readdirSync(join(root, "providers"))) {
 }
 
 await build({
+  ...BUNDLE_OPTIONS,
   absWorkingDir: root,
   entryPoints,
   outdir: "dist",
-  outbase: ".",
-  bundle: true,
-  splitting: true,
-  format: "esm",
-  platform: "node",
-  target: "node22",
-  packages: "external",
   chunkNames: "chunks/[name]-[hash]",
   sourcemap: true,
-  logLevel: "warning",
 });

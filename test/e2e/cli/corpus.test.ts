@@ -4,22 +4,13 @@
  * leak must be reported once under its rule; no look-alike may be reported.
  */
 
-import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadCorpus } from "../../unit/cli/support/corpus.js";
 import { expand } from "../../unit/cli/support/fakes.js";
 import { makeProject } from "../../unit/cli/support/project.js";
 import { assertBuilt, cli } from "./support.js";
 
-interface Case {
-  id: string;
-  expect: string | null;
-  file: string;
-  text: string;
-}
-
-const corpus = JSON.parse(
-  readFileSync(new URL("../../fixtures/leaks/corpus.json", import.meta.url), "utf8"),
-) as { cases: Case[] };
+const corpus = loadCorpus();
 
 beforeAll(() => assertBuilt());
 

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUNDLE_OPTIONS } from "../../../scripts/bundle-options.ts";
 import { aws } from "./support/moto.js";
 
 const run = promisify(execFile);
@@ -51,17 +52,10 @@ console.log(JSON.stringify([...loaded].sort()));
 beforeAll(async () => {
   await mkdir(out, { recursive: true });
   await build({
+    ...BUNDLE_OPTIONS,
     absWorkingDir: root,
     entryPoints: ["src/index.ts", "providers/aws/index.ts"],
     outdir: out,
-    outbase: ".",
-    bundle: true,
-    splitting: true,
-    format: "esm",
-    platform: "node",
-    target: "node22",
-    packages: "external",
-    logLevel: "warning",
   });
   await writeFile(join(out, "child.mjs"), CHILD);
 });

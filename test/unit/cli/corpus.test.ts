@@ -4,22 +4,13 @@
  * fresh random fakes, so a rule that only works on lucky values fails.
  */
 
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Scanner } from "../../../src/cli/scan/engine.js";
 import { RULES } from "../../../src/cli/scan/rules.js";
+import { loadCorpus } from "./support/corpus.js";
 import { expand } from "./support/fakes.js";
 
-interface Case {
-  id: string;
-  expect: string | null;
-  file: string;
-  text: string;
-}
-
-const corpus = JSON.parse(
-  readFileSync(new URL("../../fixtures/leaks/corpus.json", import.meta.url), "utf8"),
-) as { cases: Case[] };
+const corpus = loadCorpus();
 
 const ROUNDS = 20;
 
