@@ -332,7 +332,10 @@ class SecretsClient implements Secrets {
   ): Promise<Issued<Stored> | undefined> {
     const lease = previous?.lease;
     if (!previous || !lease?.renewable || !provider.renew) return undefined;
-    if (lease.maxExpiresAt !== undefined && Date.now() >= lease.maxExpiresAt) return undefined;
+    const now = Date.now();
+    // An expired lease is gone on the backend; one at its maximum cannot grow.
+    if (previous.expiresAt !== undefined && now >= previous.expiresAt) return undefined;
+    if (lease.maxExpiresAt !== undefined && now >= lease.maxExpiresAt) return undefined;
     let renewed: Issued<unknown> | undefined;
     try {
       renewed = await this.#call(
