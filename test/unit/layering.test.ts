@@ -35,7 +35,8 @@ describe("layering", () => {
 
   it.each(layers)("%s imports the core only through its public entries", (file) => {
     const reaching = imports(file).filter(
-      (target) => target.startsWith("src/") && !target.startsWith("src/cli/") && !ENTRIES.has(target),
+      (target) =>
+        target.startsWith("src/") && !target.startsWith("src/cli/") && !ENTRIES.has(target),
     );
     expect(reaching).toEqual([]);
   });
