@@ -79,7 +79,22 @@ export interface CallOptions {
  */
 export interface CredentialsMap {
   /** AWS STS: AssumeRole, AssumeRoleWithWebIdentity or GetSessionToken. */
-  aws: { request: AwsCredentialsRequest; credentials: AwsCredentialIdentity };
+  aws: CredentialsEntry<AwsCredentialsRequest, AwsCredentialIdentity>;
+}
+
+/**
+ * One entry of {@link CredentialsMap}: what a provider's `getCredentials` takes and returns.
+ *
+ * @example
+ * ```ts
+ * type Mine = CredentialsEntry<{ role: string }, { token: string }>;
+ * ```
+ */
+export interface CredentialsEntry<R, C> {
+  /** The request. */
+  request: R;
+  /** The credentials returned. */
+  credentials: C;
 }
 
 /**

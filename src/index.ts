@@ -17,6 +17,7 @@ assertServerRuntime();
 export type {
   CacheOptions,
   CallOptions,
+  CredentialsEntry,
   CredentialsMap,
   EntryValue,
   GetOptions,
@@ -57,7 +58,7 @@ export { assertServerRuntime } from "./guard.js";
 export { redact } from "./redact.js";
 export { builtinSchemes, displayReference, parseReference } from "./reference/parse.js";
 export { PUBLIC_ENV_PREFIXES, publicPrefixOf } from "./reference/public-env.js";
-export { SchemeTable } from "./reference/table.js";
+export { type ResolvedScheme, SchemeTable } from "./reference/table.js";
 export type {
   Issued,
   JsonValue,

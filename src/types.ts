@@ -197,7 +197,29 @@ export interface CallContext extends ProviderContext {
   readonly previous?: Issued<unknown>;
 }
 
-/** A path or option problem: what is wrong, the part at fault, and a corrected example. */
+/**
+ * A path that passed its rule, normalised, with the options (selectors may move into them).
+ *
+ * @example
+ * ```ts
+ * const ok: RuleResult = { path: "/prod/db/password", options: { version: "3" } };
+ * ```
+ */
+export interface RuleResult {
+  /** The normalised path. */
+  path: string;
+  /** The options, possibly with selectors moved in from the path. */
+  options: Record<string, string>;
+}
+
+/**
+ * A path or option problem: what is wrong, the part at fault, and a corrected example.
+ *
+ * @example
+ * ```ts
+ * const p: RuleProblem = { problem: "no '..' segments", part: "a/../b" };
+ * ```
+ */
 export interface RuleProblem {
   /** What is wrong, in words. */
   problem: string;
@@ -230,10 +252,7 @@ export interface ReferenceRule {
    * Checks and normalises the path (it may move selectors into options, lower-case
    * a host ...). Default: any non-empty path, unchanged.
    */
-  path?(
-    path: string,
-    options: Record<string, string>,
-  ): { path: string; options: Record<string, string> } | RuleProblem;
+  path?(path: string, options: Record<string, string>): RuleResult | RuleProblem;
   /** Checks option combinations once all are known. */
   combine?(options: Record<string, string>): RuleProblem | undefined;
 }

@@ -38,7 +38,11 @@ export interface AwsProvider extends SecretProvider {
   getCredentials(request: unknown, call: CallContext): Promise<Issued<AwsCredentialIdentity>>;
   /** Rotation metadata (`aws-sm://`) or parameter dates (`aws-ssm://`). */
   describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata>;
-  /** The SDK clients, signed like the reads; used by the doctor facet (identity, key age). */
+  /**
+   * The SDK clients, signed like the reads; used by the doctor facet (identity, key age).
+   *
+   * @internal
+   */
   readonly clients: AwsClients;
 }
 

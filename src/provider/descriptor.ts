@@ -123,6 +123,20 @@ export interface ProviderDescriptor<O = Record<string, unknown>> extends Provide
 }
 
 /**
+ * What {@link bindProvider} returns: a provider definition that remembers its descriptor.
+ *
+ * @example
+ * ```ts
+ * const bound: BoundProvider<MemOptions> = bindProvider(memDescriptor, { data: {} });
+ * bound.descriptor.name; // "mem"
+ * ```
+ */
+export interface BoundProvider<O> extends ProviderDefinition {
+  /** The descriptor the definition was made from (its doctor facet, its name). */
+  readonly descriptor: ProviderDescriptor<O>;
+}
+
+/**
  * A descriptor bound to options: what a factory such as `awsProvider(options)`
  * returns, ready for `createSecrets({ providers })`. The provider is created
  * on first use, with its context.
@@ -133,10 +147,7 @@ export interface ProviderDescriptor<O = Record<string, unknown>> extends Provide
  * createSecrets({ providers: { mem: memProvider({ data: { key: "v" } }) } });
  * ```
  */
-export function bindProvider<O>(
-  descriptor: ProviderDescriptor<O>,
-  options?: O,
-): ProviderDefinition & { readonly descriptor: ProviderDescriptor<O> } {
+export function bindProvider<O>(descriptor: ProviderDescriptor<O>, options?: O): BoundProvider<O> {
   return {
     descriptor,
     scheme: descriptor.scheme,

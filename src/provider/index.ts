@@ -46,7 +46,7 @@ export type { SecretsEvent } from "../events.js";
 export { assertServerRuntime } from "../guard.js";
 export { importPeer } from "../peer.js";
 export { PUBLIC_ENV_PREFIXES, publicPrefixOf } from "../reference/public-env.js";
-export { SCHEME_NAME, SchemeTable } from "../reference/table.js";
+export { type ResolvedScheme, SCHEME_NAME, SchemeTable } from "../reference/table.js";
 export type {
   CallContext,
   Issued,
@@ -61,6 +61,7 @@ export type {
   ProviderRouting,
   ReferenceRule,
   RuleProblem,
+  RuleResult,
   SecretMetadata,
   SecretProvider,
   SecretsPolicy,
@@ -68,6 +69,7 @@ export type {
 } from "../types.js";
 export { closest, editDistance, firstLine, schemeOf } from "../util/text.js";
 export {
+  type BoundProvider,
   bindProvider,
   type CredentialVerdict,
   type DoctorFacet,

@@ -11,6 +11,21 @@ import type { ProviderRouting, ReferenceRule } from "../types.js";
 export const SCHEME_NAME = /^[a-z][a-z0-9+.-]*$/;
 
 /**
+ * A scheme as the table resolves it: the main scheme (for an alias) and its rule.
+ *
+ * @example
+ * ```ts
+ * const r: ResolvedScheme | undefined = table.resolve("bao"); // { scheme: "vault", rule }
+ * ```
+ */
+export interface ResolvedScheme {
+  /** The main scheme. */
+  scheme: string;
+  /** Its reference rule. */
+  rule: ReferenceRule;
+}
+
+/**
  * Schemes with their rules and aliases. Add routings with {@link SchemeTable.add}.
  *
  * @example
@@ -79,7 +94,7 @@ export class SchemeTable {
    * table.resolve("bao"); // { scheme: "vault", rule: … }
    * ```
    */
-  resolve(scheme: string): { scheme: string; rule: ReferenceRule } | undefined {
+  resolve(scheme: string): ResolvedScheme | undefined {
     const main = this.#aliases.get(scheme) ?? scheme;
     const rule = this.#rules.get(main);
     return rule ? { scheme: main, rule } : undefined;

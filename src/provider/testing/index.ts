@@ -31,7 +31,14 @@ import { parseReference } from "../../reference/parse.js";
 import { SchemeTable } from "../../reference/table.js";
 import type { ProviderInput, SecretProvider } from "../../types.js";
 
-/** A test function as runners define it: a name and an async body. */
+/**
+ * A test function as runners define it: a name, an async body and an optional timeout.
+ *
+ * @example
+ * ```ts
+ * const fn: TestFn = it;
+ * ```
+ */
 export type TestFn = (name: string, body: () => Promise<void> | void, timeout?: number) => void;
 
 /**
@@ -47,13 +54,48 @@ export interface TestRunner {
   /** Groups tests. */
   describe: (name: string, body: () => void) => void;
   /** Defines a test; `it.skip` registers one that is reported but not run. */
-  it: TestFn & { skip: TestFn };
+  it: TestFn & SkippableTest;
   /** Assertions (only `toBe`, `toEqual`, `toContain` and `.not` are used). */
   // biome-ignore lint/suspicious/noExplicitAny: the runner's own expect, typed by the runner
   expect: (actual: unknown) => any;
 }
 
-/** A case the backend cannot show, and why. */
+/**
+ * A runner's `it.skip`, which reports a test without running it.
+ *
+ * @example
+ * ```ts
+ * const skippable: SkippableTest = { skip: it.skip };
+ * ```
+ */
+export interface SkippableTest {
+  /** Registers a test that is reported as skipped. */
+  skip: TestFn;
+}
+
+/**
+ * A reference of the fixture and the value it resolves to.
+ *
+ * @example
+ * ```ts
+ * const present: FixtureSecret = { ref: "mem://app/key", value: "mem-test-value-7f3a" };
+ * ```
+ */
+export interface FixtureSecret {
+  /** The reference. */
+  ref: string;
+  /** Its value: fake but distinctive, at least 8 characters, so outputs can be searched for it. */
+  value: string;
+}
+
+/**
+ * A case the backend cannot show, and why.
+ *
+ * @example
+ * ```ts
+ * const denied: Unsupported = { unsupported: "the stand-in checks no permissions" };
+ * ```
+ */
 export interface Unsupported {
   /** Why it cannot be shown here (it is reported as `unsupported: <reason>`). */
   unsupported: string;
@@ -95,10 +137,10 @@ export interface ProviderFixture {
   name: string;
   /** A fresh provider that reaches the backend under test. */
   provider(): ProviderInput;
-  /** A reference that exists, and its value (fake but distinctive, at least 8 characters). */
-  present: { ref: string; value: string };
+  /** A reference that exists, and its value. */
+  present: FixtureSecret;
   /** Another existing reference, for batch order; default: none (order is checked with `present` only). */
-  another?: { ref: string; value: string };
+  another?: FixtureSecret;
   /** A reference that does not exist. */
   missing: string;
   /** A reference the caller may not read, or why the backend cannot show one. */
@@ -111,11 +153,24 @@ export interface ProviderFixture {
   capabilities: {
     /** The provider implements `getSecrets`. */
     batch: boolean;
-    /** A reference that issues a lease, or `false`. */
-    leases: false | { ref: string };
+    /** A reference that issues a lease (`{ ref }`), or `false`. */
+    leases: false | Pick<FixtureSecret, "ref">;
     /** A credentials request to issue, or `false`. */
-    credentials: false | { request: unknown };
+    credentials: false | FixtureCredentials;
   };
+}
+
+/**
+ * A credentials request the fixture's provider can issue.
+ *
+ * @example
+ * ```ts
+ * const creds: FixtureCredentials = { request: { roleArn: "arn:aws:iam::123456789012:role/app" } };
+ * ```
+ */
+export interface FixtureCredentials {
+  /** The request passed to `getCredentials(name, request)`. */
+  request: unknown;
 }
 
 /** Everything observable of a client in one string: the events, inspect() and JSON. */
