@@ -3,7 +3,8 @@
  * and OpenBao; `bao://` is the same scheme) and their rule.
  */
 
-import { NoProviderError, type ProviderDescriptor } from "../../src/provider/index.js";
+import type { ProviderDescriptor } from "../../src/provider/index.js";
+import type { VaultProviderOptions } from "./options.js";
 import { vault } from "./rules.js";
 
 /**
@@ -15,18 +16,13 @@ import { vault } from "./rules.js";
  * vaultDescriptor.aliases; // { bao: "vault", openbao: "vault" }
  * ```
  */
-export const vaultDescriptor: ProviderDescriptor = {
+export const vaultDescriptor: ProviderDescriptor<VaultProviderOptions> = {
   name: "vault",
   scheme: "vault",
   rules: { vault },
   aliases: { bao: "vault", openbao: "vault" },
-  // The provider itself has not landed yet: references validate, reads fail clearly.
-  create: async () => {
-    throw new NoProviderError({
-      provider: "vault",
-      message:
-        "vault: this provider is not implemented yet; its references validate, but reading them needs a provider registered with createSecrets({ providers: { vault: … } }).",
-    });
-  },
+  // Configured from VAULT_ADDR, VAULT_TOKEN (or ~/.vault-token) and VAULT_NAMESPACE at first use.
+  create: async (context, options) =>
+    (await import("./runtime.js")).createVaultProvider(context, options),
   doctor: async () => (await import("./doctor.js")).vaultDoctor,
 };

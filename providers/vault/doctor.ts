@@ -3,7 +3,7 @@
  * about the token, and the guidance texts. Loaded only by the CLI.
  */
 
-import type { DoctorFacet } from "../../src/provider/index.js";
+import type { DoctorFacet, ProviderIdentity, SecretProvider } from "../../src/provider/index.js";
 
 /**
  * The Vault doctor facet.
@@ -22,6 +22,16 @@ export const vaultDoctor: DoctorFacet = {
     shortLived:
       "Log in with AppRole, JWT/OIDC or Kubernetes auth to get TTL'd, renewable tokens instead of a long-lived static token.",
   },
+  // auth/token/lookup-self: policies, TTL, renewable; the root policy is admin.
+  identity(provider: SecretProvider, call): Promise<ProviderIdentity> {
+    if (!provider.identity) {
+      return Promise.reject(
+        new Error("vault: this provider instance was not made by vaultProvider()"),
+      );
+    }
+    return provider.identity(call);
+  },
+
   inspectEnvironment(env, options) {
     const method = (options.auth as { method?: unknown } | undefined)?.method;
     if (typeof method === "string" && method !== "token") {

@@ -1,0 +1,336 @@
+/**
+ * The provider's login token: obtained by the configured method, held in the
+ * client's memo (so `cache.credentialRefreshLead` or `renewAt` decides when it
+ * is refreshed), renewed with `auth/token/renew-self` while renewing still
+ * extends it, and replaced by a new login once it is at its max TTL. Tokens
+ * the provider created are revoked on `close()`; a token the user gave never is.
+ */
+
+import { readFile } from "node:fs/promises";
+import {
+  AccessDeniedError,
+  ConfigError,
+  type Issued,
+  type ProviderContext,
+  SecretsError,
+} from "../../src/provider/index.js";
+import { toVaultError } from "./errors.js";
+import { isResponseError, type VaultHttp } from "./http.js";
+import {
+  defaultTokenFile,
+  K8S_TOKEN_FILE,
+  type ResolvedVaultOptions,
+  type VaultAppRoleAuth,
+} from "./options.js";
+
+/** The current token and what is known of its lifetime. */
+interface TokenState {
+  token: string;
+  /** Created by a login of this provider (so revoked on close). */
+  created: boolean;
+  renewable: boolean;
+  issuedAt: number;
+  expiresAt?: number;
+}
+
+interface AuthBlock {
+  client_token: string;
+  lease_duration: number;
+  renewable: boolean;
+}
+
+/** The provider's token source. */
+export class VaultAuth {
+  readonly #http: VaultHttp;
+  readonly #options: ResolvedVaultOptions;
+  readonly #context: ProviderContext;
+  #current: TokenState | undefined;
+  /** Bumped to force a fresh login past the memo (a token found invalid mid-request). */
+  #generation = 0;
+  /** Tokens this provider created that may still be alive, to revoke on close. */
+  readonly #created = new Map<string, number | undefined>();
+  /** The unwrapped AppRole secret id (a wrapping token is used once only). */
+  #unwrapped: Promise<string> | undefined;
+  /** A secret id the server refused as used up or expired: never sent again. */
+  #consumed: string | undefined;
+  /** The user's token (method "token"), read once. */
+  #static: Promise<string> | undefined;
+
+  constructor(http: VaultHttp, options: ResolvedVaultOptions, context: ProviderContext) {
+    this.#http = http;
+    this.#options = options;
+    this.#context = context;
+  }
+
+  /** The login method, for messages and the doctor. */
+  get method(): string {
+    return this.#options.auth.method;
+  }
+
+  /** The token to send now: from the memo (issued, renewed or re-issued as needed). */
+  token(): Promise<string> {
+    // A user's token has no lifetime the provider manages: read once, no memo entry.
+    if (this.#options.auth.method === "token") {
+      this.#static ??= this.#issue().then((i) => i.value);
+      this.#static.catch(() => {
+        this.#static = undefined;
+      });
+      return this.#static;
+    }
+    return this.#context.memo(`token:${this.#generation}`, (signal) => this.#issue(signal));
+  }
+
+  /** The last token held, without I/O (for revocations during close, when the memo is gone). */
+  current(): string | undefined {
+    return this.#current?.token;
+  }
+
+  /**
+   * Whether `token` was found invalid and a new login can replace it: true
+   * once per token for login methods (the caller then retries once).
+   */
+  async replaceIfInvalid(token: string, signal: AbortSignal): Promise<boolean> {
+    if (this.#options.auth.method === "token" || this.#current?.token !== token) return false;
+    try {
+      await this.#http.request({
+        method: "GET",
+        path: "auth/token/lookup-self",
+        token,
+        ...this.#ns(),
+        signal,
+      });
+      return false; // The token is fine: the 403 is a real denial.
+    } catch (err) {
+      if (!isResponseError(err) || err.response.statusCode !== 403) return false;
+      this.#current = undefined;
+      this.#created.delete(token);
+      this.#generation++;
+      return true;
+    }
+  }
+
+  #ns(): { namespace?: string } {
+    return this.#options.namespace ? { namespace: this.#options.namespace } : {};
+  }
+
+  async #issue(signal?: AbortSignal): Promise<Issued<string>> {
+    const auth = this.#options.auth;
+    if (auth.method === "token") {
+      const token = auth.token ?? (await this.#readTokenFile(auth.tokenFile));
+      this.#current = { token, created: false, renewable: false, issuedAt: Date.now() };
+      return { value: token };
+    }
+    const cur = this.#current;
+    if (
+      cur?.created &&
+      cur.renewable &&
+      (cur.expiresAt === undefined || Date.now() < cur.expiresAt)
+    ) {
+      const renewed = await this.#renew(cur, signal).catch(() => undefined);
+      if (renewed) return renewed;
+    }
+    return this.#login(signal);
+  }
+
+  /** renew-self; undefined when it would not extend the token (its max TTL is reached). */
+  async #renew(cur: TokenState, signal: AbortSignal): Promise<Issued<string> | undefined> {
+    const res = await this.#http.request<{ auth?: AuthBlock }>({
+      method: "POST",
+      path: "auth/token/renew-self",
+      body: {},
+      token: cur.token,
+      ...this.#ns(),
+      signal,
+    });
+    const a = res.auth;
+    if (!a || !(a.lease_duration > 0)) return undefined;
+    const now = Date.now();
+    const expiresAt = now + a.lease_duration * 1000;
+    // Capped by the max TTL: renewing gains (almost) nothing, so log in again.
+    if (cur.expiresAt !== undefined && expiresAt <= cur.expiresAt + 1000) return undefined;
+    const next: TokenState = { ...cur, renewable: a.renewable, issuedAt: now, expiresAt };
+    this.#current = next;
+    this.#created.set(next.token, expiresAt);
+    return this.#issued(next, a.lease_duration);
+  }
+
+  #issued(s: TokenState, ttlSeconds: number): Issued<string> {
+    const renewAt = this.#options.renewAt;
+    return {
+      value: s.token,
+      ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
+      ...(renewAt !== undefined && ttlSeconds > 0
+        ? { refreshAt: s.issuedAt + ttlSeconds * 1000 * renewAt }
+        : {}),
+    };
+  }
+
+  async #login(signal: AbortSignal): Promise<Issued<string>> {
+    const auth = this.#options.auth;
+    let mount: string;
+    let body: Record<string, unknown>;
+    let secretId: string | undefined;
+    switch (auth.method) {
+      case "approle":
+        mount = auth.mount ?? "approle";
+        secretId = await this.#secretId(auth, signal);
+        body = { role_id: auth.roleId, secret_id: secretId };
+        break;
+      case "jwt":
+        mount = auth.mount ?? "jwt";
+        body = {
+          role: auth.role,
+          jwt: auth.jwt ? await auth.jwt() : await readCredentialFile(auth.jwtFile ?? "", "JWT"),
+        };
+        break;
+      case "kubernetes":
+        mount = auth.mount ?? "kubernetes";
+        body = {
+          role: auth.role,
+          jwt: await readCredentialFile(auth.jwtFile ?? K8S_TOKEN_FILE, "service-account token"),
+        };
+        break;
+      default:
+        throw new ConfigError({ provider: "vault", message: "vault: no login method" });
+    }
+    const path = `auth/${mount}/login`;
+    let res: { auth?: AuthBlock };
+    try {
+      res = await this.#http.request({ method: "POST", path, body, ...this.#ns(), signal });
+    } catch (err) {
+      if (secretId !== undefined && isResponseError(err) && /secret.?id/i.test(errors(err))) {
+        // A secret id from a file is re-read at the next login, so only a fixed one is remembered.
+        if (!(auth.method === "approle" && auth.secretIdFile)) this.#consumed = secretId;
+        throw new AccessDeniedError({
+          provider: "vault",
+          cause: err,
+          message: `vault: the AppRole login at ${path} refused the secret id (HTTP ${err.response.statusCode}): it is used up, expired or wrong. Issue a new secret id for the role; this one is not sent again.`,
+        });
+      }
+      throw toVaultError(err, { subject: `the ${auth.method} login`, path, capability: "update" });
+    }
+    const a = res.auth;
+    if (!a?.client_token) {
+      throw new AccessDeniedError({
+        provider: "vault",
+        message: `vault: the ${auth.method} login at ${path} returned no token.`,
+      });
+    }
+    const now = Date.now();
+    const s: TokenState = {
+      token: a.client_token,
+      created: true,
+      renewable: a.renewable,
+      issuedAt: now,
+      ...(a.lease_duration > 0 ? { expiresAt: now + a.lease_duration * 1000 } : {}),
+    };
+    this.#current = s;
+    this.#created.set(s.token, s.expiresAt);
+    return this.#issued(s, a.lease_duration);
+  }
+
+  async #secretId(auth: VaultAppRoleAuth, signal: AbortSignal): Promise<string> {
+    let id: string;
+    if (auth.secretIdFile) id = await readCredentialFile(auth.secretIdFile, "AppRole secret id");
+    else if (auth.secretId) id = auth.secretId;
+    else {
+      // A wrapping token works once: unwrap it the first time only.
+      this.#unwrapped ??= this.#unwrap(auth.wrappedSecretId ?? "", signal);
+      id = await this.#unwrapped;
+    }
+    if (id === this.#consumed) {
+      throw new AccessDeniedError({
+        provider: "vault",
+        message:
+          "vault: the AppRole secret id was already refused as used up or expired, and is not sent again. Provide a new one (a secretIdFile is re-read at every login).",
+      });
+    }
+    return id;
+  }
+
+  async #unwrap(wrappingToken: string, signal: AbortSignal): Promise<string> {
+    try {
+      const res = await this.#http.request<{ data?: { secret_id?: string } }>({
+        method: "POST",
+        path: "sys/wrapping/unwrap",
+        body: {},
+        token: wrappingToken,
+        ...this.#ns(),
+        signal,
+      });
+      const id = res.data?.secret_id;
+      if (!id) throw new Error("the wrapped response holds no secret_id");
+      return id;
+    } catch (err) {
+      throw new AccessDeniedError({
+        provider: "vault",
+        cause: err,
+        message:
+          "vault: the wrapped AppRole secret id could not be unwrapped (sys/wrapping/unwrap): the wrapping token was already used, has expired, or wraps something else. Issue a new wrapped secret id.",
+      });
+    }
+  }
+
+  async #readTokenFile(file?: string): Promise<string> {
+    const path = file ?? defaultTokenFile();
+    try {
+      return await readCredentialFile(path, "token");
+    } catch (err) {
+      if (SecretsError.is(err) && !file) {
+        throw new ConfigError({
+          provider: "vault",
+          cause: err,
+          message:
+            "vault: no token: set VAULT_TOKEN, write ~/.vault-token (bao login / vault login), or configure auth: { method: 'approle' | 'jwt' | 'kubernetes' }.",
+        });
+      }
+      throw err;
+    }
+  }
+
+  /** Revokes the tokens this provider created and that may still be alive. */
+  async close(signal: AbortSignal): Promise<void> {
+    const now = Date.now();
+    const alive = [...this.#created].filter(([, exp]) => exp === undefined || exp > now);
+    this.#created.clear();
+    this.#current = undefined;
+    await Promise.allSettled(
+      alive.map(([token]) =>
+        this.#http.request({
+          method: "POST",
+          path: "auth/token/revoke-self",
+          body: {},
+          token,
+          ...this.#ns(),
+          signal,
+        }),
+      ),
+    );
+  }
+}
+
+function errors(err: { response: { body?: { errors?: string[] } } }): string {
+  return (err.response.body?.errors ?? []).join(" ");
+}
+
+/** Reads a credential file (trimmed); a missing or empty file is a ConfigError naming the file only. */
+async function readCredentialFile(path: string, what: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (cause) {
+    throw new ConfigError({
+      provider: "vault",
+      cause,
+      message: `vault: cannot read the ${what} file ${path} (${(cause as { code?: string }).code ?? "error"}).`,
+    });
+  }
+  const value = text.trim();
+  if (!value) {
+    throw new ConfigError({
+      provider: "vault",
+      message: `vault: the ${what} file ${path} is empty.`,
+    });
+  }
+  return value;
+}

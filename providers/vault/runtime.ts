@@ -1,0 +1,253 @@
+/**
+ * The `vault` provider's code (HashiCorp Vault and OpenBao, through
+ * `node-vault` imported on first use): `vault://` KV v2/v1 references, leased
+ * dynamic secrets (renewed in place, revoked once), `getCredentials("vault",
+ * { path })` sharing its entry with the path's reference, and the login token
+ * kept alive in the client's memo.
+ */
+
+import {
+  type CallContext,
+  ConfigError,
+  type Issued,
+  type Lease,
+  type ParsedRef,
+  type ProviderContext,
+  type ProviderIdentity,
+  type SecretMetadata,
+  type SecretProvider,
+  SecretsError,
+} from "../../src/provider/index.js";
+import { VaultAuth } from "./auth.js";
+import { type Access, describeSecret, Mounts, readSecret } from "./engine.js";
+import { toVaultError } from "./errors.js";
+import { isResponseError, VaultHttp } from "./http.js";
+import { resolveVaultOptions, type VaultProviderOptions } from "./options.js";
+import { vault } from "./rules.js";
+import type { VaultCredentialsRequest } from "./types.js";
+
+export type { VaultCredentials, VaultCredentialsRequest } from "./types.js";
+
+/**
+ * The Vault provider instance (`await secrets.provider("vault")`).
+ *
+ * @example
+ * ```ts
+ * const v = (await secrets.provider("vault")) as VaultProvider;
+ * (await v.identity()).policies; // ["default", "app"]
+ * ```
+ */
+export interface VaultProvider extends SecretProvider {
+  /** Always `"vault"`. */
+  readonly name: "vault";
+  /** The token's policies, TTL and renewability (`auth/token/lookup-self`). */
+  identity(call?: CallContext): Promise<ProviderIdentity>;
+}
+
+function credentialsPath(request: unknown): { path: string; namespace?: string } {
+  const r = request as Partial<VaultCredentialsRequest> | null | undefined;
+  if (!r || typeof r.path !== "string" || r.path === "") {
+    throw new ConfigError({
+      provider: "vault",
+      message:
+        'vault: getCredentials("vault", request) needs { path }, such as { path: "database/creds/readonly" }.',
+    });
+  }
+  const path = r.path.replace(/^\/+|\/+$/g, "");
+  return {
+    path,
+    ...(typeof r.namespace === "string" && r.namespace ? { namespace: r.namespace } : {}),
+  };
+}
+
+/**
+ * Creates the Vault provider for a client (the descriptor's `create`).
+ *
+ * @example
+ * ```ts
+ * const provider = await createVaultProvider(context, { address: "http://127.0.0.1:8200" });
+ * ```
+ */
+export async function createVaultProvider(
+  context: ProviderContext,
+  options: VaultProviderOptions = {},
+): Promise<VaultProvider> {
+  const config = resolveVaultOptions(options);
+  const http = new VaultHttp(config.address, config.maxAttempts);
+  const auth = new VaultAuth(http, config, context);
+  const mounts = new Mounts(http, config.kvVersion);
+  /** The namespace of each lease issued, for its renewal and revocation. */
+  const leaseNamespaces = new Map<string, string | undefined>();
+
+  const namespaceOf = (ref: Pick<ParsedRef, "options">) =>
+    ref.options.namespace ?? config.namespace;
+
+  /** Runs `fn` with the token; a token found invalid mid-request is replaced once, then retried. */
+  async function withToken<T>(
+    namespace: string | undefined,
+    signal: AbortSignal,
+    fn: (access: Access) => Promise<T>,
+  ): Promise<T> {
+    const token = await auth.token();
+    const access: Access = { token, signal, ...(namespace ? { namespace } : {}) };
+    try {
+      return await fn(access);
+    } catch (err) {
+      const denied =
+        SecretsError.is(err, "ACCESS_DENIED") &&
+        isResponseError(err.cause) &&
+        err.cause.response.statusCode === 403;
+      if (!denied || !(await auth.replaceIfInvalid(token, signal))) throw err;
+      const again = await auth.token();
+      return fn({ ...access, token: again });
+    }
+  }
+
+  async function read(
+    ref: Pick<ParsedRef, "path" | "options" | "raw">,
+    call: CallContext,
+  ): Promise<Issued<string | Record<string, unknown>>> {
+    const namespace = namespaceOf(ref);
+    return withToken(namespace, call.signal, async (access) => {
+      const mount = await mounts.of(ref.path, ref.options.kv, access);
+      const issued = await readSecret(http, mount, ref, access);
+      if (issued.lease) leaseNamespaces.set(issued.lease.id, namespace);
+      return issued;
+    });
+  }
+
+  /** The token for a lease call: the memo's, or during close() the last one held. */
+  async function leaseAccess(lease: Lease, signal: AbortSignal): Promise<Access> {
+    const namespace = leaseNamespaces.get(lease.id) ?? config.namespace;
+    const token = auth.current() ?? (await auth.token());
+    return { token, signal, ...(namespace ? { namespace } : {}) };
+  }
+
+  return {
+    name: "vault",
+    scheme: "vault",
+    rules: { vault },
+
+    getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {
+      // A leased answer's value is its data map (an object); the client shapes both alike.
+      return read(ref, call) as Promise<Issued>;
+    },
+
+    getCredentials(request: unknown, call: CallContext): Promise<Issued<unknown>> {
+      const { path, namespace } = credentialsPath(request);
+      return read({ path, options: namespace ? { namespace } : {}, raw: `vault://${path}` }, call);
+    },
+
+    credentialsReference(request: unknown): string | undefined {
+      try {
+        const { path, namespace } = credentialsPath(request);
+        return `vault://${path}${namespace ? `?namespace=${namespace}` : ""}`;
+      } catch {
+        return undefined;
+      }
+    },
+
+    credentialsLabel(request: unknown): string {
+      try {
+        return `vault:${credentialsPath(request).path}`;
+      } catch {
+        return "vault:credentials";
+      }
+    },
+
+    async renew(lease: Lease, call: CallContext): Promise<Issued<unknown> | undefined> {
+      const access = await leaseAccess(lease, call.signal);
+      let res: { lease_id?: string; lease_duration?: number; renewable?: boolean };
+      try {
+        res = await http.request({
+          method: "PUT",
+          path: "sys/leases/renew",
+          body: { lease_id: lease.id },
+          ...access,
+        });
+      } catch (err) {
+        throw toVaultError(err, {
+          subject: `lease ${lease.id}`,
+          path: "sys/leases/renew",
+          capability: "update",
+        });
+      }
+      const ttl = res.lease_duration ?? 0;
+      if (!(ttl > 0)) return undefined;
+      return {
+        value: undefined,
+        expiresAt: Date.now() + ttl * 1000,
+        lease: { ...lease, renewable: res.renewable === true },
+      };
+    },
+
+    async revoke(lease: Lease, call: CallContext): Promise<void> {
+      const access = await leaseAccess(lease, call.signal);
+      try {
+        await http.request({
+          method: "PUT",
+          path: "sys/leases/revoke",
+          body: { lease_id: lease.id },
+          ...access,
+        });
+        leaseNamespaces.delete(lease.id);
+      } catch (err) {
+        throw toVaultError(err, {
+          subject: `lease ${lease.id}`,
+          path: "sys/leases/revoke",
+          capability: "update",
+        });
+      }
+    },
+
+    describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata> {
+      return withToken(namespaceOf(ref), call.signal, async (access) =>
+        describeSecret(http, await mounts.of(ref.path, ref.options.kv, access), ref, access),
+      );
+    },
+
+    identity(call?: CallContext): Promise<ProviderIdentity> {
+      const signal = call?.signal ?? context.signal;
+      return withToken(config.namespace, signal, async (access) => {
+        let res: {
+          data?: {
+            accessor?: string;
+            display_name?: string;
+            policies?: string[];
+            ttl?: number;
+            renewable?: boolean;
+            expire_time?: string | null;
+          };
+        };
+        try {
+          res = await http.request({ method: "GET", path: "auth/token/lookup-self", ...access });
+        } catch (err) {
+          throw toVaultError(err, {
+            subject: "the token's own details",
+            path: "auth/token/lookup-self",
+            capability: "read",
+          });
+        }
+        const d = res.data ?? {};
+        const policies = d.policies ?? [];
+        const ttl = d.ttl ?? 0;
+        return {
+          principal: d.display_name
+            ? `${d.display_name} (accessor ${d.accessor ?? "?"})`
+            : d.accessor,
+          kind: `token (${auth.method})`,
+          policies,
+          ttlSeconds: ttl,
+          renewable: d.renewable === true,
+          admin: policies.includes("root"),
+          shortLived: ttl > 0,
+          ...(d.expire_time ? { expiresAt: d.expire_time } : {}),
+        };
+      });
+    },
+
+    async close(): Promise<void> {
+      await auth.close(AbortSignal.timeout(5_000));
+    },
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * The shapes of `getCredentials("vault", …)`, shared by the provider and the
+ * client's typed `CredentialsMap` (type-only, no runtime code).
+ */
+
+/**
+ * What `getCredentials("vault", request)` takes: a leased path such as
+ * `database/creds/<role>`, and optionally its namespace.
+ *
+ * @example
+ * ```ts
+ * const request: VaultCredentialsRequest = { path: "database/creds/readonly" };
+ * ```
+ */
+export interface VaultCredentialsRequest {
+  /** The path to read, such as `database/creds/readonly` or `aws/creds/deploy`. */
+  path: string;
+  /** The namespace; default the provider's. */
+  namespace?: string;
+}
+
+/**
+ * What `getCredentials("vault", …)` returns: the secret's data, such as
+ * `{ username, password }` for the database engine.
+ *
+ * @example
+ * ```ts
+ * const { username, password } = (await secrets.getCredentials("vault", { path: "database/creds/ro" })) as VaultCredentials;
+ * ```
+ */
+export type VaultCredentials = Readonly<Record<string, unknown>>;
