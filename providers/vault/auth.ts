@@ -71,7 +71,7 @@ export class VaultAuth {
   token(): Promise<string> {
     // A user's token has no lifetime the provider manages: read once, no memo entry.
     if (this.#options.auth.method === "token") {
-      this.#static ??= this.#issue().then((i) => i.value);
+      this.#static ??= this.#userToken();
       this.#static.catch(() => {
         this.#static = undefined;
       });
@@ -113,13 +113,15 @@ export class VaultAuth {
     return this.#options.namespace ? { namespace: this.#options.namespace } : {};
   }
 
-  async #issue(signal?: AbortSignal): Promise<Issued<string>> {
+  async #userToken(): Promise<string> {
     const auth = this.#options.auth;
-    if (auth.method === "token") {
-      const token = auth.token ?? (await this.#readTokenFile(auth.tokenFile));
-      this.#current = { token, created: false, renewable: false, issuedAt: Date.now() };
-      return { value: token };
-    }
+    if (auth.method !== "token") throw new Error("not a token method");
+    const token = auth.token ?? (await this.#readTokenFile(auth.tokenFile));
+    this.#current = { token, created: false, renewable: false, issuedAt: Date.now() };
+    return token;
+  }
+
+  async #issue(signal: AbortSignal): Promise<Issued<string>> {
     const cur = this.#current;
     if (
       cur?.created &&
