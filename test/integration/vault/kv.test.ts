@@ -6,7 +6,7 @@
 
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SecretsError } from "../../../src/index.js";
-import { api, bao, fakeValue, putKv1, putKv2, uniquePrefix, vaultSecrets } from "./support/bao.js";
+import { api, fakeValue, putKv1, putKv2, uniquePrefix, vaultSecrets } from "./support/bao.js";
 
 const prefix = uniquePrefix();
 const v1 = fakeValue("one");
