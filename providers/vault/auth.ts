@@ -31,10 +31,13 @@ interface TokenState {
   renewable: boolean;
   issuedAt: number;
   expiresAt?: number;
+  /** The token's accessor: safe to log, names the token in events. */
+  accessor?: string;
 }
 
 interface AuthBlock {
   client_token: string;
+  accessor?: string;
   lease_duration: number;
   renewable: boolean;
 }
@@ -160,6 +163,7 @@ export class VaultAuth {
     const renewAt = this.#options.renewAt;
     return {
       value: s.token,
+      ...(s.accessor ? { version: `accessor ${s.accessor}` } : {}),
       ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
       ...(renewAt !== undefined && ttlSeconds > 0
         ? { refreshAt: s.issuedAt + ttlSeconds * 1000 * renewAt }
@@ -224,6 +228,7 @@ export class VaultAuth {
       created: true,
       renewable: a.renewable,
       issuedAt: now,
+      ...(a.accessor ? { accessor: a.accessor } : {}),
       ...(a.lease_duration > 0 ? { expiresAt: now + a.lease_duration * 1000 } : {}),
     };
     this.#current = s;

@@ -25,7 +25,14 @@ export interface VaultCredentialsRequest {
  *
  * @example
  * ```ts
- * const { username, password } = (await secrets.getCredentials("vault", { path: "database/creds/ro" })) as VaultCredentials;
+ * const { username, password } = await secrets.getCredentials("vault", { path: "database/creds/ro" });
  * ```
  */
-export type VaultCredentials = Readonly<Record<string, unknown>>;
+export interface VaultCredentials {
+  /** The database engine's user name (other engines return other fields). */
+  readonly username?: string;
+  /** The database engine's password. */
+  readonly password?: string;
+  /** Every field of the secret's data. */
+  readonly [field: string]: unknown;
+}

@@ -90,14 +90,14 @@ describe("vault KV v2", () => {
   it("describe() returns the KV v2 metadata", async () => {
     const { secrets } = client();
     const meta = await secrets.describe(`vault://secret/${prefix}/db`);
-    expect(meta.details).toMatchObject({
+    expect(meta?.details).toMatchObject({
       current_version: 3,
       kvVersion: 2,
       "custom_metadata.owner": "payments",
     });
-    expect(typeof meta.details?.created_time).toBe("string");
-    expect(typeof meta.details?.updated_time).toBe("string");
-    expect(meta.lastRotated instanceof Date).toBe(true);
+    expect(typeof meta?.details?.created_time).toBe("string");
+    expect(typeof meta?.details?.updated_time).toBe("string");
+    expect(meta?.lastRotated instanceof Date).toBe(true);
     expect(JSON.stringify(meta)).not.toContain(v3);
   });
 
