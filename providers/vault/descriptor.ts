@@ -3,7 +3,7 @@
  * and OpenBao; `bao://` is the same scheme) and their rule.
  */
 
-import { NoProviderError, type ProviderDescriptor } from "../../src/provider/index.js";
+import { notImplemented, type ProviderDescriptor } from "../../src/provider/index.js";
 import { vault } from "./rules.js";
 
 /**
@@ -21,12 +21,6 @@ export const vaultDescriptor: ProviderDescriptor = {
   rules: { vault },
   aliases: { bao: "vault", openbao: "vault" },
   // The provider itself has not landed yet: references validate, reads fail clearly.
-  create: async () => {
-    throw new NoProviderError({
-      provider: "vault",
-      message:
-        "vault: this provider is not implemented yet; its references validate, but reading them needs a provider registered with createSecrets({ providers: { vault: … } }).",
-    });
-  },
+  create: notImplemented("vault"),
   doctor: async () => (await import("./doctor.js")).vaultDoctor,
 };
