@@ -33,7 +33,10 @@ export async function clientFromConfig(
     throw new UsageError((err as Error).message);
   }
   const client = createSecrets({ ...options, providers });
-  const audit = await auditListener(config.audit?.sink, found ? dirname(found) : process.cwd());
+  // Both users of this client (get, run) print data on stdout.
+  const audit = await auditListener(config.audit?.sink, found ? dirname(found) : process.cwd(), {
+    stdoutCarriesData: true,
+  });
   if (audit) client.on(audit);
   return { client, config };
 }

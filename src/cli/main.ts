@@ -119,6 +119,22 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * A reader that went away (`secrets get ... | head -1`) ends our output
+ * quietly: further writes are dropped, and no stack trace is printed.
+ */
+function quietOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") {
+      stream.destroy();
+      return;
+    }
+    if (stream !== process.stderr)
+      process.stderr.write(`secrets: cannot write output: ${err.code ?? err.message}\n`);
+    process.exitCode = EXIT.usage;
+  });
+}
+
 function oneLine(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
   return msg.split("\n")[0] ?? msg;
@@ -133,6 +149,8 @@ function oneLine(err: unknown): string {
  * ```
  */
 export async function main(argv: readonly string[]): Promise<void> {
+  quietOnBrokenPipe(process.stdout);
+  quietOnBrokenPipe(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);
