@@ -8,6 +8,7 @@ import type { SecretsEvent } from "../../index.js";
 import { SecretsError } from "../../index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { UsageError } from "../errors.js";
+import { showReference } from "../references.js";
 
 /**
  * Options of `secrets get`.
@@ -46,7 +47,7 @@ export async function runGet(ref: string, o: GetCommandOptions): Promise<number>
     if (o.json) {
       const fetched = events.find((e) => e.type === "fetch");
       const out: Record<string, unknown> = {
-        reference: ref,
+        reference: showReference(ref),
         provider: fetched?.provider ?? "unknown",
         latencyMs,
       };

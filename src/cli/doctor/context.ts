@@ -11,6 +11,7 @@ import type { Secrets } from "../../api.js";
 import { createSecrets } from "../../client.js";
 import type { SecretsEvent } from "../../index.js";
 import type { SecretsConfig } from "../config/schema.js";
+import { showReference } from "../references.js";
 import { type HistoryResult, isGitRepo, repoPrefix, scanHistory } from "../scan/git.js";
 import { type ScanSetup, safeIgnores, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
@@ -27,6 +28,8 @@ import { type DoctorProvider, providersFromConfig, SCHEME_PROVIDER } from "./pro
 export interface ConfiguredRef {
   name: string;
   ref: string;
+  /** The reference as it may be shown in output (never a pasted value whole). */
+  shown: string;
   scheme: string;
   provider: string;
   optional: boolean;
@@ -139,6 +142,7 @@ export class DoctorContext {
       const out: ConfiguredRef = {
         name,
         ref,
+        shown: showReference(ref),
         scheme,
         provider: SCHEME_PROVIDER[scheme] ?? scheme,
         optional: typeof entry !== "string" && entry.optional === true,

@@ -1,0 +1,40 @@
+/**
+ * How the CLI names schemes and shows references. Every reference that
+ * reaches a message, a table, `--json` or `--sarif` goes through
+ * {@link showReference}: a parsed reference is shown in its canonical form,
+ * anything else (a value pasted where a reference belongs) only as the core's
+ * `displayReference` allows, never whole.
+ */
+
+import { builtinSchemes, parseReference } from "../index.js";
+import { displayReference } from "../reference/parse.js";
+
+/**
+ * The schemes a config's references may use.
+ *
+ * @example
+ * ```ts
+ * knownSchemes(); // ["env", "aws-sm", "aws-ssm", "gcp-sm", "azure-kv", "vault"]
+ * ```
+ */
+export function knownSchemes(): string[] {
+  return builtinSchemes();
+}
+
+/**
+ * A reference as it may be shown anywhere.
+ *
+ * @example
+ * ```ts
+ * showReference("env://API_KEY"); // "env://API_KEY"
+ * ```
+ */
+export function showReference(raw: string): string {
+  try {
+    return parseReference(raw).canonical;
+  } catch {
+    return displayReference(raw);
+  }
+}
+
+export { displayReference };
