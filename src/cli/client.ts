@@ -15,11 +15,6 @@ import { UsageError } from "./errors.js";
 
 /**
  * A client made from the config found from the working directory (or `file`).
- *
- * @example
- * ```ts
- * const { client, config } = await clientFromConfig(undefined, { cache: { maxAge: "7d" } });
- * ```
  */
 export async function clientFromConfig(
   file: string | undefined,
@@ -44,11 +39,6 @@ export async function clientFromConfig(
 /**
  * Exit code for a failed resolution: 2 when the reference itself is
  * malformed or has no provider (a usage error), 1 otherwise.
- *
- * @example
- * ```ts
- * exitCodeFor(new InvalidReferenceError({ ... })); // 2
- * ```
  */
 export function exitCodeFor(err: unknown): number {
   return SecretsError.is(err, "INVALID_REFERENCE") || SecretsError.is(err, "NO_PROVIDER") ? 2 : 1;

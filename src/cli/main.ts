@@ -28,11 +28,6 @@ function collect(value: string, previous: string[] = []): string[] {
 
 /**
  * Builds the commander program. Exported for tests.
- *
- * @example
- * ```ts
- * await buildProgram().parseAsync(["node", "secrets", "scan", "--json"]);
- * ```
  */
 export function buildProgram(): Command {
   const program = new Command("secrets")
@@ -142,11 +137,6 @@ function oneLine(err: unknown): string {
 
 /**
  * Runs the CLI with `argv` and sets `process.exitCode`.
- *
- * @example
- * ```ts
- * await main(process.argv);
- * ```
  */
 export async function main(argv: readonly string[]): Promise<void> {
   quietOnBrokenPipe(process.stdout);

@@ -11,11 +11,6 @@ import { displayReference } from "../reference/parse.js";
 
 /**
  * The schemes a config's references may use.
- *
- * @example
- * ```ts
- * knownSchemes(); // ["env", "aws-sm", "aws-ssm", "gcp-sm", "azure-kv", "vault"]
- * ```
  */
 export function knownSchemes(): string[] {
   return builtinSchemes();
@@ -23,11 +18,6 @@ export function knownSchemes(): string[] {
 
 /**
  * A reference as it may be shown anywhere.
- *
- * @example
- * ```ts
- * showReference("env://API_KEY"); // "env://API_KEY"
- * ```
  */
 export function showReference(raw: string): string {
   try {

@@ -19,11 +19,6 @@ import { Progress } from "../ui/progress.js";
 
 /**
  * Options of `secrets doctor`.
- *
- * @example
- * ```ts
- * const o: DoctorCommandOptions = { strict: true, sarif: true };
- * ```
  */
 export interface DoctorCommandOptions {
   json?: boolean;
@@ -46,11 +41,6 @@ type Items = Awaited<ReturnType<typeof runChecks>>;
  * inside the project, and otherwise has no location (never a file that may
  * not exist). Fingerprints are the item id and a digest of what the result is
  * about, with numbers (latency, ages) left out, so they stay stable across runs.
- *
- * @example
- * ```ts
- * const sarif = doctorSarif(items, { strict: true });
- * ```
  */
 export function doctorSarif(
   items: Items,
@@ -94,11 +84,6 @@ export function doctorSarif(
 
 /**
  * Runs the doctor and prints the report; returns the exit code.
- *
- * @example
- * ```ts
- * process.exitCode = await runDoctor(".", { json: true });
- * ```
  */
 export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<number> {
   if (o.json && o.sarif) throw new UsageError("choose one of --json and --sarif");

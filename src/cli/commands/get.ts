@@ -12,11 +12,6 @@ import { showReference } from "../references.js";
 
 /**
  * Options of `secrets get`.
- *
- * @example
- * ```ts
- * const o: GetCommandOptions = { json: true };
- * ```
  */
 export interface GetCommandOptions {
   reveal?: boolean;
@@ -26,11 +21,6 @@ export interface GetCommandOptions {
 
 /**
  * Resolves `ref` and prints it (or its metadata); returns the exit code.
- *
- * @example
- * ```ts
- * process.exitCode = await runGet("env://API_KEY", { json: true });
- * ```
  */
 export async function runGet(ref: string, o: GetCommandOptions): Promise<number> {
   if (!o.json && !o.reveal && process.stdout.isTTY) {

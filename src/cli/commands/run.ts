@@ -71,11 +71,6 @@ async function specFrom(o: RunCommandOptions): Promise<LoadSpec> {
  * OS (or after `timeoutMs`, so a reader that stopped reading cannot hang us).
  * Needed before re-raising a signal on ourselves: the default action ends the
  * process at once, dropping output still queued in user space.
- *
- * @example
- * ```ts
- * await drainOutput([process.stdout, process.stderr]);
- * ```
  */
 export async function drainOutput(streams: readonly Writable[], timeoutMs = 5000): Promise<void> {
   const one = (s: Writable) =>
@@ -164,11 +159,6 @@ function pipeMasked(
 
 /**
  * Runs the command; resolves to the exit code to use.
- *
- * @example
- * ```ts
- * process.exitCode = await runRun(["node", "server.js"], { env: ["API_KEY=env://API_KEY"] });
- * ```
  */
 export async function runRun(command: string[], o: RunCommandOptions): Promise<number> {
   const [cmd, ...args] = command;

@@ -15,11 +15,6 @@ export { ConfigFileError };
 
 /**
  * A loaded config and where it came from.
- *
- * @example
- * ```ts
- * const { config, file } = await loadConfig(".");
- * ```
  */
 export interface LoadedConfig {
   config: SecretsConfig;
@@ -109,10 +104,6 @@ function loadExplicit(file: string): { config: unknown; filepath: string } {
  * then a `secrets` key in `package.json`), or loads `explicitFile`.
  *
  * @throws {ConfigFileError} when the file cannot be read, parsed or validated
- * @example
- * ```ts
- * const { config, file } = await loadConfig(process.cwd());
- * ```
  */
 export async function loadConfig(dir: string, explicitFile?: string): Promise<LoadedConfig> {
   const searcher = lilconfigSync("secrets", {

@@ -113,11 +113,6 @@ const Allowlist = z.strictObject({
 
 /**
  * The config schema.
- *
- * @example
- * ```ts
- * ConfigSchema.parse({ references: { STRIPE_KEY: "aws-sm://prod/stripe" } });
- * ```
  */
 export const ConfigSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -162,22 +157,11 @@ export const ConfigSchema = z.strictObject({
 
 /**
  * A validated config with defaults filled in.
- *
- * @example
- * ```ts
- * const config: SecretsConfig = ConfigSchema.parse({});
- * config.policy.rotationMaxDays; // 90
- * ```
  */
 export type SecretsConfig = z.infer<typeof ConfigSchema>;
 
 /**
  * Top-level and nested keys, for "did you mean" hints on typos.
- *
- * @example
- * ```ts
- * KNOWN_KEYS.policy; // ["requireShortLived", "rotationMaxDays"]
- * ```
  */
 export const KNOWN_KEYS: Record<string, readonly string[]> = {
   "": ["$schema", "references", "providers", "policy", "audit", "scan"],
@@ -189,11 +173,6 @@ export const KNOWN_KEYS: Record<string, readonly string[]> = {
 
 /**
  * How to fix a bad value, by config key path.
- *
- * @example
- * ```ts
- * FIXES.find(([re]) => re.test("policy.rotationMaxDays"))?.[1];
- * ```
  */
 export const FIXES: ReadonlyArray<[RegExp, string]> = [
   [

@@ -62,10 +62,6 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): ConfigFileError {
  * Validates a raw config object. `file` is used in error messages only.
  *
  * @throws {ConfigFileError} on the first problem found
- * @example
- * ```ts
- * validateConfig({ policy: { rotationMaxDays: 30 } }, "secrets.config.json");
- * ```
  */
 export function validateConfig(raw: unknown, file: string): SecretsConfig {
   const reserved = reservedKey(raw);

@@ -19,11 +19,6 @@ import { type DoctorProvider, providersFromConfig, SCHEME_PROVIDER } from "./pro
 
 /**
  * A configured reference.
- *
- * @example
- * ```ts
- * const r: ConfiguredRef = { name: "DB_PASSWORD", ref: "aws-sm://prod/db#password", scheme: "aws-sm", provider: "aws", optional: false };
- * ```
  */
 export interface ConfiguredRef {
   name: string;
@@ -38,11 +33,6 @@ export interface ConfiguredRef {
 
 /**
  * Options of the doctor run.
- *
- * @example
- * ```ts
- * const o: DoctorOptions = { since: "1 year ago", offline: true };
- * ```
  */
 export interface DoctorOptions {
   since?: string;
@@ -57,12 +47,6 @@ export interface DoctorOptions {
 
 /**
  * Shared state of one doctor run.
- *
- * @example
- * ```ts
- * const ctx = new DoctorContext("/repo", config, "/repo/secrets.config.json", {});
- * const tree = ctx.tree();
- * ```
  */
 export class DoctorContext {
   readonly setup: ScanSetup;

@@ -10,11 +10,6 @@ import type { ProviderIdentity, SecretProvider, SecretsProviderInput } from "./p
 
 /**
  * Built-in schemes and the provider name serving each.
- *
- * @example
- * ```ts
- * SCHEME_PROVIDER["aws-ssm"]; // "aws"
- * ```
  */
 export const SCHEME_PROVIDER: Readonly<Record<string, string>> = {
   env: "env",
@@ -29,11 +24,6 @@ export type { ProviderIdentity };
 
 /**
  * AWS IAM access-key ages, as the AWS provider's `accessKeyAge()` returns them.
- *
- * @example
- * ```ts
- * const r: KeyAgeReport = { permitted: true, keys: [{ accessKeyId: "AKIA…WXYZ", status: "Active", ageDays: 12 }] };
- * ```
  */
 export interface KeyAgeReport {
   permitted: boolean;
@@ -44,12 +34,6 @@ export interface KeyAgeReport {
 
 /**
  * A provider plus the optional doctor methods.
- *
- * @example
- * ```ts
- * const p = (await secrets.provider("aws")) as DoctorProvider;
- * if (p.accessKeyAge) await p.accessKeyAge();
- * ```
  */
 export type DoctorProvider = SecretProvider & {
   identity?: () => Promise<ProviderIdentity>;
@@ -60,11 +44,6 @@ export type DoctorProvider = SecretProvider & {
  * Creates provider instances from the config's `providers` section: each
  * name's factory `<name>Provider(options)` is imported from the package's
  * own export `secrets-loader/providers/<name>`.
- *
- * @example
- * ```ts
- * const inputs = await providersFromConfig({ env: { dotenvPath: ".env" } });
- * ```
  */
 export async function providersFromConfig(
   config: Record<string, Record<string, unknown>>,

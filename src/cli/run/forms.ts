@@ -78,11 +78,6 @@ function base64Encodings(u: string): string[] {
  * string and each of its lines, in every spelling above, keeping only those
  * of at least {@link MIN_MASKED_LENGTH} characters. None contains a line
  * break: a line break ends a match, so masking holds nothing across lines.
- *
- * @example
- * ```ts
- * maskPatterns(["s3cr3t-value"]); // ["s3cr3t-value", "czNjcjN0LXZhbHVl", ...]
- * ```
  */
 export function maskPatterns(secrets: Iterable<string>): string[] {
   const out = new Set<string>();

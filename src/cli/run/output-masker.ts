@@ -53,11 +53,6 @@ class Scanner {
 
 /**
  * Options of {@link OutputMasker}.
- *
- * @example
- * ```ts
- * const o: OutputMaskerOptions = { holdMs: 100, mask: "[REDACTED]" };
- * ```
  */
 export interface OutputMaskerOptions {
   /** Longest time text is held back (default 100 ms). */
@@ -68,12 +63,6 @@ export interface OutputMaskerOptions {
 
 /**
  * Streaming masker for several output streams written by one process.
- *
- * @example
- * ```ts
- * const m = new OutputMasker(maskPatterns([value]), [(s) => process.stdout.write(s), (s) => process.stderr.write(s)]);
- * child.stdout.on("data", (t) => m.write(0, t));
- * ```
  */
 export class OutputMasker {
   readonly #sinks: ReadonlyArray<(text: string) => void>;

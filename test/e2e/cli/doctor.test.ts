@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { DoctorOutputSchema } from "../../../src/cli/report/schemas.js";
+import { DoctorOutputSchema } from "./output-schemas.js";
 import { FAKES } from "../../unit/cli/support/fakes.js";
 import { commitAll, gitInit, makeProject } from "../../unit/cli/support/project.js";
 import {

@@ -17,11 +17,6 @@ const PROXY_FIX =
 
 /**
  * Build output directories of the usual frameworks (Next.js, Vite, CRA, Astro, static exports).
- *
- * @example
- * ```ts
- * BUILD_DIRS.includes(".next/static"); // true
- * ```
  */
 export const BUILD_DIRS = [".next/static", "dist", "build", "out", "public"] as const;
 
@@ -55,11 +50,6 @@ function envFiles(dir: string): string[] {
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await noKeysInClient.run(ctx);
- * ```
  */
 export const noKeysInClient: Check = {
   id: "no-keys-in-client",

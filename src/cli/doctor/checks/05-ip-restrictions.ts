@@ -8,11 +8,6 @@ import { IP_RESTRICTIONS } from "./guidance.js";
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await ipRestrictions.run(ctx);
- * ```
  */
 export const ipRestrictions: Check = {
   id: "ip-restrictions",

@@ -12,11 +12,6 @@ const DAY = 86_400_000;
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await rotation.run(ctx);
- * ```
  */
 export const rotation: Check = {
   id: "rotation",

@@ -133,11 +133,6 @@ function fromEnvironment(ctx: DoctorContext, name: string): CheckResult {
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await shortLived.run(ctx);
- * ```
  */
 export const shortLived: Check = {
   id: "short-lived",

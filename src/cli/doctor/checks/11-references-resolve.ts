@@ -9,11 +9,6 @@ import { firstLine } from "./identity.js";
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await referencesResolve.run(ctx);
- * ```
  */
 export const referencesResolve: Check = {
   id: "references-resolve",

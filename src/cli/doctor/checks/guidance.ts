@@ -4,11 +4,6 @@
 
 /**
  * Least-privilege policy per provider.
- *
- * @example
- * ```ts
- * LEAST_PRIVILEGE.aws;
- * ```
  */
 export const LEAST_PRIVILEGE: Readonly<Record<string, string>> = {
   aws: "Grant only secretsmanager:GetSecretValue and secretsmanager:DescribeSecret on the app's secret ARNs (arn:aws:secretsmanager:REGION:ACCOUNT:secret:prod/app/*), ssm:GetParameter(s) on its parameter paths, and kms:Decrypt on the key that encrypts them; never AdministratorAccess or root keys.",
@@ -22,11 +17,6 @@ export const LEAST_PRIVILEGE: Readonly<Record<string, string>> = {
 
 /**
  * IP restriction guidance per provider.
- *
- * @example
- * ```ts
- * IP_RESTRICTIONS.aws;
- * ```
  */
 export const IP_RESTRICTIONS: Readonly<Record<string, string>> = {
   aws: "Add an aws:SourceIp or aws:SourceVpce condition to the IAM policy or to the secret's resource policy; use a VPC endpoint for Secrets Manager.",
@@ -39,11 +29,6 @@ export const IP_RESTRICTIONS: Readonly<Record<string, string>> = {
 
 /**
  * Short-lived alternatives per provider.
- *
- * @example
- * ```ts
- * SHORT_LIVED.aws;
- * ```
  */
 export const SHORT_LIVED: Readonly<Record<string, string>> = {
   aws: "Use an IAM role: AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE (EKS, CI OIDC) or an instance/task role, so the SDK gets STS credentials instead of AKIA keys.",

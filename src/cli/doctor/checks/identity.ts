@@ -9,12 +9,6 @@ import type { ProviderIdentity } from "../providers.js";
 
 /**
  * The outcome of asking a provider for its identity.
- *
- * @example
- * ```ts
- * const r = await identityOf(ctx, "aws");
- * if (r.kind === "identity") console.log(r.identity.principal);
- * ```
  */
 export type IdentityOutcome =
   | { kind: "identity"; identity: ProviderIdentity }
@@ -22,11 +16,6 @@ export type IdentityOutcome =
 
 /**
  * Calls `identity()` on the provider named `name`, if it has one.
- *
- * @example
- * ```ts
- * await identityOf(ctx, "vault");
- * ```
  */
 export async function identityOf(ctx: DoctorContext, name: string): Promise<IdentityOutcome> {
   if (ctx.options.offline) return { kind: "unknown", reason: "not contacted (--offline)" };
@@ -54,11 +43,6 @@ export async function identityOf(ctx: DoctorContext, name: string): Promise<Iden
 
 /**
  * First line of an error message (never a value: provider errors carry none).
- *
- * @example
- * ```ts
- * firstLine(new Error("a\nb")); // "a"
- * ```
  */
 export function firstLine(err: unknown): string {
   return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
