@@ -13,6 +13,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { SecretsEvent, SecretsListener } from "../index.js";
 import { UsageError } from "./errors.js";
+import { firstLine } from "./text.js";
 
 /**
  * A listener for `sink`, or undefined when there is none. With
@@ -41,9 +42,7 @@ export async function auditListener(
     try {
       mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
     } catch (err) {
-      throw new UsageError(
-        `audit.sink: cannot load ${path}: ${(err as Error).message.split("\n")[0]}`,
-      );
+      throw new UsageError(`audit.sink: cannot load ${path}: ${firstLine(err)}`);
     }
     if (typeof mod.default !== "function") {
       throw new UsageError(`audit.sink: ${path} must export a default function (event) => void`);

@@ -9,6 +9,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigFileError, EXIT, ScanInputError, UsageError } from "./errors.js";
 import { MAX_READABLE_FILE_SIZE } from "./scan/limits.js";
+import { firstLine } from "./text.js";
 import { packageVersion } from "./version.js";
 
 function fileSize(value: string): number {
@@ -130,11 +131,6 @@ function quietOnBrokenPipe(stream: NodeJS.WriteStream): void {
   });
 }
 
-function oneLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.split("\n")[0] ?? msg;
-}
-
 /**
  * Runs the CLI with `argv` and sets `process.exitCode`.
  */
@@ -153,7 +149,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (process.env.SECRETS_DEBUG) console.error(err);
     const known =
       err instanceof UsageError || err instanceof ScanInputError || err instanceof ConfigFileError;
-    process.stderr.write(`secrets: ${known ? "" : "error: "}${oneLine(err)}\n`);
+    process.stderr.write(`secrets: ${known ? "" : "error: "}${firstLine(err)}\n`);
     process.exitCode = EXIT.usage;
   }
 }

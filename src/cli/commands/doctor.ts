@@ -14,6 +14,7 @@ import { renderDoctor } from "../doctor/render.js";
 import { runChecks, summarize } from "../doctor/run.js";
 import { UsageError } from "../errors.js";
 import { buildSarif, type SarifResult } from "../report/sarif.js";
+import { firstLine } from "../text.js";
 import { colorsFor } from "../ui/color.js";
 import { Progress } from "../ui/progress.js";
 
@@ -116,7 +117,7 @@ export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<n
     try {
       await ctx.client();
     } catch (err) {
-      throw new UsageError(`${configShown ?? "config"}: ${(err as Error).message.split("\n")[0]}`);
+      throw new UsageError(`${configShown ?? "config"}: ${firstLine(err)}`);
     }
   }
   let items: Items;

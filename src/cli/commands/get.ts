@@ -9,6 +9,7 @@ import { SecretsError } from "../../index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { UsageError } from "../errors.js";
 import { showReference } from "../references.js";
+import { firstLine } from "../text.js";
 
 /**
  * Options of `secrets get`.
@@ -54,7 +55,7 @@ export async function runGet(ref: string, o: GetCommandOptions): Promise<number>
     return 0;
   } catch (err) {
     const msg = SecretsError.is(err) ? `[${err.code}] ${err.message}` : (err as Error).message;
-    process.stderr.write(`secrets: ${msg.split("\n")[0]}\n`);
+    process.stderr.write(`secrets: ${firstLine(msg)}\n`);
     return exitCodeFor(err);
   } finally {
     await client.close();

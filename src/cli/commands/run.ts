@@ -18,6 +18,7 @@ import { UsageError } from "../errors.js";
 import { injectedForm, maskPatterns, secretStrings } from "../run/forms.js";
 import { OutputMasker } from "../run/output-masker.js";
 import { inTerminalForeground } from "../run/terminal.js";
+import { firstLine } from "../text.js";
 
 /**
  * Options of `secrets run`.
@@ -174,7 +175,7 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
     await client.close();
     if (err instanceof LoadError) {
       const list = err.failures.map(
-        (f) => `${f.name} (${f.reference}): [${f.code}] ${f.message.split("\n")[0]}`,
+        (f) => `${f.name} (${f.reference}): [${f.code}] ${firstLine(f.message)}`,
       );
       process.stderr.write(`secrets: could not resolve ${list.join("; ")}\n`);
       return err.failures.every((f) => f.code === "INVALID_REFERENCE" || f.code === "NO_PROVIDER")
@@ -182,7 +183,7 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
         : 1;
     }
     process.stderr.write(
-      `secrets: ${SecretsError.is(err) ? `[${err.code}] ` : ""}${(err as Error).message.split("\n")[0]}\n`,
+      `secrets: ${SecretsError.is(err) ? `[${err.code}] ` : ""}${firstLine(err)}\n`,
     );
     return exitCodeFor(err);
   }

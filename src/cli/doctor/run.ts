@@ -4,7 +4,7 @@
  * claims a pass it did not verify, and never crashes on one bad check.
  */
 
-import { firstLine } from "./checks/identity.js";
+import { firstLine } from "../text.js";
 import { CHECKS } from "./checks/index.js";
 import type { DoctorContext } from "./context.js";
 import { type Check, type CheckResult, manual, type Status, worst } from "./types.js";

@@ -4,6 +4,7 @@
  */
 
 import { SecretsError } from "../../../index.js";
+import { firstLine } from "../../text.js";
 import type { DoctorContext } from "../context.js";
 import type { ProviderIdentity } from "../providers.js";
 
@@ -39,11 +40,4 @@ export async function identityOf(ctx: DoctorContext, name: string): Promise<Iden
     const code = SecretsError.is(err) ? ` [${err.code}]` : "";
     return { kind: "unknown", reason: `identity lookup failed${code}: ${firstLine(err)}` };
   }
-}
-
-/**
- * First line of an error message (never a value: provider errors carry none).
- */
-export function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
 }
