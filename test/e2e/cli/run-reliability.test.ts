@@ -254,6 +254,37 @@ describe("signals and the child's lifetime", () => {
     }
   });
 
+  // Through a real terminal the kernel may merge a doubled SIGINT that is
+  // still pending, so this shows the foreground path works; the process-group
+  // test above is the one that tells once from twice.
+  it("Ctrl-C typed on a terminal reaches the child, which keeps the terminal's group", async () => {
+    const probe = spawnSync("script", ["--version"]);
+    if (probe.error)
+      throw new Error("the `script` tool (util-linux) is needed to give the CLI a terminal");
+    const dir = makeProject({
+      "child.cjs": `
+let n = 0;
+process.on("SIGINT", () => { n++; setTimeout(() => { console.log("sigints " + n); process.exit(0); }, 500); });
+console.log("ready");
+setInterval(() => {}, 1000);
+`,
+    });
+    const command = `"${process.execPath}" "${BIN}" run --env A=env://TTY_VALUE -- "${process.execPath}" child.cjs`;
+    const term = spawn("script", ["-qefc", command, "/dev/null"], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TTY_VALUE: `t-${rand()}` },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let out = "";
+    term.stdout.on("data", (d) => (out += d));
+    const closed = new Promise((resolve) => term.on("close", resolve));
+    const end = Date.now() + 15_000;
+    while (!out.includes("ready") && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    term.stdin.write("\x03"); // what the Ctrl-C key sends
+    await closed;
+    expect(out).toContain("sigints 1");
+  });
+
   it("a runner ended by SIGTERM, SIGHUP or SIGINT signals and reaps its child", async () => {
     for (const sig of ["SIGTERM", "SIGHUP", "SIGINT"] as const) {
       const r = await startRunner(false);
