@@ -14,40 +14,72 @@
 import { MIN_MASKED_LENGTH } from "../masking.js";
 import { MatchState, PatternSet } from "./matcher.js";
 
-interface Entry {
-  readonly seq: number;
-  readonly char: string;
-  masked: boolean;
+/** Where one stream stands: text not yet let out, and the parts of it to mask. */
+class StreamState {
+  /** Text read but not yet let out; `base` is the stream offset of its first character. */
+  text = "";
+  base = 0;
+  /** Offset of the next character to arrive. */
+  next = 0;
+  /** Ranges [start, end) of stream offsets to mask (may reach before `base`). */
+  masks: Array<[number, number]> = [];
+  /** Whether the last thing let out was a mask (adjacent masks print once). */
+  lastMasked = false;
 }
 
-/** One view of the text (one stream, or all of them) with its match state. */
+/**
+ * One view of the text (one stream, or all of them in arrival order) with its
+ * match state and a ring of the last characters read (stream and offset), so
+ * that a match or a held start can be mapped back to stream offsets.
+ */
 class Scanner {
   readonly state: MatchState;
-  recent: Entry[] = [];
+  readonly #streams: Uint8Array;
+  readonly #offsets: Float64Array;
+  #count = 0;
+
   constructor(
     set: PatternSet,
-    private readonly keep: number,
+    private readonly streams: StreamState[],
   ) {
     this.state = new MatchState(set);
+    const size = Math.max(1, set.longest);
+    this.#streams = new Uint8Array(size);
+    this.#offsets = new Float64Array(size);
   }
 
-  read(e: Entry): void {
-    this.recent.push(e);
-    const matched = this.state.read(e.char.charCodeAt(0));
+  read(stream: number, offset: number, code: number): void {
+    const k = this.#count++ % this.#offsets.length;
+    this.#streams[k] = stream;
+    this.#offsets[k] = offset;
+    const matched = this.state.read(code);
     if (matched > 0) this.mark(matched);
-    if (this.recent.length > 2 * this.keep + 64) this.recent = this.recent.slice(-this.keep);
   }
 
-  /** Masks the last `n` entries read. */
+  /** Calls `fn` for each of the last `n` characters read, oldest first. */
+  #last(n: number, fn: (stream: number, offset: number) => void): void {
+    const size = this.#offsets.length;
+    for (let j = Math.min(n, this.#count, size); j >= 1; j--) {
+      const k = (this.#count - j) % size;
+      fn(this.#streams[k] as number, this.#offsets[k] as number);
+    }
+  }
+
+  /** Masks the last `n` characters read. */
   mark(n: number): void {
-    for (let k = Math.max(0, this.recent.length - n); k < this.recent.length; k++)
-      (this.recent[k] as Entry).masked = true;
+    this.#last(n, (stream, offset) => {
+      const masks = (this.streams[stream] as StreamState).masks;
+      const prev = masks[masks.length - 1];
+      if (prev && prev[1] >= offset && prev[0] <= offset) prev[1] = Math.max(prev[1], offset + 1);
+      else masks.push([offset, offset + 1]);
+    });
   }
 
-  /** The first sequence number still undecided, or Infinity. */
-  heldFrom(): number {
-    const d = this.state.depth;
-    return d === 0 ? Number.POSITIVE_INFINITY : (this.recent[this.recent.length - d] as Entry).seq;
+  /** Per stream, the first offset still undecided (Infinity when none). */
+  heldFrom(out: number[]): void {
+    this.#last(this.state.depth, (stream, offset) => {
+      if (offset < (out[stream] as number)) out[stream] = offset;
+    });
   }
 }
 
@@ -66,14 +98,13 @@ export interface OutputMaskerOptions {
  */
 export class OutputMasker {
   readonly #sinks: ReadonlyArray<(text: string) => void>;
+  readonly #streams: StreamState[];
+  readonly #scanners: Scanner[];
   readonly #own: Scanner[];
   readonly #all: Scanner | undefined;
-  readonly #pending: Entry[][];
-  readonly #lastMasked: boolean[];
   readonly #holdMs: number;
   readonly #mask: string;
   readonly #active: boolean;
-  #seq = 0;
   #timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -84,10 +115,10 @@ export class OutputMasker {
     const set = new PatternSet(patterns);
     this.#sinks = sinks;
     this.#active = set.longest > 0;
-    this.#own = sinks.map(() => new Scanner(set, set.longest));
-    this.#all = sinks.length > 1 ? new Scanner(set, set.longest) : undefined;
-    this.#pending = sinks.map(() => []);
-    this.#lastMasked = sinks.map(() => false);
+    this.#streams = sinks.map(() => new StreamState());
+    this.#own = sinks.map(() => new Scanner(set, this.#streams));
+    this.#all = sinks.length > 1 ? new Scanner(set, this.#streams) : undefined;
+    this.#scanners = this.#all ? [...this.#own, this.#all] : [...this.#own];
     this.#holdMs = options.holdMs ?? 100;
     this.#mask = options.mask ?? "[REDACTED]";
   }
@@ -98,14 +129,16 @@ export class OutputMasker {
       if (text) this.#sinks[stream]?.(text);
       return;
     }
+    const st = this.#streams[stream] as StreamState;
     const own = this.#own[stream] as Scanner;
-    const pending = this.#pending[stream] as Entry[];
+    const all = this.#all;
     for (let i = 0; i < text.length; i++) {
-      const e: Entry = { seq: this.#seq++, char: text[i] as string, masked: false };
-      pending.push(e);
-      own.read(e);
-      this.#all?.read(e);
+      const code = text.charCodeAt(i);
+      const offset = st.next++;
+      own.read(stream, offset, code);
+      all?.read(stream, offset, code);
     }
+    st.text += text;
     this.#release(false);
   }
 
@@ -122,21 +155,17 @@ export class OutputMasker {
   }
 
   #release(force: boolean): void {
-    if (force) {
-      for (const s of [...this.#own, ...(this.#all ? [this.#all] : [])]) {
+    const from = this.#streams.map(() => Number.POSITIVE_INFINITY);
+    for (const s of this.#scanners) {
+      if (force) {
         if (s.state.depth >= MIN_MASKED_LENGTH) s.mark(s.state.depth);
-      }
+      } else s.heldFrom(from);
     }
-    const allFrom = this.#all?.heldFrom() ?? Number.POSITIVE_INFINITY;
     let held = false;
-    this.#pending.forEach((pending, stream) => {
-      const from = force
-        ? Number.POSITIVE_INFINITY
-        : Math.min(allFrom, (this.#own[stream] as Scanner).heldFrom());
-      let n = 0;
-      while (n < pending.length && (pending[n] as Entry).seq < from) n++;
-      if (n < pending.length) held = true;
-      if (n > 0) this.#emit(stream, pending.splice(0, n));
+    this.#streams.forEach((st, stream) => {
+      const upTo = Math.min(from[stream] as number, st.next);
+      if (upTo < st.next) held = true;
+      if (upTo > st.base) this.#emit(stream, st, upTo);
     });
     if (!held) {
       if (this.#timer) clearTimeout(this.#timer);
@@ -149,19 +178,37 @@ export class OutputMasker {
     }
   }
 
-  #emit(stream: number, entries: readonly Entry[]): void {
+  /** Lets out the stream's text before offset `upTo`, masked. */
+  #emit(stream: number, st: StreamState, upTo: number): void {
     let out = "";
-    let masked = this.#lastMasked[stream] as boolean;
-    for (const e of entries) {
-      if (e.masked) {
-        if (!masked) out += this.#mask;
-        masked = true;
-      } else {
-        out += e.char;
+    let at = st.base;
+    let masked = st.lastMasked;
+    st.masks.sort((a, b) => a[0] - b[0]);
+    const rest: Array<[number, number]> = [];
+    for (const [start, end] of st.masks) {
+      if (end <= at) continue;
+      if (start >= upTo) {
+        rest.push([start, end]);
+        continue;
+      }
+      const s = Math.max(start, at);
+      if (s > at) {
+        out += st.text.slice(at - st.base, s - st.base);
         masked = false;
       }
+      if (!masked) out += this.#mask;
+      masked = true;
+      at = Math.min(end, upTo);
+      if (end > upTo) rest.push([upTo, end]);
     }
-    this.#lastMasked[stream] = masked;
+    if (at < upTo) {
+      out += st.text.slice(at - st.base, upTo - st.base);
+      masked = false;
+    }
+    st.masks = rest;
+    st.text = st.text.slice(upTo - st.base);
+    st.base = upTo;
+    st.lastMasked = masked;
     if (out) this.#sinks[stream]?.(out);
   }
 }
