@@ -16,6 +16,11 @@ export function knownSchemes(): string[] {
   return builtinSchemes();
 }
 
+/** The lower-case scheme of `raw` (`"aws-sm"` for `aws-sm://...`), or undefined when it has none. */
+export function schemeOf(raw: string): string | undefined {
+  return /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(raw)?.[1]?.toLowerCase();
+}
+
 /**
  * A reference as it may be shown anywhere.
  */

@@ -6,7 +6,7 @@
 import type { z } from "zod";
 import { parseReference, redact } from "../../index.js";
 import { ConfigFileError } from "../errors.js";
-import { displayReference, knownSchemes } from "../references.js";
+import { displayReference, knownSchemes, schemeOf } from "../references.js";
 import { editDistance } from "../text.js";
 import { isReservedName } from "./names.js";
 import { ConfigSchema, FIXES, KNOWN_KEYS, type SecretsConfig } from "./schema.js";
@@ -75,7 +75,7 @@ export function validateConfig(raw: unknown, file: string): SecretsConfig {
   const known = knownSchemes();
   for (const [name, entry] of Object.entries(config.references)) {
     const ref = typeof entry === "string" ? entry : entry.ref;
-    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref)?.[1]?.toLowerCase();
+    const scheme = schemeOf(ref);
     const at = typeof entry === "string" ? `references.${name}` : `references.${name}.ref`;
     if (!scheme) {
       // A key pasted where a reference belongs must not reach stderr whole.

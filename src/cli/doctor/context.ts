@@ -11,7 +11,7 @@ import type { Secrets } from "../../api.js";
 import { createSecrets } from "../../client.js";
 import type { SecretsEvent } from "../../index.js";
 import type { SecretsConfig } from "../config/schema.js";
-import { showReference } from "../references.js";
+import { schemeOf, showReference } from "../references.js";
 import { type HistoryResult, isGitRepo, repoPrefix, scanHistory } from "../scan/git.js";
 import { type ScanSetup, safeIgnores, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
@@ -122,7 +122,7 @@ export class DoctorContext {
   references(): ConfiguredRef[] {
     return Object.entries(this.config.references).map(([name, entry]) => {
       const ref = typeof entry === "string" ? entry : entry.ref;
-      const scheme = (/^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref)?.[1] ?? "").toLowerCase();
+      const scheme = schemeOf(ref) ?? "";
       const out: ConfiguredRef = {
         name,
         ref,
