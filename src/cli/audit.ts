@@ -12,8 +12,8 @@ import { appendFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { SecretsEvent, SecretsListener } from "../index.js";
+import { firstLine } from "../provider/index.js";
 import { UsageError } from "./errors.js";
-import { firstLine } from "./text.js";
 
 /**
  * A listener for `sink`, or undefined when there is none. With

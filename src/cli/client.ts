@@ -23,7 +23,8 @@ export async function clientFromConfig(
   const { config, file: found } = await loadConfig(process.cwd(), file);
   let providers: SecretsOptions["providers"];
   try {
-    providers = await providersFromConfig(config.providers);
+    // Provider module paths are relative to the config file, as in the doctor.
+    providers = await providersFromConfig(config.providers, found ? dirname(found) : process.cwd());
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

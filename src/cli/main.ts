@@ -9,7 +9,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigFileError, EXIT, ScanInputError, UsageError } from "./errors.js";
 import { MAX_READABLE_FILE_SIZE } from "./scan/limits.js";
-import { firstLine } from "./text.js";
 import { packageVersion } from "./version.js";
 
 function fileSize(value: string): number {
@@ -149,6 +148,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (process.env.SECRETS_DEBUG) console.error(err);
     const known =
       err instanceof UsageError || err instanceof ScanInputError || err instanceof ConfigFileError;
+    // Loaded only on this path: the start-up of every command does not pay for it.
+    const { firstLine } = await import("../provider/index.js");
     process.stderr.write(`secrets: ${known ? "" : "error: "}${firstLine(err)}\n`);
     process.exitCode = EXIT.usage;
   }

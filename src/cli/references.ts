@@ -6,19 +6,15 @@
  * `displayReference` allows, never whole.
  */
 
-import { builtinSchemes, parseReference } from "../index.js";
-import { displayReference } from "../reference/parse.js";
+import { BUILTIN_PROVIDERS, builtinSchemes, displayReference, parseReference } from "../index.js";
 
 /**
- * The schemes a config's references may use.
+ * The schemes a config's references may use (the built-in providers'), then
+ * their aliases (`bao` for `vault`).
  */
 export function knownSchemes(): string[] {
-  return builtinSchemes();
-}
-
-/** The lower-case scheme of `raw` (`"aws-sm"` for `aws-sm://...`), or undefined when it has none. */
-export function schemeOf(raw: string): string | undefined {
-  return /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(raw)?.[1]?.toLowerCase();
+  const aliases = BUILTIN_PROVIDERS.flatMap((d) => Object.keys(d.aliases ?? {}));
+  return [...builtinSchemes(), ...aliases];
 }
 
 /**

@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { statSync, writeFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
+import { firstLine } from "../../provider/index.js";
 import { loadConfig } from "../config/load.js";
 import { CHECKS } from "../doctor/checks/index.js";
 import { DoctorContext } from "../doctor/context.js";
@@ -14,7 +15,6 @@ import { renderDoctor } from "../doctor/render.js";
 import { runChecks, summarize } from "../doctor/run.js";
 import { UsageError } from "../errors.js";
 import { buildSarif, type SarifResult } from "../report/sarif.js";
-import { firstLine } from "../text.js";
 import { colorsFor } from "../ui/color.js";
 import { Progress } from "../ui/progress.js";
 

@@ -6,10 +6,10 @@
 
 import type { SecretsEvent } from "../../index.js";
 import { SecretsError } from "../../index.js";
+import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { UsageError } from "../errors.js";
 import { showReference } from "../references.js";
-import { firstLine } from "../text.js";
 
 /**
  * Options of `secrets get`.

@@ -11,6 +11,7 @@ import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
 import type { LoadSpec } from "../../api.js";
 import { LoadError, SecretsError } from "../../index.js";
+import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { loadConfig } from "../config/load.js";
 import { isReservedName } from "../config/names.js";
@@ -18,7 +19,6 @@ import { UsageError } from "../errors.js";
 import { injectedForm, maskPatterns, secretStrings } from "../run/forms.js";
 import { OutputMasker } from "../run/output-masker.js";
 import { inTerminalForeground } from "../run/terminal.js";
-import { firstLine } from "../text.js";
 
 /**
  * Options of `secrets run`.

@@ -5,9 +5,9 @@
 
 import type { z } from "zod";
 import { parseReference, redact } from "../../index.js";
+import { editDistance, schemeOf } from "../../provider/index.js";
 import { ConfigFileError } from "../errors.js";
-import { displayReference, knownSchemes, schemeOf } from "../references.js";
-import { editDistance } from "../text.js";
+import { displayReference, knownSchemes } from "../references.js";
 import { isReservedName } from "./names.js";
 import { ConfigSchema, FIXES, KNOWN_KEYS, type SecretsConfig } from "./schema.js";
 
@@ -73,6 +73,9 @@ export function validateConfig(raw: unknown, file: string): SecretsConfig {
   if (!parsed.success) throw describeIssue(file, parsed.error.issues[0] as z.core.$ZodIssue);
   const config = parsed.data;
   const known = knownSchemes();
+  // A provider module named in the config brings schemes and rules that are
+  // known only once it is imported: its references are checked by the client.
+  const modules = Object.values(config.providers).some((o) => o.module !== undefined);
   for (const [name, entry] of Object.entries(config.references)) {
     const ref = typeof entry === "string" ? entry : entry.ref;
     const scheme = schemeOf(ref);
@@ -86,9 +89,10 @@ export function validateConfig(raw: unknown, file: string): SecretsConfig {
         fixFor(at),
       );
     }
+    if (modules) continue;
     if (!known.includes(scheme)) {
-      // Every provider a config can name is a built-in one, so any other
-      // scheme is a typo or a value pasted where a reference belongs.
+      // Without provider modules only built-in schemes can be served: any
+      // other is a typo or a value pasted where a reference belongs.
       throw new ConfigFileError(
         file,
         at,

@@ -219,3 +219,16 @@ describe("config input validation", () => {
     expect(err.problem).toMatch(/^unknown scheme "vualt" \(known: env, aws-sm, .*vault/);
   });
 });
+
+describe("config with provider modules", () => {
+  it("leaves the schemes of a config's provider modules to the client", () => {
+    const config = validateConfig(
+      {
+        providers: { mem: { module: "./mem-provider.js" } },
+        references: { A: "mem://key" },
+      },
+      "c.json",
+    );
+    expect(config.references).toEqual({ A: "mem://key" });
+  });
+});

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseDotenv } from "dotenv";
-import { PUBLIC_ENV_PREFIXES } from "../../../index.js";
+import { publicPrefixOf } from "../../../provider/index.js";
 import { scanTree } from "../../scan/tree.js";
 import { walkFiles } from "../../scan/walk.js";
 import type { DoctorContext } from "../context.js";
@@ -32,11 +32,6 @@ const SOURCE_EXT = /\.(?:[cm]?[jt]sx?|vue|svelte|astro)$/;
 const IMPORTS_SDK =
   /(?:from\s*|import\s*\(\s*|require\s*\(\s*|import\s+)["']secrets-loader(?:\/[^"']*)?["']/;
 const USE_CLIENT = /^(?:\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*["']use client["']/;
-
-function publicPrefix(name: string): string | undefined {
-  const upper = name.toUpperCase();
-  return PUBLIC_ENV_PREFIXES.find((p) => upper.startsWith(p));
-}
 
 function envFiles(dir: string): string[] {
   try {
@@ -72,7 +67,7 @@ function publicPrefixedVariables(ctx: DoctorContext): CheckResult[] {
   for (const { where, vars } of sources) {
     const isExample = /example|sample|template/i.test(where);
     for (const [name, value] of Object.entries(vars)) {
-      const prefix = publicPrefix(name);
+      const prefix = publicPrefixOf(name);
       if (!prefix) continue;
       publicVars++;
       const file = where === "the environment" ? undefined : where;

@@ -4,7 +4,7 @@
  */
 
 import { SecretsError } from "../../../index.js";
-import { firstLine } from "../../text.js";
+import { firstLine } from "../../../provider/index.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
 
 /**
