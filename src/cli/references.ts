@@ -6,7 +6,14 @@
  * `displayReference` allows, never whole.
  */
 
-import { BUILTIN_PROVIDERS, builtinSchemes, displayReference, parseReference } from "../index.js";
+import {
+  BUILTIN_PROVIDERS,
+  builtinSchemes,
+  displayReference,
+  parseReference,
+  SchemeTable,
+} from "../index.js";
+import type { Descriptors } from "./doctor/providers.js";
 
 /**
  * The schemes a config's references may use (the built-in providers'), then
@@ -18,11 +25,26 @@ export function knownSchemes(): string[] {
 }
 
 /**
- * A reference as it may be shown anywhere.
+ * The scheme rules of every provider the config can use (built-ins and its
+ * provider modules), or undefined when they conflict (the client reports that).
  */
-export function showReference(raw: string): string {
+export function schemeTable(descriptors: Descriptors): SchemeTable | undefined {
   try {
-    return parseReference(raw).canonical;
+    const table = new SchemeTable();
+    for (const d of descriptors.values()) table.add(d, d.name);
+    return table;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A reference as it may be shown anywhere: parsed with `table` (default: the
+ * built-in schemes), else as `displayReference` allows.
+ */
+export function showReference(raw: string, table?: SchemeTable): string {
+  try {
+    return (table ? parseReference(raw, table) : parseReference(raw)).canonical;
   } catch {
     return displayReference(raw);
   }

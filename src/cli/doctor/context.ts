@@ -13,9 +13,9 @@ import {
   type Secrets,
   type SecretsEvent,
 } from "../../index.js";
-import { type DoctorFacet, schemeOf } from "../../provider/index.js";
+import { type DoctorFacet, type SchemeTable, schemeOf } from "../../provider/index.js";
 import type { SecretsConfig } from "../config/schema.js";
-import { showReference } from "../references.js";
+import { schemeTable, showReference } from "../references.js";
 import { type HistoryResult, isGitRepo, repoPrefix, scanHistory } from "../scan/git.js";
 import { type ScanSetup, safeIgnores, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
@@ -67,6 +67,7 @@ export class DoctorContext {
   #client?: Promise<Secrets>;
   #descriptors?: Promise<Descriptors>;
   #schemes?: Map<string, string>;
+  #table?: SchemeTable;
   readonly #facets = new Map<string, Promise<DoctorFacet | undefined>>();
 
   constructor(
@@ -136,6 +137,7 @@ export class DoctorContext {
     this.#descriptors ??= descriptorsFromConfig(this.config.providers, this.#configDir()).then(
       (d) => {
         this.#schemes = schemeProviders(d);
+        this.#table = schemeTable(d);
         return d;
       },
     );
@@ -166,7 +168,7 @@ export class DoctorContext {
       const out: ConfiguredRef = {
         name,
         ref,
-        shown: showReference(ref),
+        shown: showReference(ref, this.#table),
         scheme,
         provider: this.#schemes?.get(scheme) ?? scheme,
         optional: typeof entry !== "string" && entry.optional === true,
