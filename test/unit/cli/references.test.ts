@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { knownSchemes, schemeTable, showReference } from "../../../src/cli/references.js";
-import { BUILTIN_PROVIDERS, type ProviderDescriptor } from "../../../src/index.js";
+import { BUILTIN_PROVIDERS } from "../../../src/index.js";
+import type { ProviderDescriptor } from "../../../src/provider/index.js";
 
 describe("CLI reference display", () => {
   it("shows a parsed reference in its canonical form, anything else never whole", () => {
