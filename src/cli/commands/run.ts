@@ -123,14 +123,19 @@ function pipeMasked(
   const from = [child.stdout, child.stderr] as Readable[];
   const to = [process.stdout, process.stderr] as Writable[];
   const broken = [false, false];
+  const waiting = [false, false];
   const masker = new OutputMasker(
     maskPatterns(values.flatMap(secretStrings)),
     to.map((out, i) => (text: string) => {
       if (broken[i]) return;
-      if (!out.write(text)) {
+      if (!out.write(text) && !waiting[i]) {
         // Back-pressure: stop reading the child until our reader catches up.
+        waiting[i] = true;
         from[i]?.pause();
-        out.once("drain", () => from[i]?.resume());
+        out.once("drain", () => {
+          waiting[i] = false;
+          from[i]?.resume();
+        });
       }
     }),
   );
