@@ -24,6 +24,7 @@ import { planLoad } from "./client/load-plan.js";
 import { Registry, type Slot } from "./client/registry.js";
 import {
   checkedSecret,
+  checkedTimes,
   credentialsOf,
   type Stored,
   scrub,
@@ -200,7 +201,7 @@ class SecretsClient implements Secrets {
         this.#abort.signal,
         this.#timeout,
         { provider, what: key },
-        async (call) => toStored(await issue(call.signal)),
+        async (call) => toStored(checkedTimes(await issue(call.signal), provider)),
       ),
     );
     return stored.raw as T;
@@ -332,7 +333,10 @@ class SecretsClient implements Secrets {
   ): Promise<Issued<Stored> | undefined> {
     const lease = previous?.lease;
     if (!previous || !lease?.renewable || !provider.renew) return undefined;
-    if (lease.maxExpiresAt !== undefined && Date.now() >= lease.maxExpiresAt) return undefined;
+    const now = Date.now();
+    // An expired lease is gone on the backend; one at its maximum cannot grow.
+    if (previous.expiresAt !== undefined && now >= previous.expiresAt) return undefined;
+    if (lease.maxExpiresAt !== undefined && now >= lease.maxExpiresAt) return undefined;
     let renewed: Issued<unknown> | undefined;
     try {
       renewed = await this.#call(
@@ -346,6 +350,7 @@ class SecretsClient implements Secrets {
       return undefined; // The lease cannot be extended: issue anew.
     }
     if (!renewed || !sameLease(renewed.lease ?? lease, lease)) return undefined;
+    checkedTimes(renewed, slot.name, reference);
     if (
       renewed.expiresAt !== undefined &&
       previous.expiresAt !== undefined &&
@@ -491,15 +496,14 @@ class SecretsClient implements Secrets {
             const renewed = await this.#renewed(slot, p, label, timeout, prev);
             if (renewed) return renewed;
           }
-          return toStored(
-            await this.#call(
-              slot,
-              timeout,
-              { provider, what: `credentials ${label}` },
-              (call) => issue(request, call),
-              prev,
-            ),
+          const issued = await this.#call(
+            slot,
+            timeout,
+            { provider, what: `credentials ${label}` },
+            (call) => issue(request, call),
+            prev,
           );
+          return toStored(checkedTimes(issued, provider));
         } catch (err) {
           throw this.#wrap(err, slot);
         }

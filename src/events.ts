@@ -1,5 +1,6 @@
 /**
- * Typed events: the usage log the article asks for. Events carry references,
+ * Typed events: a usage log of every key read, ready for any logger (the API-key
+ * checklist asks that every use be logged). Events carry references,
  * provider names, versions, timings and expiries, never a value.
  */
 

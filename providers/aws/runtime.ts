@@ -16,7 +16,7 @@ import { AwsClients } from "./clients.js";
 import { type AwsProviderOptions, resolveAwsConfig } from "./config.js";
 import { describeCall, issueCredentials, planStsCall } from "./credentials.js";
 import { describeParameter, describeSecret } from "./describe.js";
-import { awsDescriptor } from "./descriptor.js";
+import { awsSm, awsSsm } from "./rules.js";
 import { type BatchState, batchGetSecretValues, getSecretValue } from "./secrets-manager.js";
 import { getParameter, getParameters } from "./ssm.js";
 import type { AwsCredentialIdentity } from "./types.js";
@@ -81,8 +81,8 @@ export async function createAwsProvider(
 
   return {
     name: "aws",
-    scheme: awsDescriptor.scheme,
-    ...(awsDescriptor.rules ? { rules: awsDescriptor.rules } : {}),
+    scheme: ["aws-sm", "aws-ssm"],
+    rules: { "aws-sm": awsSm, "aws-ssm": awsSsm },
     clients,
 
     getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {

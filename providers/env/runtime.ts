@@ -14,8 +14,8 @@ import {
   type SecretProvider,
   SecretsError,
 } from "../../src/provider/index.js";
-import { envDescriptor } from "./descriptor.js";
 import type { EnvProviderOptions } from "./options.js";
+import { envRule } from "./rules.js";
 
 /**
  * Creates the `env` provider.
@@ -85,7 +85,7 @@ export function envProvider(options: EnvProviderOptions = {}): SecretProvider {
   return {
     name: "env",
     scheme: "env",
-    rules: envDescriptor.rules,
+    rules: { env: envRule },
     async getSecret(ref: ParsedRef): Promise<Issued> {
       const name = ref.path;
       const prefix = publicPrefixOf(name);

@@ -9,7 +9,7 @@
 import { type ErrorCode, SecretsError } from "../errors.js";
 import type { Emitter } from "../events.js";
 import type { Issued, Lease } from "../types.js";
-import { coarseNow } from "./clock.js";
+import { coarseNow, epochFromMono, monoFromEpoch, monoNow } from "./clock.js";
 
 /** Resolved cache settings, in milliseconds. */
 export interface CacheSettings {
@@ -45,7 +45,7 @@ interface Entry<V> {
   readonly meta: EntryMeta;
   readonly load: Loader<V>;
   current: Issued<V> | undefined;
-  /** Serve as fresh until here. */
+  /** Serve as fresh until here. All instants of an entry are on the monotonic clock (clock.ts). */
   expiresAt: number;
   /** The provider's own expiry, never crossed. */
   hardExpiresAt: number | undefined;
@@ -125,7 +125,7 @@ export class FreshnessCache<V> {
     if (emitHit && this.#events.active) {
       this.#events.emit({
         type: "hit",
-        time: now,
+        time: Date.now(),
         provider: e.meta.provider,
         reference: e.meta.reference,
       });
@@ -142,7 +142,7 @@ export class FreshnessCache<V> {
   get(key: string, meta: EntryMeta, load: Loader<V>, hitCounted = false): Promise<V> {
     const hit = this.#fresh(key, !hitCounted);
     if (hit !== undefined) return Promise.resolve(hit);
-    const now = Date.now();
+    const now = monoNow();
     const e = this.#entries.get(key);
     if (e !== undefined) {
       e.usedSinceFetch = true;
@@ -158,7 +158,7 @@ export class FreshnessCache<V> {
     if (this.#events.active) {
       this.#events.emit({
         type: "miss",
-        time: now,
+        time: Date.now(),
         provider: meta.provider,
         reference: meta.reference,
       });
@@ -173,7 +173,7 @@ export class FreshnessCache<V> {
     const e = this.#entries.get(key);
     if (e === undefined) return true;
     if (e.pending !== undefined) return false;
-    return !(e.current !== undefined && Date.now() < e.expiresAt);
+    return !(e.current !== undefined && monoNow() < e.expiresAt);
   }
 
   /** Drops one entry; a fetch already under way for it is not cached. */
@@ -281,7 +281,7 @@ export class FreshnessCache<V> {
     return new Promise<V>((resolve, reject) => {
       let done = false;
       const timer = setTimeout(() => {
-        const now = Date.now();
+        const now = monoNow();
         if (done) return;
         if (this.#canServeStale(e, now)) {
           done = true;
@@ -316,7 +316,7 @@ export class FreshnessCache<V> {
         time: Date.now(),
         provider: e.meta.provider,
         reference: e.meta.reference,
-        expiresAt: e.expiresAt,
+        expiresAt: epochFromMono(e.expiresAt),
       });
     }
     this.#fetch(e, "refresh", load).catch(() => {
@@ -325,7 +325,7 @@ export class FreshnessCache<V> {
   }
 
   #fetch(e: Entry<V>, reason: "miss" | "refresh" | "expired", load: Loader<V>): Promise<V> {
-    const started = Date.now();
+    const started = monoNow();
     const previous = e.current;
     // Deferred by one microtask so `pending` is set before any outcome, even
     // when `load` throws synchronously.
@@ -358,9 +358,10 @@ export class FreshnessCache<V> {
     started: number,
     reason: "miss" | "refresh" | "expired",
   ): void {
-    const now = Date.now();
+    const now = monoNow();
     const s = this.#settings;
-    const hard = issued.expiresAt;
+    // The provider's instants are epoch ms; the entry keeps them on the monotonic clock.
+    const hard = issued.expiresAt === undefined ? undefined : monoFromEpoch(issued.expiresAt, now);
     const credential = e.meta.kind === "credential";
     const expiresAt =
       hard !== undefined && (credential || hard < now + s.maxAge) ? hard : now + s.maxAge;
@@ -371,9 +372,9 @@ export class FreshnessCache<V> {
       const lead = Math.min(credential || issued.lease ? s.credentialRefreshLead : 0, life / 2);
       refreshAt = Math.min(refreshAt, expiresAt - lead);
     }
-    if (issued.refreshAt !== undefined && issued.refreshAt < refreshAt) {
-      refreshAt = Math.max(now, issued.refreshAt);
-    }
+    const wanted =
+      issued.refreshAt === undefined ? undefined : monoFromEpoch(issued.refreshAt, now);
+    if (wanted !== undefined && wanted < refreshAt) refreshAt = Math.max(now, wanted);
     const previous = e.current;
     e.current = issued;
     e.expiresAt = expiresAt;
@@ -389,10 +390,10 @@ export class FreshnessCache<V> {
     if (this.#entries.size > s.maxEntries) this.#evictOldest(e);
     if (this.#events.active) {
       const base = {
-        time: now,
+        time: Date.now(),
         provider: e.meta.provider,
         reference: e.meta.reference,
-        durationMs: now - started,
+        durationMs: Math.round(now - started),
       };
       const version = issued.version === undefined ? {} : { version: issued.version };
       if (credential) {
@@ -407,27 +408,33 @@ export class FreshnessCache<V> {
           ...version,
           type: "credentials",
           action,
-          expiresAt: hard ?? expiresAt,
+          expiresAt: epochFromMono(hard ?? expiresAt, now),
         });
       } else {
-        this.#events.emit({ ...base, ...version, type: "fetch", reason, expiresAt });
+        this.#events.emit({
+          ...base,
+          ...version,
+          type: "fetch",
+          reason,
+          expiresAt: epochFromMono(expiresAt, now),
+        });
       }
     }
   }
 
   #failed(e: Entry<V>, err: unknown, started: number, reason: "miss" | "refresh" | "expired"): V {
-    const now = Date.now();
+    const now = monoNow();
     const code = SecretsError.is(err) ? err.code : "PROVIDER_ERROR";
     if (this.#events.active) {
       const message = err instanceof Error ? err.message : "non-error thrown";
       this.#events.emit({
         type: "error",
-        time: now,
+        time: Date.now(),
         provider: e.meta.provider,
         reference: e.meta.reference,
         code,
         message,
-        durationMs: now - started,
+        durationMs: Math.round(now - started),
       });
     }
     if (!this.#isCurrent(e)) throw err;
@@ -457,12 +464,12 @@ export class FreshnessCache<V> {
     if (!this.#events.active) return;
     this.#events.emit({
       type: "stale",
-      time: now,
+      time: Date.now(),
       provider: e.meta.provider,
       reference: e.meta.reference,
       code,
-      staleForMs: Math.max(0, now - e.expiresAt),
-      staleUntil: e.staleUntil,
+      staleForMs: Math.round(Math.max(0, now - e.expiresAt)),
+      staleUntil: epochFromMono(e.staleUntil, now),
     });
   }
 

@@ -4,9 +4,7 @@
  */
 
 import { dirname } from "node:path";
-import type { Secrets, SecretsOptions } from "../api.js";
-import { createSecrets } from "../client.js";
-import { SecretsError } from "../index.js";
+import { createSecrets, type Secrets, SecretsError, type SecretsOptions } from "../index.js";
 import { auditListener } from "./audit.js";
 import { loadConfig } from "./config/load.js";
 import type { SecretsConfig } from "./config/schema.js";

@@ -63,6 +63,15 @@ export async function planLoad(spec: LoadSpec, deps: LoadDeps): Promise<Record<s
     });
   };
   for (const name of names) {
+    if (name === "__proto__") {
+      // A JSON-parsed spec can carry it as an own key; assigning it would drop it silently.
+      fail(
+        name,
+        "",
+        new ConfigError({ message: 'load(): "__proto__" cannot be a name; rename the entry.' }),
+      );
+      continue;
+    }
     const entry = spec[name] as LoadEntry;
     const ref = typeof entry === "string" ? entry : entry?.ref;
     try {

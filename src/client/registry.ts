@@ -11,6 +11,7 @@ import {
   ProviderError,
   SecretsError,
 } from "../errors.js";
+import { assertServerRuntime } from "../guard.js";
 import { builtinTable } from "../reference/builtin-table.js";
 import type { SchemeTable } from "../reference/table.js";
 import type { ParsedRef, ProviderContext, ProviderInput, SecretProvider } from "../types.js";
@@ -145,7 +146,11 @@ export class Registry {
     }
     if (this.#isClosed()) return Promise.reject(new ClientClosedError({ provider: slot.name }));
     slot.creating ??= Promise.resolve()
-      .then(() => input.create(this.#context(slot.name)))
+      .then(() => {
+        // Every provider refuses a browser when it is created, not only the root at import.
+        assertServerRuntime();
+        return input.create(this.#context(slot.name));
+      })
       .then(
         async (p) => {
           slot.instance = p;

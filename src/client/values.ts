@@ -44,6 +44,36 @@ export function trackStored(stored: Stored, delta: 1 | -1): void {
 }
 
 /**
+ * A provider's instants must be real epoch-ms numbers, and its expiry still
+ * ahead: `NaN` would cache forever and a past expiry would serve an expired
+ * value. Either is the provider's bug, reported by name.
+ */
+export function checkedTimes<T extends Issued<unknown>>(
+  issued: T,
+  provider: string,
+  reference?: string,
+): T {
+  for (const key of ["expiresAt", "refreshAt"] as const) {
+    const v = issued[key];
+    if (v === undefined) continue;
+    const bad =
+      typeof v !== "number" || !Number.isFinite(v)
+        ? `an ${key} that is not a number of epoch milliseconds (got ${typeof v === "number" ? String(v) : typeof v})`
+        : key === "expiresAt" && v <= Date.now()
+          ? "an expiresAt already in the past"
+          : undefined;
+    if (bad) {
+      throw new ProviderError({
+        provider,
+        ...(reference ? { reference } : {}),
+        message: `Provider ${provider} returned ${bad}${reference ? ` for ${reference}` : ""}; the value is not used.`,
+      });
+    }
+  }
+  return issued;
+}
+
+/**
  * A provider's answer for a secret must carry a string, bytes or a JSON
  * object (leased credentials read through a reference); anything else is its
  * bug, reported by name.
@@ -65,7 +95,7 @@ export function checkedSecret(
       message: `Provider ${provider} returned no string, bytes or object value for ${parsed.raw}.`,
     });
   }
-  return issued;
+  return checkedTimes(issued, provider, parsed.raw);
 }
 
 /** The value shaped as asked (memoised per canonical reference and type). */

@@ -9,8 +9,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
-import type { LoadSpec } from "../../api.js";
-import { LoadError, SecretsError } from "../../index.js";
+import { LoadError, type LoadSpec, SecretsError } from "../../index.js";
 import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { loadConfig } from "../config/load.js";
