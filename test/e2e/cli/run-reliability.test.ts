@@ -94,6 +94,28 @@ describe("secrets run --redact: the value in every spelling", () => {
       if (value.length >= MIN_MASKED_LENGTH) expectNoLeak(both, value, label);
       else expect(both, label).toContain(value); // short values are left alone in free text
     }
+    // The other commands never print a value at all: get --json, and the
+    // doctor resolving every one of them (table, --json, SARIF).
+    const env: NodeJS.ProcessEnv = {};
+    const references: Record<string, string> = {};
+    for (const [label, value] of Object.entries(corpus)) {
+      env[`LEAK_${label.toUpperCase()}`] = value;
+      references[`LEAK_${label.toUpperCase()}`] = `env://LEAK_${label.toUpperCase()}`;
+    }
+    const dir = makeProject({ "secrets.config.json": JSON.stringify({ references }) });
+    const outputs = [
+      ...Object.keys(references).map((name) =>
+        cli(["get", "--json", `env://${name}`], { cwd: dir, env }),
+      ),
+      cli(["doctor", "--json", "."], { cwd: dir, env }),
+      cli(["doctor", "--sarif", "."], { cwd: dir, env }),
+      cli(["doctor", "."], { cwd: dir, env }),
+    ];
+    const all = outputs.map((r) => `${r.stdout}${r.stderr}`).join("\n");
+    expect(all).toMatch(/LEAK_PEM \(env:\/\/LEAK_PEM\) resolved/);
+    for (const [label, value] of Object.entries(corpus)) {
+      if (value.length >= MIN_MASKED_LENGTH) expectNoLeak(all, value, `${label} (get, doctor)`);
+    }
   });
 
   it("injects a binary reference as base64 and masks it", () => {
