@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, inject, it } from "vitest";
+import { TOOLS_DIR } from "../../../scripts/emulators/start.mjs";
 import { forcedStandIns, standInsForFile } from "../../support/stand-ins/select.js";
 import { standIn } from "../../support/stand-ins.js";
 
@@ -116,7 +117,7 @@ describe("clean-up after a crashed run", () => {
       `import { startStandIn } from ${JSON.stringify(START)};
        await startStandIn("aws");
        const { readdirSync, readFileSync } = await import("node:fs");
-       const dir = ${JSON.stringify(join(ROOT, ".tools", "run"))};
+       const dir = ${JSON.stringify(join(TOOLS_DIR, "run"))};
        const mine = readdirSync(dir).filter((f) => f.endsWith(".json"))
          .map((f) => JSON.parse(readFileSync(dir + "/" + f, "utf8")))
          .filter((r) => r.ownerPid === process.pid);
@@ -150,6 +151,6 @@ describe("clean-up after a crashed run", () => {
     expect(cleanLeftovers()).toBeGreaterThanOrEqual(1);
     for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     expect(alive(pid)).toBe(false);
-    expect(existsSync(join(ROOT, ".tools", "run", `${pid}.json`))).toBe(false);
+    expect(existsSync(join(TOOLS_DIR, "run", `${pid}.json`))).toBe(false);
   });
 });
