@@ -40,6 +40,8 @@ describe("stand-in selection", () => {
         [],
       );
       expect(standInsForFile(declared, INTEGRATION).sort()).toEqual(["aws", "vault"]);
+      writeFileSync(declared, "// @stand-ins: aws, toxiproxy\n");
+      expect(standInsForFile(declared, INTEGRATION).sort()).toEqual(["aws", "toxiproxy"]);
 
       writeFileSync(declared, "// @stand-ins: aws, s3\n");
       expect(() => standInsForFile(declared, INTEGRATION)).toThrow(/unknown stand-in "s3"/);
@@ -50,7 +52,7 @@ describe("stand-in selection", () => {
 
   it("SECRETS_LOADER_STAND_INS forces a set and rejects unknown names", () => {
     expect(forcedStandIns(undefined)).toBeUndefined();
-    expect(forcedStandIns("all")).toEqual(["aws", "vault", "gcp", "azure"]);
+    expect(forcedStandIns("all")).toEqual(["aws", "vault", "gcp", "azure", "toxiproxy"]);
     expect(forcedStandIns("aws, gcp")).toEqual(["aws", "gcp"]);
     expect(() => forcedStandIns("aws,nope")).toThrow(/unknown stand-in "nope"/);
   });
