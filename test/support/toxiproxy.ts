@@ -20,8 +20,14 @@ import { randomUUID } from "node:crypto";
 import type { FaultInjector } from "../../src/provider/testing/faults.js";
 import { standIn, type ToxiproxyStandIn } from "./stand-ins.js";
 
-/** How long one call to Toxiproxy's API may take before the test fails. */
-const API_TIMEOUT_MS = 5_000;
+/**
+ * How long one call to Toxiproxy's API may take before the test fails. Removing a `bandwidth` or
+ * `latency` toxic is normally instant, but Toxiproxy then flushes the data it holds on each open
+ * connection, waiting up to 5 s on one whose reader is stuck: so this is generous.
+ */
+const API_TIMEOUT_MS = 30_000;
+/** API calls slower than this are logged, so a slow fault switch shows in the test output. */
+const SLOW_CALL_MS = 1_000;
 
 /**
  * Default bytes of the answer let through before `resetPeer()` resets the connection: inside
@@ -76,13 +82,25 @@ export class ToxiproxyApi {
 
   /** Sends one request; resolves to the parsed JSON answer (or undefined for an empty one). */
   async call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.info.apiUrl}${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(API_TIMEOUT_MS),
-    });
-    const text = await res.text();
+    const t0 = performance.now();
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(`${this.info.apiUrl}${path}`, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(API_TIMEOUT_MS),
+      });
+      text = await res.text();
+    } catch (e) {
+      const ms = Math.round(performance.now() - t0);
+      throw new Error(`toxiproxy ${method} ${path}: no answer after ${ms} ms`, { cause: e });
+    }
+    const ms = Math.round(performance.now() - t0);
+    if (ms > SLOW_CALL_MS || process.env.SECRETS_LOADER_TOXIPROXY_TRACE) {
+      console.log(`[toxiproxy] ${method} ${path} -> ${res.status} in ${ms} ms`);
+    }
     if (!res.ok) throw new ToxiproxyApiError(method, path, res.status, text);
     return (text ? JSON.parse(text) : undefined) as T;
   }

@@ -6,10 +6,17 @@
 // --expose-gc), and the heap and handle figures then measure the client alone, not the test
 // runner's module graph or other test files. It imports the built package (dist/), as users do.
 //
+// The heap is measured twice under the same conditions: loops parked, every call and
+// background refresh ended (the deadline has passed), then a forced GC. First after the warm-up
+// (faults already switching), then after the timed run. SOAK_HEAP_SPACES=1 prints V8's spaces
+// at both points on stderr, to see where a difference lies.
+//
 // Protocol: env SOAK_CONFIG names a JSON file (proxy url, references and their values,
-// durations, seed). stdout gets one JSON line per phase: {"phase":"warm"} when the timed run
-// starts, {"phase":"draining"} when the loops stop, then {"phase":"done", ...figures}.
+// durations, seed). stdout gets one JSON line per phase: "boot", "started" (loops running: the
+// parent starts the faults), "warm" (the timed run starts), "draining" (the loops stopped: the
+// parent heals the proxy), then "done" with the figures.
 import { readFileSync } from "node:fs";
+import { getHeapSpaceStatistics } from "node:v8";
 import { awsProvider } from "../../../dist/providers/aws/index.js";
 import { createSecrets, type LoadError, SecretsError } from "../../../dist/src/index.js";
 
@@ -57,6 +64,12 @@ function countResources(): Record<string, number> {
 
 function heapAfterGc(): number {
   for (let i = 0; i < 4; i++) gc?.();
+  if (process.env.SOAK_HEAP_SPACES) {
+    const spaces = Object.fromEntries(
+      getHeapSpaceStatistics().map((x) => [x.space_name, Math.round(x.space_used_size / 1024)]),
+    );
+    process.stderr.write(`heap spaces (KB): ${JSON.stringify(spaces)}\n`);
+  }
   return process.memoryUsage().heapUsed;
 }
 
@@ -73,8 +86,9 @@ const fig = {
   staleEvents: 0,
   invalidations: 0,
   maxCallMs: 0,
-  latencies: [] as number[],
 };
+/** Call latencies by whole ms (the last bucket holds everything slower): no growth while measuring. */
+const histogram = new Uint32Array(10_001);
 let measuring = false;
 
 // stdout and stderr are opened on first use: open them before counting, so they are in both counts.
@@ -122,7 +136,7 @@ async function call(run: () => Promise<unknown>, check: (v: unknown) => void): P
   const ms = performance.now() - t0;
   if (!measuring) return;
   fig.calls++;
-  fig.latencies.push(ms);
+  histogram[Math.min(histogram.length - 1, Math.floor(ms))]++;
   if (ms > fig.maxCallMs) fig.maxCallMs = ms;
   if (outcome === "hang") {
     fig.hangs++;
@@ -141,10 +155,22 @@ async function call(run: () => Promise<unknown>, check: (v: unknown) => void): P
   }
 }
 
-async function loop(index: number, until: number): Promise<void> {
+/** While set, loops park here between calls (to measure the heap at a quiet moment). */
+let pause: Promise<void> | undefined;
+let parked = 0;
+
+/** Loops stop here; set once the timed run starts. */
+let endAt = Number.POSITIVE_INFINITY;
+
+async function loop(index: number): Promise<void> {
   const rnd = prng(cfg.seed + index * 7919);
   const pick = () => refs[Math.floor(rnd() * refs.length)] as string;
-  while (performance.now() < until) {
+  while (performance.now() < endAt) {
+    if (pause) {
+      parked++;
+      await pause;
+      parked--;
+    }
     const op = rnd();
     if (op < 0.05) {
       secrets.invalidate(pick());
@@ -181,15 +207,28 @@ async function loop(index: number, until: number): Promise<void> {
 // Every reference cached once while the backend is healthy.
 await secrets.load(Object.fromEntries(refs.map((r, i) => [`R${i}`, r])), { timeout: 30_000 });
 
-const start = performance.now();
-const end = start + cfg.warmupMs + cfg.runMs;
-const loops = Array.from({ length: cfg.loops }, (_, i) => loop(i, end));
+const loops = Array.from({ length: cfg.loops }, (_, i) => loop(i));
 emit({ phase: "started" });
 
+/** Heap after a forced GC once every call and background refresh has had time to end. */
+async function quietHeap(): Promise<number> {
+  await sleep(cfg.deadlineMs + cfg.staleWaitMs + 500);
+  return heapAfterGc();
+}
+
 await sleep(cfg.warmupMs);
-const heapStart = heapAfterGc();
+// The same conditions as the end: loops parked, nothing in flight, then a forced GC.
+let resume = () => {};
+pause = new Promise<void>((r) => {
+  resume = r;
+});
+while (parked < cfg.loops) await sleep(10);
+const heapStart = await quietHeap();
 let heapPeak = heapStart;
 measuring = true;
+endAt = performance.now() + cfg.runMs;
+pause = undefined;
+resume();
 emit({ phase: "warm", heapStart });
 const sampler = setInterval(() => {
   heapPeak = Math.max(heapPeak, process.memoryUsage().heapUsed);
@@ -200,9 +239,7 @@ clearInterval(sampler);
 measuring = false;
 emit({ phase: "draining" });
 
-// The faults are healed now; let background refreshes settle, then measure.
-await sleep(cfg.deadlineMs + cfg.staleWaitMs + 500);
-const heapEnd = heapAfterGc();
+const heapEnd = await quietHeap();
 await secrets.close();
 
 let handlesAfter: Record<string, number> = {};
@@ -217,16 +254,21 @@ for (let i = 0; i < 40; i++) {
   await sleep(50);
 }
 
-const sorted = fig.latencies.sort((a, b) => a - b);
-const pct = (p: number) =>
-  Math.round(sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0);
-const { latencies: _omit, ...counts } = fig;
+/** The latency below which a share `p` of the calls fall (ms). */
+function percentile(p: number): number {
+  let seen = 0;
+  for (let ms = 0; ms < histogram.length; ms++) {
+    seen += histogram[ms] as number;
+    if (seen >= p * fig.calls) return ms;
+  }
+  return histogram.length - 1;
+}
 emit({
   phase: "done",
-  ...counts,
+  ...fig,
   maxCallMs: Math.round(fig.maxCallMs),
-  p50Ms: pct(0.5),
-  p99Ms: pct(0.99),
+  p50Ms: percentile(0.5),
+  p99Ms: percentile(0.99),
   heapStart,
   heapEnd,
   heapPeak,
