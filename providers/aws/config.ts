@@ -3,7 +3,7 @@
  * environment variables, resolved once, without any I/O or SDK import.
  */
 
-import { ConfigError } from "../../src/errors.js";
+import { ConfigError } from "../../src/provider/index.js";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "./types.js";
 
 /**

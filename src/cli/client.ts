@@ -4,9 +4,7 @@
  */
 
 import { dirname } from "node:path";
-import type { Secrets, SecretsOptions } from "../api.js";
-import { createSecrets } from "../client.js";
-import { SecretsError } from "../index.js";
+import { createSecrets, type Secrets, SecretsError, type SecretsOptions } from "../index.js";
 import { auditListener } from "./audit.js";
 import { loadConfig } from "./config/load.js";
 import type { SecretsConfig } from "./config/schema.js";
@@ -28,7 +26,7 @@ export async function clientFromConfig(
   const { config, file: found } = await loadConfig(process.cwd(), file);
   let providers: SecretsOptions["providers"];
   try {
-    providers = await providersFromConfig(config.providers);
+    providers = await providersFromConfig(config.providers, found ? dirname(found) : process.cwd());
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidReferenceError, SecretsError } from "../../src/errors.js";
-import { parseReference } from "../../src/reference/parse.js";
+import { displayReference, parseReference } from "../../src/reference/parse.js";
+import { SchemeTable } from "../../src/reference/table.js";
 
 type Good = [
   ref: string,
@@ -183,13 +184,9 @@ const bad: Bad[] = [
   ["env://PUBLIC_KEY", "PUBLIC_", "public"],
   ["env://GATSBY_SECRET", "GATSBY_", "public"],
   ["env://NUXT_PUBLIC_TOKEN", "NUXT_PUBLIC_", "public"],
-  ["env://API_KEY?region=x", "region=x", "takes no options"],
-  ["aws-sm://prod/db?stage=AWSCURRENT", "stage=AWSCURRENT", 'unknown option "stage"'],
-  [
-    "aws-sm://prod/db?versionstage=AWSCURRENT",
-    "versionstage=AWSCURRENT",
-    'did you mean "versionStage"',
-  ],
+  ["env://API_KEY?region=x", "region=…", "takes no options"],
+  ["aws-sm://prod/db?stage=AWSCURRENT", "stage=…", 'unknown option "stage"'],
+  ["aws-sm://prod/db?versionstage=AWSCURRENT", "versionstage=…", 'did you mean "versionStage"'],
   ["aws-sm://prod/db?versionStage=", "versionStage=", "needs a value"],
   ["aws-sm://prod/db?versionStage", "versionStage", "needs a value"],
   ["aws-sm://prod/db?", "?", "name=value"],
@@ -199,9 +196,9 @@ const bad: Bad[] = [
     "versionStage & versionId",
     "two ways",
   ],
-  ["aws-sm://prod/db?versionId=short", "versionId=short", "bad value"],
-  ["aws-sm://prod/db?region=moon", "region=moon", "bad value"],
-  ["aws-sm://prod/db?versionStage=%E0%A4%A", "versionStage=%E0%A4%A", "percent-encoding"],
+  ["aws-sm://prod/db?versionId=short", "versionId=…", "bad value"],
+  ["aws-sm://prod/db?region=moon", "region=…", "bad value"],
+  ["aws-sm://prod/db?versionStage=%E0%A4%A", "versionStage=…", "percent-encoding"],
   ["aws-sm://prod/db!", "prod/db!", "secret name"],
   [
     "aws-sm://arn:aws:secretsmanager:us-east-1:12345:secret:x",
@@ -220,7 +217,7 @@ const bad: Bad[] = [
   ["aws-ssm:///prod/db/", "/prod/db/", "empty segments"],
   ["aws-ssm:///prod/db:3?version=4", "3", "both after ':'"],
   ["aws-ssm:///prod/db?version=1&label=live", "version & label", "two ways"],
-  ["aws-ssm:///prod/db?version=0", "version=0", "bad value"],
+  ["aws-ssm:///prod/db?version=0", "version=…", "bad value"],
   ["aws-ssm:///prod/db:bad label", '" "', "whitespace"],
   ["gcp-sm://projects/AB/secrets/x", "AB", "project id"],
   ["gcp-sm://projects/acme-prod/stripe", "stripe", "'secrets/NAME'"],
@@ -237,7 +234,7 @@ const bad: Bad[] = [
   ["gcp-sm://stripe/version/1", "version", "'versions/VERSION'"],
   ["gcp-sm://stri.pe", "stri.pe", "secret id"],
   ["gcp-sm://stripe/versions/1/extra", "extra", "unexpected path segments"],
-  ["gcp-sm://stripe?version=2", "version=2", "takes no options"],
+  ["gcp-sm://stripe?version=2", "version=…", "takes no options"],
   ["azure-kv://acme-kv", "acme-kv/", "secret name"],
   ["azure-kv://a/stripe-key", "a", "vault name"],
   ["azure-kv://acme--kv/stripe-key", "acme--kv", "vault name"],
@@ -253,10 +250,10 @@ const bad: Bad[] = [
   ["vault://secret/app/", "secret/app/", "leading or trailing"],
   ["vault://secret//app", "//", "non-empty"],
   ["vault://secret/../sys", "..", "non-empty"],
-  ["vault://secret/app?version=two", "version=two", "bad value"],
-  ["vault://secret/app?kv=3", "kv=3", "one of 1, 2"],
+  ["vault://secret/app?version=two", "version=…", "bad value"],
+  ["vault://secret/app?kv=3", "kv=…", "one of 1, 2"],
   ["vault://kv1/app?kv=1&version=2", "version", "no versions"],
-  ["vault://secret/app?token=abc", "token=abc", 'unknown option "token"'],
+  ["vault://secret/app?token=abc", "token=…", 'unknown option "token"'],
   [42, "number", "must be a string"],
   [undefined, "undefined", "must be a string"],
 ];
@@ -315,18 +312,70 @@ describe("canonical forms", () => {
   });
 
   it("accepts custom schemes registered with their own rules", () => {
-    const custom = new Map([
-      [
-        "mem",
-        {
-          options: ["ttl"],
+    const custom = new SchemeTable().add({
+      scheme: "mem",
+      rules: {
+        mem: {
+          options: { ttl: /^\d+$/ },
           example: "mem://a",
-          validatePath: (p: string) => (p.includes("!") ? "no bangs" : undefined),
+          path: (path, options) =>
+            path.includes("!") ? { problem: "no bangs", part: path } : { path, options },
         },
-      ],
-    ]);
+      },
+    });
     expect(parseReference("mem://a/b?ttl=5#x", custom).options).toEqual({ ttl: "5" });
     expect(() => parseReference("mem://a!", custom)).toThrow(/no bangs/);
     expect(() => parseReference("mem://a?other=1", custom)).toThrow(/allowed options: ttl/);
+  });
+});
+
+describe("aliases", () => {
+  it("normalises bao:// to vault://, so both share one cache entry", () => {
+    const a = parseReference("bao://secret/app#password");
+    const b = parseReference("vault://secret/app#password");
+    expect(a.scheme).toBe("vault");
+    expect(a.source).toBe(b.source);
+    expect(a.canonical).toBe(b.canonical);
+    expect(a.raw).toBe("bao://secret/app#password");
+  });
+
+  it("applies the main scheme's rule to an alias", () => {
+    expect(() => parseReference("bao://secret")).toThrow(/mount and the secret's path/);
+  });
+});
+
+describe("input that is not a reference is never echoed whole", () => {
+  const fake = (n: number) => Array.from({ length: n }, (_, i) => "QxZ7kP2m"[i % 8]).join("");
+  const secretPart = `${fake(12)}Tail`;
+  const hostile = [
+    `https://hooks.slack.com/services/T0000/B0000/${secretPart}`,
+    `https://acct.blob.core.windows.net/c/b?sv=2024-01-01&sig=${secretPart}`,
+    `postgres://db.example.com/app?password=${secretPart}`,
+    `postgres://app:${secretPart}/x@db.example.com/app`,
+    `mysql://app:p@ss${secretPart}@db/app`,
+    `{"url":"https://api.example.com","token":"${secretPart}"}`,
+    `env://X\n${secretPart}`,
+    `vault://secret/app?password=${secretPart}`,
+    `aws-sm://user:${secretPart}@host/db`,
+  ];
+  it.each(hostile)("%#", (raw) => {
+    let caught: unknown;
+    try {
+      parseReference(raw);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(InvalidReferenceError);
+    const err = caught as InvalidReferenceError;
+    const all = [err.message, err.part, err.example, err.reference, JSON.stringify(err)].join("\n");
+    expect(all).not.toContain(secretPart);
+    expect(all).not.toContain(secretPart.slice(0, 8));
+    expect(displayReference(raw)).not.toContain(secretPart.slice(0, 5));
+  });
+
+  it("shows a scheme plus at most 4 characters", () => {
+    expect(displayReference("https://hooks.example.com/T0/B0/XyZ")).toBe(
+      "https://hook…(35 characters)",
+    );
   });
 });

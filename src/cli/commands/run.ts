@@ -8,8 +8,7 @@
 
 import { spawn } from "node:child_process";
 import type { Readable, Writable } from "node:stream";
-import type { LoadSpec } from "../../api.js";
-import { LoadError, redact, SecretsError } from "../../index.js";
+import { LoadError, type LoadSpec, redact, SecretsError } from "../../index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { loadConfig } from "../config/load.js";
 import { UsageError } from "../errors.js";

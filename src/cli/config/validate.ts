@@ -4,8 +4,7 @@
  */
 
 import type { z } from "zod";
-import { builtinSchemes, parseReference, redact } from "../../index.js";
-import { displayReference } from "../../reference/parse.js";
+import { builtinSchemes, displayReference, parseReference, redact } from "../../index.js";
 import { ConfigFileError } from "../errors.js";
 import { ConfigSchema, FIXES, KNOWN_KEYS, type SecretsConfig } from "./schema.js";
 

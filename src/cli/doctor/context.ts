@@ -7,14 +7,24 @@
 
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import type { Secrets } from "../../api.js";
-import { createSecrets } from "../../client.js";
-import type { SecretsEvent } from "../../index.js";
+import {
+  createSecrets,
+  type SecretProvider,
+  type Secrets,
+  type SecretsEvent,
+} from "../../index.js";
+import { type DoctorFacet, schemeOf } from "../../provider/index.js";
 import type { SecretsConfig } from "../config/schema.js";
 import { type HistoryResult, isGitRepo, repoPrefix, scanHistory } from "../scan/git.js";
 import { type ScanSetup, safeIgnores, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
-import { type DoctorProvider, providersFromConfig, SCHEME_PROVIDER } from "./providers.js";
+import {
+  type Descriptors,
+  descriptorsFromConfig,
+  facetOf,
+  providersFromConfig,
+  schemeProviders,
+} from "./providers.js";
 
 /**
  * A configured reference.
@@ -68,6 +78,9 @@ export class DoctorContext {
   #tree?: TreeScanResult;
   #history?: Promise<HistoryResult | undefined>;
   #client?: Promise<Secrets>;
+  #descriptors?: Promise<Descriptors>;
+  #schemes?: Map<string, string>;
+  readonly #facets = new Map<string, Promise<DoctorFacet | undefined>>();
 
   constructor(
     /** The project directory. */
@@ -131,16 +144,43 @@ export class DoctorContext {
     return this.#history;
   }
 
-  /** Configured references with their provider. */
+  /** The providers the config can use (built-ins and those it names with `"module"`); loaded once. */
+  descriptors(): Promise<Descriptors> {
+    this.#descriptors ??= descriptorsFromConfig(this.config.providers, this.#configDir()).then(
+      (d) => {
+        this.#schemes = schemeProviders(d);
+        return d;
+      },
+    );
+    return this.#descriptors;
+  }
+
+  #configDir(): string {
+    return this.configFile ? join(this.configFile, "..") : this.dir;
+  }
+
+  /** A provider's doctor facet (guidance, identity, environment, evidence); undefined when it has none. */
+  facet(name: string): Promise<DoctorFacet | undefined> {
+    let f = this.#facets.get(name);
+    if (!f) {
+      f = this.descriptors()
+        .then((d) => facetOf(d, name))
+        .catch(() => undefined);
+      this.#facets.set(name, f);
+    }
+    return f;
+  }
+
+  /** Configured references with their provider (call `descriptors()` first for custom schemes). */
   references(): ConfiguredRef[] {
     return Object.entries(this.config.references).map(([name, entry]) => {
       const ref = typeof entry === "string" ? entry : entry.ref;
-      const scheme = (/^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref)?.[1] ?? "").toLowerCase();
+      const scheme = schemeOf(ref) ?? "";
       const out: ConfiguredRef = {
         name,
         ref,
         scheme,
-        provider: SCHEME_PROVIDER[scheme] ?? scheme,
+        provider: this.#schemes?.get(scheme) ?? scheme,
         optional: typeof entry !== "string" && entry.optional === true,
       };
       if (typeof entry !== "string" && entry.type) out.type = entry.type;
@@ -162,17 +202,22 @@ export class DoctorContext {
         this.options.client.on((e) => this.events.push(e));
         return this.options.client;
       }
-      const providers = await providersFromConfig(this.config.providers);
+      const descriptors = await this.descriptors();
+      const providers = await providersFromConfig(
+        this.config.providers,
+        this.#configDir(),
+        descriptors,
+      );
       return createSecrets({ providers, onEvent: (e) => this.events.push(e) });
     })();
     return this.#client;
   }
 
   /** The provider instance named `name`, or undefined when none is registered. */
-  async provider(name: string): Promise<DoctorProvider | undefined> {
+  async provider(name: string): Promise<SecretProvider | undefined> {
     const client = await this.client();
     try {
-      return (await client.provider(name)) as DoctorProvider;
+      return await client.provider(name);
     } catch {
       return undefined;
     }

@@ -4,7 +4,7 @@
  * claims a pass it did not verify, and never crashes on one bad check.
  */
 
-import { firstLine } from "./checks/identity.js";
+import { firstLine } from "../../provider/index.js";
 import { CHECKS } from "./checks/index.js";
 import type { DoctorContext } from "./context.js";
 import { type Check, type CheckResult, manual, type Status, worst } from "./types.js";
@@ -38,6 +38,9 @@ export async function runChecks(
   checks: readonly Check[] = CHECKS,
 ): Promise<ItemReport[]> {
   const out: ItemReport[] = [];
+  // Custom providers' schemes must be known before references are attributed;
+  // a bad provider module is reported by the checks that need the client.
+  await ctx.descriptors().catch(() => undefined);
   for (const check of checks) {
     ctx.progress(`${check.item}. ${check.title}`);
     let results: CheckResult[];

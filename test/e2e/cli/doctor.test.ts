@@ -178,7 +178,7 @@ describe("secrets doctor (built bin)", () => {
   it("reports an unknown provider in the config as a usage error", () => {
     const dir = makeProject({ "secrets.config.json": JSON.stringify({ providers: { nope: {} } }) });
     expect(usageLine(cli(["doctor"], { cwd: dir }))).toMatch(
-      /secrets\.config\.json: providers\.nope: no provider module/,
+      /secrets\.config\.json: providers\.nope: no such provider \(built-in: env, aws, vault, gcp, azure/,
     );
   });
 

@@ -4,7 +4,6 @@
  */
 
 import { type Check, manual } from "../types.js";
-import { IP_RESTRICTIONS } from "./guidance.js";
 
 /**
  * The check.
@@ -21,11 +20,13 @@ export const ipRestrictions: Check = {
   async run(ctx) {
     const providers = ctx.providersInUse();
     const names = providers.length ? providers : ["env"];
-    return names.map((name) =>
-      manual(
-        `${name}: network restrictions are not visible to a client`,
-        IP_RESTRICTIONS[name] ??
-          "Restrict where the credentials may be used from, if the backend supports it.",
+    return Promise.all(
+      names.map(async (name) =>
+        manual(
+          `${name}: network restrictions are not visible to a client`,
+          (await ctx.facet(name))?.guidance.ipRestrictions ??
+            "Restrict where the credentials may be used from, if the backend supports it.",
+        ),
       ),
     );
   },

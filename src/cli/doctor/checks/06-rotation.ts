@@ -1,12 +1,12 @@
 /**
  * Item 6: rotation within the maximum (90 days unless the config says
- * otherwise), from each reference's provider `describe()`, plus the age of
- * AWS IAM access keys where the provider can list them.
+ * otherwise), from each reference's provider `describe()`, plus what each
+ * provider's doctor facet adds (such as the age of AWS IAM access keys).
  */
 
 import { SecretsError } from "../../../index.js";
+import { firstLine } from "../../../provider/index.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
-import { firstLine } from "./identity.js";
 
 const DAY = 86_400_000;
 
@@ -111,40 +111,15 @@ export const rotation: Check = {
         );
       }
     }
-    // AWS IAM access keys of the caller, where the provider can list them.
-    if (ctx.providersInUse().includes("aws")) {
-      const aws = await ctx.provider("aws").catch(() => undefined);
-      if (aws && typeof aws.accessKeyAge === "function") {
-        try {
-          const report = await aws.accessKeyAge();
-          if (!report.permitted) {
-            results.push(
-              manual(
-                `aws: IAM access-key age not checked: ${report.reason ?? "not permitted"}`,
-                `Check the keys' age in IAM > Users > Security credentials (maximum ${max} days).`,
-              ),
-            );
-          } else {
-            for (const k of report.keys.filter((key) => key.status === "Active")) {
-              const ev = `aws: access key ${k.accessKeyId}${report.userName ? ` of ${report.userName}` : ""} is ${k.ageDays} days old`;
-              results.push(
-                k.ageDays > max
-                  ? fail(
-                      ev,
-                      `Create a new key, deploy it, then deactivate and delete this one; better, use a role.`,
-                    )
-                  : pass(ev),
-              );
-            }
-          }
-        } catch (err) {
-          results.push(
-            manual(
-              `aws: IAM access-key age not checked: ${firstLine(err)}`,
-              "Check the keys' age in IAM.",
-            ),
-          );
-        }
+    // Extra evidence from each provider's facet (such as the age of IAM access keys).
+    for (const name of ctx.providersInUse()) {
+      const evidence = (await ctx.facet(name))?.evidence?.[6];
+      if (!evidence || ctx.options.offline) continue;
+      const provider = await ctx.provider(name).catch(() => undefined);
+      if (!provider) continue;
+      for (const f of await evidence(provider, { maxKeyAgeDays: max })) {
+        const make = { pass, warn, fail, manual }[f.status];
+        results.push(make(f.evidence, f.fix ?? ""));
       }
     }
     return results;

@@ -4,8 +4,8 @@
  */
 
 import { SecretsError } from "../../../index.js";
+import { firstLine } from "../../../provider/index.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
-import { firstLine } from "./identity.js";
 
 /**
  * The check.

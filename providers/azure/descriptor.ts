@@ -1,0 +1,30 @@
+/**
+ * The `azure` provider's descriptor: `azure-kv://` (Key Vault) references and their rule.
+ */
+
+import { NoProviderError, type ProviderDescriptor } from "../../src/provider/index.js";
+import { azureKv } from "./rules.js";
+
+/**
+ * The `azure` provider: Azure Key Vault.
+ *
+ * @example
+ * ```ts
+ * import { azureDescriptor } from "secrets-loader/providers/azure";
+ * azureDescriptor.scheme; // "azure-kv"
+ * ```
+ */
+export const azureDescriptor: ProviderDescriptor = {
+  name: "azure",
+  scheme: "azure-kv",
+  rules: { "azure-kv": azureKv },
+  // The provider itself has not landed yet: references validate, reads fail clearly.
+  create: async () => {
+    throw new NoProviderError({
+      provider: "azure",
+      message:
+        "azure: this provider is not implemented yet; its references validate, but reading them needs a provider registered with createSecrets({ providers: { azure: … } }).",
+    });
+  },
+  doctor: async () => (await import("./doctor.js")).azureDoctor,
+};
