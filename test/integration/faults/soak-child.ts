@@ -136,7 +136,8 @@ async function call(run: () => Promise<unknown>, check: (v: unknown) => void): P
   const ms = performance.now() - t0;
   if (!measuring) return;
   fig.calls++;
-  histogram[Math.min(histogram.length - 1, Math.floor(ms))]++;
+  const bucket = Math.min(histogram.length - 1, Math.floor(ms));
+  histogram[bucket] = (histogram[bucket] as number) + 1;
   if (ms > fig.maxCallMs) fig.maxCallMs = ms;
   if (outcome === "hang") {
     fig.hangs++;
