@@ -2,7 +2,7 @@
  * The `azure` provider's descriptor: `azure-kv://` (Key Vault) references and their rule.
  */
 
-import { NoProviderError, type ProviderDescriptor } from "../../src/provider/index.js";
+import { notImplemented, type ProviderDescriptor } from "../../src/provider/index.js";
 import { azureKv } from "./rules.js";
 
 /**
@@ -19,12 +19,6 @@ export const azureDescriptor: ProviderDescriptor = {
   scheme: "azure-kv",
   rules: { "azure-kv": azureKv },
   // The provider itself has not landed yet: references validate, reads fail clearly.
-  create: async () => {
-    throw new NoProviderError({
-      provider: "azure",
-      message:
-        "azure: this provider is not implemented yet; its references validate, but reading them needs a provider registered with createSecrets({ providers: { azure: … } }).",
-    });
-  },
+  create: notImplemented("azure"),
   doctor: async () => (await import("./doctor.js")).azureDoctor,
 };

@@ -2,7 +2,7 @@
  * The `gcp` provider's descriptor: `gcp-sm://` (Secret Manager) references and their rule.
  */
 
-import { NoProviderError, type ProviderDescriptor } from "../../src/provider/index.js";
+import { notImplemented, type ProviderDescriptor } from "../../src/provider/index.js";
 import { gcpSm } from "./rules.js";
 
 /**
@@ -19,12 +19,6 @@ export const gcpDescriptor: ProviderDescriptor = {
   scheme: "gcp-sm",
   rules: { "gcp-sm": gcpSm },
   // The provider itself has not landed yet: references validate, reads fail clearly.
-  create: async () => {
-    throw new NoProviderError({
-      provider: "gcp",
-      message:
-        "gcp: this provider is not implemented yet; its references validate, but reading them needs a provider registered with createSecrets({ providers: { gcp: … } }).",
-    });
-  },
+  create: notImplemented("gcp"),
   doctor: async () => (await import("./doctor.js")).gcpDoctor,
 };

@@ -4,6 +4,7 @@
  * rest with a dynamic `import()` when first needed.
  */
 
+import { NoProviderError } from "../errors.js";
 import type {
   CallContext,
   ProviderContext,
@@ -154,5 +155,23 @@ export function bindProvider<O>(descriptor: ProviderDescriptor<O>, options?: O):
     ...(descriptor.rules ? { rules: descriptor.rules } : {}),
     ...(descriptor.aliases ? { aliases: descriptor.aliases } : {}),
     create: (context) => descriptor.create(context, options),
+  };
+}
+
+/**
+ * The `create` of a provider whose folder has only its descriptor so far:
+ * its references validate, and reading one fails with `NO_PROVIDER`, saying so.
+ *
+ * @example
+ * ```ts
+ * export const gcpDescriptor: ProviderDescriptor = { name: "gcp", scheme: "gcp-sm", create: notImplemented("gcp") };
+ * ```
+ */
+export function notImplemented(name: string): ProviderDescriptor["create"] {
+  return async () => {
+    throw new NoProviderError({
+      provider: name,
+      message: `${name}: this provider is not implemented yet; its references validate, but reading them needs a provider registered with createSecrets({ providers: { ${name}: … } }).`,
+    });
   };
 }

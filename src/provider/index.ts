@@ -75,6 +75,7 @@ export {
   type DoctorFacet,
   type DoctorFinding,
   type DoctorSettings,
+  notImplemented,
   type ProviderDescriptor,
 } from "./descriptor.js";
 export { classifyFailure, type ErrorSubject, networkFailure, sameCodeFor } from "./errors.js";

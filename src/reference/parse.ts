@@ -50,6 +50,7 @@ const SCHEME_SUGGESTIONS: Record<string, string> = {
  * ```ts
  * displayReference("https://hooks.example.com/T0/B0/XyZ"); // "https://hook…(35 characters)"
  * displayReference("not-a-reference-value"); // "not-…(21 characters)"
+ * displayReference("hunter2"); // "…(7 characters)"
  * displayReference("aws-sm://prod/db", true); // "aws-sm://prod/db"
  * ```
  */
@@ -62,11 +63,16 @@ export function displayReference(raw: string, parsed = false): string {
   const scheme = schemeOf(raw);
   if (scheme !== undefined) {
     const head = raw.slice(0, raw.indexOf("://") + 3);
-    const rest = raw.slice(head.length);
-    return rest.length <= 4 ? redact(raw) : `${head}${rest.slice(0, 4)}…(${raw.length} characters)`;
+    if (head === raw) return raw; // a scheme and nothing else
+    return `${head}${preview(raw.slice(head.length))}…(${raw.length} characters)`;
   }
-  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]{0,11}$/.test(raw)) return raw;
-  return raw.length <= 4 ? raw : `${raw.slice(0, 4)}…(${raw.length} characters)`;
+  if (raw === "" || /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]{0,11}$/.test(raw)) return raw;
+  return `${preview(raw)}…(${raw.length} characters)`;
+}
+
+/** At most 4 characters, and only of text long enough (12+) that they are a small part of it. */
+function preview(text: string): string {
+  return text.length >= 12 ? redact(text.slice(0, 4)) : "";
 }
 
 /**

@@ -48,6 +48,19 @@ describe("import cost", () => {
     expect(cloud(urls)).toEqual([]);
   });
 
+  it("the AWS runtime chunk carries no doctor-only code (IAM policy walk, key age)", () => {
+    const chunks = readdirSync(join(root, "dist/chunks")).filter((f) => f.endsWith(".js"));
+    const text = (f: string) => readFileSync(join(root, "dist/chunks", f), "utf8");
+    const runtime = chunks.filter(
+      (f) => f.startsWith("runtime-") && text(f).includes("createAwsProvider"),
+    );
+    expect(runtime).toHaveLength(1);
+    const doctorOnly = /ListAttachedRolePolicies|ListAccessKeys|GetPolicyVersion/;
+    expect(doctorOnly.test(text(runtime[0] as string))).toBe(false);
+    // They live in the facet's chunk, which only the CLI loads.
+    expect(chunks.some((f) => f.startsWith("doctor-") && doctorOnly.test(text(f)))).toBe(true);
+  });
+
   it("the check can fail: importing an SDK is seen", () => {
     const urls = modulesLoadedBy(`await import("@aws-sdk/client-sts");`);
     expect(cloud(urls).length).toBeGreaterThan(0);

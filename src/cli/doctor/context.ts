@@ -13,8 +13,9 @@ import {
   type Secrets,
   type SecretsEvent,
 } from "../../index.js";
-import { type DoctorFacet, schemeOf } from "../../provider/index.js";
+import { type DoctorFacet, type SchemeTable, schemeOf } from "../../provider/index.js";
 import type { SecretsConfig } from "../config/schema.js";
+import { schemeTable, showReference } from "../references.js";
 import { type HistoryResult, isGitRepo, repoPrefix, scanHistory } from "../scan/git.js";
 import { type ScanSetup, safeIgnores, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
@@ -28,15 +29,12 @@ import {
 
 /**
  * A configured reference.
- *
- * @example
- * ```ts
- * const r: ConfiguredRef = { name: "DB_PASSWORD", ref: "aws-sm://prod/db#password", scheme: "aws-sm", provider: "aws", optional: false };
- * ```
  */
 export interface ConfiguredRef {
   name: string;
   ref: string;
+  /** The reference as it may be shown in output (never a pasted value whole). */
+  shown: string;
   scheme: string;
   provider: string;
   optional: boolean;
@@ -45,11 +43,6 @@ export interface ConfiguredRef {
 
 /**
  * Options of the doctor run.
- *
- * @example
- * ```ts
- * const o: DoctorOptions = { since: "1 year ago", offline: true };
- * ```
  */
 export interface DoctorOptions {
   since?: string;
@@ -64,12 +57,6 @@ export interface DoctorOptions {
 
 /**
  * Shared state of one doctor run.
- *
- * @example
- * ```ts
- * const ctx = new DoctorContext("/repo", config, "/repo/secrets.config.json", {});
- * const tree = ctx.tree();
- * ```
  */
 export class DoctorContext {
   readonly setup: ScanSetup;
@@ -80,6 +67,7 @@ export class DoctorContext {
   #client?: Promise<Secrets>;
   #descriptors?: Promise<Descriptors>;
   #schemes?: Map<string, string>;
+  #table?: SchemeTable;
   readonly #facets = new Map<string, Promise<DoctorFacet | undefined>>();
 
   constructor(
@@ -149,6 +137,7 @@ export class DoctorContext {
     this.#descriptors ??= descriptorsFromConfig(this.config.providers, this.#configDir()).then(
       (d) => {
         this.#schemes = schemeProviders(d);
+        this.#table = schemeTable(d);
         return d;
       },
     );
@@ -179,6 +168,7 @@ export class DoctorContext {
       const out: ConfiguredRef = {
         name,
         ref,
+        shown: showReference(ref, this.#table),
         scheme,
         provider: this.#schemes?.get(scheme) ?? scheme,
         optional: typeof entry !== "string" && entry.optional === true,

@@ -53,11 +53,6 @@ async function descriptorFromModule(
 /**
  * The descriptors the config can use: every built-in, plus each config
  * provider with a `"module"`, which replaces a built-in of the same name.
- *
- * @example
- * ```ts
- * const d = await descriptorsFromConfig({ mem: { module: "./providers/mem.js" } }, process.cwd());
- * ```
  */
 export async function descriptorsFromConfig(
   config: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
@@ -90,11 +85,6 @@ export async function descriptorsFromConfig(
 /**
  * The client's provider inputs for the config's `providers` section: each
  * descriptor bound to its options (without `module`).
- *
- * @example
- * ```ts
- * const inputs = await providersFromConfig({ env: { dotenvPath: ".env" } });
- * ```
  */
 export async function providersFromConfig(
   config: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
@@ -113,11 +103,6 @@ export async function providersFromConfig(
 
 /**
  * The provider name serving each scheme (and alias).
- *
- * @example
- * ```ts
- * schemeProviders(descriptors).get("aws-ssm"); // "aws"
- * ```
  */
 export function schemeProviders(descriptors: Descriptors): Map<string, string> {
   const map = new Map<string, string>();
@@ -131,11 +116,6 @@ export function schemeProviders(descriptors: Descriptors): Map<string, string> {
 
 /**
  * A provider's doctor facet, if its descriptor has one.
- *
- * @example
- * ```ts
- * const facet = await facetOf(descriptors, "aws");
- * ```
  */
 export async function facetOf(
   descriptors: Descriptors,

@@ -11,11 +11,6 @@ import { type Check, type CheckResult, manual, type Status, worst } from "./type
 
 /**
  * One checklist item's outcome.
- *
- * @example
- * ```ts
- * const item: ItemReport = { id: "rate-limiting", item: 8, title: "Rate limiting applied per key", status: "manual", results: [] };
- * ```
  */
 export interface ItemReport {
   id: string;
@@ -27,11 +22,6 @@ export interface ItemReport {
 
 /**
  * Runs `checks` (default: all eleven) against `ctx`.
- *
- * @example
- * ```ts
- * const items = await runChecks(ctx);
- * ```
  */
 export async function runChecks(
   ctx: DoctorContext,
@@ -69,11 +59,6 @@ export async function runChecks(
 
 /**
  * Counts items per status.
- *
- * @example
- * ```ts
- * summarize(items); // { pass: 4, warn: 1, fail: 0, manual: 6 }
- * ```
  */
 export function summarize(items: readonly ItemReport[]): Record<Status, number> {
   const s: Record<Status, number> = { pass: 0, warn: 0, fail: 0, manual: 0 };

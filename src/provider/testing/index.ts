@@ -3,7 +3,8 @@
  * tests run, built-in or third party. It takes the test runner's functions
  * (vitest, jest, node:test adapters), so no runtime entry imports a runner.
  * A case the backend cannot show is registered as skipped with the name
- * `unsupported: <reason>`: it never passes silently.
+ * `unsupported: <reason>`: it never passes silently. Given a fault injector,
+ * it also runs the fault scenarios (`faultScenarios`).
  *
  * @example
  * ```ts
@@ -30,6 +31,22 @@ import type { SecretsEvent } from "../../events.js";
 import { parseReference } from "../../reference/parse.js";
 import { SchemeTable } from "../../reference/table.js";
 import type { ProviderInput, SecretProvider } from "../../types.js";
+import {
+  type FaultExpect,
+  type FaultInjector,
+  type FaultRunner,
+  faultScenarios,
+} from "./faults.js";
+
+export {
+  FAULT_TIMINGS,
+  type FaultAssertion,
+  type FaultExpect,
+  type FaultFixture,
+  type FaultInjector,
+  type FaultRunner,
+  faultScenarios,
+} from "./faults.js";
 
 /**
  * A test function as runners define it: a name, an async body and an optional timeout.
@@ -58,6 +75,36 @@ export interface TestRunner {
   /** Assertions (only `toBe`, `toEqual`, `toContain` and `.not` are used). */
   // biome-ignore lint/suspicious/noExplicitAny: the runner's own expect, typed by the runner
   expect: (actual: unknown) => any;
+  /** Hooks, needed by the fault scenarios only. */
+  beforeAll?: FaultRunner["beforeAll"];
+  /** Hooks, needed by the fault scenarios only. */
+  afterAll?: FaultRunner["afterAll"];
+  /** Hooks, needed by the fault scenarios only. */
+  beforeEach?: FaultRunner["beforeEach"];
+  /** Hooks, needed by the fault scenarios only. */
+  afterEach?: FaultRunner["afterEach"];
+}
+
+/**
+ * Faults injected between the provider and its backend (for example by a
+ * Toxiproxy proxy), for the fault scenarios.
+ *
+ * @example
+ * ```ts
+ * const faults: FixtureFaults = {
+ *   injector: proxy,
+ *   provider: () => awsProvider({ endpoint: proxy.url, region: "us-east-1", maxAttempts: 2 }),
+ *   present: ["aws-sm://app/a", "aws-sm://app/b", "aws-sm://app/c"],
+ * };
+ * ```
+ */
+export interface FixtureFaults {
+  /** Injects the faults. */
+  injector: FaultInjector;
+  /** A provider that reaches the backend only through the injector. */
+  provider(): ProviderInput;
+  /** At least 3 references that exist and resolve to a string. */
+  present: readonly string[];
 }
 
 /**
@@ -149,6 +196,8 @@ export interface ProviderFixture {
   invalid: string;
   /** Makes the backend hang, for the abort-on-close case. */
   hang?: HangControl | Unsupported;
+  /** Faults for the fault scenarios (latency, reset, black hole, trickle, down and up, slow start). */
+  faults?: FixtureFaults | Unsupported;
   /** What the backend offers. */
   capabilities: {
     /** The provider implements `getSecrets`. */
@@ -410,6 +459,31 @@ export function testProvider(t: TestRunner, fixture: ProviderFixture): void {
         await client.close();
       });
     } else unsupported("issues credentials", { unsupported: "the provider issues no credentials" });
+
+    const faults = fixture.faults;
+    const { beforeAll, afterAll, beforeEach, afterEach } = t;
+    if (faults && "injector" in faults && beforeAll && afterAll && beforeEach && afterEach) {
+      faultScenarios(
+        { describe, it, expect: expect as FaultExpect, beforeAll, afterAll, beforeEach, afterEach },
+        {
+          name: fixture.name,
+          faults: faults.injector,
+          provider: () => faults.provider(),
+          present: faults.present,
+        },
+      );
+    } else {
+      unsupported(
+        "fault scenarios",
+        faults && "unsupported" in faults
+          ? faults
+          : {
+              unsupported: faults
+                ? "the runner gave no beforeAll/afterAll/beforeEach/afterEach hooks"
+                : "no fault injector was given",
+            },
+      );
+    }
 
     it("validates references before any I/O or provider creation", async () => {
       const { client, touched } = make();

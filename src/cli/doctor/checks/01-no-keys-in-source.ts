@@ -10,11 +10,6 @@ const FIX = new Map(RULES.map((r) => [r.id, r.fix]));
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await noKeysInSource.run(ctx);
- * ```
  */
 export const noKeysInSource: Check = {
   id: "no-keys-in-source",

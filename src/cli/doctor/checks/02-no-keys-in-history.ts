@@ -11,11 +11,6 @@ const FIX = new Map(RULES.map((r) => [r.id, r.fix]));
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await noKeysInHistory.run(ctx);
- * ```
  */
 export const noKeysInHistory: Check = {
   id: "no-keys-in-history",

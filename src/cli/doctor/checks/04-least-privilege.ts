@@ -10,11 +10,6 @@ import { identityOf } from "./identity.js";
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await leastPrivilege.run(ctx);
- * ```
  */
 export const leastPrivilege: Check = {
   id: "least-privilege",

@@ -7,11 +7,6 @@ import { type Check, manual } from "../types.js";
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await ipRestrictions.run(ctx);
- * ```
  */
 export const ipRestrictions: Check = {
   id: "ip-restrictions",

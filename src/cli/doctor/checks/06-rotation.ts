@@ -12,11 +12,6 @@ const DAY = 86_400_000;
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await rotation.run(ctx);
- * ```
  */
 export const rotation: Check = {
   id: "rotation",
@@ -52,7 +47,7 @@ export const rotation: Check = {
         const code = SecretsError.is(err) ? ` [${err.code}]` : "";
         results.push(
           manual(
-            `${r.name} (${r.ref}): metadata unavailable${code}: ${firstLine(err)}`,
+            `${r.name} (${r.shown}): metadata unavailable${code}: ${firstLine(err)}`,
             `Check its rotation date in the ${r.provider} console; grant the metadata read permission (for AWS: secretsmanager:DescribeSecret) to let the doctor check it.`,
           ),
         );
@@ -61,7 +56,7 @@ export const rotation: Check = {
       if (!meta) {
         results.push(
           manual(
-            `${r.name} (${r.ref}): the ${r.provider} provider exposes no rotation metadata`,
+            `${r.name} (${r.shown}): the ${r.provider} provider exposes no rotation metadata`,
             `Rotate it at its issuer at least every ${max} days and record when.`,
           ),
         );
@@ -73,7 +68,7 @@ export const rotation: Check = {
       if (age !== undefined && age > max) {
         results.push(
           fail(
-            `${r.name} (${r.ref}): last ${what} ${age} days ago (maximum ${max})`,
+            `${r.name} (${r.shown}): last ${what} ${age} days ago (maximum ${max})`,
             meta.rotationEnabled
               ? "Rotation is enabled but has not happened: check the rotation function's logs."
               : `Rotate it now and enable automatic rotation (at most every ${max} days).`,
@@ -82,14 +77,14 @@ export const rotation: Check = {
       } else if (meta.rotationEnabled === false) {
         results.push(
           warn(
-            `${r.name} (${r.ref}): automatic rotation is off${age !== undefined ? `; last ${what} ${age} days ago` : ""}`,
+            `${r.name} (${r.shown}): automatic rotation is off${age !== undefined ? `; last ${what} ${age} days ago` : ""}`,
             `Enable automatic rotation (at most every ${max} days), or rotate by hand on a schedule.`,
           ),
         );
       } else if (meta.rotationDays !== undefined && meta.rotationDays > max) {
         results.push(
           warn(
-            `${r.name} (${r.ref}): rotation interval is ${meta.rotationDays} days (maximum ${max})`,
+            `${r.name} (${r.shown}): rotation interval is ${meta.rotationDays} days (maximum ${max})`,
             `Shorten the rotation schedule to ${max} days or less.`,
           ),
         );
@@ -99,13 +94,13 @@ export const rotation: Check = {
           : "";
         results.push(
           pass(
-            `${r.name} (${r.ref}): ${age !== undefined ? `last ${what} ${age} days ago` : "rotation enabled"}${next}`,
+            `${r.name} (${r.shown}): ${age !== undefined ? `last ${what} ${age} days ago` : "rotation enabled"}${next}`,
           ),
         );
       } else {
         results.push(
           manual(
-            `${r.name} (${r.ref}): the provider reported no rotation date`,
+            `${r.name} (${r.shown}): the provider reported no rotation date`,
             `Rotate it at least every ${max} days.`,
           ),
         );

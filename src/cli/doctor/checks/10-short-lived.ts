@@ -43,11 +43,6 @@ async function fromEnvironment(ctx: DoctorContext, name: string): Promise<CheckR
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await shortLived.run(ctx);
- * ```
  */
 export const shortLived: Check = {
   id: "short-lived",

@@ -9,12 +9,6 @@ import type { DoctorContext } from "../context.js";
 
 /**
  * The outcome of asking a provider for its identity.
- *
- * @example
- * ```ts
- * const r = await identityOf(ctx, "aws");
- * if (r.kind === "identity") console.log(r.identity.principal);
- * ```
  */
 export type IdentityOutcome =
   | { kind: "identity"; identity: ProviderIdentity }
@@ -22,11 +16,6 @@ export type IdentityOutcome =
 
 /**
  * Calls `identity()` on the provider named `name`, if it has one.
- *
- * @example
- * ```ts
- * await identityOf(ctx, "vault");
- * ```
  */
 export async function identityOf(ctx: DoctorContext, name: string): Promise<IdentityOutcome> {
   if (ctx.options.offline) return { kind: "unknown", reason: "not contacted (--offline)" };
