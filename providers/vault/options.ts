@@ -32,7 +32,7 @@ export type VaultAuthOptions =
  */
 export interface VaultTokenAuth {
   method: "token";
-  /** The token; default `VAULT_TOKEN`, else the file `~/.vault-token`. */
+  /** The token; default `VAULT_TOKEN` (unless `tokenFile` is set), else the file `~/.vault-token`. */
   token?: string;
   /** A file holding the token (read at each login); default `~/.vault-token`. */
   tokenFile?: string;
@@ -176,10 +176,11 @@ export function resolveVaultOptions(
       message: "vault: renewAt is a share of the token's TTL, between 0 and 1 (for example 0.7).",
     });
   }
-  const auth: VaultAuthOptions = options.auth ?? {
-    method: "token",
-    ...(env.VAULT_TOKEN ? { token: env.VAULT_TOKEN } : {}),
-  };
+  let auth: VaultAuthOptions = options.auth ?? { method: "token" };
+  // A token method with no token and no file takes VAULT_TOKEN, like the CLI.
+  if (auth.method === "token" && !auth.token && !auth.tokenFile && env.VAULT_TOKEN) {
+    auth = { ...auth, token: env.VAULT_TOKEN };
+  }
   checkAuth(auth);
   const namespace = options.namespace ?? (env.VAULT_NAMESPACE || undefined);
   return {

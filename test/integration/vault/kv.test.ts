@@ -6,7 +6,15 @@
 
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SecretsError } from "../../../src/index.js";
-import { api, fakeValue, putKv1, putKv2, uniquePrefix, vaultSecrets } from "./support/bao.js";
+import {
+  api,
+  fakeValue,
+  putKv1,
+  putKv2,
+  tokenWithPolicy,
+  uniquePrefix,
+  vaultSecrets,
+} from "./support/bao.js";
 
 const prefix = uniquePrefix();
 const v1 = fakeValue("one");
@@ -146,5 +154,24 @@ describe("vault mount detection", () => {
     expect(await secrets.getSecret(`vault://kv1/${prefix}/legacy#api_key`)).toBe(legacy);
     expect(await secrets.getSecret(`vault://secret/${prefix}/single?kv=2#token`)).toBe(v1);
     expect(mountLookups(spy)).toBe(0);
+  });
+});
+
+describe("vault least privilege", () => {
+  it("reads KV v2 with only read on <mount>/data/<path>/* (the mount lookup needs no extra grant)", async () => {
+    const token = await tokenWithPolicy(
+      `path "secret/data/${prefix}/*" { capabilities = ["read"] }`,
+    );
+    const { secrets } = client({ auth: { method: "token", token } });
+    expect(await secrets.getSecret(`vault://secret/${prefix}/db#password`)).toBe(v3);
+    const err = await failure(secrets.describe(`vault://secret/${prefix}/db`));
+    expect(SecretsError.is(err, "ACCESS_DENIED")).toBe(true);
+    expect(err?.message).toContain(`"read" capability on "secret/metadata/${prefix}/db"`);
+  });
+
+  it("reads KV v1 with only read on <mount>/<path>/*", async () => {
+    const token = await tokenWithPolicy(`path "kv1/${prefix}/*" { capabilities = ["read"] }`);
+    const { secrets } = client({ auth: { method: "token", token } });
+    expect(await secrets.getSecret(`vault://kv1/${prefix}/legacy#api_key`)).toBe(legacy);
   });
 });
