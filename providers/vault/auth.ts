@@ -213,6 +213,15 @@ export class VaultAuth {
           message: `vault: the AppRole login at ${path} refused the secret id (HTTP ${err.response.statusCode}): it is used up, expired or wrong. Issue a new secret id for the role; this one is not sent again.`,
         });
       }
+      const status = isResponseError(err) ? err.response.statusCode : undefined;
+      if (status === 400 || status === 401 || status === 403) {
+        // The server's reason may quote the credential's claims: it stays in the cause only.
+        throw new AccessDeniedError({
+          provider: "vault",
+          cause: err,
+          message: `vault: the ${auth.method} login at ${path} was refused (HTTP ${status}): check the role's bindings, the credential (expired, revoked, wrong audience or subject) and the auth method's configuration.`,
+        });
+      }
       throw toVaultError(err, { subject: `the ${auth.method} login`, path, capability: "update" });
     }
     const a = res.auth;

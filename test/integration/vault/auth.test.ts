@@ -274,6 +274,7 @@ describe("vault JWT auth", () => {
       }),
     );
     const err = await failure(secrets.getSecret(REF));
-    expect(["ACCESS_DENIED", "PROVIDER_ERROR"]).toContain((err as { code?: string }).code);
+    expect((err as { code?: string }).code).toBe("ACCESS_DENIED");
+    expect(err?.message).toMatch(/jwt login at auth\/jwt\/login was refused/);
   });
 });
