@@ -42,6 +42,13 @@ export interface VaultProvider extends SecretProvider {
   readonly name: "vault";
   /** The token's policies, TTL and renewability (`auth/token/lookup-self`). */
   identity(call?: CallContext): Promise<ProviderIdentity>;
+  /**
+   * An ACL policy's text (`sys/policies/acl/<name>`), or undefined when the
+   * token may not read it; used by the doctor facet.
+   *
+   * @internal
+   */
+  policy(name: string, call?: CallContext): Promise<string | undefined>;
 }
 
 function credentialsPath(request: unknown): { path: string; namespace?: string } {
@@ -217,6 +224,8 @@ export async function createVaultProvider(
             ttl?: number;
             renewable?: boolean;
             expire_time?: string | null;
+            period?: number;
+            explicit_max_ttl?: number;
           };
         };
         try {
@@ -240,9 +249,36 @@ export async function createVaultProvider(
           ttlSeconds: ttl,
           renewable: d.renewable === true,
           admin: policies.includes("root"),
-          shortLived: ttl > 0,
+          // A periodic token with no explicit max TTL can be renewed for ever: long-lived.
+          shortLived: ttl > 0 && !((d.period ?? 0) > 0 && !(d.explicit_max_ttl ?? 0)),
           ...(d.expire_time ? { expiresAt: d.expire_time } : {}),
         };
+      });
+    },
+
+    policy(name: string, call?: CallContext): Promise<string | undefined> {
+      const signal = call?.signal ?? context.signal;
+      return withToken(config.namespace, signal, async (access) => {
+        try {
+          const res = await http.request<{ data?: { policy?: string } }>({
+            method: "GET",
+            path: `sys/policies/acl/${encodeURIComponent(name)}`,
+            ...access,
+          });
+          return res.data?.policy;
+        } catch (err) {
+          if (
+            isResponseError(err) &&
+            (err.response.statusCode === 403 || err.response.statusCode === 404)
+          ) {
+            return undefined;
+          }
+          throw toVaultError(err, {
+            subject: `policy "${name}"`,
+            path: `sys/policies/acl/${name}`,
+            capability: "read",
+          });
+        }
       });
     },
 
