@@ -74,7 +74,7 @@ describe("load()", () => {
         GONE: "env://SL_TEST_GONE",
         BAD: "env:/oops",
         PUBLIC: "env://VITE_KEY",
-        NOPROV: "vault://secret/app#x",
+        NOPROV: "azure-kv://acme-kv/app",
         FIELD: "env://SL_TEST_OK#nested",
       })
       .catch((e: unknown) => e);
