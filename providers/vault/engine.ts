@@ -116,6 +116,7 @@ export async function readSecret(
   access: Access,
 ): Promise<Issued<string | Record<string, unknown>>> {
   const version = ref.options.version;
+  if (ref.options.wrapTTL) return readWrapped(http, mount, ref, access);
   if (version && mount.kv !== 2) {
     throw new ConfigError({
       provider: "vault",
@@ -174,6 +175,56 @@ export async function readSecret(
     ...(res.lease_id
       ? { version: res.lease_id, lease: { id: res.lease_id, renewable: res.renewable === true } }
       : {}),
+  };
+}
+
+/**
+ * `?wrapTTL=`: the answer is response-wrapped. The value is the wrapping
+ * token (single use; hand it to the process that unwraps it), cached no
+ * longer than its TTL.
+ */
+async function readWrapped(
+  http: VaultHttp,
+  mount: MountInfo,
+  ref: Pick<ParsedRef, "path" | "options" | "raw">,
+  access: Access,
+): Promise<Issued<string>> {
+  const rest = within(mount, ref.path);
+  const version = ref.options.version;
+  const api =
+    mount.kv === 2
+      ? `${mount.path}data/${rest}${version ? `?version=${version}` : ""}`
+      : mount.kv === 1
+        ? `${mount.path}${rest}`
+        : ref.path;
+  let res: { wrap_info?: { token?: string; ttl?: number; accessor?: string } };
+  try {
+    res = await http.request({
+      method: "GET",
+      path: api,
+      ...access,
+      wrapTTL: ref.options.wrapTTL as string,
+    });
+  } catch (err) {
+    throw toVaultError(err, {
+      subject: `a wrapped read of "${ref.path}"`,
+      reference: ref.raw,
+      path: api.split("?")[0] as string,
+      capability: "read",
+    });
+  }
+  const w = res.wrap_info;
+  if (!w?.token) {
+    throw new ConfigError({
+      provider: "vault",
+      reference: ref.raw,
+      message: `vault: ${ref.raw}: the server did not wrap the answer; check that the path allows response wrapping.`,
+    });
+  }
+  return {
+    value: w.token,
+    ...(w.accessor ? { version: `wrapping accessor ${w.accessor}` } : {}),
+    ...(w.ttl ? { expiresAt: Date.now() + w.ttl * 1000 } : {}),
   };
 }
 

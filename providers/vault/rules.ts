@@ -16,6 +16,8 @@ export const vault: ReferenceRule = {
     version: POSITIVE_INT,
     kv: ["1", "2"],
     namespace: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/,
+    // Response wrapping: the value is a single-use wrapping token, valid this long.
+    wrapTTL: /^[1-9]\d{0,6}[smh]?$/,
   },
   path(path, options) {
     if (path.startsWith("/") || path.endsWith("/")) {

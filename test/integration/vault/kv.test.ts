@@ -5,9 +5,11 @@
  */
 
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { unwrap } from "../../../providers/vault/index.js";
 import { SecretsError } from "../../../src/index.js";
 import {
   api,
+  bao,
   fakeValue,
   putKv1,
   putKv2,
@@ -173,5 +175,26 @@ describe("vault least privilege", () => {
     const token = await tokenWithPolicy(`path "kv1/${prefix}/*" { capabilities = ["read"] }`);
     const { secrets } = client({ auth: { method: "token", token } });
     expect(await secrets.getSecret(`vault://kv1/${prefix}/legacy#api_key`)).toBe(legacy);
+  });
+});
+
+describe("vault response wrapping", () => {
+  it("?wrapTTL= returns a single-use wrapping token that unwrap() opens once", async () => {
+    const { secrets } = client();
+    const wrapped = await secrets.getSecret(`vault://secret/${prefix}/db?wrapTTL=60s`);
+    expect(wrapped).not.toContain(v3);
+    expect(await unwrap(wrapped, { address: bao().address })).toEqual({
+      password: v3,
+      username: "app",
+    });
+    const err = await failure(unwrap(wrapped, { address: bao().address }));
+    expect(SecretsError.is(err, "ACCESS_DENIED")).toBe(true);
+    expect(`${err?.message} ${JSON.stringify(err)}`).not.toContain(wrapped);
+  });
+
+  it("wraps a KV v1 read too", async () => {
+    const { secrets } = client();
+    const wrapped = await secrets.getSecret(`vault://kv1/${prefix}/legacy?wrapTTL=30s`);
+    expect(await unwrap(wrapped, { address: bao().address })).toEqual({ api_key: legacy });
   });
 });
