@@ -66,14 +66,23 @@ export class Mounts {
       if (`${path}/`.startsWith(m)) return { path: m, kv };
     }
     const ns = access.namespace ?? "";
-    const hit = this.#known.get(ns)?.find((m) => `${path}/`.startsWith(m.path));
+    const known = () => this.#known.get(ns)?.find((m) => `${path}/`.startsWith(m.path));
+    const hit = known();
     if (hit) return hit;
-    const key = `${ns}\u0000${path}`;
-    let p = this.#pending.get(key);
-    if (!p) {
-      p = this.#lookup(path, access).finally(() => this.#pending.delete(key));
-      this.#pending.set(key, p);
+    // Concurrent first reads under one top-level segment (a load() of 50
+    // secrets) share one lookup; a path that turns out to be in another
+    // (nested) mount then looks its own up.
+    const key = `${ns}\u0000${path.split("/")[0]}`;
+    const pending = this.#pending.get(key);
+    if (pending) {
+      await pending.catch(() => undefined);
+      const after = known();
+      if (after) return after;
     }
+    const p = this.#lookup(path, access).finally(() => {
+      if (this.#pending.get(key) === p) this.#pending.delete(key);
+    });
+    if (!pending) this.#pending.set(key, p);
     return p;
   }
 

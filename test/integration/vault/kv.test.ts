@@ -150,6 +150,19 @@ describe("vault mount detection", () => {
     expect(mountLookups(spy)).toBe(2);
   });
 
+  it("shares one lookup between concurrent first reads of a mount (a load() of many secrets)", async () => {
+    const spy = vi.spyOn(globalThis, "fetch");
+    const { secrets } = client();
+    const out = await secrets.load({
+      A: `vault://secret/${prefix}/db#password`,
+      B: `vault://secret/${prefix}/single#token`,
+      C: `vault://secret/${prefix}/db?version=1#password`,
+      D: `vault://kv1/${prefix}/legacy#api_key`,
+    });
+    expect(out).toEqual({ A: v3, B: v1, C: v1, D: legacy });
+    expect(mountLookups(spy)).toBe(2);
+  });
+
   it("skips the lookup when ?kv= or the kvVersion option says the version", async () => {
     const spy = vi.spyOn(globalThis, "fetch");
     const { secrets } = client({ kvVersion: { kv1: 1 } });
