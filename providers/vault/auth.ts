@@ -33,6 +33,8 @@ interface TokenState {
   expiresAt?: number;
   /** The token's accessor: safe to log, names the token in events. */
   accessor?: string;
+  /** The TTL the login granted, in seconds: a full renewal grants it again. */
+  ttlSeconds?: number;
 }
 
 interface AuthBlock {
@@ -151,8 +153,13 @@ export class VaultAuth {
     if (!a || !(a.lease_duration > 0)) return undefined;
     const now = Date.now();
     const expiresAt = now + a.lease_duration * 1000;
-    // Capped by the max TTL: renewing gains (almost) nothing, so log in again.
-    if (cur.expiresAt !== undefined && expiresAt <= cur.expiresAt + 1000) return undefined;
+    // A full renewal grants the login's TTL again. Less means the max TTL caps
+    // it: worth keeping only while it still gains time (seconds are whole, so
+    // under a second is rounding), else log in again.
+    const capped = a.lease_duration < (cur.ttlSeconds ?? 0);
+    if (capped && cur.expiresAt !== undefined && expiresAt <= cur.expiresAt + 1000) {
+      return undefined;
+    }
     const next: TokenState = { ...cur, renewable: a.renewable, issuedAt: now, expiresAt };
     this.#current = next;
     this.#created.set(next.token, expiresAt);
@@ -238,6 +245,7 @@ export class VaultAuth {
       renewable: a.renewable,
       issuedAt: now,
       ...(a.accessor ? { accessor: a.accessor } : {}),
+      ttlSeconds: a.lease_duration,
       ...(a.lease_duration > 0 ? { expiresAt: now + a.lease_duration * 1000 } : {}),
     };
     this.#current = s;

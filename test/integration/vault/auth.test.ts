@@ -160,6 +160,29 @@ describe("vault AppRole auth", () => {
     expect(seen.size).toBeLessThanOrEqual(3);
   }, 30_000);
 
+  it("renewAt (a share of the TTL) renews the login token earlier than the refresh lead", async () => {
+    const { secrets, events } = track(
+      vaultSecrets(
+        {
+          auth: { method: "approle", roleId: shortRoleId, secretId: await newSecretId() },
+          renewAt: 0.3,
+        },
+        { cache: { credentialRefreshLead: "0s" } },
+      ),
+    );
+    expect(await secrets.getSecret(REF)).toBe(value);
+    const first = await accessor(secrets);
+    await sleep(1_300); // past 30% of the 3 s TTL, well before its expiry
+    secrets.invalidate(REF);
+    expect(await secrets.getSecret(REF)).toBe(value);
+    await sleep(300);
+    const same = events.filter(
+      (e) =>
+        e.type === "credentials" && (e as { version?: string }).version === `accessor ${first}`,
+    );
+    expect(same.length).toBe(2);
+  });
+
   it("re-reads the secret id file at every login", async () => {
     const file = join(dir, `secret-id-${randomUUID()}`);
     const firstId = await newSecretId();
