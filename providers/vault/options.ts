@@ -31,6 +31,7 @@ export type VaultAuthOptions =
  * ```
  */
 export interface VaultTokenAuth {
+  /** Selects this login method. */
   method: "token";
   /** The token; default `VAULT_TOKEN` (unless `tokenFile` is set), else the file `~/.vault-token`. */
   token?: string;
@@ -48,6 +49,7 @@ export interface VaultTokenAuth {
  * ```
  */
 export interface VaultAppRoleAuth {
+  /** Selects this login method. */
   method: "approle";
   /** The role id. */
   roleId: string;
@@ -70,6 +72,7 @@ export interface VaultAppRoleAuth {
  * ```
  */
 export interface VaultJwtAuth {
+  /** Selects this login method. */
   method: "jwt";
   /** The role to log in as. */
   role: string;
@@ -90,6 +93,7 @@ export interface VaultJwtAuth {
  * ```
  */
 export interface VaultKubernetesAuth {
+  /** Selects this login method. */
   method: "kubernetes";
   /** The role to log in as. */
   role: string;
