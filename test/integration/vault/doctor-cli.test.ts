@@ -1,0 +1,83 @@
+/**
+ * `secrets doctor` (the built CLI) against OpenBao: items 4, 6, 10 and 11 give
+ * real verdicts for Vault. The root token fails least privilege and is
+ * long-lived; an AppRole login is short-lived; a KV v2 secret's age comes
+ * from its metadata; dynamic credentials pass rotation; references resolve.
+ * Needs `npm run build` first (it runs dist/, as `npm test` does).
+ */
+
+import { beforeAll, describe, expect, it } from "vitest";
+import { assertBuilt, cli } from "../../e2e/cli/support.js";
+import { makeProject } from "../../unit/cli/support/project.js";
+import { approle, bao, fakeValue, putKv2, uniquePrefix } from "./support/bao.js";
+
+const prefix = uniquePrefix();
+const value = fakeValue("doctor");
+const references = {
+  DB_PASSWORD: `vault://secret/${prefix}/db#password`,
+  DB_LOGIN: `vault://database/creds/${bao().database.role}#username`,
+  GONE: `vault://secret/${prefix}/missing#password`,
+};
+
+beforeAll(async () => {
+  assertBuilt();
+  await putKv2(`${prefix}/db`, { password: value });
+});
+
+type Doc = {
+  checks: { item: number; status: string; results: { status: string; evidence: string }[] }[];
+};
+const lines = (doc: Doc, n: number) =>
+  (doc.checks.find((c) => c.item === n)?.results ?? []).map((x) => `${x.status} ${x.evidence}`);
+
+describe("secrets doctor against OpenBao", () => {
+  it("the root token: item 4 fails (root policy), item 10 flags it long-lived; 6 and 11 per reference", () => {
+    const dir = makeProject({ "secrets.config.json": JSON.stringify({ references }) });
+    const r = cli(["doctor", "--json"], {
+      cwd: dir,
+      env: { VAULT_ADDR: bao().address, VAULT_TOKEN: bao().token },
+    });
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(r.code).toBe(1);
+    expect(lines(doc, 4)).toEqual([
+      expect.stringMatching(/^fail vault: .* has administrator rights \(root policy\)$/),
+    ]);
+    expect(lines(doc, 10)).toEqual([
+      expect.stringMatching(/^(warn|fail) vault: .* uses long-lived credentials, TTL none/),
+    ]);
+    expect(lines(doc, 6)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^pass DB_PASSWORD \(.+\): last rotated 0 days ago$/),
+        expect.stringMatching(/^pass DB_LOGIN \(.+\): rotation enabled$/),
+      ]),
+    );
+    expect(lines(doc, 11)).toEqual([
+      expect.stringMatching(/^pass DB_PASSWORD \(.+\) resolved in \d+ ms/),
+      expect.stringMatching(/^pass DB_LOGIN \(.+\) resolved in \d+ ms/),
+      expect.stringMatching(/^fail GONE \(.+\) does not resolve: \[NOT_FOUND\]/),
+    ]);
+    expect(r.stdout + r.stderr).not.toContain(value);
+    expect(r.stdout + r.stderr).not.toContain(bao().token);
+  });
+
+  it("an AppRole login from the config: item 10 passes, item 4 is not failed", () => {
+    const { roleId, secretId } = approle();
+    const dir = makeProject({
+      "secrets.config.json": JSON.stringify({
+        references: { DB_PASSWORD: references.DB_PASSWORD },
+        providers: {
+          vault: { address: bao().address, auth: { method: "approle", roleId, secretId } },
+        },
+      }),
+    });
+    const r = cli(["doctor", "--json"], { cwd: dir, env: {} });
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(lines(doc, 10)).toEqual([
+      expect.stringMatching(/^pass vault: .* uses short-lived credentials, TTL \d+s, renewable$/),
+    ]);
+    expect(lines(doc, 4)).toEqual([expect.not.stringMatching(/^fail/)]);
+    expect(lines(doc, 11)).toEqual([expect.stringMatching(/^pass DB_PASSWORD/)]);
+    expect(r.stdout + r.stderr).not.toContain(secretId);
+    expect(r.stdout + r.stderr).not.toContain(value);
+  });
+});
