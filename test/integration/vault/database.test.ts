@@ -157,6 +157,17 @@ describe("vault leased database credentials", () => {
     expect(new Set(leases(events, "revoked"))).toEqual(new Set([firstId, secondId]));
   });
 
+  it("an unknown role (HTTP 400) is a typed error naming the path, quoting nothing of the answer", async () => {
+    const { secrets } = client();
+    const err = await secrets.getCredentials("vault", { path: "database/creds/no-such-role" }).then(
+      () => undefined,
+      (e: unknown) => e as Error & { code?: string },
+    );
+    expect(err?.code).toBe("PROVIDER_ERROR");
+    expect(err?.message).toContain('"database/creds/no-such-role"');
+    expect(err?.message).toContain("HTTP 400");
+  });
+
   it("issues one lease for 1,000 concurrent cold requests", async () => {
     const { secrets } = client();
     const all = await Promise.all(

@@ -1,7 +1,8 @@
 /**
- * A sealed server, on a private OpenBao dev instance this file starts (never
- * the shared one): reads are retried with backoff inside the deadline, then
- * fail as a typed UNAVAILABLE that says the server is sealed.
+ * Server states tested on a private OpenBao dev instance this file starts
+ * (never the shared one): a rate-limit quota (429) and a sealed server (503)
+ * are retried with backoff inside the deadline, then reported as typed
+ * THROTTLED and UNAVAILABLE errors (the latter saying it is sealed).
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
@@ -56,6 +57,50 @@ beforeAll(async () => {
 
 afterAll(() => {
   server?.kill("SIGTERM");
+});
+
+describe("vault rate limit", () => {
+  it("retries 429 with backoff inside the deadline, then reports THROTTLED", async () => {
+    await api(
+      "POST",
+      "secret/data/limited",
+      { data: { key: `rl-${randomUUID()}` } },
+      token,
+      address,
+    );
+    await api(
+      "POST",
+      "sys/quotas/rate-limit/tight",
+      { path: "secret/data/limited", rate: 1, interval: "30s" },
+      token,
+      address,
+    );
+    const secrets = createSecrets({
+      builtins: false,
+      providers: {
+        vault: vaultProvider({
+          address,
+          auth: { method: "token", token },
+          kvVersion: { secret: 2 },
+        }),
+      },
+    });
+    try {
+      await secrets.getSecret("vault://secret/limited#key"); // the one allowed request
+      const spy = vi.spyOn(globalThis, "fetch");
+      const err = await secrets.getSecret("vault://secret/limited?version=1#key").then(
+        () => undefined,
+        (e: unknown) => e as SecretsError,
+      );
+      const reads = spy.mock.calls.filter((c) => String(c[0]).includes("/v1/secret/data/limited"));
+      spy.mockRestore();
+      expect(SecretsError.is(err, "THROTTLED")).toBe(true);
+      expect(reads.length).toBe(3);
+    } finally {
+      await secrets.close();
+      await api("DELETE", "sys/quotas/rate-limit/tight", undefined, token, address);
+    }
+  });
 });
 
 describe("vault sealed server", () => {
