@@ -58,6 +58,8 @@ export class VaultAuth {
   #unwrapped: Promise<string> | undefined;
   /** A secret id the server refused as used up or expired: never sent again. */
   #consumed: string | undefined;
+  /** Tokens found invalid and replaced by a new login (the last few). */
+  readonly #replaced = new Set<string>();
   /** The user's token (method "token"), read once. */
   #static: Promise<string> | undefined;
 
@@ -95,7 +97,10 @@ export class VaultAuth {
    * once per token for login methods (the caller then retries once).
    */
   async replaceIfInvalid(token: string, signal: AbortSignal): Promise<boolean> {
-    if (this.#options.auth.method === "token" || this.#current?.token !== token) return false;
+    if (this.#options.auth.method === "token") return false;
+    // Another read found this token invalid first: the new login is under way.
+    if (this.#replaced.has(token)) return true;
+    if (this.#current?.token !== token) return false;
     try {
       await this.#http.request({
         method: "GET",
@@ -107,9 +112,15 @@ export class VaultAuth {
       return false; // The token is fine: the 403 is a real denial.
     } catch (err) {
       if (!isResponseError(err) || err.response.statusCode !== 403) return false;
-      this.#current = undefined;
-      this.#created.delete(token);
-      this.#generation++;
+      if (this.#current?.token === token) {
+        this.#current = undefined;
+        this.#created.delete(token);
+        this.#generation++;
+        // Remember a few, so reads that failed with it at the same time retry too.
+        this.#replaced.add(token);
+        if (this.#replaced.size > 8)
+          this.#replaced.delete(this.#replaced.values().next().value as string);
+      }
       return true;
     }
   }

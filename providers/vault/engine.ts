@@ -179,7 +179,8 @@ export async function readSecret(
   const now = Date.now();
   const ttl = res.lease_duration ?? 0;
   return {
-    value: data,
+    // One object for every caller of the cached entry: never changed after this.
+    value: Object.freeze(data),
     ...(ttl > 0 ? { expiresAt: now + ttl * 1000 } : {}),
     ...(res.lease_id
       ? { version: res.lease_id, lease: { id: res.lease_id, renewable: res.renewable === true } }

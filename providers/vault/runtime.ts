@@ -123,11 +123,33 @@ export async function createVaultProvider(
     });
   }
 
-  /** The token for a lease call: the memo's, or during close() the last one held. */
-  async function leaseAccess(lease: Lease, signal: AbortSignal): Promise<Access> {
+  /**
+   * A lease call (renew, revoke) with the last token held, which works during
+   * close() when the memo is gone; if that token was refused, once more with
+   * the memo's (a new login).
+   */
+  async function onLease<T>(
+    lease: Lease,
+    signal: AbortSignal,
+    path: string,
+    fn: (access: Access) => Promise<T>,
+  ): Promise<T> {
     const namespace = leaseNamespaces.get(lease.id) ?? config.namespace;
-    const token = auth.current() ?? (await auth.token());
-    return { token, signal, ...(namespace ? { namespace } : {}) };
+    const ns = namespace ? { namespace } : {};
+    const held = auth.current();
+    try {
+      return await fn({ token: held ?? (await auth.token()), signal, ...ns });
+    } catch (err) {
+      const refused = isResponseError(err) && err.response.statusCode === 403;
+      const fresh =
+        refused && !context.signal.aborted ? await auth.token().catch(() => undefined) : undefined;
+      try {
+        if (fresh && fresh !== held) return await fn({ token: fresh, signal, ...ns });
+        throw err;
+      } catch (again) {
+        throw toVaultError(again, { subject: `lease ${lease.id}`, path, capability: "update" });
+      }
+    }
   }
 
   return {
@@ -163,22 +185,14 @@ export async function createVaultProvider(
     },
 
     async renew(lease: Lease, call: CallContext): Promise<Issued<unknown> | undefined> {
-      const access = await leaseAccess(lease, call.signal);
-      let res: { lease_id?: string; lease_duration?: number; renewable?: boolean };
-      try {
-        res = await http.request({
+      const res = await onLease(lease, call.signal, "sys/leases/renew", (access) =>
+        http.request<{ lease_duration?: number; renewable?: boolean }>({
           method: "PUT",
           path: "sys/leases/renew",
           body: { lease_id: lease.id },
           ...access,
-        });
-      } catch (err) {
-        throw toVaultError(err, {
-          subject: `lease ${lease.id}`,
-          path: "sys/leases/renew",
-          capability: "update",
-        });
-      }
+        }),
+      );
       const ttl = res.lease_duration ?? 0;
       if (!(ttl > 0)) return undefined;
       return {
@@ -189,22 +203,15 @@ export async function createVaultProvider(
     },
 
     async revoke(lease: Lease, call: CallContext): Promise<void> {
-      const access = await leaseAccess(lease, call.signal);
-      try {
-        await http.request({
+      await onLease(lease, call.signal, "sys/leases/revoke", (access) =>
+        http.request({
           method: "PUT",
           path: "sys/leases/revoke",
           body: { lease_id: lease.id },
           ...access,
-        });
-        leaseNamespaces.delete(lease.id);
-      } catch (err) {
-        throw toVaultError(err, {
-          subject: `lease ${lease.id}`,
-          path: "sys/leases/revoke",
-          capability: "update",
-        });
-      }
+        }),
+      );
+      leaseNamespaces.delete(lease.id);
     },
 
     describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata> {
