@@ -60,6 +60,15 @@ describe("vault KV v2", () => {
     });
   });
 
+  it("bao:// and openbao:// are the same scheme: one cache entry, one request", async () => {
+    const spy = vi.spyOn(globalThis, "fetch");
+    const { secrets } = client({ kvVersion: { secret: 2 } });
+    expect(await secrets.getSecret(`bao://secret/${prefix}/db#password`)).toBe(v3);
+    expect(await secrets.getSecret(`openbao://secret/${prefix}/db#username`)).toBe("app");
+    expect(await secrets.getSecret(`vault://secret/${prefix}/db#password`)).toBe(v3);
+    expect(spy.mock.calls.filter((c) => String(c[0]).includes("/v1/secret/data/")).length).toBe(1);
+  });
+
   it("reads a version with ?version=", async () => {
     const { secrets } = client();
     expect(await secrets.getSecret(`vault://secret/${prefix}/db?version=1#password`)).toBe(v1);
