@@ -11,7 +11,7 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import type { VaultProvider } from "../../../providers/vault/index.js";
 import { vaultProvider } from "../../../providers/vault/index.js";
 import { createSecrets, type Secrets, type SecretsEvent } from "../../../src/index.js";
@@ -249,6 +249,37 @@ describe("vault AppRole auth", () => {
     expect(await accessor(secrets)).not.toBe(first);
     const logins = events.filter((e) => e.type === "credentials" && e.action !== "renewed");
     expect(logins.length).toBe(2);
+  });
+
+  it("a used-up single-use secret id is refused once, then never sent again", async () => {
+    const once = `once-${randomUUID().slice(0, 8)}`;
+    await api("POST", `auth/approle/role/${once}`, {
+      token_policies: [bao().policy],
+      token_ttl: "1s",
+      token_max_ttl: "1s",
+      secret_id_num_uses: 1,
+    });
+    const roleId = (
+      await api<{ data: { role_id: string } }>("GET", `auth/approle/role/${once}/role-id`)
+    ).data.role_id;
+    const { secrets } = track(
+      vaultSecrets({ auth: { method: "approle", roleId, secretId: await newSecretId(once) } }),
+    );
+    expect(await secrets.getSecret(REF)).toBe(value);
+    await sleep(1_200); // the token is gone; the secret id was used by the first login
+    const spy = vi.spyOn(globalThis, "fetch");
+    const logins = () =>
+      spy.mock.calls.filter((c) => String(c[0]).endsWith("/v1/auth/approle/login")).length;
+    secrets.invalidate(REF);
+    const first = await failure(secrets.getSecret(REF));
+    expect((first as { code?: string }).code).toBe("ACCESS_DENIED");
+    expect(first?.message).toMatch(/used up, expired or wrong/);
+    expect(logins()).toBe(1);
+    secrets.clear();
+    const second = await failure(secrets.getSecret(REF));
+    expect(second?.message).toMatch(/already refused/);
+    expect(logins()).toBe(1);
+    spy.mockRestore();
   });
 
   it("a wrong secret id is AccessDenied and never quoted", async () => {
