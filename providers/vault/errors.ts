@@ -7,6 +7,7 @@
 
 import {
   AccessDeniedError,
+  ConfigError,
   classifyFailure,
   ProviderError,
   type SecretsError,
@@ -26,6 +27,19 @@ export interface VaultErrorContext {
   capability?: string;
 }
 
+const TLS_CODE =
+  /^(ERR_TLS_|CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_SELF_SIGNED_CERT|ERR_SSL_|HOSTNAME_MISMATCH)/;
+
+/** The TLS verification code in an error's cause chain (`fetch failed` hides it one level down). */
+function tlsFailure(err: unknown): string | undefined {
+  for (let e: unknown = err, i = 0; e && typeof e === "object" && i < 5; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && TLS_CODE.test(code)) return code;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function errorsOf(err: unknown): string {
   if (!isResponseError(err)) return "";
   return (err.response.body?.errors ?? []).join(" ");
@@ -42,7 +56,18 @@ export function toVaultError(err: unknown, ctx: VaultErrorContext): SecretsError
     subject: ctx.subject,
     ...(ctx.reference ? { reference: ctx.reference } : {}),
   };
-  if (!isResponseError(err)) return classifyFailure(err, what);
+  if (!isResponseError(err)) {
+    const tls = tlsFailure(err);
+    if (tls) {
+      return new ConfigError({
+        provider: "vault",
+        cause: err,
+        ...(ctx.reference ? { reference: ctx.reference } : {}),
+        message: `vault: the server's TLS certificate is not trusted (${tls}) while reading ${ctx.subject}. Give Node its CA: NODE_EXTRA_CA_CERTS=/path/to/vault-ca.pem (read at start-up), or check VAULT_ADDR's host name.`,
+      });
+    }
+    return classifyFailure(err, what);
+  }
   const status = err.response.statusCode;
   const text = errorsOf(err);
   const base = {
