@@ -75,6 +75,11 @@ export interface Rule {
   readonly minEntropy?: number;
   /** Characters of fixed prefix to leave out of the entropy measure. */
   readonly entropySkip?: number;
+  /**
+   * The part every key of this kind starts with (`sk_live_`, `ghp_`), shown
+   * in the masked preview. Rules without one show only the length.
+   */
+  readonly publicPrefix?: RegExp;
   /** Extra check; returns the secret to report (possibly elsewhere in the text) or undefined to drop. */
   readonly confirm?: (m: RegExpExecArray, ctx: MatchContext) => Confirmed | undefined;
   /** What to do about a finding. */
@@ -289,6 +294,7 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
 export const RULES: readonly Rule[] = [
   {
     id: "stripe-secret-key",
+    publicPrefix: /^(?:sk|rk)_(?:live|test)_/,
     title: "Stripe secret or restricted key",
     keywords: ["sk_live_", "rk_live_", "sk_test_", "rk_test_"],
     pattern: /\b((?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,247})\b/g,
@@ -298,6 +304,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "aws-access-key",
+    publicPrefix: /^A(?:KIA|SIA)/,
     title: "AWS access key with its secret key nearby",
     keywords: ["AKIA", "ASIA"],
     pattern: /\b((?:AKIA|ASIA)[A-Z2-7]{16})\b/g,
@@ -306,6 +313,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "github-token",
+    publicPrefix: /^(?:gh[pousr]_|github_pat_)/,
     title: "GitHub token",
     keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
     pattern: /\b((?:gh[pousr]_[0-9A-Za-z]{36})|(?:github_pat_[0-9A-Za-z_]{82}))\b/g,
@@ -315,6 +323,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "slack-token",
+    publicPrefix: /^xox[abposre]-/,
     title: "Slack token",
     keywords: ["xox"],
     pattern: /\b(xox[abposre]-\d+-[0-9A-Za-z-]{8,250})\b/g,
@@ -324,6 +333,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "google-api-key",
+    publicPrefix: /^AIza/,
     title: "Google API key",
     keywords: ["AIza"],
     pattern: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g,
@@ -358,6 +368,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "ai-api-key",
+    publicPrefix: /^sk-(?:ant-(?:api|admin)\d{2}-|proj-|svcacct-|admin-)?/,
     title: "OpenAI / Anthropic-style API key",
     keywords: ["sk-"],
     pattern:
@@ -376,6 +387,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "jwt",
+    publicPrefix: /^eyJ/,
     title: "JSON Web Token",
     keywords: ["eyJ"],
     pattern:

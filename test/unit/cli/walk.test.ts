@@ -88,7 +88,7 @@ describe("allowlisted paths", () => {
       validateConfig({ scan: { allowlist: { paths: ["fixtures/"] } } }, "c.json"),
     );
     const dir = makeProject({ "src/a.ts": `k="${(FAKES.stripe_live as () => string)()}"` });
-    const r = scanTree([dir], setup.scanner, { exclude: setup.exclude });
+    const r = scanTree([dir], setup.scanner, { exclude: setup.excluded });
     expect(r.findings.filter(setup.keep)).toHaveLength(1);
   });
 });

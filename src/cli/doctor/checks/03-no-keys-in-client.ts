@@ -11,6 +11,7 @@ import { PUBLIC_ENV_PREFIXES } from "../../../index.js";
 import { scanTree } from "../../scan/tree.js";
 import { walkFiles } from "../../scan/walk.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
+import { valuesNotChecked, valuesNote } from "./known-values.js";
 
 const PROXY_FIX =
   "Keep the key on the server: proxy browser calls through your own backend route that reads it with getSecret() (see examples/nextjs-proxy).";
@@ -67,6 +68,7 @@ export const noKeysInClient: Check = {
   title: "No keys in client-side code or public-prefixed variables",
   async run(ctx) {
     const results: CheckResult[] = [];
+    const values = await ctx.values();
     const { scanner } = ctx.setup;
 
     // 1. Public-prefixed variables in .env* files and in the environment.
@@ -138,7 +140,7 @@ export const noKeysInClient: Check = {
       const r = scanTree([join(ctx.dir, d)], scanner, {
         gitignore: false,
         maxFileSize: ctx.setup.maxFileSize,
-        exclude: ctx.setup.exclude,
+        exclude: ctx.setup.excluded,
       });
       const prefix = `${ctx.dir.replace(/\/+$/, "")}/`;
       const found = r.findings.filter(ctx.setup.keep);
@@ -153,7 +155,9 @@ export const noKeysInClient: Check = {
         );
       }
       if (found.length === 0)
-        results.push(pass(`build output ${d}: ${r.files} files scanned, no keys`));
+        results.push(
+          pass(`build output ${d}: ${r.files} files scanned${valuesNote(values)}, no keys`),
+        );
       // Files the scan left out (large bundles, source maps over the limit,
       // unreadable files) were not checked: say which, never a silent pass.
       const skipped = r.skipped.filter((k) => k.reason !== "symlink");
@@ -171,7 +175,9 @@ export const noKeysInClient: Check = {
         );
       }
     }
-    if (built.length === 0) {
+    if (built.length > 0) {
+      results.push(...valuesNotChecked(values, ctx.options.offline, "the build output"));
+    } else {
       results.push(
         manual(
           `no build output found (${BUILD_DIRS.join(", ")})`,
