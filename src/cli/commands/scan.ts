@@ -89,7 +89,7 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
       onFile: progress.enabled ? () => progress.update(`scanning: ${++seen} files`) : undefined,
     });
     ({ findings, skipped, files, bytes, ignored } = r);
-    if (values) {
+    if (values && !config.scan.allowlist.rules.includes(KNOWN_VALUE_RULE)) {
       // Build output is read for known values even when .gitignore hides it:
       // a client bundle is where a server value must never end up.
       const out = scanBuildOutput(targets, values.known, maxFileSize, setup.excluded);

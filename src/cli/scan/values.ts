@@ -67,14 +67,18 @@ function blockHash(s: string, end: number): number {
   return ((s.charCodeAt(end - 2) << 10) ^ (s.charCodeAt(end - 1) << 5) ^ s.charCodeAt(end)) & MASK;
 }
 
-/** The base64 characters that depend on `bytes` alone, when they start at byte offset 0, 1 or 2 of a group. */
+/**
+ * The base64 characters that depend on `bytes` alone, when they start at
+ * byte offset 0, 1 or 2 of a group of three (the rest of the value's bytes
+ * share groups with its neighbours). A core must cover at least the minimum
+ * length in bytes of the value, or it would match a shorter string by chance.
+ */
 function base64Cores(bytes: Buffer): string[] {
   const out: string[] = [];
   for (let skip = 0; skip < 3; skip++) {
     const rest = bytes.subarray(skip);
     const whole = Math.floor(rest.length / 3) * 3;
-    const b64 = rest.subarray(0, whole).toString("base64");
-    if (b64.length > 0) out.push(b64);
+    if (whole >= MIN_MASKED_LENGTH) out.push(rest.subarray(0, whole).toString("base64"));
   }
   // The standalone form, with its padding and last partial group.
   out.push(bytes.toString("base64"));
@@ -119,6 +123,12 @@ export class KnownValues {
   constructor(values: readonly KnownValue[]) {
     const byText = new Map<string, Pattern>();
     const add = (text: string, name: string, form: string): boolean => {
+      // Text read as latin1 holds non-ASCII characters as their UTF-8 bytes.
+      const asBytes = Buffer.from(text).toString("latin1");
+      if (asBytes !== text) addOne(asBytes, name, form);
+      return addOne(text, name, form);
+    };
+    const addOne = (text: string, name: string, form: string): boolean => {
       if (text.length < MIN_MASKED_LENGTH) return false;
       let p = byText.get(text);
       if (!p) {
@@ -131,10 +141,16 @@ export class KnownValues {
     for (const { name, value } of values) {
       const bytes = Buffer.from(value);
       const str = typeof value === "string" ? value : bytes.toString("latin1");
+      // A value shorter than the minimum is not searched in any form (its
+      // base64 can reach the minimum, but would still match by chance).
+      const longest = Math.max(...str.split(/\r?\n/).map((l) => l.trim().length), bytes.length);
+      if (longest < MIN_MASKED_LENGTH) {
+        this.tooShort.push(name);
+        continue;
+      }
       let any = false;
       // Files are read as latin1 (one character per byte) unless they are
-      // UTF-16: search the UTF-8 bytes that way, and the string as itself.
-      any = add(bytes.toString("latin1"), name, "exact") || any;
+      // UTF-16: search the UTF-8 bytes that way (add), and the string as itself.
       any = add(str, name, "exact") || any;
       const lines = str.split(/\r?\n/);
       if (lines.length > 1) {
