@@ -7,7 +7,7 @@
 
 import { createHash } from "node:crypto";
 import { shannonEntropy } from "./entropy.js";
-import { isPlaceholder } from "./placeholders.js";
+import { isPlaceholder, isPublicByDesign } from "./placeholders.js";
 import { type Confirmed, type MatchContext, RULES, type Rule } from "./rules.js";
 import type { RawFinding } from "./types.js";
 import type { KnownValues } from "./values.js";
@@ -221,7 +221,7 @@ export class Scanner {
     }
     if (!hit) return undefined;
     const { secret } = hit;
-    if (isPlaceholder(secret)) return undefined;
+    if (isPlaceholder(secret) || isPublicByDesign(secret)) return undefined;
     if (rule.minEntropy !== undefined) {
       if (shannonEntropy(secret.slice(rule.entropySkip ?? 0)) < rule.minEntropy) return undefined;
     }

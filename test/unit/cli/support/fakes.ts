@@ -53,6 +53,17 @@ export const FAKES: Record<string, () => string> = {
   stripe_restricted: () => j("rk", "_live_", rand(24)),
   stripe_short: () => j("sk", "_live_", "abc123def456"),
   stripe_publishable: () => j("pk", "_live_", rand(24)),
+  stripe_publishable_test: () => j("pk", "_test_", rand(99)),
+  supabase_publishable: () => j("sb", "_publishable_", rand(22, `${ALNUM}-_`)),
+  mapbox_public: () =>
+    j("pk.", b64url(JSON.stringify({ u: rand(8), a: rand(12) })), ".", rand(22, B64URL)),
+  posthog_key: () => j("ph", "c_", rand(43)),
+  url_password: () => j(rand(10), "-", rand(6)),
+  bearer: () => rand(40, B64URL),
+  basic_creds: () => Buffer.from(j("svc-deploy:", rand(18))).toString("base64"),
+  hex32: () => rand(32, "0123456789abcdef"),
+  eyj_header: () =>
+    b64url(JSON.stringify({ kid: `key-${rand(10, DIGITS)}`, alg: "HS384" })).replace(/=+$/, ""),
   aws_id: () => j("AK", "IA", rand(16, `${UPPER}234567`)),
   aws_sts_id: () => j("AS", "IA", rand(16, `${UPPER}234567`)),
   aws_secret: () => rand(40, B64),
