@@ -55,7 +55,9 @@ export const noKeysInSource: Check = {
         ),
       );
     }
-    results.push(...valuesNotChecked(values, ctx.options.offline, "the working tree"));
+    results.push(
+      ...valuesNotChecked(values, ctx.options.offline, "the working tree", ctx.references().length),
+    );
     return results;
   },
 };

@@ -73,7 +73,9 @@ export const noKeysInHistory: Check = {
         ),
       );
     }
-    results.push(...valuesNotChecked(values, ctx.options.offline, "git history"));
+    results.push(
+      ...valuesNotChecked(values, ctx.options.offline, "git history", ctx.references().length),
+    );
     if (ctx.options.since) {
       results.push(
         manual(

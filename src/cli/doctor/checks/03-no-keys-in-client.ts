@@ -176,7 +176,14 @@ export const noKeysInClient: Check = {
       }
     }
     if (built.length > 0) {
-      results.push(...valuesNotChecked(values, ctx.options.offline, "the build output"));
+      results.push(
+        ...valuesNotChecked(
+          values,
+          ctx.options.offline,
+          "the build output",
+          ctx.references().length,
+        ),
+      );
     } else {
       results.push(
         manual(

@@ -20,18 +20,21 @@ export const KNOWN_VALUE_FIX =
 
 /**
  * `manual` results for references whose values were not searched (providers
- * unreachable, offline), so the item cannot pass on them; empty otherwise.
+ * unreachable, offline), so the item cannot pass on them; empty otherwise
+ * (and when the config has no references).
  *
  * @example
  * ```ts
- * results.push(...valuesNotChecked(await ctx.values(), ctx.options.offline, "the working tree"));
+ * results.push(...valuesNotChecked(await ctx.values(), ctx.options.offline, "the working tree", 2));
  * ```
  */
 export function valuesNotChecked(
   values: ResolvedValues | undefined,
   offline: boolean | undefined,
   where: string,
+  references: number,
 ): CheckResult[] {
+  if (references === 0) return [];
   if (offline) {
     return [
       manual(
