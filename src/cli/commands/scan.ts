@@ -5,17 +5,15 @@
 
 import { existsSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { createSecrets } from "../../client.js";
 import { loadConfig } from "../config/load.js";
 import type { SecretsConfig } from "../config/schema.js";
-import { providersFromConfig } from "../doctor/providers.js";
 import { UsageError } from "../errors.js";
 import { MIN_MASKED_LENGTH } from "../masking.js";
 import { buildSarif } from "../report/sarif.js";
 import { scanBuildOutput } from "../scan/build-output.js";
 import { KNOWN_VALUE_RULE } from "../scan/engine.js";
 import { repoTop, scanHistory, scanStaged } from "../scan/git.js";
-import { type ResolvedValues, resolveKnownValues } from "../scan/resolve-values.js";
+import type { ResolvedValues } from "../scan/resolve-values.js";
 import { RULES } from "../scan/rules.js";
 import { publicFinding, scanSetup } from "../scan/setup.js";
 import { type IgnoredCount, scanTree } from "../scan/tree.js";
@@ -217,6 +215,12 @@ async function resolveValues(config: SecretsConfig): Promise<ResolvedValues> {
       '--values needs references in secrets.config.json (references: { NAME: "aws-sm://..." })',
     );
   }
+  // Loaded only with --values: a pre-commit scan does not pay for the client.
+  const [{ createSecrets }, { providersFromConfig }, { resolveKnownValues }] = await Promise.all([
+    import("../../client.js"),
+    import("../doctor/providers.js"),
+    import("../scan/resolve-values.js"),
+  ]);
   let providers: Awaited<ReturnType<typeof providersFromConfig>>;
   try {
     providers = await providersFromConfig(config.providers);
