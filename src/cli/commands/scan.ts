@@ -61,12 +61,13 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
   }
   const mode = o.staged ? "staged" : o.history ? "history" : "tree";
   const targets = paths.length ? paths : ["."];
-  // The config belongs to the repository scanned, not to wherever the scan
-  // was started from (--config still overrides).
+  // The config belongs to what is scanned, not to wherever the scan was
+  // started from: searched from the scanned folder up (so a package's own
+  // config wins, then the repository's), and --config still overrides.
   const first = targets[0] as string;
   const firstDir = existsSync(first) && !statSync(first).isDirectory() ? dirname(first) : first;
   const root = (existsSync(firstDir) ? repoTop(firstDir) : undefined) ?? resolve(firstDir);
-  const { config, file: configFile } = await loadConfig(root, o.config);
+  const { config, file: configFile } = await loadConfig(resolve(firstDir), o.config);
   const base = configFile && !o.config ? dirname(configFile) : root;
   const values = o.values ? await resolveValues(config) : undefined;
   const setup = scanSetup(config, base, values?.known);

@@ -137,7 +137,11 @@ describe("named inputs that are not read, and hostile file names", () => {
 
   it("scans a file whose name is not UTF-8, and names it with \\x escapes", () => {
     const dir = mkdtempSync(join(tmpdir(), "secrets-cli-"));
-    const name = Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from(".ts")]);
+    const name = Buffer.concat([
+      Buffer.from(`${dir}/caf`),
+      Buffer.from([0xe9]),
+      Buffer.from(".ts"),
+    ]);
     writeFileSync(name, leak());
     const r = cli(["scan", "--json", dir]);
     expect(r.code).toBe(1);
