@@ -143,6 +143,23 @@ function confirmJwt(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefine
   return { secret: token, index: ctx.lineStart + (m.index ?? 0) + m[0].indexOf(token) };
 }
 
+/**
+ * A key body whose DER header declares more bytes than it holds: a
+ * documentation example cut short ("MIIEpQIBAAKCAQEAuyf/lN..."), not a key.
+ * Real keys are one DER SEQUENCE, whose length is in its first bytes.
+ */
+function isTruncatedDer(body: string): boolean {
+  const der = Buffer.from(body, "base64");
+  if (der[0] !== 0x30) return false;
+  const len = der[1] as number;
+  let declared: number;
+  if (len < 0x80) declared = 2 + len;
+  else if (len === 0x81) declared = 3 + (der[2] as number);
+  else if (len === 0x82) declared = 4 + (((der[2] as number) << 8) | (der[3] as number));
+  else return false;
+  return der.length < declared;
+}
+
 const PEM_END = /-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----/g;
 
 function confirmPem(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
@@ -156,7 +173,7 @@ function confirmPem(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefine
     .replace(/\\n|\\r/g, "")
     .replace(/^[A-Za-z-]+:.*$/gm, "")
     .replace(/[^A-Za-z0-9+/=]/g, "");
-  if (body.length < 64 || isPlaceholder(body)) return undefined;
+  if (body.length < 64 || isPlaceholder(body) || isTruncatedDer(body)) return undefined;
   const first = raw.search(/[A-Za-z0-9+/]{8}/);
   return { secret: body, index: headerEnd + Math.max(0, first) };
 }

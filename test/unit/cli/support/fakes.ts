@@ -46,6 +46,25 @@ function pem(label: string, lines = 12): string {
   ].join("\n");
 }
 
+function derBody(length: number): string {
+  const content = randomBytes(length - 4);
+  const der = Buffer.concat([
+    Buffer.from([0x30, 0x82, (length - 4) >> 8, (length - 4) & 0xff]),
+    content,
+  ]);
+  return der.toString("base64");
+}
+
+function derPem(length: number): string {
+  const body = derBody(length).match(/.{1,64}/g) ?? [];
+  return [
+    j("-----BEGIN RSA ", "PRIVATE KEY-----"),
+    ...body,
+    j("-----END RSA ", "PRIVATE KEY-----"),
+    "",
+  ].join("\n");
+}
+
 /** Every generator used by `{{name}}` in test/fixtures/leaks/corpus.json. */
 export const FAKES: Record<string, () => string> = {
   stripe_live: () => j("sk", "_live_", rand(24)),
@@ -62,6 +81,12 @@ export const FAKES: Record<string, () => string> = {
   bearer: () => rand(40, B64URL),
   basic_creds: () => Buffer.from(j("svc-deploy:", rand(18))).toString("base64"),
   hex32: () => rand(32, "0123456789abcdef"),
+  // A DER-shaped RSA key body (SEQUENCE with its real length), whole or cut short.
+  pem_rsa_der: () => derPem(1190),
+  pem_rsa_truncated: () => {
+    const body = derBody(1190).slice(0, 64);
+    return j("-----BEGIN RSA ", "PRIVATE KEY----- ", body, ". -----END RSA ", "PRIVATE KEY-----");
+  },
   eyj_header: () =>
     b64url(JSON.stringify({ kid: `key-${rand(10, DIGITS)}`, alg: "HS384" })).replace(/=+$/, ""),
   aws_id: () => j("AK", "IA", rand(16, `${UPPER}234567`)),
