@@ -15,8 +15,12 @@ import { build } from "esbuild";
 import { BUNDLE_OPTIONS } from "./bundle-options.ts";
 
 const root = new URL("..", import.meta.url).pathname;
-const entryPoints = ["src/index.ts", "src/browser.ts"];
-if (existsSync(join(root, "src/cli/main.ts"))) entryPoints.push("src/cli/main.ts");
+// The package's entries: the root, the provider kit and its conformance suite,
+// the CLI, and every provider folder (found, not listed).
+const entryPoints = ["src/index.ts", "src/browser.ts", "src/provider/index.ts"];
+for (const extra of ["src/provider/testing/index.ts", "src/cli/main.ts"]) {
+  if (existsSync(join(root, extra))) entryPoints.push(extra);
+}
 for (const name of readdirSync(join(root, "providers"))) {
   const entry = `providers/${name}/index.ts`;
   if (existsSync(join(root, entry))) entryPoints.push(entry);

@@ -3,6 +3,7 @@
  * specs and results, and the `Secrets` interface. Implementation: client.ts.
  */
 
+import type { AwsCredentialIdentity, AwsCredentialsRequest } from "../providers/aws/types.js";
 import type { Duration } from "./duration.js";
 import type { SecretsListener } from "./events.js";
 import type {
@@ -31,8 +32,69 @@ export interface CacheOptions {
   maxStale?: Duration;
   /** Most entries kept; the least recently used is evicted. Default `10_000`. */
   maxEntries?: number;
-  /** Default renewal lead for credentials, before their real expiry. Default `"5m"` (at most half their life). */
+  /** Default renewal lead for credentials and leases, before their real expiry. Default `"5m"` (at most half their life). */
   credentialRefreshLead?: Duration;
+  /**
+   * How long a caller waits on a refresh, when a stale value exists, before it
+   * is served that value (with a `stale` event). Default `250` ms.
+   */
+  staleWait?: Duration;
+  /** The longest wait before retrying a provider that keeps failing (backoff doubles from 1 s). Default `"60s"`. */
+  maxBackoff?: Duration;
+  /**
+   * How long a lease replaced by a re-issue is kept before it is revoked, so
+   * callers holding the old credentials can finish. Default `"30s"`.
+   */
+  leaseGrace?: Duration;
+}
+
+/**
+ * Options every call that may reach a provider accepts.
+ *
+ * @example
+ * ```ts
+ * await secrets.getSecret("aws-sm://prod/db", { timeout: "2s" });
+ * await secrets.load({ DB: "env://DB" }, { timeout: 500 });
+ * ```
+ */
+export interface CallOptions {
+  /** The deadline of each provider call this makes; past it the call is aborted and counts as unavailable. Default: the client's `timeout`. */
+  timeout?: Duration;
+}
+
+/**
+ * Short-lived credentials by provider name: the request each provider takes
+ * and the credentials it returns. Third-party providers add theirs by
+ * declaration merging.
+ *
+ * @example
+ * ```ts
+ * declare module "secrets-loader" {
+ *   interface CredentialsMap {
+ *     mem: { request: { role: string }; credentials: { token: string } };
+ *   }
+ * }
+ * const { token } = await secrets.getCredentials("mem", { role: "reader" });
+ * ```
+ */
+export interface CredentialsMap {
+  /** AWS STS: AssumeRole, AssumeRoleWithWebIdentity or GetSessionToken. */
+  aws: CredentialsEntry<AwsCredentialsRequest, AwsCredentialIdentity>;
+}
+
+/**
+ * One entry of {@link CredentialsMap}: what a provider's `getCredentials` takes and returns.
+ *
+ * @example
+ * ```ts
+ * type Mine = CredentialsEntry<{ role: string }, { token: string }>;
+ * ```
+ */
+export interface CredentialsEntry<R, C> {
+  /** The request. */
+  request: R;
+  /** The credentials returned. */
+  credentials: C;
 }
 
 /**
@@ -59,6 +121,12 @@ export interface SecretsOptions {
   policy?: SecretsPolicy;
   /** Receives every event (never a value). */
   onEvent?: SecretsListener;
+  /**
+   * The deadline of every provider call (a fetch, a batch, credentials, a
+   * renewal). Past it the call is aborted through its signal and counts as
+   * unavailable, so a stale value may answer. Default `"10s"`; per call: `{ timeout }`.
+   */
+  timeout?: Duration;
 }
 
 /**
@@ -69,7 +137,7 @@ export interface SecretsOptions {
  * await secrets.getSecret("aws-sm://prod/config", { type: "json" });
  * ```
  */
-export interface GetOptions<T extends ValueType = ValueType> {
+export interface GetOptions<T extends ValueType = ValueType> extends CallOptions {
   /** `string` (default), `json` (parsed, frozen) or `binary` (Uint8Array; base64 text is decoded). */
   type?: T;
 }
@@ -180,14 +248,31 @@ export interface Secrets {
   getSecret<T extends ValueType>(ref: string, options: GetOptions<T>): Promise<ValueOf<T>>;
   /**
    * Short-lived credentials from a provider (`aws`, `gcp`, `azure`, `vault` ...),
-   * cached and renewed before they expire.
+   * cached and renewed before they expire. Typed by {@link CredentialsMap}.
    *
    * @example
    * ```ts
-   * const creds = await secrets.getCredentials<AwsCredentialIdentity>("aws", { roleArn, sessionName: "api" });
+   * const creds = await secrets.getCredentials("aws", { roleArn, sessionName: "api" }); // AwsCredentialIdentity
    * ```
    */
-  getCredentials<T = unknown>(provider: string, request?: unknown): Promise<T>;
+  getCredentials<N extends keyof CredentialsMap>(
+    provider: N,
+    request?: NoInfer<CredentialsMap[N]["request"]>,
+    options?: CallOptions,
+  ): Promise<CredentialsMap[N]["credentials"]>;
+  /**
+   * Credentials from a provider that is not in {@link CredentialsMap}.
+   *
+   * @example
+   * ```ts
+   * const creds = await secrets.getCredentials("custom", { scope: "read" });
+   * ```
+   */
+  getCredentials<P extends string>(
+    provider: P extends keyof CredentialsMap ? never : P,
+    request?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
   /**
    * Resolves many references concurrently (with a provider's batch API where
    * it has one). Fails with ONE {@link LoadError} listing every failure.
@@ -200,7 +285,7 @@ export interface Secrets {
    * });
    * ```
    */
-  load<S extends LoadSpec>(spec: S): Promise<LoadResult<S>>;
+  load<S extends LoadSpec>(spec: S, options?: CallOptions): Promise<LoadResult<S>>;
   /**
    * Rotation and expiry metadata, or `undefined` when the provider has none.
    *
@@ -209,7 +294,7 @@ export interface Secrets {
    * const meta = await secrets.describe("aws-sm://prod/db");
    * ```
    */
-  describe(ref: string): Promise<SecretMetadata | undefined>;
+  describe(ref: string, options?: CallOptions): Promise<SecretMetadata | undefined>;
   /**
    * Drops a cached secret (all of its `#field`s); the next call fetches again.
    * A fetch in flight for it is not cached.

@@ -1,20 +1,30 @@
 /**
- * The providers the zero-config client knows. Each is loaded with a dynamic
- * import the first time one of its references is used, so importing the
- * package costs nothing for backends a service does not use.
+ * The built-in providers: one line each. Everything else that knows about
+ * providers (the zero-config client, the built-in schemes, the CLI's
+ * scheme-to-provider map, the doctor's facets) derives from this list.
+ * Descriptors import no SDK; each provider's code loads on first use.
  */
 
-import type { ProviderInput } from "./types.js";
+import { awsDescriptor } from "../providers/aws/descriptor.js";
+import { azureDescriptor } from "../providers/azure/descriptor.js";
+import { envDescriptor } from "../providers/env/descriptor.js";
+import { gcpDescriptor } from "../providers/gcp/descriptor.js";
+import { vaultDescriptor } from "../providers/vault/descriptor.js";
+import type { ProviderDescriptor } from "./provider/descriptor.js";
 
-/** Built-in providers by name, with the schemes they serve. */
-export const BUILTIN_PROVIDERS: Readonly<Record<string, ProviderInput>> = {
-  env: {
-    scheme: "env",
-    create: async () => (await import("../providers/env/index.js")).envProvider(),
-  },
-  aws: {
-    scheme: ["aws-sm", "aws-ssm"],
-    // Configured from AWS_REGION, AWS_PROFILE, AWS_ROLE_ARN, AWS_ENDPOINT_URL ... at first use.
-    create: async () => (await import("../providers/aws/index.js")).awsProvider(),
-  },
-};
+/**
+ * The built-in providers' descriptors.
+ *
+ * @example
+ * ```ts
+ * import { BUILTIN_PROVIDERS } from "secrets-loader/provider";
+ * BUILTIN_PROVIDERS.map((d) => d.name); // ["env", "aws", "vault", "gcp", "azure"]
+ * ```
+ */
+export const BUILTIN_PROVIDERS: readonly ProviderDescriptor[] = [
+  envDescriptor,
+  awsDescriptor,
+  vaultDescriptor,
+  gcpDescriptor,
+  azureDescriptor,
+] as readonly ProviderDescriptor[];

@@ -1,12 +1,15 @@
 /**
- * The client: routes references to providers, puts the cache in front of
- * them, and shapes values. Public API -> client -> cache -> provider.
+ * The client facade: routes references to providers (registry), puts one
+ * cache in front of them (secrets, credentials and leased values share it),
+ * runs every provider call under a deadline, and ends leases exactly once.
+ * Public API -> client -> cache -> provider.
  */
 
 import type {
   CacheOptions,
+  CallOptions,
+  CredentialsMap,
   GetOptions,
-  LoadEntry,
   LoadResult,
   LoadSpec,
   Secrets,
@@ -14,42 +17,46 @@ import type {
   ValueOf,
 } from "./api.js";
 import { BUILTIN_PROVIDERS } from "./builtins.js";
-import { type CacheSettings, type EntryMeta, FreshnessCache, type Loaded } from "./cache/cache.js";
+import { type CacheSettings, type EntryMeta, FreshnessCache, sameLease } from "./cache/cache.js";
+import { callWithDeadline } from "./client/calls.js";
+import { type LeaseEndReason, LeaseKeeper } from "./client/leases.js";
+import { planLoad } from "./client/load-plan.js";
+import { Registry, type Slot } from "./client/registry.js";
+import {
+  checkedSecret,
+  checkedTimes,
+  credentialsOf,
+  type Stored,
+  scrub,
+  toStored,
+  trackStored,
+  VIEW_TYPES,
+  viewOf,
+} from "./client/values.js";
 import { toMillis } from "./duration.js";
-
 import {
   ClientClosedError,
   ConfigError,
-  LoadError,
-  type LoadFailure,
   NoProviderError,
   ProviderError,
   SecretsError,
 } from "./errors.js";
 import { Emitter, type SecretsEvent, type SecretsListener } from "./events.js";
 import { assertServerRuntime } from "./guard.js";
-import { redact, track } from "./redact.js";
-import { displayReference, parseReference } from "./reference/parse.js";
-import { BUILTIN_SCHEMES } from "./reference/schemes.js";
+import { bindProvider } from "./provider/descriptor.js";
+import { parseReference } from "./reference/parse.js";
 import { stableKey } from "./stable-key.js";
 import type {
-  FetchContext,
-  FetchedSecret,
+  CallContext,
+  Issued,
+  Lease,
   ParsedRef,
+  ProviderContext,
   ProviderInput,
-  ReferenceSpec,
   SecretMetadata,
   SecretProvider,
   ValueType,
 } from "./types.js";
-import { shapeValue } from "./value.js";
-
-interface Slot {
-  readonly name: string;
-  readonly input: ProviderInput;
-  instance?: SecretProvider;
-  creating?: Promise<SecretProvider>;
-}
 
 /** Per raw reference string: its parse, and the last string view served for it. */
 interface Hot {
@@ -58,17 +65,12 @@ interface Hot {
   view: unknown;
 }
 
-/** A fetched secret as cached: the raw value plus memoised shaped views. */
-interface Stored {
-  readonly raw: string | Uint8Array;
-  readonly views: Record<ValueType, Map<string, unknown>>;
-  /** Shaped forms registered for redaction, released with the raw value. */
-  readonly extra: unknown[];
-}
-
 const MAX_PARSED = 10_000;
 
 function settingsFrom(o: CacheOptions = {}): CacheSettings {
+  if (o === null || typeof o !== "object") {
+    throw new ConfigError({ message: "cache must be an object of cache settings." });
+  }
   const refreshAhead = o.refreshAhead ?? 0.1;
   if (typeof refreshAhead !== "number" || !(refreshAhead >= 0 && refreshAhead < 1)) {
     throw new ConfigError({
@@ -87,85 +89,138 @@ function settingsFrom(o: CacheOptions = {}): CacheSettings {
     maxStale: toMillis(o.maxStale ?? "1h", "cache.maxStale"),
     maxEntries,
     credentialRefreshLead: toMillis(o.credentialRefreshLead ?? "5m", "cache.credentialRefreshLead"),
+    staleWait: toMillis(o.staleWait ?? 250, "cache.staleWait"),
+    maxBackoff: toMillis(o.maxBackoff ?? "60s", "cache.maxBackoff"),
   };
 }
 
-function schemesOf(input: ProviderInput): readonly string[] {
-  return typeof input.scheme === "string" ? [input.scheme] : input.scheme;
+function positive(ms: number, name: string): number {
+  if (!(ms > 0)) throw new ConfigError({ message: `${name} must be more than 0 ms (got ${ms}).` });
+  return ms;
 }
+
+/** A signal that never fires: revocations must outlive close(). */
+const NEVER = new AbortController().signal;
 
 class SecretsClient implements Secrets {
   readonly #events = new Emitter();
-  readonly #slotsByScheme = new Map<string, Slot>();
-  readonly #slotsByName = new Map<string, Slot>();
-  readonly #customSchemes = new Map<string, ReferenceSpec>();
+  readonly #registry: Registry;
   readonly #parsed = new Map<string, Hot>();
-  /** Replaced providers not yet closed. */
-  readonly #retired = new Set<Slot>();
-  readonly #secrets: FreshnessCache<Stored>;
-  readonly #credentials: FreshnessCache<unknown>;
+  /** Secrets, credentials and leased values: one entry per value, so one lease. */
+  readonly #cache: FreshnessCache<Stored>;
+  /** Providers' own auth material (role sessions, login tokens), through `context.memo`. */
+  readonly #memo: FreshnessCache<Stored>;
+  readonly #leases: LeaseKeeper;
   readonly #abort = new AbortController();
-  readonly #ctx: FetchContext;
+  readonly #contexts = new Map<string, ProviderContext>();
+  readonly #policy: Readonly<NonNullable<SecretsOptions["policy"]>>;
+  readonly #timeout: number;
   #closed = false;
+  #closing = false;
 
   constructor(options: SecretsOptions) {
     assertServerRuntime();
+    if (options === null || typeof options !== "object") {
+      throw new ConfigError({ message: "createSecrets(options): options must be an object." });
+    }
     const settings = settingsFrom(options.cache);
-    this.#secrets = new FreshnessCache<Stored>(settings, this.#events, {
-      onStore: (v) => track(v.raw, 1),
-      onDrop: (v) => {
-        track(v.raw, -1);
-        for (const x of v.extra) track(x, -1);
+    this.#timeout = positive(toMillis(options.timeout ?? "10s", "timeout"), "timeout");
+    const grace = toMillis(options.cache?.leaseGrace ?? "30s", "cache.leaseGrace");
+    this.#policy = Object.freeze({ ...options.policy });
+    this.#leases = new LeaseKeeper((p, r, l, why) => this.#revoke(p, r, l, why), grace);
+    const hooks = {
+      onStore: (issued: Issued<Stored>) => {
+        // A value that arrives after close() is not registered (nothing would release it).
+        if (!this.#closed) trackStored(issued.value, 1);
       },
-    });
-    this.#credentials = new FreshnessCache<unknown>(settings, this.#events, {
-      onStore: (v) => track(v, 1),
-      onDrop: (v) => track(v, -1),
-    });
-    this.#ctx = Object.freeze({
-      policy: Object.freeze({ ...options.policy }),
-      emit: (e: SecretsEvent) => {
-        if (this.#events.active) this.#events.emit(e);
+      onDrop: (
+        issued: Issued<Stored>,
+        meta: EntryMeta,
+        next: Issued<Stored> | undefined,
+        orphan?: boolean,
+      ) => {
+        if (next?.value !== issued.value) trackStored(issued.value, -1);
+        const lease = issued.lease;
+        if (lease && !sameLease(lease, next?.lease)) {
+          const why: LeaseEndReason = this.#closing
+            ? "close"
+            : next || orphan
+              ? "replaced"
+              : "dropped";
+          this.#leases.end(meta.provider, meta.reference, lease, why, issued.expiresAt);
+        }
       },
-      signal: this.#abort.signal,
-    });
+    };
+    this.#cache = new FreshnessCache<Stored>(settings, this.#events, hooks);
+    this.#memo = new FreshnessCache<Stored>(settings, this.#events, hooks);
+    this.#registry = new Registry(
+      (name) => this.#contextFor(name),
+      () => this.#closed,
+    );
     if (options.onEvent) this.#events.on(options.onEvent);
     for (const [name, input] of Object.entries(options.providers ?? {})) this.register(name, input);
     if (options.builtins !== false) {
-      for (const [name, input] of Object.entries(BUILTIN_PROVIDERS)) {
-        if (this.#slotsByName.has(name)) continue;
-        if (schemesOf(input).some((s) => this.#slotsByScheme.has(s))) continue;
-        this.register(name, input);
+      for (const d of BUILTIN_PROVIDERS) {
+        if (this.#registry.taken(d.name, d.scheme)) continue;
+        this.#registry.register(d.name, bindProvider(d));
       }
     }
   }
 
-  register(name: string, input: ProviderInput): void {
-    if (
-      !input ||
-      typeof input !== "object" ||
-      !("scheme" in input) ||
-      !("getSecret" in input || "create" in input)
-    ) {
-      throw new ConfigError({
-        message: `providers.${name} must be a provider object (with scheme and getSecret) or { scheme, create }.`,
+  #emit = (e: SecretsEvent): void => {
+    if (this.#events.active) this.#events.emit(e);
+  };
+
+  /** The context a provider gets once, at creation (and, with a call's signal, on every call). */
+  #contextFor(name: string): ProviderContext {
+    let ctx = this.#contexts.get(name);
+    if (!ctx) {
+      ctx = Object.freeze({
+        name,
+        policy: this.#policy,
+        emit: this.#emit,
+        signal: this.#abort.signal,
+        memo: <T>(key: string, issue: (signal: AbortSignal) => Promise<Issued<T>>): Promise<T> =>
+          this.#memoized(name, key, issue),
       });
+      this.#contexts.set(name, ctx);
     }
-    const slot: Slot = { name, input };
-    const old = this.#slotsByName.get(name);
+    return ctx;
+  }
+
+  async #memoized<T>(
+    provider: string,
+    key: string,
+    issue: (signal: AbortSignal) => Promise<Issued<T>>,
+  ): Promise<T> {
+    if (this.#closed) throw new ClientClosedError({ provider });
+    const meta: EntryMeta = { provider, reference: key, kind: "credential" };
+    const stored = await this.#memo.get(`${provider}\u0000${key}`, meta, () =>
+      callWithDeadline(
+        this.#contextFor(provider),
+        this.#abort.signal,
+        this.#timeout,
+        { provider, what: key },
+        async (call) => toStored(checkedTimes(await issue(call.signal), provider)),
+      ),
+    );
+    return stored.raw as T;
+  }
+
+  register(name: string, input: ProviderInput): void {
+    const old = this.#registry.register(name, input);
     if (old) this.#retire(old);
-    for (const scheme of schemesOf(input)) {
-      const s = scheme.toLowerCase();
-      if (!/^[a-z][a-z0-9+.-]*$/.test(s)) {
-        throw new ConfigError({
-          message: `providers.${name}: scheme ${JSON.stringify(scheme)} must be letters, digits, '+', '.' or '-', starting with a letter.`,
-        });
-      }
-      if (!(s in BUILTIN_SCHEMES)) this.#customSchemes.set(s, input.referenceSpec ?? {});
-      this.#slotsByScheme.set(s, slot);
-    }
-    this.#slotsByName.set(name, slot);
     this.#parsed.clear();
+  }
+
+  /** Drops what a replaced provider cached, then closes it. */
+  #retire(old: Slot): void {
+    for (const scheme of old.schemes) {
+      this.#cache.invalidateWhere((key) => key.startsWith(`${scheme}://`));
+    }
+    this.#cache.invalidateWhere((key) => key.startsWith(`${old.name}\u0000`));
+    this.#memo.invalidateWhere((key) => key.startsWith(`${old.name}\u0000`));
+    this.#registry.closeRetired(old);
   }
 
   getSecret(ref: string): Promise<string>;
@@ -181,7 +236,7 @@ class SecretsClient implements Secrets {
       }
     }
     const parsed = hot.parsed;
-    const stored = this.#secrets.fresh(parsed.source);
+    const stored = this.#cache.fresh(parsed.source);
     if (stored !== undefined) {
       if (options === undefined) {
         // The last string view handed out for this exact reference, if still current.
@@ -192,74 +247,149 @@ class SecretsClient implements Secrets {
           hot.view = view;
           return Promise.resolve(view);
         }
-      } else {
-        const view = stored.views[options.type ?? "string"]?.get(parsed.canonical);
+      } else if (typeof options === "object" && options !== null) {
+        const type = options.type ?? "string";
+        const view = Object.hasOwn(VIEW_TYPES, type)
+          ? stored.views[type].get(parsed.canonical)
+          : undefined;
         if (view !== undefined) {
-          return Promise.resolve(options.type === "binary" ? (view as Uint8Array).slice() : view);
+          return Promise.resolve(type === "binary" ? (view as Uint8Array).slice() : view);
         }
       }
     }
-    return this.#resolve(parsed, options?.type ?? "string", stored !== undefined);
+    let type: ValueType;
+    let timeout: number;
+    try {
+      type = typeOf(options, parsed);
+      timeout = this.#timeoutOf(options);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.#resolve(parsed, type, stored !== undefined, timeout);
+  }
+
+  #timeoutOf(options: CallOptions | undefined): number {
+    if (options?.timeout === undefined) return this.#timeout;
+    return positive(toMillis(options.timeout, "timeout"), "timeout");
   }
 
   async #resolve(
     parsed: ParsedRef,
     type: ValueType,
     hitCounted: boolean,
-    batch?: Promise<Array<FetchedSecret | Error>>,
+    timeout: number,
+    batch?: Promise<Array<Issued<unknown> | Error>>,
     index = 0,
   ): Promise<unknown> {
-    if (!(type in VIEW_TYPES)) {
-      throw new ConfigError({
-        reference: parsed.raw,
-        message: `type must be "string", "json" or "binary" (got ${JSON.stringify(type)}).`,
-      });
-    }
-    const slot = this.#slotFor(parsed);
+    const slot = this.#registry.slotFor(parsed);
     const meta: EntryMeta = { provider: slot.name, reference: parsed.source, kind: "secret" };
     let first = batch !== undefined;
-    const load = async () => {
+    const load = async (previous: Issued<Stored> | undefined): Promise<Issued<Stored>> => {
       if (first && batch) {
         first = false;
         const result = (await batch)[index];
         if (result instanceof Error) throw this.#wrap(result, slot, parsed);
-        return toLoaded(checked(result, slot.name, parsed));
+        return toStored(checkedSecret(result, slot.name, parsed));
       }
-      return toLoaded(await this.#fetch(slot, parsed));
+      return this.#fetchSecret(slot, parsed, timeout, previous);
     };
-    const stored = await this.#secrets.get(parsed.source, meta, load, hitCounted);
-    return this.#view(stored, parsed, type, slot.name);
+    const stored = await this.#cache.get(parsed.source, meta, load, hitCounted);
+    return viewOf(stored, parsed, type, slot.name);
   }
 
-  #view(stored: Stored, parsed: ParsedRef, type: ValueType, provider: string): unknown {
-    const views = stored.views[type];
-    let view = views.get(parsed.canonical);
-    if (view === undefined) {
-      view = shapeValue(stored.raw, parsed, type, provider);
-      // Shaped values count as loaded values for redaction too: a decoded
-      // binary secret, or a JSON leaf that is a number.
-      const extra =
-        type === "binary"
-          ? view
-          : parsed.field && typeof view !== "object"
-            ? String(view)
-            : undefined;
-      if (extra !== undefined) {
-        track(extra, 1);
-        stored.extra.push(extra);
-      }
-      views.set(parsed.canonical, view);
-    }
-    return type === "binary" ? (view as Uint8Array).slice() : view;
-  }
-
-  async #fetch(slot: Slot, parsed: ParsedRef): Promise<FetchedSecret> {
+  /** Reads one secret: renews its lease in place while it can, else reads (re-issues) it. */
+  async #fetchSecret(
+    slot: Slot,
+    parsed: ParsedRef,
+    timeout: number,
+    previous: Issued<Stored> | undefined,
+  ): Promise<Issued<Stored>> {
     try {
-      const provider = await this.#instance(slot);
-      return checked(await provider.getSecret(parsed, this.#ctx), slot.name, parsed);
+      const provider = slot.instance ?? (await this.#registry.instance(slot));
+      if (previous?.lease) {
+        const renewed = await this.#renewed(slot, provider, parsed.source, timeout, previous);
+        if (renewed) return renewed;
+      }
+      const issued = await this.#call(
+        slot,
+        timeout,
+        { provider: slot.name, reference: parsed.raw, what: parsed.raw },
+        (call) => provider.getSecret(parsed, call),
+        previous,
+      );
+      return toStored(checkedSecret(issued, slot.name, parsed));
     } catch (err) {
       throw this.#wrap(err, slot, parsed);
     }
+  }
+
+  /** Extends `previous`'s lease in place, if the provider can; `undefined` means issue anew. */
+  async #renewed(
+    slot: Slot,
+    provider: SecretProvider,
+    reference: string,
+    timeout: number,
+    previous: Issued<Stored> | undefined,
+  ): Promise<Issued<Stored> | undefined> {
+    const lease = previous?.lease;
+    if (!previous || !lease?.renewable || !provider.renew) return undefined;
+    const now = Date.now();
+    // An expired lease is gone on the backend; one at its maximum cannot grow.
+    if (previous.expiresAt !== undefined && now >= previous.expiresAt) return undefined;
+    if (lease.maxExpiresAt !== undefined && now >= lease.maxExpiresAt) return undefined;
+    let renewed: Issued<unknown> | undefined;
+    try {
+      renewed = await this.#call(
+        slot,
+        timeout,
+        { provider: slot.name, what: `lease renewal for ${reference}` },
+        (call) => (provider.renew as NonNullable<SecretProvider["renew"]>)(lease, call),
+        previous,
+      );
+    } catch {
+      return undefined; // The lease cannot be extended: issue anew.
+    }
+    if (!renewed || !sameLease(renewed.lease ?? lease, lease)) return undefined;
+    checkedTimes(renewed, slot.name, reference);
+    if (
+      renewed.expiresAt !== undefined &&
+      previous.expiresAt !== undefined &&
+      renewed.expiresAt <= previous.expiresAt
+    ) {
+      return undefined; // Capped at its maximum: nothing gained.
+    }
+    this.#emit({
+      type: "lease",
+      action: "renewed",
+      time: Date.now(),
+      provider: slot.name,
+      reference,
+      lease: lease.id,
+      ...(renewed.expiresAt !== undefined ? { expiresAt: renewed.expiresAt } : {}),
+    });
+    const same = renewed.value === undefined || renewed.value === previous.value.raw;
+    return {
+      ...renewed,
+      lease: renewed.lease ?? lease,
+      value: same ? previous.value : toStored(renewed).value,
+    };
+  }
+
+  #call<T>(
+    slot: Slot,
+    timeout: number,
+    subject: { provider: string; reference?: string; what: string },
+    fn: (call: CallContext) => Promise<T>,
+    previous?: Issued<Stored>,
+  ): Promise<T> {
+    return callWithDeadline(
+      this.#contextFor(slot.name),
+      this.#abort.signal,
+      timeout,
+      subject,
+      fn,
+      previous ? { ...previous, value: previous.value.raw } : undefined,
+    );
   }
 
   #wrap(err: unknown, slot: Slot, parsed?: ParsedRef): Error {
@@ -268,164 +398,190 @@ class SecretsClient implements Secrets {
     return new ProviderError({ provider: slot.name, reference: parsed?.raw, cause: err });
   }
 
-  async getCredentials<T = unknown>(provider: string, request: unknown = {}): Promise<T> {
+  async #revoke(
+    provider: string,
+    reference: string,
+    lease: Lease,
+    reason: LeaseEndReason,
+  ): Promise<void> {
+    const slot = this.#registry.all().find((s) => s.name === provider && s.instance);
+    const instance = slot?.instance;
+    if (!instance?.revoke) return; // It ends by itself at its expiry.
+    const revoke = instance.revoke.bind(instance);
+    try {
+      await callWithDeadline(
+        this.#contextFor(provider),
+        NEVER,
+        this.#timeout,
+        { provider, what: `revocation of lease ${lease.id}` },
+        (call) => revoke(lease, call),
+      );
+      this.#emit({
+        type: "lease",
+        action: "revoked",
+        time: Date.now(),
+        provider,
+        reference,
+        lease: lease.id,
+        reason,
+      });
+    } catch {
+      this.#emit({
+        type: "lease",
+        action: "revoke-failed",
+        time: Date.now(),
+        provider,
+        reference,
+        lease: lease.id,
+        reason,
+      });
+    }
+  }
+
+  getCredentials<N extends keyof CredentialsMap>(
+    provider: N,
+    request?: NoInfer<CredentialsMap[N]["request"]>,
+    options?: CallOptions,
+  ): Promise<CredentialsMap[N]["credentials"]>;
+  getCredentials<P extends string>(
+    provider: P extends keyof CredentialsMap ? never : P,
+    request?: unknown,
+    options?: CallOptions,
+  ): Promise<unknown>;
+  async getCredentials(
+    provider: string,
+    request: unknown = {},
+    options?: CallOptions,
+  ): Promise<unknown> {
     if (this.#closed) throw new ClientClosedError({ provider });
-    const slot = this.#slotsByName.get(provider);
-    if (!slot)
+    const slot = this.#registry.byName(provider);
+    if (!slot) {
       throw new NoProviderError({
         provider,
-        message: `No provider named "${provider}" is registered (registered: ${[...this.#slotsByName.keys()].join(", ") || "none"}).`,
+        message: `No provider named "${provider}" is registered (registered: ${this.#registry.names().join(", ") || "none"}).`,
       });
-    const key = `${provider}\u0000${stableKey(request)}`;
-    const meta: EntryMeta = { provider, reference: `${provider}:credentials`, kind: "credential" };
-    return (await this.#credentials.get(key, meta, async () => {
-      try {
-        const p = await this.#instance(slot);
-        if (!p.getCredentials) {
-          throw new NoProviderError({
-            provider,
-            message: `Provider "${provider}" does not issue credentials; use getSecret() with its references instead.`,
-          });
-        }
-        return await p.getCredentials(request, this.#ctx);
-      } catch (err) {
-        throw this.#wrap(err, slot);
-      }
-    })) as T;
-  }
-
-  async load<S extends LoadSpec>(spec: S): Promise<LoadResult<S>> {
-    if (this.#closed) throw new ClientClosedError();
-    const names = Object.keys(spec);
-    const failures: LoadFailure[] = [];
-    const jobs: Array<Promise<void>> = [];
-    const out: Record<string, unknown> = {};
-    const items: Array<{
-      name: string;
-      parsed: ParsedRef;
-      type: ValueType;
-      optional: boolean;
-      slot: Slot;
-    }> = [];
-    const fail = (name: string, reference: string, error: unknown) => {
-      const e = error instanceof Error ? error : new ProviderError({ reference, cause: error });
-      failures.push({
-        name,
-        reference,
-        code: SecretsError.is(e) ? e.code : "PROVIDER_ERROR",
-        message: e.message,
-        error: e,
-      });
-    };
-    for (const name of names) {
-      const entry = spec[name] as LoadEntry;
-      const ref = typeof entry === "string" ? entry : entry?.ref;
-      try {
-        const parsed = this.#parse(ref as string);
-        const type = typeof entry === "string" ? "string" : (entry.type ?? "string");
-        items.push({
-          name,
-          parsed,
-          type,
-          optional: typeof entry !== "string" && entry.optional === true,
-          slot: this.#slotFor(parsed),
-        });
-      } catch (err) {
-        // A parse error carries the reference as it may be shown (a value passed
-        // by mistake is masked); never echo the raw input here.
-        fail(
-          name,
-          SecretsError.is(err) && err.reference ? err.reference : displayReference(String(ref)),
-          err,
-        );
-      }
     }
-    // One batch per provider that has a batch API, for the secrets not already cached or in flight.
-    const batches = new Map<
-      Slot,
-      {
-        refs: ParsedRef[];
-        index: Map<string, number>;
-        promise?: Promise<Array<FetchedSecret | Error>>;
-      }
-    >();
-    for (const it of items) {
-      if (!this.#secrets.needsFetch(it.parsed.source)) continue;
-      const input = it.slot.instance ?? it.slot.input;
-      if (!("getSecrets" in input) && !("create" in input)) continue;
-      let b = batches.get(it.slot);
-      if (!b) {
-        b = { refs: [], index: new Map() };
-        batches.set(it.slot, b);
-      }
-      if (!b.index.has(it.parsed.source)) {
-        b.index.set(it.parsed.source, b.refs.length);
-        b.refs.push(it.parsed);
-      }
+    const timeout = this.#timeoutOf(options);
+    let p: SecretProvider;
+    try {
+      p = await this.#registry.instance(slot);
+    } catch (err) {
+      throw this.#wrap(err, slot);
     }
-    for (const [slot, b] of batches) {
-      if (b.refs.length < 2) continue;
-      const refs = b.refs;
-      b.promise = this.#instance(slot)
-        .then((p) =>
-          p.getSecrets
-            ? p.getSecrets(refs, this.#ctx)
-            : Promise.all(refs.map((r) => this.#fetch(slot, r).catch((e: Error) => e))),
-        )
-        // A whole batch that fails is each reference's failure, typed like a single fetch.
-        .catch((err: unknown) => refs.map((r) => this.#wrap(err, slot, r)));
-    }
-    for (const it of items) {
-      const b = batches.get(it.slot);
-      const index = b?.index.get(it.parsed.source);
-      const viaBatch = index !== undefined ? b?.promise : undefined;
-      jobs.push(
-        this.#resolve(it.parsed, it.type, false, viaBatch, index).then(
-          (v) => {
-            out[it.name] = v;
-          },
-          (err: unknown) => {
-            if (it.optional && SecretsError.is(err, "NOT_FOUND")) out[it.name] = undefined;
-            else fail(it.name, it.parsed.raw, err);
-          },
-        ),
+    const shared = p.credentialsReference?.(request);
+    if (shared !== undefined) {
+      // The same lease read both ways: one cache entry, keyed by the reference.
+      const parsed = this.#parse(shared);
+      const meta: EntryMeta = { provider, reference: parsed.source, kind: "credential" };
+      const stored = await this.#cache.get(parsed.source, meta, (prev) =>
+        this.#fetchSecret(slot, parsed, timeout, prev),
       );
+      return credentialsOf(stored, provider, parsed);
     }
-    await Promise.all(jobs);
-    if (failures.length > 0) {
-      failures.sort((a, b) => names.indexOf(a.name) - names.indexOf(b.name));
-      throw new LoadError(failures, names.length);
+    if (!p.getCredentials) {
+      throw new NoProviderError({
+        provider,
+        message: `Provider "${provider}" does not issue credentials; use getSecret() with its references instead.`,
+      });
     }
-    const ordered: Record<string, unknown> = {};
-    for (const name of names) if (Object.hasOwn(out, name)) ordered[name] = out[name];
-    return ordered as LoadResult<S>;
+    const issue = p.getCredentials.bind(p);
+    const label = p.credentialsLabel?.(request) ?? `${provider}:credentials`;
+    const meta: EntryMeta = { provider, reference: label, kind: "credential" };
+    const stored = await this.#cache.get(
+      `${provider}\u0000${stableKey(request)}`,
+      meta,
+      async (prev) => {
+        try {
+          if (prev?.lease) {
+            const renewed = await this.#renewed(slot, p, label, timeout, prev);
+            if (renewed) return renewed;
+          }
+          const issued = await this.#call(
+            slot,
+            timeout,
+            { provider, what: `credentials ${label}` },
+            (call) => issue(request, call),
+            prev,
+          );
+          return toStored(checkedTimes(issued, provider));
+        } catch (err) {
+          throw this.#wrap(err, slot);
+        }
+      },
+    );
+    return credentialsOf(stored, provider);
   }
 
-  async describe(ref: string): Promise<SecretMetadata | undefined> {
+  async load<S extends LoadSpec>(spec: S, options?: CallOptions): Promise<LoadResult<S>> {
+    if (this.#closed) throw new ClientClosedError();
+    const timeout = this.#timeoutOf(options);
+    return planLoad(spec, {
+      parse: (ref) => this.#parse(ref),
+      slotFor: (parsed) => this.#registry.slotFor(parsed),
+      needsFetch: (source) => this.#cache.needsFetch(source),
+      batch: (slot, refs) =>
+        this.#registry
+          .instance(slot)
+          .then((p) =>
+            p.getSecrets
+              ? this.#call(
+                  slot,
+                  timeout,
+                  { provider: slot.name, what: `${refs.length} references` },
+                  (call) => (p.getSecrets as NonNullable<SecretProvider["getSecrets"]>)(refs, call),
+                )
+              : Promise.all(
+                  refs.map((r) =>
+                    this.#fetchSecret(slot, r, timeout, undefined).then(
+                      (s) => ({ ...s, value: s.value.raw }),
+                      (e: Error) => e,
+                    ),
+                  ),
+                ),
+          )
+          // A whole batch that fails is each reference's failure, typed like a single fetch.
+          .catch((err: unknown) => refs.map((r) => this.#wrap(err, slot, r))),
+      resolve: (parsed, type, batch, index) =>
+        this.#resolve(parsed, type, false, timeout, batch, index),
+    }) as Promise<LoadResult<S>>;
+  }
+
+  async describe(ref: string, options?: CallOptions): Promise<SecretMetadata | undefined> {
     if (this.#closed) throw new ClientClosedError({ reference: ref });
     const parsed = this.#parse(ref);
-    const slot = this.#slotFor(parsed);
+    const slot = this.#registry.slotFor(parsed);
+    const timeout = this.#timeoutOf(options);
     try {
-      const provider = await this.#instance(slot);
-      return provider.describe ? await provider.describe(parsed, this.#ctx) : undefined;
+      const provider = await this.#registry.instance(slot);
+      const describe = provider.describe?.bind(provider);
+      if (!describe) return undefined;
+      return await this.#call(
+        slot,
+        timeout,
+        { provider: slot.name, reference: parsed.raw, what: parsed.raw },
+        (call) => describe(parsed, call),
+      );
     } catch (err) {
       throw this.#wrap(err, slot, parsed);
     }
   }
 
   invalidate(ref: string): boolean {
-    return this.#secrets.invalidate(this.#parse(ref).source);
+    return this.#cache.invalidate(this.#parse(ref).source);
   }
 
   invalidateCredentials(provider: string, request?: unknown): number {
-    if (request !== undefined)
-      return this.#credentials.invalidate(`${provider}\u0000${stableKey(request)}`) ? 1 : 0;
-    return this.#credentials.invalidateWhere((k) => k.startsWith(`${provider}\u0000`));
+    if (request === undefined) {
+      return this.#cache.invalidateWhere((k) => k.startsWith(`${provider}\u0000`));
+    }
+    let n = this.#cache.invalidate(`${provider}\u0000${stableKey(request)}`) ? 1 : 0;
+    const shared = this.#registry.byName(provider)?.instance?.credentialsReference?.(request);
+    if (shared !== undefined && this.#cache.invalidate(this.#parse(shared).source)) n++;
+    return n;
   }
 
   clear(): void {
-    this.#secrets.clear();
-    this.#credentials.clear();
+    this.#cache.clear();
     this.#parsed.clear(); // also drops the last view memoised per reference
   }
 
@@ -435,53 +591,35 @@ class SecretsClient implements Secrets {
 
   provider(name: string): Promise<SecretProvider> {
     if (this.#closed) return Promise.reject(new ClientClosedError({ provider: name }));
-    const slot = this.#slotsByName.get(name);
-    if (!slot)
+    const slot = this.#registry.byName(name);
+    if (!slot) {
       return Promise.reject(
         new NoProviderError({
           provider: name,
           message: `No provider named "${name}" is registered.`,
         }),
       );
-    return this.#instance(slot);
+    }
+    return this.#registry.instance(slot);
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#closing = true;
+    // Rejects every pending caller and aborts every call in flight.
     this.#abort.abort(new ClientClosedError());
     this.clear();
+    this.#memo.clear();
+    await this.#leases.drain();
     // Providers still being created are closed once they exist (a Vault
-    // provider may already hold a token or lease).
-    const slots = [...new Set([...this.#slotsByName.values(), ...this.#retired])];
+    // provider may already hold a token).
     await Promise.allSettled(
-      slots.map(async (slot) => {
-        const input = slot.input;
-        const p =
-          slot.instance ??
-          ("getSecret" in input ? input : slot.creating ? await slot.creating : undefined);
+      this.#registry.all().map(async (slot) => {
+        const p = await this.#registry.settled(slot);
         await p?.close?.();
       }),
     );
-  }
-
-  /** Unroutes a replaced provider, drops what it cached, and closes it. */
-  #retire(old: Slot): void {
-    for (const [scheme, s] of this.#slotsByScheme) {
-      if (s !== old) continue;
-      this.#slotsByScheme.delete(scheme);
-      this.#customSchemes.delete(scheme);
-      this.#secrets.invalidateWhere((key) => key.startsWith(`${scheme}://`));
-    }
-    this.#credentials.invalidateWhere((key) => key.startsWith(`${old.name}\u0000`));
-    this.#retired.add(old);
-    const p = old.instance;
-    if (p?.close) {
-      p.close().then(
-        () => this.#retired.delete(old),
-        () => this.#retired.delete(old),
-      );
-    } else if (!old.creating) this.#retired.delete(old);
   }
 
   #parse(ref: string): ParsedRef {
@@ -490,7 +628,7 @@ class SecretsClient implements Secrets {
 
   #hot(ref: string): Hot {
     const hot: Hot = {
-      parsed: parseReference(ref, this.#customSchemes),
+      parsed: parseReference(ref, this.#registry.table),
       stored: undefined,
       view: undefined,
     };
@@ -499,109 +637,32 @@ class SecretsClient implements Secrets {
     return hot;
   }
 
-  #slotFor(parsed: ParsedRef): Slot {
-    const slot = this.#slotsByScheme.get(parsed.scheme);
-    if (slot) return slot;
-    throw new NoProviderError({
-      reference: parsed.raw,
-      message:
-        `No provider is registered for the scheme "${parsed.scheme}" (reference ${parsed.raw}). ` +
-        `Register one: createSecrets({ providers: { name: myProvider() } }) with scheme "${parsed.scheme}".`,
-    });
-  }
-
-  #instance(slot: Slot): Promise<SecretProvider> {
-    if (slot.instance) return Promise.resolve(slot.instance);
-    if ("getSecret" in slot.input) {
-      slot.instance = slot.input;
-      return Promise.resolve(slot.instance);
-    }
-    if (this.#closed) return Promise.reject(new ClientClosedError({ provider: slot.name }));
-    const input = slot.input;
-    slot.creating ??= Promise.resolve()
-      .then(() => input.create())
-      .then(
-        async (p) => {
-          slot.instance = p;
-          // Closed while this was being created: close() may already be past this slot.
-          if (this.#closed) {
-            await p.close?.();
-            throw new ClientClosedError({ provider: slot.name });
-          }
-          return p;
-        },
-        (err: unknown) => {
-          slot.creating = undefined;
-          scrub(err);
-          if (SecretsError.is(err)) throw err;
-          throw new ProviderError({
-            provider: slot.name,
-            message: `Provider "${slot.name}" could not be created; check its options.`,
-            cause: err,
-          });
-        },
-      );
-    return slot.creating;
-  }
-
   [Symbol.for("nodejs.util.inspect.custom")](): string {
-    return `Secrets { providers: [${[...this.#slotsByName.keys()].join(", ")}], cached: ${this.#secrets.size + this.#credentials.size}${this.#closed ? ", closed" : ""} }`;
+    return `Secrets { providers: [${this.#registry.names().join(", ")}], cached: ${this.#cache.size}${this.#closed ? ", closed" : ""} }`;
   }
 
   toJSON(): Record<string, unknown> {
-    return {
-      providers: [...this.#slotsByName.keys()],
-      cached: this.#secrets.size + this.#credentials.size,
-      closed: this.#closed,
-    };
+    return { providers: this.#registry.names(), cached: this.#cache.size, closed: this.#closed };
   }
 }
 
-/**
- * Masks loaded values inside a foreign error's message and stack (a provider
- * or SDK may quote what it was given); the error itself stays the `cause`.
- */
-function scrub(err: unknown): void {
-  if (!(err instanceof Error)) return;
-  for (let e: unknown = err, i = 0; e instanceof Error && i < 5; e = e.cause, i++) {
-    if (SecretsError.is(e)) continue;
-    const message = redact(e.message);
-    if (message !== e.message) {
-      e.message = message;
-      if (e.stack) e.stack = redact(e.stack);
-    }
-  }
-}
-
-/** A provider's answer must carry a string or bytes; anything else is its bug, reported by name. */
-function checked(
-  fetched: FetchedSecret | undefined,
-  provider: string,
-  parsed: ParsedRef,
-): FetchedSecret {
-  if (!fetched || (typeof fetched.value !== "string" && !(fetched.value instanceof Uint8Array))) {
-    throw new ProviderError({
-      provider,
+/** The value type asked for, checked with own-property lookups (`"constructor"` is not a type). */
+function typeOf(options: GetOptions | undefined, parsed: ParsedRef): ValueType {
+  if (options === undefined) return "string";
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError({
       reference: parsed.raw,
-      message: `Provider ${provider} returned no string or bytes value for ${parsed.raw}.`,
+      message: `getSecret options must be an object such as { type: "json" } (got ${options === null ? "null" : typeof options}).`,
     });
   }
-  return fetched;
-}
-
-const VIEW_TYPES: Record<ValueType, true> = { string: true, json: true, binary: true };
-
-function toLoaded(f: FetchedSecret): Loaded<Stored> {
-  return {
-    value: {
-      raw: f.value,
-      views: { string: new Map(), json: new Map(), binary: new Map() },
-      extra: [],
-    },
-    version: f.version,
-    expiresAt: f.expiresAt,
-    refreshBefore: f.refreshBefore,
-  };
+  const type = options.type ?? "string";
+  if (typeof type !== "string" || !Object.hasOwn(VIEW_TYPES, type)) {
+    throw new ConfigError({
+      reference: parsed.raw,
+      message: `type must be "string", "json" or "binary" (got ${typeof type === "string" ? JSON.stringify(type.slice(0, 20)) : typeof type}).`,
+    });
+  }
+  return type;
 }
 
 /**
@@ -612,7 +673,7 @@ function toLoaded(f: FetchedSecret): Loaded<Stored> {
  * ```ts
  * import { createSecrets } from "secrets-loader";
  *
- * const secrets = createSecrets({ cache: { maxAge: "10m" }, onEvent: (e) => log.info(e) });
+ * const secrets = createSecrets({ timeout: "5s", cache: { maxAge: "10m" }, onEvent: (e) => log.info(e) });
  * const config = await secrets.load({ DB_PASSWORD: "env://DB_PASSWORD" });
  * ```
  */

@@ -1,4 +1,12 @@
-import type { GetOptions, LoadResult, LoadSpec, Secrets, ValueOf } from "./api.js";
+import type {
+  CallOptions,
+  CredentialsMap,
+  GetOptions,
+  LoadResult,
+  LoadSpec,
+  Secrets,
+  ValueOf,
+} from "./api.js";
 import { createSecrets } from "./client.js";
 import type { ValueType } from "./types.js";
 
@@ -47,8 +55,22 @@ export function getSecret(ref: string, options?: GetOptions): Promise<unknown> {
  * const creds = await getCredentials("vault", { path: "database/creds/readonly" });
  * ```
  */
-export function getCredentials<T = unknown>(provider: string, request?: unknown): Promise<T> {
-  return defaultSecrets().getCredentials<T>(provider, request);
+export function getCredentials<N extends keyof CredentialsMap>(
+  provider: N,
+  request?: CredentialsMap[N]["request"],
+  options?: CallOptions,
+): Promise<CredentialsMap[N]["credentials"]>;
+export function getCredentials<P extends string>(
+  provider: P extends keyof CredentialsMap ? never : P,
+  request?: unknown,
+  options?: CallOptions,
+): Promise<unknown>;
+export function getCredentials(
+  provider: string,
+  request?: unknown,
+  options?: CallOptions,
+): Promise<unknown> {
+  return defaultSecrets().getCredentials(provider, request, options);
 }
 
 /**
@@ -61,6 +83,6 @@ export function getCredentials<T = unknown>(provider: string, request?: unknown)
  * const { DB_PASSWORD, STRIPE_KEY } = await load({ DB_PASSWORD: "env://DB_PASSWORD", STRIPE_KEY: "env://STRIPE_KEY" });
  * ```
  */
-export function load<S extends LoadSpec>(spec: S): Promise<LoadResult<S>> {
-  return defaultSecrets().load(spec);
+export function load<S extends LoadSpec>(spec: S, options?: CallOptions): Promise<LoadResult<S>> {
+  return defaultSecrets().load(spec, options);
 }

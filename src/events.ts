@@ -1,5 +1,6 @@
 /**
- * Typed events: the usage log the article asks for. Events carry references,
+ * Typed events: a usage log of every key read, ready for any logger (the API-key
+ * checklist asks that every use be logged). Events carry references,
  * provider names, versions, timings and expiries, never a value.
  */
 
@@ -82,16 +83,28 @@ export type SecretsEvent =
       durationMs: number;
     })
   | (EventBase & {
-      /** Short-lived credentials were issued (first time) or renewed. */
+      /** Short-lived credentials were issued, renewed or rotated. `reference` is the provider's label for the request, such as `vault:database/creds/readonly`. */
       type: "credentials";
-      /** `issued` the first time for this request, `renewed` afterwards. */
-      action: "issued" | "renewed";
+      /** `issued`: the first time; `renewed`: the same lease extended; `rotated`: replaced by new credentials. */
+      action: "issued" | "renewed" | "rotated";
       /** A loggable id such as an access key id or lease id. */
       version?: string;
       /** When they expire (epoch ms), if they do. */
       expiresAt?: number;
       /** Duration of the provider call in ms. */
       durationMs: number;
+    })
+  | (EventBase & {
+      /** A lease was renewed in place, revoked, or its revocation failed (it then ends at its expiry). */
+      type: "lease";
+      /** What happened to it. */
+      action: "renewed" | "revoked" | "revoke-failed";
+      /** The backend's lease id (an identifier, not a credential). */
+      lease: string;
+      /** Its expiry after a renewal (epoch ms). */
+      expiresAt?: number;
+      /** Why it was revoked: its entry was dropped, replaced by a re-issue, or the client closed. */
+      reason?: "dropped" | "replaced" | "close";
     })
   | (EventBase & {
       /** An entry left the cache (`error`: the provider said the value is gone or no longer readable). */

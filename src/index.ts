@@ -16,6 +16,9 @@ assertServerRuntime();
 
 export type {
   CacheOptions,
+  CallOptions,
+  CredentialsEntry,
+  CredentialsMap,
   EntryValue,
   GetOptions,
   LoadEntry,
@@ -25,6 +28,7 @@ export type {
   SecretsOptions,
   ValueOf,
 } from "./api.js";
+export { BUILTIN_PROVIDERS } from "./builtins.js";
 export { createSecrets } from "./client.js";
 export { defaultSecrets, getCredentials, getSecret, load } from "./default.js";
 export type { Duration } from "./duration.js";
@@ -51,21 +55,20 @@ export {
 } from "./errors.js";
 export type { EventBase, SecretsEvent, SecretsListener } from "./events.js";
 export { assertServerRuntime } from "./guard.js";
-export { importPeer } from "./peer.js";
 export { redact } from "./redact.js";
-export { builtinSchemes, type CustomSchemes, parseReference } from "./reference/parse.js";
-export { PUBLIC_ENV_PREFIXES } from "./reference/schemes.js";
+export { builtinSchemes, displayReference, parseReference } from "./reference/parse.js";
+export { PUBLIC_ENV_PREFIXES, publicPrefixOf } from "./reference/public-env.js";
+export { type ResolvedScheme, SchemeTable } from "./reference/table.js";
 export type {
-  FetchContext,
-  FetchedSecret,
-  IssuedCredentials,
+  Issued,
   JsonValue,
+  Lease,
   ParsedRef,
   ProviderIdentity,
   ProviderInput,
-  ReferenceSpec,
   SecretMetadata,
   SecretProvider,
   SecretsPolicy,
   ValueType,
 } from "./types.js";
+export { isAuthFailure, type WithSecretOptions, withSecret } from "./with-secret.js";

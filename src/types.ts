@@ -67,52 +67,50 @@ export type JsonValue =
   | { [key: string]: JsonValue };
 
 /**
- * What a provider returns for one secret. The value never appears in any
- * message, event or error; only the metadata does.
+ * A lease on a value or on credentials: something the backend issued and will
+ * end by itself, that the provider may extend (`renew`) or end early (`revoke`).
  *
  * @example
  * ```ts
- * const fetched: FetchedSecret = { value: "s3cr3t", version: "v7", expiresAt: Date.now() + 60_000 };
+ * const lease: Lease = { id: "database/creds/ro/8Kx2", renewable: true, maxExpiresAt: Date.now() + 86_400_000 };
  * ```
  */
-export interface FetchedSecret {
-  /** The raw value: a string, or bytes for binary secrets. */
-  value: string | Uint8Array;
-  /** The provider's version id or stage, when it has one. */
-  version?: string;
-  /**
-   * The provider's own expiry (epoch ms): a lease end, a token's `exp`, a
-   * secret's `expiresOn`. The cache never serves the value past this instant.
-   */
-  expiresAt?: number;
-  /**
-   * How long before `expiresAt` the provider wants a renewal to start, in ms.
-   * The cache starts refreshing at the earlier of this and its `refreshAhead` share.
-   */
-  refreshBefore?: number;
+export interface Lease {
+  /** The backend's lease id; safe to log (it is not the credential). */
+  readonly id: string;
+  /** Whether `renew(lease)` can extend it. */
+  readonly renewable: boolean;
+  /** The latest instant a renewal can reach (epoch ms); past it the provider must issue anew. */
+  readonly maxExpiresAt?: number;
 }
 
 /**
- * What a provider returns from `getCredentials`.
+ * Anything a provider hands out that has a lifetime: a secret's value, issued
+ * credentials, a leased database login. The value never appears in any
+ * message, event or error; only the metadata does. Times are epoch ms.
  *
- * @typeParam T - the provider-specific credential shape (for example an AWS `AwsCredentialIdentity`).
+ * @typeParam T - the value: a string or bytes for secrets, an object for credentials.
  * @example
  * ```ts
- * const issued: IssuedCredentials<{ token: string }> = {
+ * const issued: Issued = { value: "s3cr3t", version: "v7", expiresAt: Date.now() + 60_000 };
+ * const creds: Issued<{ token: string }> = {
  *   value: { token: "t0k3n" },
  *   expiresAt: Date.now() + 3_600_000,
+ *   lease: { id: "auth/token/abc", renewable: true },
  * };
  * ```
  */
-export interface IssuedCredentials<T = unknown> {
-  /** The credential object handed to the caller. Every string in it is masked by `redact()`. */
+export interface Issued<T = string | Uint8Array> {
+  /** The value: a string or bytes for a secret, an object for credentials. Every string in it is masked by `redact()`. */
   value: T;
-  /** Real expiry (epoch ms). Credentials are never served at or past it. */
-  expiresAt?: number;
-  /** How long before `expiresAt` renewal should start, in ms (default: the cache's `credentialRefreshLead`). */
-  refreshBefore?: number;
-  /** An identifier safe to log, such as an access key id or a lease id. */
+  /** A version id, stage or key id that is safe to log. */
   version?: string;
+  /** The real expiry (epoch ms): a lease end, a token's `exp`. Never served at or past it. */
+  expiresAt?: number;
+  /** When to start renewing (epoch ms), if the provider knows better than the client's defaults. */
+  refreshAt?: number;
+  /** The lease behind the value, if the backend issued one. */
+  lease?: Lease;
 }
 
 /**
@@ -129,45 +127,157 @@ export interface SecretsPolicy {
 }
 
 /**
- * Context handed to a provider on every call.
+ * The client's expiry-aware, single-flight memo for a provider's own auth
+ * material (a role session, a login token, a cloud access token). One `issue`
+ * runs for any number of concurrent callers; the result is kept until shortly
+ * before its `expiresAt` (the client's `cache.credentialRefreshLead`, at most
+ * half its life) and never served past it.
  *
  * @example
  * ```ts
- * const provider: SecretProvider = {
- *   name: "static",
- *   scheme: "static",
- *   async getSecret(ref, ctx) {
- *     if (ctx.policy.requireShortLived) { ... }
- *     return { value: "v" };
+ * const token = await ctx.memo("login", async (signal) => {
+ *   const t = await login({ signal });
+ *   return { value: t.token, expiresAt: t.expiresAt, version: t.accessor };
+ * });
+ * ```
+ */
+export type Memo = <T>(
+  key: string,
+  issue: (signal: AbortSignal) => Promise<Issued<T>>,
+) => Promise<T>;
+
+/**
+ * What a provider is given once, when it is created.
+ *
+ * @example
+ * ```ts
+ * const definition: ProviderDefinition = {
+ *   scheme: "mem",
+ *   create: (ctx) => {
+ *     ctx.signal.addEventListener("abort", () => console.log("client closed"));
+ *     return memoryProvider();
  *   },
  * };
  * ```
  */
-export interface FetchContext {
+export interface ProviderContext {
+  /** The name the provider is registered under, as used in events and errors. */
+  readonly name: string;
   /** The client's policy. */
   readonly policy: Readonly<SecretsPolicy>;
   /** Emits a typed event; a no-op when nobody listens. Never pass a value. */
   readonly emit: (event: SecretsEvent) => void;
   /** Aborted when the client is closed. */
   readonly signal: AbortSignal;
+  /** The client's memo for auth material; see {@link Memo}. */
+  readonly memo: Memo;
 }
 
 /**
- * How a provider's references are validated by the parser. Built-in schemes
- * have their own rules; a custom scheme gets the generic rules plus these.
+ * What a provider is given on every call: its context, with a `signal` of the
+ * call's own that fires on the call's deadline or on `close()`. Pass it to
+ * every network call (AWS SDK: `abortSignal`; fetch: `signal`).
  *
  * @example
  * ```ts
- * const spec: ReferenceSpec = { options: ["region"], example: "kv://team/db#password" };
+ * const provider: SecretProvider = {
+ *   name: "http",
+ *   scheme: "http-kv",
+ *   async getSecret(ref, call) {
+ *     const res = await fetch(`http://127.0.0.1:8200/${ref.path}`, { signal: call.signal });
+ *     return { value: await res.text() };
+ *   },
+ * };
  * ```
  */
-export interface ReferenceSpec {
-  /** Allowed option names for `?name=value`. Default: none allowed. */
-  options?: readonly string[];
-  /** A correct example, quoted in parse errors. */
+export interface CallContext extends ProviderContext {
+  /** Fires on this call's deadline (as an `UnavailableError`) or on `close()`. */
+  readonly signal: AbortSignal;
+  /** The cached value this call refreshes, if any: a provider may extend its lease in place. */
+  readonly previous?: Issued<unknown>;
+}
+
+/**
+ * A path that passed its rule, normalised, with the options (selectors may move into them).
+ *
+ * @example
+ * ```ts
+ * const ok: RuleResult = { path: "/prod/db/password", options: { version: "3" } };
+ * ```
+ */
+export interface RuleResult {
+  /** The normalised path. */
+  path: string;
+  /** The options, possibly with selectors moved in from the path. */
+  options: Record<string, string>;
+}
+
+/**
+ * A path or option problem: what is wrong, the part at fault, and a corrected example.
+ *
+ * @example
+ * ```ts
+ * const p: RuleProblem = { problem: "no '..' segments", part: "a/../b" };
+ * ```
+ */
+export interface RuleProblem {
+  /** What is wrong, in words. */
+  problem: string;
+  /** The part of the reference at fault. */
+  part: string;
+  /** A corrected reference, when one can be derived. */
   example?: string;
-  /** Returns a problem description for a bad path, or `undefined` when it is fine. */
-  validatePath?: (path: string) => string | undefined;
+}
+
+/**
+ * How one scheme's references are checked and normalised, before any I/O and
+ * before the provider's SDK loads. Built-in and custom schemes use the same rule.
+ *
+ * @example
+ * ```ts
+ * const rule: ReferenceRule = {
+ *   example: "kv://team/db?ttl=60#password",
+ *   options: { ttl: /^\d+$/ },
+ *   path: (path, options) =>
+ *     path.includes("..") ? { problem: "no '..' segments", part: path } : { path, options },
+ * };
+ * ```
+ */
+export interface ReferenceRule {
+  /** A correct reference, quoted in every error for this scheme. */
+  example: string;
+  /** Allowed option names, each with a value check: a regex or a list of values. Default: none. */
+  options?: Readonly<Record<string, RegExp | readonly string[]>>;
+  /**
+   * Checks and normalises the path (it may move selectors into options, lower-case
+   * a host ...). Default: any non-empty path, unchanged.
+   */
+  path?(path: string, options: Record<string, string>): RuleResult | RuleProblem;
+  /** Checks option combinations once all are known. */
+  combine?(options: Record<string, string>): RuleProblem | undefined;
+}
+
+/**
+ * Which references a provider serves: its schemes with their rules, and other
+ * spellings of them. Known before the provider exists, so references are routed
+ * and validated without loading anything.
+ *
+ * @example
+ * ```ts
+ * const routing: ProviderRouting = {
+ *   scheme: "vault",
+ *   rules: { vault: { example: "vault://secret/app#key" } },
+ *   aliases: { bao: "vault" },
+ * };
+ * ```
+ */
+export interface ProviderRouting {
+  /** The reference scheme(s) served. */
+  readonly scheme: string | readonly string[];
+  /** Reference rules by scheme. A scheme without one accepts any non-empty path and no options. */
+  readonly rules?: Readonly<Record<string, ReferenceRule>>;
+  /** Other spellings of a scheme (`{ bao: "vault" }`): normalised to it, so both share one cache entry. */
+  readonly aliases?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -230,7 +340,8 @@ export interface ProviderIdentity {
  *
  * @example
  * ```ts
- * import { createSecrets, type SecretProvider } from "secrets-loader";
+ * import { createSecrets, NotFoundError } from "secrets-loader";
+ * import type { SecretProvider } from "secrets-loader/provider";
  *
  * const memory = (data: Record<string, string>): SecretProvider => ({
  *   name: "memory",
@@ -245,49 +356,65 @@ export interface ProviderIdentity {
  * await secrets.getSecret("mem://key");
  * ```
  */
-export interface SecretProvider {
-  /** Short provider name used in events, errors and `getCredentials(name, ...)`. */
+export interface SecretProvider extends ProviderRouting {
+  /** Short provider name used in events and errors. */
   readonly name: string;
-  /** The reference scheme(s) this provider serves. */
-  readonly scheme: string | readonly string[];
-  /** Parser rules for a custom scheme; ignored for built-in schemes. */
-  readonly referenceSpec?: ReferenceSpec;
   /** Fetch one secret. Throw the core's typed errors, keeping the SDK's error as `cause`. */
-  getSecret(ref: ParsedRef, ctx: FetchContext): Promise<FetchedSecret>;
+  getSecret(ref: ParsedRef, call: CallContext): Promise<Issued>;
   /**
    * Fetch many secrets at once where the backend has a batch API. Returns one
    * result per input, in order: a value or the error for that reference.
    */
-  getSecrets?(refs: readonly ParsedRef[], ctx: FetchContext): Promise<Array<FetchedSecret | Error>>;
+  getSecrets?(refs: readonly ParsedRef[], call: CallContext): Promise<Array<Issued | Error>>;
   /** Issue short-lived credentials. */
-  getCredentials?(request: unknown, ctx: FetchContext): Promise<IssuedCredentials>;
+  getCredentials?(request: unknown, call: CallContext): Promise<Issued<unknown>>;
+  /**
+   * A label for a credentials request, for events and audit logs, such as
+   * `vault:database/creds/readonly`. It tells two roles apart and never
+   * contains a request field that may be secret. Default: `<name>:credentials`.
+   */
+  credentialsLabel?(request: unknown): string;
+  /**
+   * The reference whose cache entry a credentials request shares, when the
+   * same lease can be read both ways (`getCredentials("vault", { path })` and
+   * `vault://<path>#field`). Default: none (credentials have their own entry).
+   */
+  credentialsReference?(request: unknown): string | undefined;
+  /** Extends a lease in place; resolves to the renewed value, or `undefined` when it cannot (then the value is issued anew). */
+  renew?(lease: Lease, call: CallContext): Promise<Issued<unknown> | undefined>;
+  /** Ends a lease early. Called exactly once per lease the client drops. */
+  revoke?(lease: Lease, call: CallContext): Promise<void>;
   /** Metadata for the doctor (rotation dates etc.). */
-  describe?(ref: ParsedRef, ctx: FetchContext): Promise<SecretMetadata>;
+  describe?(ref: ParsedRef, call: CallContext): Promise<SecretMetadata>;
   /** Who the provider authenticates as, for the doctor's least-privilege and short-lived checks. */
-  identity?(ctx?: FetchContext): Promise<ProviderIdentity>;
-  /** Revoke leases, stop timers, close connections. */
+  identity?(call?: CallContext): Promise<ProviderIdentity>;
+  /** Stop timers, close connections. Leases are revoked by the client before this runs. */
   close?(): Promise<void>;
 }
 
 /**
- * A provider, or a function that creates one on first use (so its module and
- * SDK load only when a reference needs it).
+ * A provider that is created on first use, with its context, so its module
+ * and SDK load only when a reference needs them.
  *
  * @example
  * ```ts
- * const lazy: ProviderInput = {
+ * const lazy: ProviderDefinition = {
  *   scheme: "mem",
- *   create: async () => (await import("./memory.js")).memoryProvider(),
+ *   create: async (ctx) => (await import("./memory.js")).memoryProvider(ctx),
  * };
  * ```
  */
-export type ProviderInput =
-  | SecretProvider
-  | {
-      /** Schemes served, needed before the provider exists so references can be routed. */
-      readonly scheme: string | readonly string[];
-      /** Parser rules for a custom scheme. */
-      readonly referenceSpec?: ReferenceSpec;
-      /** Creates the provider the first time one of its references is used. */
-      readonly create: () => SecretProvider | Promise<SecretProvider>;
-    };
+export interface ProviderDefinition extends ProviderRouting {
+  /** Creates the provider the first time one of its references is used. */
+  create(context: ProviderContext): SecretProvider | Promise<SecretProvider>;
+}
+
+/**
+ * A provider object, or a definition that creates one on first use.
+ *
+ * @example
+ * ```ts
+ * createSecrets({ providers: { mem: memory({ key: "v" }), vault: vaultProvider({ address }) } });
+ * ```
+ */
+export type ProviderInput = SecretProvider | ProviderDefinition;

@@ -47,6 +47,21 @@ function parseJson(text: string, ref: ParsedRef, provider: string, why: string):
   }
 }
 
+/**
+ * A key that reads like a field name (`password`, `db_host`, `apiKey`): short
+ * words, each with a vowel. Anything else may itself be a secret (a key used
+ * as a map key, a token) and is never shown in a hint.
+ */
+function looksLikeFieldName(key: string): boolean {
+  if (!/^[A-Za-z_$][A-Za-z0-9_$@-]{0,39}$/.test(key)) return false;
+  if ((key.match(/\d/g)?.length ?? 0) > 3) return false;
+  const words = key
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .split(/[\s_$@-]+/)
+    .filter(Boolean);
+  return words.every((w) => w.length <= 3 || (w.length <= 14 && /[aeiouy]/i.test(w)));
+}
+
 function select(root: JsonValue, ref: ParsedRef, provider: string): JsonValue {
   let node: JsonValue | undefined = root;
   const path = ref.field ?? [];
@@ -56,9 +71,15 @@ function select(root: JsonValue, ref: ParsedRef, provider: string): JsonValue {
       node = (node as Record<string, JsonValue>)[key];
     } else {
       const at = path.slice(0, i + 1).join(".");
-      const keys = node !== null && typeof node === "object" ? Object.keys(node).slice(0, 20) : [];
+      const keys = node !== null && typeof node === "object" ? Object.keys(node) : [];
+      const named = keys.filter(looksLikeFieldName);
+      const masked = keys.length - named.length;
+      const list = [
+        ...named.slice(0, 20),
+        ...(masked > 0 ? [`${masked} more not shown (they look like values, not names)`] : []),
+      ];
       const hint = keys.length
-        ? ` (fields here: ${keys.join(", ")})`
+        ? ` (fields here: ${list.join(", ")})`
         : " (the value here is not an object)";
       return fail(ref, provider, `field "${at}" is missing${hint}`);
     }

@@ -1,50 +1,13 @@
-// Registers a custom provider: secrets kept in a JSON file, as `file://` references.
-// A provider is a plain object made by a factory; the client adds the cache,
-// single flight, #field selection, events and redaction around it.
+// Registers a custom provider (provider.mjs) with one line and uses it.
 //
 //   node examples/custom-provider/main.mjs
-import { readFile } from "node:fs/promises";
-import { createSecrets, NotFoundError, ProviderError } from "secrets-loader";
-
-/** Secrets from a JSON file: `file://<key>` reads `data[key]`. */
-function jsonFileProvider(path) {
-  return {
-    name: "json-file",
-    scheme: "file",
-    // The parser validates file:// references before any I/O.
-    referenceSpec: {
-      example: "file://stripe",
-      validatePath: (p) =>
-        /^[a-z0-9_-]+$/i.test(p) ? undefined : "a key uses letters, digits, '_' and '-' only",
-    },
-    async getSecret(ref) {
-      let data;
-      try {
-        data = JSON.parse(await readFile(path, "utf8"));
-      } catch (cause) {
-        // Keep the cause; never put file contents in a message.
-        throw new ProviderError({
-          provider: "json-file",
-          reference: ref.raw,
-          message: `cannot read ${path}`,
-          cause,
-        });
-      }
-      const value = data[ref.path];
-      if (value === undefined)
-        throw new NotFoundError({
-          provider: "json-file",
-          reference: ref.raw,
-          message: `${ref.path} is not in ${path}`,
-        });
-      return { value: typeof value === "string" ? value : JSON.stringify(value) };
-    },
-  };
-}
+import { createSecrets } from "secrets-loader";
+import { jsonFileProvider } from "./provider.mjs";
 
 const secrets = createSecrets({
   providers: { file: jsonFileProvider(new URL("./secrets.json", import.meta.url)) },
   cache: { maxAge: "10m" },
+  timeout: "2s",
 });
 
 const stripe = await secrets.getSecret("file://stripe");

@@ -5,8 +5,8 @@
  * are read one by one so that every failure is named.
  */
 
-import { NotFoundError } from "../../src/errors.js";
-import type { FetchedSecret, ParsedRef } from "../../src/types.js";
+import type { Issued, ParsedRef } from "../../src/provider/index.js";
+import { NotFoundError } from "../../src/provider/index.js";
 
 /** Mutable per-provider state: once batching is refused, stop trying. */
 export interface BatchState {
@@ -16,7 +16,7 @@ export interface BatchState {
 }
 
 /** One slot per reference: filled by a page or a single read. */
-export type BatchResults = Array<FetchedSecret | Error | undefined>;
+export type BatchResults = Array<Issued | Error | undefined>;
 
 /** How one service reads in pages. */
 export interface PagedRead {
@@ -25,7 +25,7 @@ export interface PagedRead {
   /** Whether this reference may go into a page (plain current reads only). */
   canBatch(ref: ParsedRef): boolean;
   /** Reads one reference on its own. */
-  single(ref: ParsedRef): Promise<FetchedSecret>;
+  single(ref: ParsedRef): Promise<Issued>;
   /**
    * Reads one page of ids and fills `results` at the indices of each id; an id
    * it cannot place is left empty (or handed to `single`).
@@ -44,7 +44,7 @@ export interface PagedRead {
 export async function readInPages(
   refs: readonly ParsedRef[],
   read: PagedRead,
-): Promise<Array<FetchedSecret | Error>> {
+): Promise<Array<Issued | Error>> {
   const results: BatchResults = new Array(refs.length);
   const single = (i: number) =>
     read.single(refs[i] as ParsedRef).then(

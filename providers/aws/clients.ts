@@ -1,14 +1,19 @@
 /**
  * AWS SDK clients, created on first use per service and region. When a role is
  * configured, Secrets Manager and SSM clients are signed with that role's STS
- * credentials (one memoised, single-flight session); the base credentials
- * then only ever sign the STS call.
+ * credentials, held in the client's memo (one single-flight session renewed
+ * before expiry); the base credentials then only ever sign the STS call.
+ * Every `send` carries the abort signal of the provider call it serves.
  */
 
-import { PolicyViolationError } from "../../src/errors.js";
-import type { FetchContext, IssuedCredentials } from "../../src/types.js";
+import { AsyncLocalStorage } from "node:async_hooks";
+import {
+  type CallContext,
+  PolicyViolationError,
+  type ProviderContext,
+} from "../../src/provider/index.js";
 import type { AwsProviderOptions, AwsService, ResolvedAwsConfig } from "./config.js";
-import { issueCredentials, planStsCall, REFRESH_BEFORE_MS } from "./credentials.js";
+import { issueCredentials, planStsCall } from "./credentials.js";
 import { loadIam, loadSecretsManager, loadSsm, loadSts } from "./sdk.js";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "./types.js";
 
@@ -22,28 +27,35 @@ interface Destroyable {
   destroy(): void;
 }
 
-/**
- * The provider's clients. `ctx` is remembered from the last provider call so
- * that role renewals triggered by the SDK itself still reach the event log.
- */
+/** The abort signal of the provider call under way, for every `send` it makes. */
+const callSignal = new AsyncLocalStorage<AbortSignal>();
+
+/** Wraps a v3 client so each `send` gets the current call's `abortSignal`. */
+function withCallSignal<C extends { send: (...args: never[]) => unknown }>(client: C): C {
+  const send = client.send.bind(client) as (command: unknown, options?: object) => unknown;
+  (client as { send: unknown }).send = (command: unknown, options?: object) => {
+    const signal = callSignal.getStore();
+    return send(command, signal ? { abortSignal: signal, ...options } : options);
+  };
+  return client;
+}
+
+/** The provider's clients, and the role session in the client's memo. */
 export class AwsClients {
   readonly config: ResolvedAwsConfig;
   readonly #options: AwsProviderOptions;
+  readonly #context: ProviderContext;
   readonly #clients = new Map<string, Promise<Destroyable>>();
-  #ctx: FetchContext | undefined;
-  #role:
-    | { identity: AwsCredentialIdentity; issued: IssuedCredentials; issuedAt: number }
-    | undefined;
-  #rolePending: Promise<AwsCredentialIdentity> | undefined;
 
-  constructor(config: ResolvedAwsConfig, options: AwsProviderOptions) {
+  constructor(config: ResolvedAwsConfig, options: AwsProviderOptions, context: ProviderContext) {
     this.config = config;
     this.#options = options;
+    this.#context = context;
   }
 
-  /** Remembers the latest context, for events from SDK-driven role renewals. */
-  use(ctx: FetchContext): void {
-    this.#ctx = ctx;
+  /** Runs `fn` with `signal` as the abort signal of every SDK call it makes. */
+  within<T>(signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+    return callSignal.run(signal, fn);
   }
 
   /** The region a call goes to: the reference's, else the provider's (else the SDK's own resolution). */
@@ -85,10 +97,12 @@ export class AwsClients {
     const r = this.region(region);
     return this.#client(`sm:${r ?? ""}`, async () => {
       const sdk = await loadSecretsManager();
-      const client = new sdk.SecretsManagerClient({
-        ...this.#base("secretsManager", r),
-        ...this.#readCredentials(),
-      });
+      const client = withCallSignal(
+        new sdk.SecretsManagerClient({
+          ...this.#base("secretsManager", r),
+          ...this.#readCredentials(),
+        }),
+      );
       return { sdk, client, destroy: () => client.destroy() };
     });
   }
@@ -97,7 +111,9 @@ export class AwsClients {
     const r = this.region(region);
     return this.#client(`ssm:${r ?? ""}`, async () => {
       const sdk = await loadSsm();
-      const client = new sdk.SSMClient({ ...this.#base("ssm", r), ...this.#readCredentials() });
+      const client = withCallSignal(
+        new sdk.SSMClient({ ...this.#base("ssm", r), ...this.#readCredentials() }),
+      );
       return { sdk, client, destroy: () => client.destroy() };
     });
   }
@@ -107,7 +123,7 @@ export class AwsClients {
     const r = this.region(region);
     return this.#client(`sts:${r ?? ""}`, async () => {
       const sdk = await loadSts();
-      const client = new sdk.STSClient(this.#base("sts", r));
+      const client = withCallSignal(new sdk.STSClient(this.#base("sts", r)));
       return { sdk, client, destroy: () => client.destroy() };
     });
   }
@@ -118,7 +134,9 @@ export class AwsClients {
     const r = this.region();
     return this.#client(`sts-reader:${r ?? ""}`, async () => {
       const sdk = await loadSts();
-      const client = new sdk.STSClient({ ...this.#base("sts", r), ...this.#readCredentials() });
+      const client = withCallSignal(
+        new sdk.STSClient({ ...this.#base("sts", r), ...this.#readCredentials() }),
+      );
       return { sdk, client, destroy: () => client.destroy() };
     });
   }
@@ -129,7 +147,9 @@ export class AwsClients {
     const r = this.region() ?? "us-east-1";
     return this.#client("iam-reader", async () => {
       const sdk = await loadIam();
-      const client = new sdk.IAMClient({ ...this.#base("iam", r), ...this.#readCredentials() });
+      const client = withCallSignal(
+        new sdk.IAMClient({ ...this.#base("iam", r), ...this.#readCredentials() }),
+      );
       return { sdk, client, destroy: () => client.destroy() };
     });
   }
@@ -140,51 +160,26 @@ export class AwsClients {
     const r = this.region() ?? "us-east-1";
     return this.#client("iam", async () => {
       const sdk = await loadIam();
-      const client = new sdk.IAMClient(this.#base("iam", r));
+      const client = withCallSignal(new sdk.IAMClient(this.#base("iam", r)));
       return { sdk, client, destroy: () => client.destroy() };
     });
   }
 
   /**
    * The configured role's credentials, as an SDK credentials provider: issued on
-   * first use, renewed 5 minutes (at most half their life) before expiry, one
-   * STS call for any number of concurrent callers.
+   * first use and renewed before expiry by the client's memo (its
+   * `cache.credentialRefreshLead`), one STS call for any number of callers.
    */
-  readonly roleCredentials: AwsCredentialIdentityProvider = async () => {
-    const held = this.#role;
-    if (held) {
-      const expiresAt = held.issued.expiresAt ?? Number.POSITIVE_INFINITY;
-      // Same rule as the core's cache: 5 minutes early, but never before half the life.
-      const lead = Math.min(REFRESH_BEFORE_MS, (expiresAt - held.issuedAt) / 2);
-      if (Date.now() < expiresAt - lead) return held.identity;
-    }
-    this.#rolePending ??= this.#issueRole().finally(() => {
-      this.#rolePending = undefined;
-    });
-    return this.#rolePending;
-  };
-
-  async #issueRole(): Promise<AwsCredentialIdentity> {
+  readonly roleCredentials: AwsCredentialIdentityProvider = () => {
     const role = this.config.role;
-    if (!role) throw new Error("no role configured");
-    const started = Date.now();
-    const call = planStsCall({}, role);
-    const { sdk, client } = await this.sts();
-    const issued = await issueCredentials(call, sdk, client, this.region());
-    const action = this.#role ? "renewed" : "issued";
-    this.#role = { identity: issued.value, issued, issuedAt: started };
-    this.#ctx?.emit({
-      type: "credentials",
-      action,
-      time: Date.now(),
-      provider: "aws",
-      reference: `aws:role-session:${role.roleArn}`,
-      ...(issued.version ? { version: issued.version } : {}),
-      ...(issued.expiresAt !== undefined ? { expiresAt: issued.expiresAt } : {}),
-      durationMs: Date.now() - started,
+    if (!role) return Promise.reject(new Error("no role configured"));
+    return this.#context.memo(`aws:role-session:${role.roleArn}`, async (signal) => {
+      const call = planStsCall({}, role);
+      const { sdk, client } = await this.sts();
+      // The session outlives the read that started it: only close() may abort it.
+      return callSignal.run(signal, () => issueCredentials(call, sdk, client, this.region()));
     });
-    return issued.value;
-  }
+  };
 
   /**
    * `policy.requireShortLived`: refuses a read signed directly with long-lived
@@ -192,7 +187,7 @@ export class AwsClients {
    * configured the read uses STS credentials and always passes.
    */
   async assertShortLived(
-    ctx: FetchContext,
+    ctx: CallContext | ProviderContext,
     client: { config: { credentials?: unknown } },
     reference: string,
   ): Promise<void> {

@@ -3,7 +3,7 @@
  * environment variables, resolved once, without any I/O or SDK import.
  */
 
-import { ConfigError } from "../../src/errors.js";
+import { ConfigError } from "../../src/provider/index.js";
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from "./types.js";
 
 /**
@@ -110,6 +110,18 @@ function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === "" ? undefined : v.trim();
 }
 
+/** An option that must be text, checked so a wrong type reads as a sentence, not a TypeError. */
+function option(name: string, v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== "string") {
+    throw new ConfigError({
+      provider: "aws",
+      message: `aws: ${name} must be a string (got ${v === null ? "null" : typeof v}).`,
+    });
+  }
+  return nonEmpty(v);
+}
+
 function checkEndpoint(name: string, url: string): string {
   let parsed: URL;
   try {
@@ -170,16 +182,26 @@ export function resolveAwsConfig(
   options: AwsProviderOptions = {},
   env: Readonly<Record<string, string | undefined>> = options.env ?? process.env,
 ): ResolvedAwsConfig {
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError({
+      provider: "aws",
+      message: "aws: the provider's options must be an object.",
+    });
+  }
+  for (const key of ["externalId"] as const) option(key, options[key]);
   const region =
-    nonEmpty(options.region) ?? nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION);
-  const profile = nonEmpty(options.profile) ?? nonEmpty(env.AWS_PROFILE);
+    option("region", options.region) ??
+    nonEmpty(env.AWS_REGION) ??
+    nonEmpty(env.AWS_DEFAULT_REGION);
+  const profile = option("profile", options.profile) ?? nonEmpty(env.AWS_PROFILE);
   const ignoreEnvEndpoints = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() === "true";
   const shared =
-    nonEmpty(options.endpoint) ?? (ignoreEnvEndpoints ? undefined : nonEmpty(env.AWS_ENDPOINT_URL));
+    option("endpoint", options.endpoint) ??
+    (ignoreEnvEndpoints ? undefined : nonEmpty(env.AWS_ENDPOINT_URL));
   const endpoints: Partial<Record<AwsService, string>> = {};
   for (const service of Object.keys(ENDPOINT_VARS) as AwsService[]) {
     const variable = ENDPOINT_VARS[service];
-    const fromOptions = nonEmpty(options.endpoints?.[service]);
+    const fromOptions = option(`endpoints.${service}`, options.endpoints?.[service]);
     const fromEnv = ignoreEnvEndpoints ? undefined : nonEmpty(env[variable]);
     const url = fromOptions ?? fromEnv ?? shared;
     if (url !== undefined) {
@@ -195,10 +217,10 @@ export function resolveAwsConfig(
   }
 
   let role: AmbientRole | undefined;
-  const roleArn = nonEmpty(options.roleArn) ?? nonEmpty(env.AWS_ROLE_ARN);
+  const roleArn = option("roleArn", options.roleArn) ?? nonEmpty(env.AWS_ROLE_ARN);
   if (roleArn !== undefined) {
     const sessionName =
-      nonEmpty(options.roleSessionName) ??
+      option("roleSessionName", options.roleSessionName) ??
       nonEmpty(env.AWS_ROLE_SESSION_NAME) ??
       defaultSessionName();
     checkRole(options.roleArn ? "roleArn" : "AWS_ROLE_ARN", roleArn, sessionName);
@@ -207,7 +229,7 @@ export function resolveAwsConfig(
     const roleFromEnv =
       nonEmpty(options.roleArn) === undefined || options.roleArn === env.AWS_ROLE_ARN;
     const tokenFile =
-      nonEmpty(options.webIdentityTokenFile) ??
+      option("webIdentityTokenFile", options.webIdentityTokenFile) ??
       (roleFromEnv ? nonEmpty(env.AWS_WEB_IDENTITY_TOKEN_FILE) : undefined);
     role = { roleArn, sessionName };
     if (tokenFile !== undefined) role.webIdentityTokenFile = tokenFile;

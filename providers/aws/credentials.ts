@@ -1,12 +1,12 @@
 /**
  * STS: AssumeRole, AssumeRoleWithWebIdentity and GetSessionToken, turned into
- * `IssuedCredentials` the core caches and renews 5 minutes before expiry.
+ * `Issued` credentials that the client caches and renews before they expire.
  * The request is checked before any SDK is loaded.
  */
 
 import { readFile } from "node:fs/promises";
-import { ConfigError, ProviderError, SecretsError } from "../../src/errors.js";
-import type { IssuedCredentials } from "../../src/types.js";
+import type { Issued } from "../../src/provider/index.js";
+import { ConfigError, ProviderError, SecretsError } from "../../src/provider/index.js";
 import { type AmbientRole, checkRole, defaultSessionName } from "./config.js";
 import { toSecretsError } from "./errors.js";
 import type { loadSts } from "./sdk.js";
@@ -249,7 +249,7 @@ function accountOf(arn: string | undefined): string | undefined {
 }
 
 /**
- * Makes the STS call and shapes the result as `IssuedCredentials` holding an
+ * Makes the STS call and shapes the result as `Issued<AwsCredentialIdentity>` holding an
  * `AwsCredentialIdentity` with `expiration`.
  *
  * @internal
@@ -259,7 +259,7 @@ export async function issueCredentials(
   sts: StsModule,
   client: StsClient,
   region: string | undefined,
-): Promise<IssuedCredentials<AwsCredentialIdentity>> {
+): Promise<Issued<AwsCredentialIdentity>> {
   let out: {
     Credentials?: {
       AccessKeyId?: string;

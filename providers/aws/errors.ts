@@ -10,28 +10,13 @@ import {
   ConfigError,
   ExpiredError,
   NotFoundError,
+  networkFailure,
   ProviderError,
   SecretsError,
+  sameCodeFor,
   ThrottledError,
   UnavailableError,
-} from "../../src/errors.js";
-
-/** Error classes by code, to re-raise a typed error for one reference. */
-const SAME_CODE: Partial<
-  Record<
-    SecretsError["code"],
-    new (
-      o: ConstructorParameters<typeof ProviderError>[0],
-    ) => SecretsError
-  >
-> = {
-  ACCESS_DENIED: AccessDeniedError,
-  EXPIRED: ExpiredError,
-  NOT_FOUND: NotFoundError,
-  THROTTLED: ThrottledError,
-  UNAVAILABLE: UnavailableError,
-  INVALID_CONFIG: ConfigError,
-};
+} from "../../src/provider/index.js";
 
 /** What was being done when the error happened, for the message. */
 export interface AwsErrorContext {
@@ -86,19 +71,6 @@ const UNAVAILABLE = new Set([
   "RequestTimeout",
   "RequestTimeoutException",
 ]);
-const NETWORK_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ECONNABORTED",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-]);
 const KMS = new Set([
   "DecryptionFailure",
   "DecryptionFailureException",
@@ -131,17 +103,6 @@ export function httpStatus(err: unknown): number | undefined {
   return (err as SdkErrorLike | null)?.$metadata?.httpStatusCode;
 }
 
-/** True for errors raised before any response: refused, reset, DNS, timeout. */
-export function isNetworkError(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    const x = e as SdkErrorLike;
-    if (x.code && NETWORK_CODES.has(x.code)) return true;
-    if (x.name === "TimeoutError" || x.name === "AbortError") return true;
-    e = x.cause;
-  }
-  return false;
-}
-
 function where(ctx: AwsErrorContext): string {
   return ctx.region ? ` in ${ctx.region}` : "";
 }
@@ -158,13 +119,7 @@ export function toSecretsError(err: unknown, ctx: AwsErrorContext): SecretsError
   // read, with the role's error (which names the role) as the cause.
   if (SecretsError.is(err)) {
     if (err.reference !== undefined || ctx.reference === undefined) return err;
-    const Same = SAME_CODE[err.code] ?? ProviderError;
-    return new Same({
-      provider: "aws",
-      reference: ctx.reference,
-      cause: err,
-      message: `aws: cannot read ${ctx.subject}: ${err.message}`,
-    });
+    return sameCodeFor(err, { provider: "aws", subject: ctx.subject, reference: ctx.reference });
   }
   const base = {
     provider: "aws",
@@ -230,10 +185,11 @@ export function toSecretsError(err: unknown, ctx: AwsErrorContext): SecretsError
       message: `aws: no region is configured for ${ctx.subject}. Set AWS_REGION, awsProvider({ region }), or ?region= on the reference.`,
     });
   }
-  if (isNetworkError(err)) {
+  const network = networkFailure(err);
+  if (network) {
     return new UnavailableError({
       ...base,
-      message: `aws: could not reach the endpoint for ${ctx.subject}${where(ctx)} (${networkCode(err) ?? code}). Check the network, the endpoint URL and the region, then retry.`,
+      message: `aws: could not reach the endpoint for ${ctx.subject}${where(ctx)} (${network}). Check the network, the endpoint URL and the region, then retry.`,
     });
   }
   if (
@@ -250,13 +206,4 @@ export function toSecretsError(err: unknown, ctx: AwsErrorContext): SecretsError
     ...base,
     message: `aws: reading ${ctx.subject}${where(ctx)} failed ${tag}.`,
   });
-}
-
-function networkCode(err: unknown): string | undefined {
-  for (let e: unknown = err, depth = 0; e && depth < 5; depth++) {
-    const x = e as SdkErrorLike;
-    if (x.code && NETWORK_CODES.has(x.code)) return x.code;
-    e = x.cause;
-  }
-  return undefined;
 }

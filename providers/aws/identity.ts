@@ -4,13 +4,8 @@
  * the secrets client before expiry.
  */
 
-import type { Secrets } from "../../src/api.js";
-import { defaultSecrets } from "../../src/default.js";
-import type {
-  AwsCredentialIdentity,
-  AwsCredentialIdentityProvider,
-  AwsCredentialsRequest,
-} from "./types.js";
+import { defaultSecrets, type Secrets } from "../../src/index.js";
+import type { AwsCredentialIdentityProvider, AwsCredentialsRequest } from "./types.js";
 
 /**
  * Options of {@link awsCredentialsProvider}.
@@ -53,6 +48,5 @@ export function awsCredentialsProvider(
   options: AwsCredentialsProviderOptions = {},
 ): AwsCredentialIdentityProvider {
   const name = options.providerName ?? "aws";
-  return () =>
-    (options.secrets ?? defaultSecrets()).getCredentials<AwsCredentialIdentity>(name, request);
+  return () => (options.secrets ?? defaultSecrets()).getCredentials(name as "aws", request);
 }

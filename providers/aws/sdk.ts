@@ -5,7 +5,7 @@
  * only reads `env://` loads no AWS code at all.
  */
 
-import { importPeer } from "../../src/peer.js";
+import { importPeer } from "../../src/provider/index.js";
 
 type SecretsManagerModule = typeof import("@aws-sdk/client-secrets-manager");
 type SsmModule = typeof import("@aws-sdk/client-ssm");

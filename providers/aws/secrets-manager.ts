@@ -4,8 +4,8 @@
  * GetSecretValue where batching is denied or not offered.
  */
 
-import { NotFoundError, type SecretsError } from "../../src/errors.js";
-import type { FetchedSecret, ParsedRef } from "../../src/types.js";
+import type { Issued, ParsedRef } from "../../src/provider/index.js";
+import { NotFoundError, type SecretsError } from "../../src/provider/index.js";
 import { type BatchResults, type BatchState, readInPages } from "./batching.js";
 
 export type { BatchState } from "./batching.js";
@@ -49,11 +49,7 @@ interface SecretValueLike {
   VersionId?: string;
 }
 
-function toFetched(
-  ref: ParsedRef,
-  out: SecretValueLike,
-  region: string | undefined,
-): FetchedSecret {
+function toFetched(ref: ParsedRef, out: SecretValueLike, region: string | undefined): Issued {
   const value = out.SecretString ?? out.SecretBinary;
   if (value === undefined) {
     throw new NotFoundError({
@@ -74,7 +70,7 @@ function mapError(ref: ParsedRef, err: unknown, region: string | undefined): Sec
 }
 
 /** Reads one secret with GetSecretValue. */
-export async function getSecretValue(clients: AwsClients, ref: ParsedRef): Promise<FetchedSecret> {
+export async function getSecretValue(clients: AwsClients, ref: ParsedRef): Promise<Issued> {
   const region = clients.region(ref.options.region);
   const { sdk, client } = await clients.secretsManager(ref.options.region);
   let out: SecretValueLike;
@@ -118,7 +114,7 @@ export async function batchGetSecretValues(
   clients: AwsClients,
   refs: readonly ParsedRef[],
   state: BatchState,
-): Promise<Array<FetchedSecret | Error>> {
+): Promise<Array<Issued | Error>> {
   return readInPages(refs, {
     pageSize: SM_BATCH_SIZE,
     canBatch: (ref) => clients.config.batch && !state.smBatchUnavailable && batchable(ref),

@@ -7,8 +7,8 @@
  * default string type the caller sees that JSON text, not AWS's comma list.
  */
 
-import { NotFoundError, type SecretsError } from "../../src/errors.js";
-import type { FetchedSecret, ParsedRef } from "../../src/types.js";
+import type { Issued, ParsedRef } from "../../src/provider/index.js";
+import { NotFoundError, type SecretsError } from "../../src/provider/index.js";
 import { type BatchResults, type BatchState, readInPages } from "./batching.js";
 import type { AwsClients } from "./clients.js";
 import { awsErrorCode, toSecretsError } from "./errors.js";
@@ -47,7 +47,7 @@ export function parameterValue(p: { Type?: string; Value?: string }): string | u
   return p.Type === "StringList" ? JSON.stringify(p.Value.split(",")) : p.Value;
 }
 
-function toFetched(ref: ParsedRef, p: ParameterLike | undefined): FetchedSecret {
+function toFetched(ref: ParsedRef, p: ParameterLike | undefined): Issued {
   const value = p ? parameterValue(p) : undefined;
   if (value === undefined) {
     throw new NotFoundError({
@@ -68,7 +68,7 @@ function mapError(ref: ParsedRef, err: unknown, region: string | undefined): Sec
 }
 
 /** Reads one parameter with GetParameter, decrypting SecureStrings. */
-export async function getParameter(clients: AwsClients, ref: ParsedRef): Promise<FetchedSecret> {
+export async function getParameter(clients: AwsClients, ref: ParsedRef): Promise<Issued> {
   const region = clients.region(ref.options.region);
   const { sdk, client } = await clients.ssm(ref.options.region);
   let out: { Parameter?: ParameterLike };
@@ -93,7 +93,7 @@ export async function getParameters(
   clients: AwsClients,
   refs: readonly ParsedRef[],
   state: BatchState,
-): Promise<Array<FetchedSecret | Error>> {
+): Promise<Array<Issued | Error>> {
   return readInPages(refs, {
     pageSize: SSM_BATCH_SIZE,
     canBatch: (ref) =>

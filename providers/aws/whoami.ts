@@ -5,7 +5,7 @@
  * the managed policies attached to the user or role (IAM), where permitted.
  */
 
-import type { ProviderIdentity } from "../../src/types.js";
+import type { ProviderIdentity } from "../../src/provider/index.js";
 import type { AwsClients } from "./clients.js";
 import { awsErrorCode, toSecretsError } from "./errors.js";
 

@@ -1,6 +1,6 @@
 // Types for start.mjs (plain JS so `node bench/x.ts` and vitest both load it as is).
 
-export type StandInName = "aws" | "vault" | "gcp" | "azure";
+export type StandInName = "aws" | "vault" | "gcp" | "azure" | "toxiproxy";
 
 export interface AwsStandIn {
   endpoint: string;
@@ -65,11 +65,20 @@ export interface AzureStandIn {
   caFile: string;
 }
 
+/** Toxiproxy's server (fault injection). Tests create proxies through its HTTP API. */
+export interface ToxiproxyStandIn {
+  /** The HTTP API, e.g. http://127.0.0.1:PORT (`GET /version`, `POST /proxies` ...). */
+  apiUrl: string;
+  /** Where proxies listen: always 127.0.0.1. */
+  host: string;
+}
+
 export interface StandInInfo {
   aws: AwsStandIn;
   vault: VaultStandIn;
   gcp: GcpStandIn;
   azure: AzureStandIn;
+  toxiproxy: ToxiproxyStandIn;
 }
 
 export interface RunningStandIn<N extends StandInName> {

@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const STAND_IN_NAMES = /** @type {const} */ (["aws", "vault", "gcp", "azure"]);
+export const STAND_IN_NAMES = /** @type {const} */ (["aws", "vault", "gcp", "azure", "toxiproxy"]);
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const TOOLS_DIR = process.env.SECRETS_LOADER_TOOLS ?? join(REPO, ".tools");
@@ -590,11 +590,29 @@ async function seedVault(address, token, pg) {
   };
 }
 
+/**
+ * Toxiproxy's server: the fault-injection proxy that tests put between an SDK and a stand-in.
+ * Only its HTTP API listens here; each test creates its own proxies (on 127.0.0.1:0).
+ */
+async function startToxiproxy() {
+  const server = tool("toxiproxy-server");
+  const { proc, info } = await startOnFreePort("toxiproxy", 1, (port) => ({
+    // LOG_LEVEL=warn: at info it logs every proxied connection, which a soak test turns into
+    // megabytes of log.
+    proc: launch("toxiproxy", server, ["-host", HOST, "-port", String(port)], {
+      env: { LOG_LEVEL: process.env.SECRETS_LOADER_TOXIPROXY_LOG_LEVEL ?? "warn" },
+    }),
+    probe: () => httpOk(`http://${HOST}:${port}/version`),
+    info: { apiUrl: `http://${HOST}:${port}`, host: HOST },
+  }));
+  return { info, stop: () => proc.stop() };
+}
+
 // ---------------------------------------------------------------- public API
 
 /**
  * Starts one stand-in and resolves once it answers (and is seeded).
- * @param {"aws" | "vault" | "gcp" | "azure"} name
+ * @param {"aws" | "vault" | "gcp" | "azure" | "toxiproxy"} name
  */
 export async function startStandIn(name) {
   const why = unavailableReason(name);
@@ -606,6 +624,8 @@ export async function startStandIn(name) {
       return startVault();
     case "gcp":
       return startGcp();
+    case "toxiproxy":
+      return startToxiproxy();
     default:
       throw new Error(`unknown stand-in "${name}" (known: ${STAND_IN_NAMES.join(", ")})`);
   }
@@ -614,7 +634,7 @@ export async function startStandIn(name) {
 /**
  * Starts several stand-ins in parallel; if any fails, stops the others and throws.
  * Unavailable ones are reported in `unavailable`, not thrown.
- * @param {Iterable<"aws" | "vault" | "gcp" | "azure">} names
+ * @param {Iterable<"aws" | "vault" | "gcp" | "azure" | "toxiproxy">} names
  */
 export async function startStandIns(names) {
   cleanLeftovers();

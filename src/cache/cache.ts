@@ -1,22 +1,15 @@
 /**
- * The freshness engine (DESIGN.md §5): expiry from the provider or maxAge,
- * refresh ahead, single flight, stale-on-error for static secrets, LRU bound,
- * and proactive renewal timers for expiring values. Values are opaque here.
+ * The freshness engine: expiry from the provider or maxAge, refresh ahead,
+ * single flight, stale-on-error for static secrets (with a short stale wait
+ * behind a slow refresh), an LRU bound, and renewal timers for expiring
+ * values. Values are opaque here; leases are handed to the hooks when their
+ * entry lets go of them.
  */
 
 import { type ErrorCode, SecretsError } from "../errors.js";
 import type { Emitter } from "../events.js";
-import { coarseNow } from "./clock.js";
-
-/** What a loader returns: the value plus what the cache needs to time it. */
-export interface Loaded<V> {
-  value: V;
-  version?: string | undefined;
-  /** The provider's real expiry (epoch ms). */
-  expiresAt?: number | undefined;
-  /** Desired renewal lead before `expiresAt`, in ms. */
-  refreshBefore?: number | undefined;
-}
+import type { Issued, Lease } from "../types.js";
+import { coarseNow, epochFromMono, monoFromEpoch, monoNow } from "./clock.js";
 
 /** Resolved cache settings, in milliseconds. */
 export interface CacheSettings {
@@ -25,6 +18,10 @@ export interface CacheSettings {
   maxStale: number;
   maxEntries: number;
   credentialRefreshLead: number;
+  /** How long a caller waits on a refresh, when a stale value exists, before it is served that value. */
+  staleWait: number;
+  /** The longest wait before retrying a failing provider. */
+  maxBackoff: number;
 }
 
 /** `secret` values may be served stale on error; `credential` values never. */
@@ -37,14 +34,18 @@ export interface EntryMeta {
   kind: EntryKind;
 }
 
+/** Why an entry let go of its value. */
+export type DropReason = "lru" | "invalidate" | "clear" | "expired" | "error";
+
+/** Loads a value; `previous` is the value being refreshed, if any (its lease may be renewed in place). */
+export type Loader<V> = (previous: Issued<V> | undefined) => Promise<Issued<V>>;
+
 interface Entry<V> {
   readonly key: string;
   readonly meta: EntryMeta;
-  readonly load: () => Promise<Loaded<V>>;
-  value: V | undefined;
-  has: boolean;
-  version: string | undefined;
-  /** Serve as fresh until here. */
+  readonly load: Loader<V>;
+  current: Issued<V> | undefined;
+  /** Serve as fresh until here. All instants of an entry are on the monotonic clock (clock.ts). */
   expiresAt: number;
   /** The provider's own expiry, never crossed. */
   hardExpiresAt: number | undefined;
@@ -62,17 +63,24 @@ interface Entry<V> {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** Hooks the client uses to keep the redaction registry in step with the cache. */
+/** Hooks the client uses to keep redaction and leases in step with the cache. */
 export interface CacheHooks<V> {
-  onStore(value: V): void;
-  onDrop(value: V): void;
+  /** A value is handed out (cached or not). */
+  onStore(issued: Issued<V>, meta: EntryMeta): void;
+  /**
+   * A value is let go of: dropped (`next` undefined), replaced by `next`, or
+   * handed out uncached because its entry was dropped while it loaded (`orphan`).
+   */
+  onDrop(issued: Issued<V>, meta: EntryMeta, next: Issued<V> | undefined, orphan?: boolean): void;
 }
 
 /** Failures that say nothing about the value itself; only these may be answered with a stale value. */
 const TRANSIENT: ReadonlySet<ErrorCode> = new Set(["UNAVAILABLE", "THROTTLED", "PROVIDER_ERROR"]);
 
-const MAX_BACKOFF = 60_000;
-const backoff = (failures: number) => Math.min(MAX_BACKOFF, 1000 * 2 ** failures);
+/** True when two values hold the same lease (a renewal in place, not a re-issue). */
+export function sameLease(a: Lease | undefined, b: Lease | undefined): boolean {
+  return a !== undefined && b !== undefined && a.id === b.id;
+}
 
 /**
  * A keyed cache of values with expiry. `fresh()` is the allocation-free hot
@@ -106,7 +114,7 @@ export class FreshnessCache<V> {
 
   #fresh(key: string, emitHit: boolean): V | undefined {
     const e = this.#entries.get(key);
-    if (e === undefined || !e.has) return undefined;
+    if (e === undefined || e.current === undefined) return undefined;
     const now = coarseNow();
     if (now >= e.expiresAt) return undefined;
     e.usedSinceFetch = true;
@@ -117,12 +125,12 @@ export class FreshnessCache<V> {
     if (emitHit && this.#events.active) {
       this.#events.emit({
         type: "hit",
-        time: now,
+        time: Date.now(),
         provider: e.meta.provider,
         reference: e.meta.reference,
       });
     }
-    return e.value;
+    return e.current.value;
   }
 
   /**
@@ -131,15 +139,10 @@ export class FreshnessCache<V> {
    * call that created the entry serves later background refreshes.
    * `hitCounted`: the caller already emitted `hit` through `fresh()`.
    */
-  get(
-    key: string,
-    meta: EntryMeta,
-    load: () => Promise<Loaded<V>>,
-    hitCounted = false,
-  ): Promise<V> {
+  get(key: string, meta: EntryMeta, load: Loader<V>, hitCounted = false): Promise<V> {
     const hit = this.#fresh(key, !hitCounted);
     if (hit !== undefined) return Promise.resolve(hit);
-    const now = Date.now();
+    const now = monoNow();
     const e = this.#entries.get(key);
     if (e !== undefined) {
       e.usedSinceFetch = true;
@@ -147,20 +150,22 @@ export class FreshnessCache<V> {
       if (e.failures > 0 && this.#canServeStale(e, now)) {
         if (e.pending === undefined && now >= e.retryAt) this.#refreshInBackground(e, load);
         this.#emitStale(e, now, e.lastCode);
-        return Promise.resolve(e.value as V);
+        return Promise.resolve(e.current?.value as V);
       }
-      if (e.pending) return e.pending;
+      if (e.pending)
+        return this.#canServeStale(e, now) ? this.#staleAfterWait(e, e.pending) : e.pending;
     }
     if (this.#events.active) {
       this.#events.emit({
         type: "miss",
-        time: now,
+        time: Date.now(),
         provider: meta.provider,
         reference: meta.reference,
       });
     }
     if (e === undefined) return this.#fetch(this.#create(key, meta, load), "miss", load);
-    return this.#fetch(e, "expired", load);
+    const p = this.#fetch(e, "expired", load);
+    return this.#canServeStale(e, now) ? this.#staleAfterWait(e, p) : p;
   }
 
   /** True when a `get()` now would call the provider: no fresh value and no fetch in flight. */
@@ -168,7 +173,7 @@ export class FreshnessCache<V> {
     const e = this.#entries.get(key);
     if (e === undefined) return true;
     if (e.pending !== undefined) return false;
-    return !(e.has && Date.now() < e.expiresAt);
+    return !(e.current !== undefined && monoNow() < e.expiresAt);
   }
 
   /** Drops one entry; a fetch already under way for it is not cached. */
@@ -196,14 +201,12 @@ export class FreshnessCache<V> {
     for (const e of [...this.#entries.values()]) this.#drop(e, "clear");
   }
 
-  #create(key: string, meta: EntryMeta, load: () => Promise<Loaded<V>>): Entry<V> {
+  #create(key: string, meta: EntryMeta, load: Loader<V>): Entry<V> {
     const e: Entry<V> = {
       key,
       meta,
       load,
-      value: undefined,
-      has: false,
-      version: undefined,
+      current: undefined,
       expiresAt: 0,
       hardExpiresAt: undefined,
       refreshAt: 0,
@@ -238,16 +241,14 @@ export class FreshnessCache<V> {
     }
   }
 
-  #drop(e: Entry<V>, reason: "lru" | "invalidate" | "clear" | "expired" | "error"): void {
+  #drop(e: Entry<V>, reason: DropReason): void {
     if (this.#entries.get(e.key) === e) this.#entries.delete(e.key);
     if (this.#newest === e) this.#newest = undefined;
     if (e.timer) clearTimeout(e.timer);
     e.timer = undefined;
-    if (e.has) {
-      e.has = false;
-      this.#hooks?.onDrop(e.value as V);
-      e.value = undefined;
-    }
+    const old = e.current;
+    e.current = undefined;
+    if (old !== undefined) this.#hooks?.onDrop(old, e.meta, undefined);
     if (this.#events.active) {
       this.#events.emit({
         type: "evict",
@@ -265,21 +266,57 @@ export class FreshnessCache<V> {
 
   #canServeStale(e: Entry<V>, now: number): boolean {
     return (
-      e.has &&
+      e.current !== undefined &&
       e.meta.kind === "secret" &&
       now < e.staleUntil &&
       (e.hardExpiresAt === undefined || now < e.hardExpiresAt)
     );
   }
 
-  #refreshInBackground(e: Entry<V>, load: () => Promise<Loaded<V>>): void {
+  /**
+   * A caller behind a slow refresh, while a stale value exists: the refresh's
+   * answer if it comes within `staleWait`, else the stale value.
+   */
+  #staleAfterWait(e: Entry<V>, pending: Promise<V>): Promise<V> {
+    return new Promise<V>((resolve, reject) => {
+      let done = false;
+      const timer = setTimeout(() => {
+        const now = monoNow();
+        if (done) return;
+        if (this.#canServeStale(e, now)) {
+          done = true;
+          this.#emitStale(e, now, "UNAVAILABLE");
+          resolve(e.current?.value as V);
+        }
+      }, this.#settings.staleWait);
+      timer.unref?.();
+      pending.then(
+        (v) => {
+          clearTimeout(timer);
+          if (!done) {
+            done = true;
+            resolve(v);
+          }
+        },
+        (err: unknown) => {
+          clearTimeout(timer);
+          if (!done) {
+            done = true;
+            reject(err);
+          }
+        },
+      );
+    });
+  }
+
+  #refreshInBackground(e: Entry<V>, load: Loader<V>): void {
     if (this.#events.active) {
       this.#events.emit({
         type: "refresh",
         time: Date.now(),
         provider: e.meta.provider,
         reference: e.meta.reference,
-        expiresAt: e.expiresAt,
+        expiresAt: epochFromMono(e.expiresAt),
       });
     }
     this.#fetch(e, "refresh", load).catch(() => {
@@ -287,24 +324,24 @@ export class FreshnessCache<V> {
     });
   }
 
-  #fetch(
-    e: Entry<V>,
-    reason: "miss" | "refresh" | "expired",
-    load: () => Promise<Loaded<V>>,
-  ): Promise<V> {
-    const started = Date.now();
+  #fetch(e: Entry<V>, reason: "miss" | "refresh" | "expired", load: Loader<V>): Promise<V> {
+    const started = monoNow();
+    const previous = e.current;
     // Deferred by one microtask so `pending` is set before any outcome, even
     // when `load` throws synchronously.
     const p: Promise<V> = Promise.resolve()
-      .then(load)
+      .then(() => load(previous))
       .then(
-        (loaded) => {
+        (issued) => {
           if (e.pending === p) e.pending = undefined;
-          if (this.#isCurrent(e)) this.#store(e, loaded, started, reason);
-          // Invalidated meanwhile: the waiting callers still get this value, so
-          // redact() must know it; it is not cached and stays registered.
-          else this.#hooks?.onStore(loaded.value);
-          return loaded.value;
+          if (this.#isCurrent(e)) this.#store(e, issued, started, reason);
+          else {
+            // Dropped meanwhile: the waiting callers still get this value, so
+            // redact() must know it, and its lease ends once they had time to use it.
+            this.#hooks?.onStore(issued, e.meta);
+            this.#hooks?.onDrop(issued, e.meta, undefined, true);
+          }
+          return issued.value;
         },
         (err: unknown) => {
           if (e.pending === p) e.pending = undefined;
@@ -317,13 +354,14 @@ export class FreshnessCache<V> {
 
   #store(
     e: Entry<V>,
-    loaded: Loaded<V>,
+    issued: Issued<V>,
     started: number,
     reason: "miss" | "refresh" | "expired",
   ): void {
-    const now = Date.now();
+    const now = monoNow();
     const s = this.#settings;
-    const hard = loaded.expiresAt;
+    // The provider's instants are epoch ms; the entry keeps them on the monotonic clock.
+    const hard = issued.expiresAt === undefined ? undefined : monoFromEpoch(issued.expiresAt, now);
     const credential = e.meta.kind === "credential";
     const expiresAt =
       hard !== undefined && (credential || hard < now + s.maxAge) ? hard : now + s.maxAge;
@@ -331,17 +369,14 @@ export class FreshnessCache<V> {
     let refreshAt = now + life * (1 - s.refreshAhead);
     if (hard !== undefined) {
       // Renew expiring values early enough, but never sooner than half their life.
-      const lead = Math.min(
-        loaded.refreshBefore ?? (credential ? s.credentialRefreshLead : 0),
-        life / 2,
-      );
+      const lead = Math.min(credential || issued.lease ? s.credentialRefreshLead : 0, life / 2);
       refreshAt = Math.min(refreshAt, expiresAt - lead);
     }
-    const previous = e.has ? e.value : undefined;
-    const hadValue = e.has;
-    e.value = loaded.value;
-    e.has = true;
-    e.version = loaded.version;
+    const wanted =
+      issued.refreshAt === undefined ? undefined : monoFromEpoch(issued.refreshAt, now);
+    if (wanted !== undefined && wanted < refreshAt) refreshAt = Math.max(now, wanted);
+    const previous = e.current;
+    e.current = issued;
     e.expiresAt = expiresAt;
     e.hardExpiresAt = hard;
     e.refreshAt = refreshAt;
@@ -349,45 +384,57 @@ export class FreshnessCache<V> {
     e.retryAt = 0;
     e.failures = 0;
     e.usedSinceFetch = false;
-    this.#hooks?.onStore(loaded.value);
-    if (hadValue) this.#hooks?.onDrop(previous as V);
+    this.#hooks?.onStore(issued, e.meta);
+    if (previous !== undefined) this.#hooks?.onDrop(previous, e.meta, issued);
     this.#schedule(e, now);
     if (this.#entries.size > s.maxEntries) this.#evictOldest(e);
     if (this.#events.active) {
       const base = {
-        time: now,
+        time: Date.now(),
         provider: e.meta.provider,
         reference: e.meta.reference,
-        durationMs: now - started,
+        durationMs: Math.round(now - started),
       };
-      const version = loaded.version === undefined ? {} : { version: loaded.version };
+      const version = issued.version === undefined ? {} : { version: issued.version };
       if (credential) {
+        const action =
+          previous === undefined
+            ? "issued"
+            : sameLease(previous.lease, issued.lease)
+              ? "renewed"
+              : "rotated";
         this.#events.emit({
           ...base,
           ...version,
           type: "credentials",
-          action: hadValue ? "renewed" : "issued",
-          expiresAt: hard ?? expiresAt,
+          action,
+          expiresAt: epochFromMono(hard ?? expiresAt, now),
         });
       } else {
-        this.#events.emit({ ...base, ...version, type: "fetch", reason, expiresAt });
+        this.#events.emit({
+          ...base,
+          ...version,
+          type: "fetch",
+          reason,
+          expiresAt: epochFromMono(expiresAt, now),
+        });
       }
     }
   }
 
   #failed(e: Entry<V>, err: unknown, started: number, reason: "miss" | "refresh" | "expired"): V {
-    const now = Date.now();
+    const now = monoNow();
     const code = SecretsError.is(err) ? err.code : "PROVIDER_ERROR";
     if (this.#events.active) {
       const message = err instanceof Error ? err.message : "non-error thrown";
       this.#events.emit({
         type: "error",
-        time: now,
+        time: Date.now(),
         provider: e.meta.provider,
         reference: e.meta.reference,
         code,
         message,
-        durationMs: now - started,
+        durationMs: Math.round(now - started),
       });
     }
     if (!this.#isCurrent(e)) throw err;
@@ -398,17 +445,18 @@ export class FreshnessCache<V> {
       throw err;
     }
     e.failures++;
-    e.retryAt = now + backoff(e.failures - 1);
-    if (e.has && now < e.expiresAt) {
+    const max = this.#settings.maxBackoff;
+    e.retryAt = now + Math.min(max, Math.min(1000, max) * 2 ** (e.failures - 1));
+    if (e.current !== undefined && now < e.expiresAt) {
       // A refresh-ahead failed; the value is still good until it expires.
       this.#schedule(e, now);
-      if (reason === "refresh") return e.value as V;
+      if (reason === "refresh") return e.current.value;
     }
     if (this.#canServeStale(e, now)) {
       this.#emitStale(e, now, code);
-      return e.value as V;
+      return e.current?.value as V;
     }
-    this.#drop(e, e.has ? "expired" : "invalidate");
+    this.#drop(e, e.current !== undefined ? "expired" : "invalidate");
     throw err;
   }
 
@@ -416,12 +464,12 @@ export class FreshnessCache<V> {
     if (!this.#events.active) return;
     this.#events.emit({
       type: "stale",
-      time: now,
+      time: Date.now(),
       provider: e.meta.provider,
       reference: e.meta.reference,
       code,
-      staleForMs: Math.max(0, now - e.expiresAt),
-      staleUntil: e.staleUntil,
+      staleForMs: Math.round(Math.max(0, now - e.expiresAt)),
+      staleUntil: epochFromMono(e.staleUntil, now),
     });
   }
 

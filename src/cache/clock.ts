@@ -1,34 +1,54 @@
 /**
- * A coarse clock for the cache-hit path. Reading the system clock costs
- * ~115 ns on these VMs (clock_gettime), more than the rest of a cache hit, so a
- * reading is reused for at most 64 calls and never past the current
- * event-loop turn (an unref'd setImmediate drops it). Awaited hits in one turn
- * take microseconds, far below the seconds-to-minutes granularity of expiry.
- * Every decision that stores state (fetch, expiry, renewal) reads `Date.now()`.
+ * The cache's clock: monotonic, so a wall-clock step (NTP, a VM resume, a
+ * manual change) can neither keep an entry fresh nor expire it early.
+ * Providers speak epoch ms (a lease end, a token's `exp`); those are converted
+ * to this clock once, when stored, and back to epoch ms for events.
  *
- * The reading is also dropped when `Date.now` itself is replaced, so fake
- * timers installed or removed between tests never see another clock's time.
+ * The cache-hit path reads it through `coarseNow()`: a reading is reused for
+ * at most 64 calls and never past the current event-loop turn (an unref'd
+ * setImmediate drops it), because reading a clock costs more than the rest of
+ * a hit. Awaited hits in one turn take microseconds, far below the
+ * seconds-to-minutes granularity of expiry. Every decision that stores state
+ * reads `monoNow()` afresh. The reading is also dropped when
+ * `performance.now` itself is replaced, so fake timers installed or removed
+ * between tests never see another clock's time.
  */
 
 const REUSES = 64;
 let cached = 0;
 let left = 0;
-let source: () => number = Date.now;
+let source: () => number = performance.now;
 
 function drop(): void {
   left = 0;
 }
 
+/** Monotonic milliseconds (not epoch: compare only with other readings of this clock). */
+export function monoNow(): number {
+  return performance.now();
+}
+
+/** `monoNow()`, reused within one event-loop turn for the hot path. */
 export function coarseNow(): number {
-  if (left > 0 && Date.now === source) {
+  if (left > 0 && performance.now === source) {
     left--;
     return cached;
   }
-  source = Date.now;
-  cached = source();
+  source = performance.now;
+  cached = monoNow();
   left = REUSES - 1;
   // One immediate per reading, not a shared "scheduled" flag: a flag would
   // stick if an immediate never ran (fake timers removed before it fired).
   setImmediate(drop).unref();
   return cached;
+}
+
+/** An epoch-ms instant (from a provider) on the monotonic clock, relative to now. */
+export function monoFromEpoch(epochMs: number, mono = monoNow()): number {
+  return mono + (epochMs - Date.now());
+}
+
+/** A monotonic instant as epoch ms, for events. */
+export function epochFromMono(at: number, mono = monoNow()): number {
+  return Date.now() + (at - mono);
 }

@@ -4,9 +4,7 @@
  */
 
 import { dirname } from "node:path";
-import type { Secrets, SecretsOptions } from "../api.js";
-import { createSecrets } from "../client.js";
-import { SecretsError } from "../index.js";
+import { createSecrets, type Secrets, SecretsError, type SecretsOptions } from "../index.js";
 import { auditListener } from "./audit.js";
 import { loadConfig } from "./config/load.js";
 import type { SecretsConfig } from "./config/schema.js";
@@ -15,11 +13,6 @@ import { UsageError } from "./errors.js";
 
 /**
  * A client made from the config found from the working directory (or `file`).
- *
- * @example
- * ```ts
- * const { client, config } = await clientFromConfig(undefined, { cache: { maxAge: "7d" } });
- * ```
  */
 export async function clientFromConfig(
   file: string | undefined,
@@ -28,12 +21,16 @@ export async function clientFromConfig(
   const { config, file: found } = await loadConfig(process.cwd(), file);
   let providers: SecretsOptions["providers"];
   try {
-    providers = await providersFromConfig(config.providers);
+    // Provider module paths are relative to the config file, as in the doctor.
+    providers = await providersFromConfig(config.providers, found ? dirname(found) : process.cwd());
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
   const client = createSecrets({ ...options, providers });
-  const audit = await auditListener(config.audit?.sink, found ? dirname(found) : process.cwd());
+  // Both users of this client (get, run) print data on stdout.
+  const audit = await auditListener(config.audit?.sink, found ? dirname(found) : process.cwd(), {
+    stdoutCarriesData: true,
+  });
   if (audit) client.on(audit);
   return { client, config };
 }
@@ -41,11 +38,6 @@ export async function clientFromConfig(
 /**
  * Exit code for a failed resolution: 2 when the reference itself is
  * malformed or has no provider (a usage error), 1 otherwise.
- *
- * @example
- * ```ts
- * exitCodeFor(new InvalidReferenceError({ ... })); // 2
- * ```
  */
 export function exitCodeFor(err: unknown): number {
   return SecretsError.is(err, "INVALID_REFERENCE") || SecretsError.is(err, "NO_PROVIDER") ? 2 : 1;

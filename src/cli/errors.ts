@@ -5,11 +5,6 @@
 
 /**
  * A problem with how the CLI was called or with its input.
- *
- * @example
- * ```ts
- * throw new UsageError("secrets get: --reveal is required on a terminal");
- * ```
  */
 export class UsageError extends Error {
   override readonly name = "UsageError";
@@ -17,11 +12,6 @@ export class UsageError extends Error {
 
 /**
  * A path given to scan does not exist or cannot be resolved (exit 2).
- *
- * @example
- * ```ts
- * throw new ScanInputError("cannot scan src: no such file or directory");
- * ```
  */
 export class ScanInputError extends Error {
   override readonly name = "ScanInputError";
@@ -30,11 +20,6 @@ export class ScanInputError extends Error {
 /**
  * A config file that cannot be used. The message is one line:
  * `<file>: <key path>: <problem>. Fix: <fix>`.
- *
- * @example
- * ```ts
- * try { await loadConfig("."); } catch (e) { if (e instanceof ConfigFileError) console.error(e.message); }
- * ```
  */
 export class ConfigFileError extends Error {
   override readonly name = "ConfigFileError";
@@ -54,10 +39,5 @@ export class ConfigFileError extends Error {
 
 /**
  * Exit codes shared by every command.
- *
- * @example
- * ```ts
- * process.exitCode = findings.length ? EXIT.findings : EXIT.ok;
- * ```
  */
 export const EXIT = { ok: 0, findings: 1, usage: 2 } as const;

@@ -34,11 +34,6 @@ function collect(value: string, previous: string[] = []): string[] {
 
 /**
  * Builds the commander program. Exported for tests.
- *
- * @example
- * ```ts
- * await buildProgram().parseAsync(["node", "secrets", "scan", "--json"]);
- * ```
  */
 export function buildProgram(): Command {
   const program = new Command("secrets")
@@ -139,20 +134,28 @@ export function buildProgram(): Command {
   return program;
 }
 
-function oneLine(err: unknown): string {
-  const msg = err instanceof Error ? err.message : String(err);
-  return msg.split("\n")[0] ?? msg;
+/**
+ * A reader that went away (`secrets get ... | head -1`) ends our output
+ * quietly: further writes are dropped, and no stack trace is printed.
+ */
+function quietOnBrokenPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE" || err.code === "ERR_STREAM_DESTROYED") {
+      stream.destroy();
+      return;
+    }
+    if (stream !== process.stderr)
+      process.stderr.write(`secrets: cannot write output: ${err.code ?? err.message}\n`);
+    process.exitCode = EXIT.usage;
+  });
 }
 
 /**
  * Runs the CLI with `argv` and sets `process.exitCode`.
- *
- * @example
- * ```ts
- * await main(process.argv);
- * ```
  */
 export async function main(argv: readonly string[]): Promise<void> {
+  quietOnBrokenPipe(process.stdout);
+  quietOnBrokenPipe(process.stderr);
   const program = buildProgram();
   try {
     await program.parseAsync(argv as string[]);
@@ -165,7 +168,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (process.env.SECRETS_DEBUG) console.error(err);
     const known =
       err instanceof UsageError || err instanceof ScanInputError || err instanceof ConfigFileError;
-    process.stderr.write(`secrets: ${known ? "" : "error: "}${oneLine(err)}\n`);
+    // Loaded only on this path: the start-up of every command does not pay for it.
+    const { firstLine } = await import("../provider/index.js");
+    process.stderr.write(`secrets: ${known ? "" : "error: "}${firstLine(err)}\n`);
     process.exitCode = EXIT.usage;
   }
 }

@@ -12,11 +12,6 @@ let cached: string | undefined;
 
 /**
  * The installed secrets-loader version, or "0.0.0" when it cannot be found.
- *
- * @example
- * ```ts
- * packageVersion(); // "0.1.0"
- * ```
  */
 export function packageVersion(): string {
   if (cached) return cached;

@@ -1,7 +1,9 @@
 import { InvalidReferenceError } from "../errors.js";
 import { redact } from "../redact.js";
-import type { ParsedRef, ReferenceSpec } from "../types.js";
-import { BUILTIN_SCHEMES, type SchemeProblem, type SchemeRule } from "./schemes.js";
+import type { ParsedRef, ReferenceRule, RuleProblem } from "../types.js";
+import { closest, schemeOf } from "../util/text.js";
+import { builtinTable } from "./builtin-table.js";
+import type { SchemeTable } from "./table.js";
 
 // Hand-written rather than WHATWG `URL`: ARNs put ':' in the "host", SSM
 // names need a leading '/', and URL would silently percent-encode or lowercase
@@ -11,8 +13,9 @@ const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 const FIELD_SEGMENT = /^[A-Za-z0-9_$@-]+$/;
 const OPTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
-// Names people reach for first, mapped to the scheme they mean.
-const SCHEME_ALIASES: Record<string, string> = {
+// Names people reach for first, mapped to the scheme they mean (suggestions
+// only; a provider's real aliases, such as bao:// for vault://, are in its descriptor).
+const SCHEME_SUGGESTIONS: Record<string, string> = {
   "aws-secrets": "aws-sm",
   "aws-secretsmanager": "aws-sm",
   "aws-secrets-manager": "aws-sm",
@@ -30,120 +33,96 @@ const SCHEME_ALIASES: Record<string, string> = {
   akv: "azure-kv",
   hashicorp: "vault",
   "hashicorp-vault": "vault",
-  openbao: "vault",
-  bao: "vault",
   environment: "env",
   process: "env",
 };
 
 /**
- * Custom schemes a client knows besides the built-in ones, with their rules.
- *
- * @example
- * ```ts
- * const custom: CustomSchemes = new Map([["mem", { options: ["ttl"], example: "mem://key" }]]);
- * parseReference("mem://key?ttl=5", custom);
- * ```
- */
-export type CustomSchemes = ReadonlyMap<string, ReferenceSpec>;
-
-/**
  * How a reference may be shown in errors. A value passed where its reference
- * belongs (`getSecret(process.env.DATABASE_URL)`) must not be echoed: input
- * without "://" is shown whole only when it looks like an environment
- * variable name, URL credentials (`user:pass@`) are masked, and every loaded
- * value is masked by `redact()`.
+ * belongs (`getSecret(process.env.DATABASE_URL)`, a webhook or SAS URL) must
+ * not be echoed: input that does not parse as a reference is shown as its
+ * scheme plus at most 4 more characters; input without a scheme is shown
+ * whole only when it looks like an environment variable name. Every loaded
+ * value is also masked by `redact()`.
  *
+ * @param parsed - true when `raw` parsed as a reference (it is then shown whole, with URL credentials masked)
  * @example
  * ```ts
+ * displayReference("https://hooks.example.com/T0/B0/XyZ"); // "https://hook…(35 characters)"
  * displayReference("not-a-reference-value"); // "not-…(21 characters)"
- * displayReference("postgres://app:pw@db/app"); // "postgres://app:***@db/app"
+ * displayReference("hunter2"); // "…(7 characters)"
+ * displayReference("aws-sm://prod/db", true); // "aws-sm://prod/db"
  * ```
  */
-export function displayReference(raw: string): string {
+export function displayReference(raw: string, parsed = false): string {
+  if (typeof raw !== "string") return typeof raw;
   const sep = raw.indexOf("://");
-  if (sep !== -1) {
-    const masked = raw.replace(/^([^:/?#]*:\/\/[^:/?#@]*):[^@/?#]*@/, "$1:***@");
-    return redact(masked);
+  if (parsed && sep !== -1) {
+    return redact(raw.replace(/^([^:/?#]*:\/\/[^:/?#@]*):[^@/?#]*@/, "$1:***@"));
   }
-  if (/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]{0,11}$/.test(raw)) return raw;
-  return raw.length <= 4 ? raw : `${raw.slice(0, 4)}…(${raw.length} characters)`;
+  const scheme = schemeOf(raw);
+  if (scheme !== undefined) {
+    const head = raw.slice(0, raw.indexOf("://") + 3);
+    if (head === raw) return raw; // a scheme and nothing else
+    return `${head}${preview(raw.slice(head.length))}…(${raw.length} characters)`;
+  }
+  if (raw === "" || /^[A-Z][A-Z0-9]*(_[A-Z0-9]+)+$|^[A-Z][A-Z0-9]{0,11}$/.test(raw)) return raw;
+  return `${preview(raw)}…(${raw.length} characters)`;
 }
 
-function fail(raw: string, p: SchemeProblem, fallbackExample: string, cause?: unknown): never {
+/** At most 4 characters, and only of text long enough (12+) that they are a small part of it. */
+function preview(text: string): string {
+  return text.length >= 12 ? redact(text.slice(0, 4)) : "";
+}
+
+/**
+ * Input that may carry a credential rather than a reference (URL userinfo,
+ * query-like or percent-encoded text, control characters, great length):
+ * parts and examples derived from it are then not shown.
+ */
+function suspicious(raw: string): boolean {
+  const rest = raw.slice(raw.indexOf("://") + 3).split(/[?#]/)[0] ?? "";
+  return (
+    raw.length > 256 ||
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the point
+    /[\s\u0000-\u001f\u007f%{}"']/.test(raw) ||
+    (/@/.test(rest) && /:/.test(rest.split("@")[0] ?? ""))
+  );
+}
+
+/** A part from suspicious input: shown only when it is structure (a quoted stray character, an option name). */
+function clip(text: string): string {
+  if (text.length <= 4 || /^"(\\u[0-9a-f]{4}|\\.|.)"$|^[A-Za-z][A-Za-z0-9_-]*=…$/.test(text))
+    return text;
+  return `${text.slice(0, 4)}…`;
+}
+
+function fail(raw: string, p: RuleProblem, ruleExample: string, cause?: unknown): never {
   const safe = displayReference(raw);
+  const hostile = suspicious(raw);
   const hide = (s: string) => redact(s.split(raw).join(safe));
   throw new InvalidReferenceError({
     reference: safe,
-    part: hide(p.part),
+    part: hostile ? clip(hide(p.part)) : hide(p.part),
     problem: hide(p.problem),
-    // An example derived from input that is not shown whole could echo it.
-    example: safe === raw ? hide(p.example ?? fallbackExample) : hide(GENERIC_EXAMPLE),
+    // An example derived from input that may carry a credential could echo it.
+    example: redact(hostile ? ruleExample : (p.example ?? ruleExample)),
     ...(cause === undefined ? {} : { cause }),
   });
 }
 
 const GENERIC_EXAMPLE = "env://PAYMENT_API_KEY";
 
-function customRule(spec: ReferenceSpec, scheme: string): SchemeRule {
-  const options: Record<string, RegExp> = {};
-  for (const name of spec.options ?? []) options[name] = /^.+$/;
-  return {
-    example: spec.example ?? `${scheme}://path/to/secret`,
-    options,
-    path(path, opts) {
-      const problem = spec.validatePath?.(path);
-      return problem ? { problem, part: path } : { path, options: opts };
-    },
-  };
-}
-
-function ruleFor(scheme: string, custom: CustomSchemes | undefined): SchemeRule | undefined {
-  const spec = custom?.get(scheme);
-  if (spec) return BUILTIN_SCHEMES[scheme] ?? customRule(spec, scheme);
-  return BUILTIN_SCHEMES[scheme];
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestScore = Number.POSITIVE_INFINITY;
-  for (const c of candidates) {
-    const score = distance(word, c);
-    if (score < bestScore) {
-      best = c;
-      bestScore = score;
-    }
-  }
-  return bestScore <= Math.max(2, Math.floor(word.length / 2)) ? best : undefined;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j] ?? 0;
-      row[j] = Math.min(
-        (row[j] ?? 0) + 1,
-        (row[j - 1] ?? 0) + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      prev = tmp;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
-function parseOptions(raw: string, query: string, rule: SchemeRule): Record<string, string> {
+function parseOptions(raw: string, query: string, rule: ReferenceRule): Record<string, string> {
+  const allowedOptions = rule.options ?? {};
   const options: Record<string, string> = {};
   if (query === "")
     fail(raw, { problem: "'?' must be followed by name=value options", part: "?" }, rule.example);
   for (const pair of query.split("&")) {
     const eq = pair.indexOf("=");
     const name = eq === -1 ? pair : pair.slice(0, eq);
-    const allowed = Object.keys(rule.options);
-    if (!OPTION_NAME.test(name) || !(name in rule.options)) {
+    const allowed = Object.keys(allowedOptions);
+    if (!OPTION_NAME.test(name) || !Object.hasOwn(allowedOptions, name)) {
       const hint = allowed.length
         ? `allowed options: ${allowed.join(", ")}`
         : "this scheme takes no options";
@@ -152,7 +131,7 @@ function parseOptions(raw: string, query: string, rule: SchemeRule): Record<stri
         raw,
         {
           problem: `unknown option "${name}" (${hint}${near ? `; did you mean "${near}"?` : ""})`,
-          part: pair || "&",
+          part: eq === -1 ? pair || "&" : `${name}=…`,
         },
         rule.example,
       );
@@ -166,13 +145,17 @@ function parseOptions(raw: string, query: string, rule: SchemeRule): Record<stri
     try {
       value = decodeURIComponent(pair.slice(eq + 1));
     } catch (cause) {
-      fail(raw, { problem: "bad percent-encoding", part: pair }, rule.example, cause);
+      fail(raw, { problem: "bad percent-encoding", part: `${name}=…` }, rule.example, cause);
     }
-    const check = rule.options[name];
+    const check = allowedOptions[name];
     const valid = check instanceof RegExp ? check.test(value) : check?.includes(value);
     if (!valid) {
       const expected = Array.isArray(check) ? ` (one of ${check.join(", ")})` : "";
-      fail(raw, { problem: `bad value for option "${name}"${expected}`, part: pair }, rule.example);
+      fail(
+        raw,
+        { problem: `bad value for option "${name}"${expected}`, part: `${name}=…` },
+        rule.example,
+      );
     }
     options[name] = value;
   }
@@ -212,7 +195,7 @@ function canonicalOf(scheme: string, path: string, options: Record<string, strin
  * path, and any whitespace or control character.
  *
  * @param raw - the reference, such as `aws-sm://prod/db#password`
- * @param custom - extra schemes registered on a client
+ * @param table - the schemes to accept (default: the built-in providers' schemes)
  * @example
  * ```ts
  * import { parseReference } from "secrets-loader";
@@ -221,7 +204,7 @@ function canonicalOf(scheme: string, path: string, options: Record<string, strin
  * // Example of a valid reference: aws-ssm:///prod/db/password
  * ```
  */
-export function parseReference(raw: string, custom?: CustomSchemes): ParsedRef {
+export function parseReference(raw: string, table: SchemeTable = builtinTable()): ParsedRef {
   if (typeof raw !== "string") {
     throw new InvalidReferenceError({
       reference: String(raw),
@@ -242,15 +225,13 @@ export function parseReference(raw: string, custom?: CustomSchemes): ParsedRef {
   const stray = /[\s\u0000-\u001f\u007f]/.exec(raw);
   if (stray) {
     const what = /\s/.test(stray[0]) ? "whitespace" : "control character";
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: as above
-    const cleaned = raw.replace(/[\s\u0000-\u001f\u007f]/g, "");
     fail(
       raw,
       {
         problem: `stray ${what} at position ${stray.index}; references never contain spaces or control characters (trim the input)`,
         part: JSON.stringify(stray[0]),
       },
-      cleaned || "env://PAYMENT_API_KEY",
+      GENERIC_EXAMPLE,
     );
   }
   const m = SCHEME.exec(raw);
@@ -267,10 +248,14 @@ export function parseReference(raw: string, custom?: CustomSchemes): ParsedRef {
       );
     }
     const colon = raw.indexOf(":");
-    const example =
-      colon > 0
-        ? `${raw.slice(0, colon)}://${raw.slice(colon + 1).replace(/^\/*/, "")}`
-        : `env://${raw}`;
+    // Examples built from the input only where it is plainly a reference
+    // (a known scheme, or a variable name shown whole): never from a value.
+    const written = colon > 0 ? table.resolve(raw.slice(0, colon).toLowerCase()) : undefined;
+    const example = written
+      ? `${raw.slice(0, colon)}://${raw.slice(colon + 1).replace(/^\/*/, "")}`
+      : colon <= 0 && displayReference(raw) === raw && /^[A-Za-z_][A-Za-z0-9_]*$/.test(raw)
+        ? `env://${raw}`
+        : GENERIC_EXAMPLE;
     fail(
       raw,
       {
@@ -283,20 +268,22 @@ export function parseReference(raw: string, custom?: CustomSchemes): ParsedRef {
       example,
     );
   }
-  const scheme = (m[1] ?? "").toLowerCase();
-  const rule = ruleFor(scheme, custom);
-  if (!rule) {
-    const known = [...Object.keys(BUILTIN_SCHEMES), ...(custom?.keys() ?? [])];
-    const near = SCHEME_ALIASES[scheme] ?? closest(scheme, known);
+  const written = (m[1] ?? "").toLowerCase();
+  const resolved = table.resolve(written);
+  if (!resolved) {
+    const known = table.schemes();
+    const near = SCHEME_SUGGESTIONS[written] ?? closest(written, known);
     fail(
       raw,
       {
-        problem: `unknown scheme "${scheme}" (known: ${known.join(", ")}${near ? `; did you mean "${near}"?` : ""})`,
-        part: `${scheme}://`,
+        problem: `unknown scheme "${written}" (known: ${known.join(", ")}${near ? `; did you mean "${near}"?` : ""})`,
+        part: `${written}://`,
+        example: near ? `${near}://${raw.slice(m[0].length)}` : GENERIC_EXAMPLE,
       },
-      near ? `${near}://${raw.slice(m[0].length)}` : "env://PAYMENT_API_KEY",
+      (near && table.resolve(near)?.rule.example) || GENERIC_EXAMPLE,
     );
   }
+  const { scheme, rule } = resolved;
   let rest = raw.slice(m[0].length);
   let field: string[] | undefined;
   const hash = rest.indexOf("#");
@@ -318,7 +305,7 @@ export function parseReference(raw: string, custom?: CustomSchemes): ParsedRef {
   if (rest === "" || /^\/+$/.test(rest)) {
     fail(raw, { problem: "the path is empty", part: `${scheme}://` }, rule.example);
   }
-  const checked = rule.path(rest, options);
+  const checked = rule.path ? rule.path(rest, options) : { path: rest, options };
   if ("problem" in checked) fail(raw, checked, rule.example);
   const combined = rule.combine?.(checked.options);
   if (combined) fail(raw, combined, rule.example);
@@ -336,14 +323,14 @@ export function parseReference(raw: string, custom?: CustomSchemes): ParsedRef {
 }
 
 /**
- * The schemes understood without registering anything.
+ * The schemes understood without registering anything (the built-in providers').
  *
  * @example
  * ```ts
  * import { builtinSchemes } from "secrets-loader";
- * builtinSchemes(); // ["env", "aws-sm", "aws-ssm", "gcp-sm", "azure-kv", "vault"]
+ * builtinSchemes(); // ["env", "aws-sm", "aws-ssm", "vault", "gcp-sm", "azure-kv"]
  * ```
  */
 export function builtinSchemes(): string[] {
-  return Object.keys(BUILTIN_SCHEMES);
+  return builtinTable().schemes();
 }

@@ -97,26 +97,29 @@ describe("browser refusal", () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
     for (const [subpath, conditions] of Object.entries(pkg.exports as Record<string, unknown>)) {
       if (typeof conditions !== "object" || conditions === null) continue;
-      for (const c of ["browser", "react-native"]) {
+      // Every entry, the provider kit and ./providers/* included, refuses every client-side runtime.
+      for (const c of ["browser", "react-native", "worker", "edge-light"]) {
         const target = (conditions as Record<string, string>)[c];
         expect(target, `exports["${subpath}"].${c}`).toBe("./dist/src/browser.js");
       }
     }
   });
 
-  it.each(["browser", "react-native"])(
-    "node --conditions=%s fails at import with the same error",
-    (condition) => {
-      const r = spawnSync(
-        process.execPath,
-        [`--conditions=${condition}`, "--input-type=module", "-e", 'import "secrets-loader";'],
-        { cwd: root, encoding: "utf8" },
-      );
-      expect(r.status).not.toBe(0);
-      expect(r.stderr).toContain("BrowserUsageError");
-      expect(r.stderr).toContain("Use it from server code only");
-    },
-  );
+  const entries = ["secrets-loader", "secrets-loader/provider", "secrets-loader/providers/aws"];
+  it.each(
+    ["browser", "react-native", "worker", "edge-light"].flatMap((c) =>
+      entries.map((e) => [c, e] as const),
+    ),
+  )("node --conditions=%s: importing %s fails with the same error", (condition, entry) => {
+    const r = spawnSync(
+      process.execPath,
+      [`--conditions=${condition}`, "--input-type=module", "-e", `import "${entry}";`],
+      { cwd: root, encoding: "utf8" },
+    );
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("BrowserUsageError");
+    expect(r.stderr).toContain("Use it from server code only");
+  });
 
   it("plain node imports the package fine", () => {
     const out = execFileSync(

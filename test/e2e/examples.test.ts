@@ -47,6 +47,15 @@ describe("examples", () => {
     expect(r.stdout).not.toContain("demo-stripe-key-not-real");
   });
 
+  it("custom-provider passes the conformance suite under node's own test runner", () => {
+    const r = run(["--test", "examples/custom-provider/conformance.test.mjs"]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/# pass 4\b|ℹ pass 4\b/);
+    expect(r.stdout).toMatch(/# fail 0\b|ℹ fail 0\b/);
+    // Cases the backend cannot show are reported by name, never passed silently.
+    expect(r.stdout).toContain("(unsupported: a local file has no per-key permissions)");
+  });
+
   it("npm run doctor (the README's first command) passes on this repository", () => {
     const r = run(["dist/src/cli/main.js", "doctor", "--json"]);
     expect(r.status, r.stderr).toBe(0);

@@ -40,8 +40,25 @@ describe("import cost", () => {
       await getSecret("env://SL_IMPORT_TEST");
       await load({ A: "env://SL_IMPORT_TEST" });
     `);
-    expect(urls.some((u) => u.includes("/dist/providers/env/"))).toBe(true);
+    // The env provider's code is a chunk loaded on first use (its descriptor's dynamic import).
+    const runtimes = urls.filter((u) => /\/dist\/chunks\/runtime-[A-Z0-9]+\.js$/.test(u));
+    expect(
+      runtimes.map((u) => readFileSync(new URL(u), "utf8").includes("createEnvProvider")),
+    ).toEqual([true]);
     expect(cloud(urls)).toEqual([]);
+  });
+
+  it("the AWS runtime chunk carries no doctor-only code (IAM policy walk, key age)", () => {
+    const chunks = readdirSync(join(root, "dist/chunks")).filter((f) => f.endsWith(".js"));
+    const text = (f: string) => readFileSync(join(root, "dist/chunks", f), "utf8");
+    const runtime = chunks.filter(
+      (f) => f.startsWith("runtime-") && text(f).includes("createAwsProvider"),
+    );
+    expect(runtime).toHaveLength(1);
+    const doctorOnly = /ListAttachedRolePolicies|ListAccessKeys|GetPolicyVersion/;
+    expect(doctorOnly.test(text(runtime[0] as string))).toBe(false);
+    // They live in the facet's chunk, which only the CLI loads.
+    expect(chunks.some((f) => f.startsWith("doctor-") && doctorOnly.test(text(f)))).toBe(true);
   });
 
   it("the check can fail: importing an SDK is seen", () => {

@@ -3,15 +3,10 @@
  * the next scripted step (a value, an error, or a step held until released),
  * and every call is recorded. It is not a fake of any cloud service.
  */
-import type {
-  FetchedSecret,
-  IssuedCredentials,
-  ParsedRef,
-  SecretProvider,
-} from "../../src/types.js";
+import type { Issued, ParsedRef, SecretProvider } from "../../src/provider/index.js";
 
 export type Step =
-  | { value: string | Uint8Array; version?: string; expiresAt?: number; refreshBefore?: number }
+  | { value: string | Uint8Array; version?: string; expiresAt?: number; refreshAt?: number }
   | { error: Error }
   | { hold: Promise<void>; after: Step };
 
@@ -43,7 +38,7 @@ export function scriptedProvider(name = "fake", scheme = "fake"): ScriptedProvid
     if (!step) throw new Error(`no scripted step for ${path}`);
     return step;
   };
-  const run = async (step: Step): Promise<FetchedSecret> => {
+  const run = async (step: Step): Promise<Issued> => {
     if ("hold" in step) {
       await step.hold;
       return run(step.after);
@@ -54,7 +49,7 @@ export function scriptedProvider(name = "fake", scheme = "fake"): ScriptedProvid
   const p: ScriptedProvider = {
     name,
     scheme,
-    referenceSpec: { options: ["stage"], example: `${scheme}://name` },
+    rules: { [scheme]: { options: { stage: /^.+$/ }, example: `${scheme}://name` } },
     calls: [],
     credentialCalls: [],
     closed: 0,
@@ -66,7 +61,7 @@ export function scriptedProvider(name = "fake", scheme = "fake"): ScriptedProvid
       p.calls.push(ref.source);
       return run(next(ref.path));
     },
-    async getCredentials(request: unknown): Promise<IssuedCredentials> {
+    async getCredentials(request: unknown): Promise<Issued<unknown>> {
       p.credentialCalls.push(request);
       const got = await run(next("credentials"));
       return { value: { token: got.value }, expiresAt: got.expiresAt, version: got.version };

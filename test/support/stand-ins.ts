@@ -2,13 +2,14 @@
  * Real cloud stand-ins for integration tests: the one place tests get their addresses from.
  *
  * Contract
- * - `standIn("aws" | "vault" | "gcp" | "azure")` returns the running stand-in's connection info
- *   (typed: AwsStandIn, VaultStandIn, GcpStandIn, AzureStandIn). It throws a readable error if
+ * - `standIn("aws" | "vault" | "gcp" | "azure" | "toxiproxy")` returns the running stand-in's
+ *   connection info (typed: AwsStandIn, VaultStandIn, GcpStandIn, AzureStandIn,
+ *   ToxiproxyStandIn). It throws a readable error if
  *   that stand-in was not started for this run, or cannot run on this machine (azure, see
  *   the README's Testing section).
  * - Which stand-ins start (test/support/stand-ins/global-setup.ts, the integration project's
  *   globalSetup, looks at the test files selected for the run):
- *     test/integration/<name>/**             starts <name>   (aws, vault, gcp, azure)
+ *     test/integration/<name>/**             starts <name>   (aws, vault, gcp, azure, toxiproxy)
  *     test/integration/smoke/<name>.test.ts  starts <name>
  *     any integration file with a line `// @stand-ins: aws, vault` in its first 40 lines
  *   `SECRETS_LOADER_STAND_INS=all` (or `aws,vault`) forces a set. Files matching none start
@@ -21,7 +22,9 @@
  * What each one is: aws = moto server; vault = OpenBao dev server seeded with KV v2 at secret/,
  * KV v1 at kv1/, AppRole, JWT auth (ES256 key pair made per run) and the database engine on a
  * PostgreSQL the harness runs; gcp = drongo's Secret Manager REST server (use the client's REST
- * fallback: see gcpClientOptions); azure = not available here.
+ * fallback: see gcpClientOptions); azure = not available here; toxiproxy = Toxiproxy's server
+ * (fault injection): put a proxy in front of another stand-in with `proxyTo(url)` from
+ * test/support/toxiproxy.ts, e.g. `// @stand-ins: aws, toxiproxy`.
  */
 import { createPrivateKey, randomUUID, sign } from "node:crypto";
 import { inject } from "vitest";
@@ -31,6 +34,7 @@ import type {
   GcpStandIn,
   StandInInfo,
   StandInName,
+  ToxiproxyStandIn,
   VaultStandIn,
 } from "../../scripts/emulators/start.mjs";
 
@@ -40,6 +44,7 @@ export type {
   GcpStandIn,
   PostgresInfo,
   StandInName,
+  ToxiproxyStandIn,
   VaultStandIn,
 } from "../../scripts/emulators/start.mjs";
 
@@ -47,6 +52,7 @@ export function standIn(name: "aws"): AwsStandIn;
 export function standIn(name: "vault"): VaultStandIn;
 export function standIn(name: "gcp"): GcpStandIn;
 export function standIn(name: "azure"): AzureStandIn;
+export function standIn(name: "toxiproxy"): ToxiproxyStandIn;
 export function standIn(name: StandInName): StandInInfo[StandInName] {
   let provided: ReturnType<typeof inject<"secretsLoaderStandIns">> | undefined;
   try {

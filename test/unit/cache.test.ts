@@ -310,7 +310,16 @@ describe("more transitions", () => {
   });
 
   it("callers arriving at expiry join a background refresh already running", async () => {
-    client({ maxAge: "10m", refreshAhead: 0.1 });
+    // A deadline longer than the refresh is held, so the caller joins it.
+    fake = scriptedProvider();
+    events = [];
+    secrets = createSecrets({
+      providers: { fake },
+      builtins: false,
+      timeout: "5m",
+      cache: { maxAge: "10m", refreshAhead: 0.1, maxStale: 0 },
+      onEvent: (e) => events.push(e),
+    });
     const gate = deferred();
     fake.script("a", { value: "v1" }, { hold: gate.promise, after: { value: "v2" } });
     await secrets.getSecret("fake://a");
@@ -346,12 +355,12 @@ describe("more transitions", () => {
     const exp = Date.now() + 10 * MIN;
     fake.script(
       "lease",
-      { value: "v1", expiresAt: exp, refreshBefore: 2 * MIN },
+      { value: "v1", expiresAt: exp, refreshAt: exp - 2 * MIN },
       { value: "v2", expiresAt: exp + 10 * MIN },
     );
     await secrets.getSecret("fake://lease");
     await secrets.getSecret("fake://lease"); // used since the fetch
-    await vi.advanceTimersByTimeAsync(8 * MIN); // refreshBefore: 2 minutes ahead
+    await vi.advanceTimersByTimeAsync(8 * MIN); // refreshAt: 2 minutes ahead
     expect(fake.calls).toHaveLength(2);
     expect(await secrets.getSecret("fake://lease")).toBe("v2");
   });
@@ -385,15 +394,20 @@ describe("more transitions", () => {
     expect(types()).toEqual(["hit", "hit"]);
   });
 
-  it("close() during a fetch: the waiting caller gets its value, nothing is cached", async () => {
+  it("close() during a fetch rejects the waiting caller with CLIENT_CLOSED and caches nothing", async () => {
     client();
     const gate = deferred();
     fake.script("a", { hold: gate.promise, after: { value: "v1" } });
     const pending = secrets.getSecret("fake://a");
+    const outcome = pending.then(
+      () => "resolved",
+      (err: unknown) => (SecretsError.is(err, "CLIENT_CLOSED") ? "closed" : String(err)),
+    );
     await flush();
     await secrets.close();
+    expect(await outcome).toBe("closed");
     gate.release();
-    expect(await pending).toBe("v1");
+    await flush();
     expect(vi.getTimerCount()).toBe(0);
   });
 });
@@ -416,7 +430,7 @@ describe("credentials", () => {
     expect(fake.credentialCalls).toHaveLength(2);
     expect(await secrets.getCredentials("fake", { role: "r" })).toEqual({ token: "t2" });
     const issued = events.filter((e) => e.type === "credentials");
-    expect(issued.map((e) => e.type === "credentials" && e.action)).toEqual(["issued", "renewed"]);
+    expect(issued.map((e) => e.type === "credentials" && e.action)).toEqual(["issued", "rotated"]);
   });
 
   it("does not renew credentials nobody used since the last fetch", async () => {

@@ -12,7 +12,7 @@ import {
   ProviderError,
   SecretsError,
 } from "../../src/errors.js";
-import type { FetchedSecret, JsonValue, ParsedRef, SecretProvider } from "../../src/types.js";
+import type { Issued, JsonValue, ParsedRef, SecretProvider } from "../../src/types.js";
 import { scriptedProvider } from "../support/fake-provider.js";
 
 let secrets: Secrets | undefined;
@@ -34,7 +34,7 @@ function batchingProvider(data: Record<string, string>) {
     },
     async getSecrets(refs: readonly ParsedRef[]) {
       log.batches.push(refs.map((r) => r.path));
-      return refs.map((r): FetchedSecret | Error => {
+      return refs.map((r): Issued | Error => {
         const value = data[r.path];
         return value === undefined
           ? new NotFoundError({ provider: "batch", reference: r.raw })

@@ -11,6 +11,7 @@ import {
   InvalidValueError,
   NotFoundError,
 } from "../../src/errors.js";
+import type { CallContext } from "../../src/provider/index.js";
 import { parseReference } from "../../src/reference/parse.js";
 
 let secrets: Secrets | undefined;
@@ -18,7 +19,13 @@ afterEach(async () => {
   await secrets?.close();
 });
 
-const ctx = { policy: {}, emit: () => {}, signal: new AbortController().signal };
+const ctx: CallContext = {
+  name: "env",
+  policy: {},
+  emit: () => {},
+  signal: new AbortController().signal,
+  memo: () => Promise.reject(new Error("no memo in this test")),
+};
 
 function dotenv(contents: string): string {
   const dir = mkdtempSync(join(tmpdir(), "sl-env-"));

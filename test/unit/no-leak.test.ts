@@ -179,7 +179,7 @@ describe("no secret value ever leaves the SDK", () => {
     expect(await secrets.getSecret("fake://s")).toBe(values.scripted);
     await secrets.getCredentials("fake", { role: "r" }); // used, so renewed before expiry
     await vi.advanceTimersByTimeAsync(3_600_000);
-    expect(events.some((e) => e.type === "credentials" && e.action === "renewed")).toBe(true);
+    expect(events.some((e) => e.type === "credentials" && e.action === "rotated")).toBe(true);
     secrets.invalidate("env://PLAIN");
     secrets.clear();
     const types = new Set(events.map((e) => e.type));

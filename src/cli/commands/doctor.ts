@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { statSync, writeFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
+import { firstLine } from "../../provider/index.js";
 import { loadConfig } from "../config/load.js";
 import { CHECKS } from "../doctor/checks/index.js";
 import { DoctorContext } from "../doctor/context.js";
@@ -19,11 +20,6 @@ import { Progress } from "../ui/progress.js";
 
 /**
  * Options of `secrets doctor`.
- *
- * @example
- * ```ts
- * const o: DoctorCommandOptions = { strict: true, sarif: true };
- * ```
  */
 export interface DoctorCommandOptions {
   json?: boolean;
@@ -46,11 +42,6 @@ type Items = Awaited<ReturnType<typeof runChecks>>;
  * inside the project, and otherwise has no location (never a file that may
  * not exist). Fingerprints are the item id and a digest of what the result is
  * about, with numbers (latency, ages) left out, so they stay stable across runs.
- *
- * @example
- * ```ts
- * const sarif = doctorSarif(items, { strict: true });
- * ```
  */
 export function doctorSarif(
   items: Items,
@@ -94,11 +85,6 @@ export function doctorSarif(
 
 /**
  * Runs the doctor and prints the report; returns the exit code.
- *
- * @example
- * ```ts
- * process.exitCode = await runDoctor(".", { json: true });
- * ```
  */
 export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<number> {
   if (o.json && o.sarif) throw new UsageError("choose one of --json and --sarif");
@@ -131,7 +117,7 @@ export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<n
     try {
       await ctx.client();
     } catch (err) {
-      throw new UsageError(`${configShown ?? "config"}: ${(err as Error).message.split("\n")[0]}`);
+      throw new UsageError(`${configShown ?? "config"}: ${firstLine(err)}`);
     }
   }
   let items: Items;

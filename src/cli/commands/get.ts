@@ -6,16 +6,13 @@
 
 import type { SecretsEvent } from "../../index.js";
 import { SecretsError } from "../../index.js";
+import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { UsageError } from "../errors.js";
+import { showReference } from "../references.js";
 
 /**
  * Options of `secrets get`.
- *
- * @example
- * ```ts
- * const o: GetCommandOptions = { json: true };
- * ```
  */
 export interface GetCommandOptions {
   reveal?: boolean;
@@ -25,11 +22,6 @@ export interface GetCommandOptions {
 
 /**
  * Resolves `ref` and prints it (or its metadata); returns the exit code.
- *
- * @example
- * ```ts
- * process.exitCode = await runGet("env://API_KEY", { json: true });
- * ```
  */
 export async function runGet(ref: string, o: GetCommandOptions): Promise<number> {
   if (!o.json && !o.reveal && process.stdout.isTTY) {
@@ -46,7 +38,7 @@ export async function runGet(ref: string, o: GetCommandOptions): Promise<number>
     if (o.json) {
       const fetched = events.find((e) => e.type === "fetch");
       const out: Record<string, unknown> = {
-        reference: ref,
+        reference: showReference(ref),
         provider: fetched?.provider ?? "unknown",
         latencyMs,
       };
@@ -63,7 +55,7 @@ export async function runGet(ref: string, o: GetCommandOptions): Promise<number>
     return 0;
   } catch (err) {
     const msg = SecretsError.is(err) ? `[${err.code}] ${err.message}` : (err as Error).message;
-    process.stderr.write(`secrets: ${msg.split("\n")[0]}\n`);
+    process.stderr.write(`secrets: ${firstLine(msg)}\n`);
     return exitCodeFor(err);
   } finally {
     await client.close();

@@ -2,25 +2,25 @@
  * `secrets run [--env NAME=ref ...] [--from config] [--redact] -- cmd args`:
  * resolves the references, starts the command with them in its
  * environment, forwards signals to it and exits with its exit code (or dies
- * by the same signal). `--redact` masks every loaded value in the child's
- * stdout and stderr with the core's `redact()`.
+ * by the same signal). `--redact` masks every loaded value, in the forms
+ * listed in `run/forms.ts`, in the child's stdout and stderr.
  */
 
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
+import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
-import type { LoadSpec } from "../../api.js";
-import { LoadError, redact, SecretsError } from "../../index.js";
+import { LoadError, type LoadSpec, SecretsError } from "../../index.js";
+import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { loadConfig } from "../config/load.js";
+import { isReservedName } from "../config/names.js";
 import { UsageError } from "../errors.js";
+import { injectedForm, maskPatterns, secretStrings } from "../run/forms.js";
+import { OutputMasker } from "../run/output-masker.js";
+import { inTerminalForeground } from "../run/terminal.js";
 
 /**
  * Options of `secrets run`.
- *
- * @example
- * ```ts
- * const o: RunCommandOptions = { env: ["DB_PASSWORD=env://DB_PASSWORD"], redact: true };
- * ```
  */
 export interface RunCommandOptions {
   env?: string[];
@@ -37,15 +37,10 @@ const FORWARDED: readonly NodeJS.Signals[] = [
   "SIGUSR1",
   "SIGUSR2",
 ];
-const SIGNAL_NUMBERS: Record<string, number> = {
-  SIGHUP: 1,
-  SIGINT: 2,
-  SIGQUIT: 3,
-  SIGUSR1: 10,
-  SIGUSR2: 12,
-  SIGTERM: 15,
-  SIGKILL: 9,
-};
+/** Signals a terminal sends to its whole foreground process group. */
+const KEYBOARD: ReadonlySet<NodeJS.Signals> = new Set(["SIGINT", "SIGQUIT"]);
+/** Exit code of a process killed by SIGPIPE (128 + 13), which Node cannot die by. */
+const SIGPIPE_EXIT = 128 + constants.signals.SIGPIPE;
 
 async function specFrom(o: RunCommandOptions): Promise<LoadSpec> {
   const spec: LoadSpec = {};
@@ -61,6 +56,9 @@ async function specFrom(o: RunCommandOptions): Promise<LoadSpec> {
         `--env expects NAME=reference, such as DB_PASSWORD=env://DB_PASSWORD (got "${pair.replace(/=.*/, "=...")}")`,
       );
     }
+    if (isReservedName(name)) {
+      throw new UsageError(`--env ${name}: "${name}" is reserved in JavaScript; use another name`);
+    }
     spec[name] = pair.slice(eq + 1);
   }
   if (Object.keys(spec).length === 0)
@@ -69,66 +67,10 @@ async function specFrom(o: RunCommandOptions): Promise<LoadSpec> {
 }
 
 /**
- * Length of the longest end of `text` that is the start of one of `values`:
- * that much must be held back, because the next write may complete a value.
- */
-function pendingPrefix(text: string, values: readonly string[]): number {
-  let keep = 0;
-  for (const v of values) {
-    for (let k = Math.min(v.length - 1, text.length); k > keep; k--) {
-      if (text.endsWith(v.slice(0, k))) {
-        keep = k;
-        break;
-      }
-    }
-  }
-  return keep;
-}
-
-/**
- * Masks loaded values in a child's output stream. Whole lines are masked and
- * written at once; a partial line (a prompt, a progress bar) is written after
- * 50 ms, except for an ending that could be the start of a value, which waits
- * for the rest (or 1 s) so that a value split across writes is still masked.
- */
-function pipeRedacted(from: Readable, to: Writable, values: readonly string[]): void {
-  let carry = "";
-  let timer: NodeJS.Timeout | undefined;
-  const flush = (final: boolean) => {
-    timer = undefined;
-    const keep = final ? 0 : pendingPrefix(carry, values);
-    const out = carry.slice(0, carry.length - keep);
-    carry = carry.slice(carry.length - keep);
-    if (out) to.write(redact(out));
-    if (carry) timer = setTimeout(() => flush(true), 1000);
-  };
-  from.setEncoding("utf8");
-  from.on("data", (chunk: string) => {
-    if (timer) clearTimeout(timer);
-    carry += chunk;
-    const nl = carry.lastIndexOf("\n");
-    if (nl !== -1) {
-      to.write(redact(carry.slice(0, nl + 1)));
-      carry = carry.slice(nl + 1);
-    }
-    if (carry) timer = setTimeout(() => flush(false), 50);
-  });
-  from.on("end", () => {
-    if (timer) clearTimeout(timer);
-    flush(true);
-  });
-}
-
-/**
  * Resolves once everything written to `streams` so far has been handed to the
  * OS (or after `timeoutMs`, so a reader that stopped reading cannot hang us).
  * Needed before re-raising a signal on ourselves: the default action ends the
  * process at once, dropping output still queued in user space.
- *
- * @example
- * ```ts
- * await drainOutput([process.stdout, process.stderr]);
- * ```
  */
 export async function drainOutput(streams: readonly Writable[], timeoutMs = 5000): Promise<void> {
   const one = (s: Writable) =>
@@ -148,20 +90,87 @@ export async function drainOutput(streams: readonly Writable[], timeoutMs = 5000
   if (timer) clearTimeout(timer);
 }
 
+function running(child: ChildProcess): boolean {
+  return child.exitCode === null && child.signalCode === null;
+}
+
+/**
+ * Sends `signal` to the child: to its whole process group when it has one of
+ * its own (so its children get it, as they would from a terminal).
+ */
+function signalChild(child: ChildProcess, signal: NodeJS.Signals, ownGroup: boolean): void {
+  if (!running(child) || child.pid === undefined) return;
+  try {
+    if (ownGroup) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/**
+ * Copies the child's stdout and stderr to ours through the masker. When one
+ * of ours breaks (`| head`), the child is sent SIGPIPE, as a writer to a
+ * closed pipe would get, then SIGTERM if it ignores that; `onBroken` is told.
+ */
+function pipeMasked(
+  child: ChildProcess,
+  values: readonly unknown[],
+  onBroken: () => void,
+  ownGroup: boolean,
+): OutputMasker {
+  const from = [child.stdout, child.stderr] as Readable[];
+  const to = [process.stdout, process.stderr] as Writable[];
+  const broken = [false, false];
+  const waiting = [false, false];
+  const masker = new OutputMasker(
+    maskPatterns(values.flatMap(secretStrings)),
+    to.map((out, i) => (text: string) => {
+      if (broken[i]) return;
+      if (!out.write(text) && !waiting[i]) {
+        // Back-pressure: stop reading the child until our reader catches up.
+        waiting[i] = true;
+        from[i]?.pause();
+        out.once("drain", () => {
+          waiting[i] = false;
+          from[i]?.resume();
+        });
+      }
+    }),
+  );
+  to.forEach((out, i) => {
+    out.on("error", (err: NodeJS.ErrnoException) => {
+      if (broken[i]) return;
+      broken[i] = true;
+      if (err.code !== "EPIPE" && err.code !== "ERR_STREAM_DESTROYED") {
+        process.stderr.write(`secrets: cannot write output: ${err.code ?? err.message}\n`);
+      }
+      onBroken();
+      // The signal first: closing the child's pipe before it would make the
+      // child's next write fail with an error message of its own. Its output
+      // from here on is read and dropped, so that it cannot block on a full pipe.
+      signalChild(child, "SIGPIPE", ownGroup);
+      setTimeout(() => signalChild(child, "SIGTERM", ownGroup), 1000).unref();
+      from[i]?.resume();
+    });
+  });
+  from.forEach((stream, i) => {
+    stream.setEncoding("utf8");
+    stream.on("data", (chunk: string) => masker.write(i, chunk));
+    stream.on("error", () => {});
+  });
+  return masker;
+}
+
 /**
  * Runs the command; resolves to the exit code to use.
- *
- * @example
- * ```ts
- * process.exitCode = await runRun(["node", "server.js"], { env: ["API_KEY=env://API_KEY"] });
- * ```
  */
 export async function runRun(command: string[], o: RunCommandOptions): Promise<number> {
   const [cmd, ...args] = command;
   if (!cmd)
     throw new UsageError("missing command: secrets run [--env NAME=ref] -- <command> [args]");
   const spec = await specFrom(o);
-  // Values stay cached (and so masked by redact()) for as long as the child runs.
+  // Values stay cached for as long as the child runs.
   const { client } = await clientFromConfig(o.config, { cache: { maxAge: "7d", maxStale: 0 } });
   let values: Record<string, unknown>;
   try {
@@ -170,7 +179,7 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
     await client.close();
     if (err instanceof LoadError) {
       const list = err.failures.map(
-        (f) => `${f.name} (${f.reference}): [${f.code}] ${f.message.split("\n")[0]}`,
+        (f) => `${f.name} (${f.reference}): [${f.code}] ${firstLine(f.message)}`,
       );
       process.stderr.write(`secrets: could not resolve ${list.join("; ")}\n`);
       return err.failures.every((f) => f.code === "INVALID_REFERENCE" || f.code === "NO_PROVIDER")
@@ -178,30 +187,37 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
         : 1;
     }
     process.stderr.write(
-      `secrets: ${SecretsError.is(err) ? `[${err.code}] ` : ""}${(err as Error).message.split("\n")[0]}\n`,
+      `secrets: ${SecretsError.is(err) ? `[${err.code}] ` : ""}${firstLine(err)}\n`,
     );
     return exitCodeFor(err);
   }
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [name, value] of Object.entries(values)) {
-    if (value !== undefined) env[name] = typeof value === "string" ? value : JSON.stringify(value);
+    if (value !== undefined) env[name] = injectedForm(value);
   }
+  // In a terminal's foreground group the child shares our group, so it keeps
+  // the terminal (prompts, job control) and gets Ctrl-C from the terminal
+  // itself. Anywhere else it gets a process group of its own, and every
+  // signal reaches it once, through us, whether it was sent to our process
+  // or to our whole group.
+  const ownGroup = !inTerminalForeground();
   const child = spawn(cmd, args, {
     env,
+    detached: ownGroup,
     stdio: o.redact ? ["inherit", "pipe", "pipe"] : "inherit",
   });
-  if (o.redact && child.stdout && child.stderr) {
-    // Values shorter than 4 characters are not masked by redact() (they would garble text).
-    const masked = Object.values(values).filter(
-      (v): v is string => typeof v === "string" && v.length >= 4,
-    );
-    pipeRedacted(child.stdout, process.stdout, masked);
-    pipeRedacted(child.stderr, process.stderr, masked);
-  }
+  // Whatever ends this process, the child (which holds the secrets) does not outlive it unsignalled.
+  const onExit = () => signalChild(child, "SIGTERM", ownGroup);
+  process.once("exit", onExit);
+  let brokenPipe = false;
+  const masker = o.redact
+    ? pipeMasked(child, Object.values(values), () => (brokenPipe = true), ownGroup)
+    : undefined;
   const handlers = new Map<NodeJS.Signals, () => void>();
   for (const sig of FORWARDED) {
     const h = () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+      if (!ownGroup && KEYBOARD.has(sig)) return; // the terminal sent it to the child too
+      signalChild(child, sig, ownGroup);
     };
     handlers.set(sig, h);
     process.on(sig, h);
@@ -212,7 +228,9 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
       child.once("close", (code, signal) => resolve({ code, signal }));
     },
   );
+  masker?.close();
   for (const [sig, h] of handlers) process.off(sig, h);
+  process.off("exit", onExit);
   await client.close();
   if (outcome instanceof Error) {
     const code = (outcome as NodeJS.ErrnoException).code;
@@ -221,12 +239,15 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
     );
     return code === "ENOENT" ? 127 : 126;
   }
+  if (brokenPipe) return SIGPIPE_EXIT;
   if (outcome.signal) {
+    // Node ignores SIGPIPE, so it cannot die by it: report it as a shell does.
+    if (outcome.signal === "SIGPIPE") return SIGPIPE_EXIT;
     // Die by the same signal, so the caller sees what the child saw; first
-    // let the child's last output (and redacted tails) reach our readers.
+    // let the child's last output (and masked tails) reach our readers.
     await drainOutput([process.stdout, process.stderr]);
     process.kill(process.pid, outcome.signal);
-    return 128 + (SIGNAL_NUMBERS[outcome.signal] ?? 1);
+    return 128 + (constants.signals[outcome.signal] ?? 1);
   }
   return outcome.code ?? 1;
 }

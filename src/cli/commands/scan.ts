@@ -69,7 +69,9 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
   const root = (existsSync(firstDir) ? repoTop(firstDir) : undefined) ?? resolve(firstDir);
   const { config, file: configFile } = await loadConfig(resolve(firstDir), o.config);
   const base = configFile && !o.config ? dirname(configFile) : root;
-  const values = o.values ? await resolveValues(config) : undefined;
+  const values = o.values
+    ? await resolveValues(config, configFile ? dirname(configFile) : root)
+    : undefined;
   const setup = scanSetup(config, base, values?.known);
   const maxFileSize = o.maxFileSize ?? setup.maxFileSize;
   const progress = new Progress();
@@ -210,7 +212,7 @@ const KNOWN_VALUE_FIX =
   "One of the app's own secret values (a reference in secrets.config.json) is written here. Rotate it at its provider, remove it from the file (and from client bundles and history), and read it at runtime with getSecret().";
 
 /** Resolves the config's references through their providers; the values stay in memory. */
-async function resolveValues(config: SecretsConfig): Promise<ResolvedValues> {
+async function resolveValues(config: SecretsConfig, baseDir: string): Promise<ResolvedValues> {
   if (Object.keys(config.references).length === 0) {
     throw new UsageError(
       '--values needs references in secrets.config.json (references: { NAME: "aws-sm://..." })',
@@ -218,13 +220,14 @@ async function resolveValues(config: SecretsConfig): Promise<ResolvedValues> {
   }
   // Loaded only with --values: a pre-commit scan does not pay for the client.
   const [{ createSecrets }, { providersFromConfig }, { resolveKnownValues }] = await Promise.all([
-    import("../../client.js"),
+    import("../../index.js"),
     import("../doctor/providers.js"),
     import("../scan/resolve-values.js"),
   ]);
   let providers: Awaited<ReturnType<typeof providersFromConfig>>;
   try {
-    providers = await providersFromConfig(config.providers);
+    // Provider module paths are relative to the config file, as in `get` and the doctor.
+    providers = await providersFromConfig(config.providers, baseDir);
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -7,11 +7,6 @@ import type { SecretsConfig } from "./schema.js";
 
 /**
  * Defaults (rotation maximum 90 days, nothing allowlisted).
- *
- * @example
- * ```ts
- * DEFAULT_CONFIG.policy.rotationMaxDays; // 90
- * ```
  */
 export const DEFAULT_CONFIG: SecretsConfig = {
   references: {},

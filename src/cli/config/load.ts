@@ -9,18 +9,12 @@ import { basename, resolve } from "node:path";
 import { lilconfigSync } from "lilconfig";
 import { ConfigFileError } from "../errors.js";
 import { DEFAULT_CONFIG } from "./defaults.js";
-import { jsonErrorOffset, lineColumn } from "./json-position.js";
 import type { SecretsConfig } from "./schema.js";
 
 export { ConfigFileError };
 
 /**
  * A loaded config and where it came from.
- *
- * @example
- * ```ts
- * const { config, file } = await loadConfig(".");
- * ```
  */
 export interface LoadedConfig {
   config: SecretsConfig;
@@ -28,30 +22,66 @@ export interface LoadedConfig {
   file?: string;
 }
 
+/** A JSON syntax error, turned into a {@link ConfigFileError} by {@link describeJsonError}. */
+class JsonSyntaxError extends Error {
+  constructor(
+    readonly filepath: string,
+    readonly content: string,
+    readonly explicit: boolean,
+  ) {
+    super("not valid JSON");
+  }
+}
+
+const BOM = "\uFEFF";
+
 /**
- * The parse error for `content`, as line and column only: V8's own message
- * quotes part of the file, which may be a pasted key.
+ * The parse error for `content`, as line, column and the kind of problem
+ * only: V8's own message quotes part of the file, which may be a pasted key.
+ * jsonc-parser (loaded only on this path) finds the position; its errors
+ * are codes, never text from the file.
  */
-function invalidJson(filepath: string, content: string, explicit: boolean): ConfigFileError {
-  const offset = jsonErrorOffset(content) ?? 0;
-  const { line, column } = lineColumn(content, offset);
-  const where = offset >= content.length ? "ends early" : `at line ${line}, column ${column}`;
+async function describeJsonError(e: JsonSyntaxError): Promise<ConfigFileError> {
+  const { parse, printParseErrorCode } = await import("jsonc-parser");
+  const errors: import("jsonc-parser").ParseError[] = [];
+  parse(e.content, errors, { disallowComments: true, allowTrailingComma: false });
+  const first = errors[0];
+  let where = "at an unknown position";
+  if (first) {
+    const problem = printParseErrorCode(first.error)
+      .replace(/([a-z])([A-Z])/g, "$1 $2")
+      .toLowerCase();
+    const { line, column } = lineColumn(e.content, first.offset);
+    where =
+      first.offset >= e.content.length
+        ? `ends early: ${problem}`
+        : `at line ${line}, column ${column}: ${problem}`;
+  }
   return new ConfigFileError(
-    filepath,
+    e.filepath,
     "",
     `not valid JSON (${where})`,
-    explicit
+    e.explicit
       ? "pass a JSON config file (secrets.config.json format) or correct its syntax at that position"
       : "correct the JSON syntax at that position",
   );
 }
 
+/** A 1-based line and column for an offset. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, column: offset - (before.lastIndexOf("\n") + 1) + 1 };
+}
+
 function jsonLoader(explicit: boolean) {
   return (filepath: string, content: string): unknown => {
+    // Editors on Windows may save UTF-8 with a byte order mark, which JSON.parse refuses.
+    const text = content.startsWith(BOM) ? content.slice(1) : content;
     try {
-      return JSON.parse(content);
+      return JSON.parse(text);
     } catch {
-      throw invalidJson(filepath, content, explicit);
+      throw new JsonSyntaxError(filepath, text, explicit);
     }
   };
 }
@@ -74,10 +104,6 @@ function loadExplicit(file: string): { config: unknown; filepath: string } {
  * then a `secrets` key in `package.json`), or loads `explicitFile`.
  *
  * @throws {ConfigFileError} when the file cannot be read, parsed or validated
- * @example
- * ```ts
- * const { config, file } = await loadConfig(process.cwd());
- * ```
  */
 export async function loadConfig(dir: string, explicitFile?: string): Promise<LoadedConfig> {
   const searcher = lilconfigSync("secrets", {
@@ -90,6 +116,7 @@ export async function loadConfig(dir: string, explicitFile?: string): Promise<Lo
     found = explicitFile ? loadExplicit(explicitFile) : searcher.search(dir);
   } catch (err) {
     if (err instanceof ConfigFileError) throw err;
+    if (err instanceof JsonSyntaxError) throw await describeJsonError(err);
     const code = (err as NodeJS.ErrnoException).code;
     throw new ConfigFileError(
       explicitFile ?? dir,

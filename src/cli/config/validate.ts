@@ -4,27 +4,34 @@
  */
 
 import type { z } from "zod";
-import { builtinSchemes, parseReference, redact } from "../../index.js";
-import { displayReference } from "../../reference/parse.js";
+import { parseReference, redact } from "../../index.js";
+import { editDistance, schemeOf } from "../../provider/index.js";
 import { ConfigFileError } from "../errors.js";
+import { displayReference, knownSchemes } from "../references.js";
+import { isReservedName } from "./names.js";
 import { ConfigSchema, FIXES, KNOWN_KEYS, type SecretsConfig } from "./schema.js";
 
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = d[0] as number;
-    d[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = d[j] as number;
-      d[j] = Math.min(
-        (d[j] as number) + 1,
-        (d[j - 1] as number) + 1,
-        prev + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      prev = tmp;
-    }
+/**
+ * The path of the first key named `__proto__`, `constructor` ... in `raw`.
+ * Checked before zod, which would assign such a key and so silently drop it.
+ */
+function reservedKey(raw: unknown, path: string[] = [], depth = 0): string[] | undefined {
+  if (raw === null || typeof raw !== "object" || depth > 32) return undefined;
+  for (const key of Object.keys(raw)) {
+    if (isReservedName(key)) return [...path, key];
+    const inner = reservedKey((raw as Record<string, unknown>)[key], [...path, key], depth + 1);
+    if (inner) return inner;
   }
-  return d[b.length] as number;
+  return undefined;
+}
+
+function failReserved(file: string, path: string, key: string): never {
+  throw new ConfigFileError(
+    file,
+    path,
+    `"${key}" is a name JavaScript reserves for every object, so it cannot name an entry`,
+    "rename it",
+  );
 }
 
 function fixFor(path: string): string {
@@ -38,7 +45,7 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): ConfigFileError {
     const key = issue.keys[0] as string;
     const known = KNOWN_KEYS[base] ?? [];
     const near = known
-      .map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const)
+      .map((k) => [k, editDistance(key.toLowerCase(), k.toLowerCase())] as const)
       .sort((a, b) => a[1] - b[1])[0];
     const fix =
       near && near[1] <= 3
@@ -55,19 +62,23 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): ConfigFileError {
  * Validates a raw config object. `file` is used in error messages only.
  *
  * @throws {ConfigFileError} on the first problem found
- * @example
- * ```ts
- * validateConfig({ policy: { rotationMaxDays: 30 } }, "secrets.config.json");
- * ```
  */
 export function validateConfig(raw: unknown, file: string): SecretsConfig {
+  const reserved = reservedKey(raw);
+  if (reserved) {
+    const key = reserved.at(-1) as string;
+    return failReserved(file, reserved.join("."), key);
+  }
   const parsed = ConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) throw describeIssue(file, parsed.error.issues[0] as z.core.$ZodIssue);
   const config = parsed.data;
-  const builtin = new Set(builtinSchemes());
+  const known = knownSchemes();
+  // A provider module named in the config brings schemes and rules that are
+  // known only once it is imported: its references are checked by the client.
+  const modules = Object.values(config.providers).some((o) => o.module !== undefined);
   for (const [name, entry] of Object.entries(config.references)) {
     const ref = typeof entry === "string" ? entry : entry.ref;
-    const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref)?.[1]?.toLowerCase();
+    const scheme = schemeOf(ref);
     const at = typeof entry === "string" ? `references.${name}` : `references.${name}.ref`;
     if (!scheme) {
       // A key pasted where a reference belongs must not reach stderr whole.
@@ -78,7 +89,17 @@ export function validateConfig(raw: unknown, file: string): SecretsConfig {
         fixFor(at),
       );
     }
-    if (!builtin.has(scheme)) continue; // a custom provider's scheme: checked when it is registered
+    if (modules) continue;
+    if (!known.includes(scheme)) {
+      // Without provider modules only built-in schemes can be served: any
+      // other is a typo or a value pasted where a reference belongs.
+      throw new ConfigFileError(
+        file,
+        at,
+        `unknown scheme "${scheme}" (known: ${known.join(", ")})`,
+        fixFor(at),
+      );
+    }
     try {
       parseReference(ref);
     } catch (err) {

@@ -7,28 +7,36 @@
 
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { Secrets } from "../../api.js";
-import { createSecrets } from "../../client.js";
-import type { SecretsEvent } from "../../index.js";
+import {
+  createSecrets,
+  type SecretProvider,
+  type Secrets,
+  type SecretsEvent,
+} from "../../index.js";
+import { type DoctorFacet, type SchemeTable, schemeOf } from "../../provider/index.js";
 import type { SecretsConfig } from "../config/schema.js";
+import { schemeTable, showReference } from "../references.js";
 import { type HistoryResult, isGitRepo, repoPrefix, repoTop, scanHistory } from "../scan/git.js";
 import { type ResolvedValues, resolveKnownValues } from "../scan/resolve-values.js";
 import { type ScanSetup, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
 import { KnownValues } from "../scan/values.js";
-import { type DoctorProvider, providersFromConfig, SCHEME_PROVIDER } from "./providers.js";
+import {
+  type Descriptors,
+  descriptorsFromConfig,
+  facetOf,
+  providersFromConfig,
+  schemeProviders,
+} from "./providers.js";
 
 /**
  * A configured reference.
- *
- * @example
- * ```ts
- * const r: ConfiguredRef = { name: "DB_PASSWORD", ref: "aws-sm://prod/db#password", scheme: "aws-sm", provider: "aws", optional: false };
- * ```
  */
 export interface ConfiguredRef {
   name: string;
   ref: string;
+  /** The reference as it may be shown in output (never a pasted value whole). */
+  shown: string;
   scheme: string;
   provider: string;
   optional: boolean;
@@ -37,11 +45,6 @@ export interface ConfiguredRef {
 
 /**
  * Options of the doctor run.
- *
- * @example
- * ```ts
- * const o: DoctorOptions = { since: "1 year ago", offline: true };
- * ```
  */
 export interface DoctorOptions {
   since?: string;
@@ -56,12 +59,6 @@ export interface DoctorOptions {
 
 /**
  * Shared state of one doctor run.
- *
- * @example
- * ```ts
- * const ctx = new DoctorContext("/repo", config, "/repo/secrets.config.json", {});
- * const tree = ctx.tree();
- * ```
  */
 export class DoctorContext {
   /** The scanner and filters; after {@link DoctorContext.values}, it also finds the known values. */
@@ -72,6 +69,10 @@ export class DoctorContext {
   #history?: Promise<HistoryResult | undefined>;
   #client?: Promise<Secrets>;
   #values?: Promise<ResolvedValues | undefined>;
+  #descriptors?: Promise<Descriptors>;
+  #schemes?: Map<string, string>;
+  #table?: SchemeTable;
+  readonly #facets = new Map<string, Promise<DoctorFacet | undefined>>();
 
   constructor(
     /** The project directory. */
@@ -176,16 +177,45 @@ export class DoctorContext {
     return this.#history;
   }
 
-  /** Configured references with their provider. */
+  /** The providers the config can use (built-ins and those it names with `"module"`); loaded once. */
+  descriptors(): Promise<Descriptors> {
+    this.#descriptors ??= descriptorsFromConfig(this.config.providers, this.#configDir()).then(
+      (d) => {
+        this.#schemes = schemeProviders(d);
+        this.#table = schemeTable(d);
+        return d;
+      },
+    );
+    return this.#descriptors;
+  }
+
+  #configDir(): string {
+    return this.configFile ? join(this.configFile, "..") : this.dir;
+  }
+
+  /** A provider's doctor facet (guidance, identity, environment, evidence); undefined when it has none. */
+  facet(name: string): Promise<DoctorFacet | undefined> {
+    let f = this.#facets.get(name);
+    if (!f) {
+      f = this.descriptors()
+        .then((d) => facetOf(d, name))
+        .catch(() => undefined);
+      this.#facets.set(name, f);
+    }
+    return f;
+  }
+
+  /** Configured references with their provider (call `descriptors()` first for custom schemes). */
   references(): ConfiguredRef[] {
     return Object.entries(this.config.references).map(([name, entry]) => {
       const ref = typeof entry === "string" ? entry : entry.ref;
-      const scheme = (/^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref)?.[1] ?? "").toLowerCase();
+      const scheme = schemeOf(ref) ?? "";
       const out: ConfiguredRef = {
         name,
         ref,
+        shown: showReference(ref, this.#table),
         scheme,
-        provider: SCHEME_PROVIDER[scheme] ?? scheme,
+        provider: this.#schemes?.get(scheme) ?? scheme,
         optional: typeof entry !== "string" && entry.optional === true,
       };
       if (typeof entry !== "string" && entry.type) out.type = entry.type;
@@ -207,17 +237,22 @@ export class DoctorContext {
         this.options.client.on((e) => this.events.push(e));
         return this.options.client;
       }
-      const providers = await providersFromConfig(this.config.providers);
+      const descriptors = await this.descriptors();
+      const providers = await providersFromConfig(
+        this.config.providers,
+        this.#configDir(),
+        descriptors,
+      );
       return createSecrets({ providers, onEvent: (e) => this.events.push(e) });
     })();
     return this.#client;
   }
 
   /** The provider instance named `name`, or undefined when none is registered. */
-  async provider(name: string): Promise<DoctorProvider | undefined> {
+  async provider(name: string): Promise<SecretProvider | undefined> {
     const client = await this.client();
     try {
-      return (await client.provider(name)) as DoctorProvider;
+      return await client.provider(name);
     } catch {
       return undefined;
     }

@@ -17,11 +17,6 @@ const BLOCK = `# Added by \`secrets doctor --fix-hooks\`: refuse commits that ad
  * gives it (core.hooksPath, worktrees and subfolders included), or undefined
  * outside a repository. The doctor reads hooks and `--fix-hooks` writes them
  * through this one function, so both look at the same place.
- *
- * @example
- * ```ts
- * const hooks = gitHooksDir("."); // "/repo/.git/hooks"
- * ```
  */
 export function gitHooksDir(dir: string): string | undefined {
   const r = spawnSync("git", ["-C", dir, "rev-parse", "--git-path", "hooks"], {
@@ -34,11 +29,6 @@ export function gitHooksDir(dir: string): string | undefined {
 
 /**
  * What {@link installPreCommitHook} did.
- *
- * @example
- * ```ts
- * const r: HookResult = { file: ".git/hooks/pre-commit", action: "created" };
- * ```
  */
 export interface HookResult {
   /** The hook file, relative to the project directory. */
@@ -50,10 +40,6 @@ export interface HookResult {
  * Installs (or completes) the pre-commit hook.
  *
  * @throws {UsageError} outside a git repository
- * @example
- * ```ts
- * installPreCommitHook(".");
- * ```
  */
 export function installPreCommitHook(dir: string): HookResult {
   let file: string;

@@ -40,11 +40,6 @@ function wrap(text: string, width: number, indent: string): string {
 
 /**
  * Renders the report.
- *
- * @example
- * ```ts
- * process.stdout.write(renderDoctor(items, { dir: ".", config: "secrets.config.json", strict: false, colors }));
- * ```
  */
 export function renderDoctor(
   items: readonly ItemReport[],

@@ -4,18 +4,13 @@
  * claims a pass it did not verify, and never crashes on one bad check.
  */
 
-import { firstLine } from "./checks/identity.js";
+import { firstLine } from "../../provider/index.js";
 import { CHECKS } from "./checks/index.js";
 import type { DoctorContext } from "./context.js";
 import { type Check, type CheckResult, manual, type Status, worst } from "./types.js";
 
 /**
  * One checklist item's outcome.
- *
- * @example
- * ```ts
- * const item: ItemReport = { id: "rate-limiting", item: 8, title: "Rate limiting applied per key", status: "manual", results: [] };
- * ```
  */
 export interface ItemReport {
   id: string;
@@ -27,17 +22,15 @@ export interface ItemReport {
 
 /**
  * Runs `checks` (default: all eleven) against `ctx`.
- *
- * @example
- * ```ts
- * const items = await runChecks(ctx);
- * ```
  */
 export async function runChecks(
   ctx: DoctorContext,
   checks: readonly Check[] = CHECKS,
 ): Promise<ItemReport[]> {
   const out: ItemReport[] = [];
+  // Custom providers' schemes must be known before references are attributed;
+  // a bad provider module is reported by the checks that need the client.
+  await ctx.descriptors().catch(() => undefined);
   for (const check of checks) {
     ctx.progress(`${check.item}. ${check.title}`);
     let results: CheckResult[];
@@ -66,11 +59,6 @@ export async function runChecks(
 
 /**
  * Counts items per status.
- *
- * @example
- * ```ts
- * summarize(items); // { pass: 4, warn: 1, fail: 0, manual: 6 }
- * ```
  */
 export function summarize(items: readonly ItemReport[]): Record<Status, number> {
   const s: Record<Status, number> = { pass: 0, warn: 0, fail: 0, manual: 0 };

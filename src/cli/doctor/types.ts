@@ -8,21 +8,11 @@ import type { DoctorContext } from "./context.js";
 /**
  * A check's verdict. `manual` means "not verified here": it is never
  * counted as a pass.
- *
- * @example
- * ```ts
- * const s: Status = "manual";
- * ```
  */
 export type Status = "pass" | "warn" | "fail" | "manual";
 
 /**
  * One piece of evidence.
- *
- * @example
- * ```ts
- * const r: CheckResult = { status: "fail", evidence: "src/a.ts:3 stripe-secret-key sk_l****", fix: "Rotate it.", file: "src/a.ts", line: 3 };
- * ```
  */
 export interface CheckResult {
   status: Status;
@@ -38,11 +28,6 @@ export interface CheckResult {
 
 /**
  * One checklist item.
- *
- * @example
- * ```ts
- * const check: Check = { id: "rate-limiting", item: 8, title: "Rate limiting per key", run: async () => [manual("...")] };
- * ```
  */
 export interface Check {
   /** Stable id, used in JSON and as the SARIF rule id (`doctor/<id>`). */
@@ -57,21 +42,11 @@ export interface Check {
 
 /**
  * Ranking used to roll results up into an item's status (higher is worse).
- *
- * @example
- * ```ts
- * SEVERITY.fail > SEVERITY.warn; // true
- * ```
  */
 export const SEVERITY: Record<Status, number> = { pass: 0, manual: 1, warn: 2, fail: 3 };
 
 /**
  * The worst status among `results` (`manual` for none).
- *
- * @example
- * ```ts
- * worst([{ status: "pass", evidence: "" }, { status: "warn", evidence: "" }]); // "warn"
- * ```
  */
 export function worst(results: readonly CheckResult[]): Status {
   let s: Status | undefined;
@@ -81,11 +56,6 @@ export function worst(results: readonly CheckResult[]): Status {
 
 /**
  * Builds a `pass` result.
- *
- * @example
- * ```ts
- * pass("scanned 120 files: no keys");
- * ```
  */
 export const pass = (evidence: string, extra: Partial<CheckResult> = {}): CheckResult => ({
   status: "pass",
@@ -94,11 +64,6 @@ export const pass = (evidence: string, extra: Partial<CheckResult> = {}): CheckR
 });
 /**
  * Builds a `warn` result.
- *
- * @example
- * ```ts
- * warn("no scanner hook", "Run secrets doctor --fix-hooks.");
- * ```
  */
 export const warn = (
   evidence: string,
@@ -112,11 +77,6 @@ export const warn = (
 });
 /**
  * Builds a `fail` result.
- *
- * @example
- * ```ts
- * fail("src/a.ts:3 jwt eyJh****", "Revoke the token.", { file: "src/a.ts", line: 3 });
- * ```
  */
 export const fail = (
   evidence: string,
@@ -130,11 +90,6 @@ export const fail = (
 });
 /**
  * Builds a `manual` result: not verified here, with what to check and where.
- *
- * @example
- * ```ts
- * manual("rate limits are not visible from the repository", "Limit requests per key at the gateway.");
- * ```
  */
 export const manual = (
   evidence: string,

@@ -7,11 +7,6 @@ import { packageVersion } from "../version.js";
 
 /**
  * A rule as described in the SARIF log.
- *
- * @example
- * ```ts
- * const rule: SarifRule = { id: "jwt", name: "JSON Web Token", help: "Revoke the token." };
- * ```
  */
 export interface SarifRule {
   id: string;
@@ -21,11 +16,6 @@ export interface SarifRule {
 
 /**
  * One result to put in the log.
- *
- * @example
- * ```ts
- * const r: SarifResult = { ruleId: "jwt", level: "error", message: "JWT (eyJh****)", file: "a.ts", line: 3 };
- * ```
  */
 export interface SarifResult {
   ruleId: string;
@@ -43,11 +33,6 @@ export interface SarifResult {
 
 /**
  * Official schema location, put in `$schema`.
- *
- * @example
- * ```ts
- * buildSarif("secrets scan", [], []).$schema === SARIF_SCHEMA; // true
- * ```
  */
 export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 
@@ -62,11 +47,6 @@ function uri(file: string): string {
 
 /**
  * Builds a SARIF 2.1.0 log with one run.
- *
- * @example
- * ```ts
- * JSON.stringify(buildSarif("secrets scan", rules, results), null, 2);
- * ```
  */
 export function buildSarif(
   toolName: string,

@@ -5,8 +5,7 @@
  * go nowhere else: no log, no event payload, no file, no cache, no hash.
  */
 
-import type { Secrets } from "../../api.js";
-import { SecretsError } from "../../index.js";
+import { type Secrets, SecretsError } from "../../index.js";
 import type { SecretsConfig } from "../config/schema.js";
 import { type KnownValue, KnownValues } from "./values.js";
 

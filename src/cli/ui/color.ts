@@ -9,21 +9,11 @@ import pc from "picocolors";
 
 /**
  * The picocolors palette type.
- *
- * @example
- * ```ts
- * const c: Colors = colorsFor(process.stdout);
- * ```
  */
 export type Colors = ReturnType<typeof pc.createColors>;
 
 /**
  * Whether colour should be used on `stream` given `env`.
- *
- * @example
- * ```ts
- * colorEnabled(process.stdout, { NO_COLOR: "1" }); // false
- * ```
  */
 export function colorEnabled(
   stream: { isTTY?: boolean },
@@ -39,12 +29,6 @@ export function colorEnabled(
 
 /**
  * A palette for `stream`: real colours or identity functions.
- *
- * @example
- * ```ts
- * const c = colorsFor(process.stdout);
- * console.log(c.red("fail"));
- * ```
  */
 export function colorsFor(stream: { isTTY?: boolean }): Colors {
   return pc.createColors(colorEnabled(stream));

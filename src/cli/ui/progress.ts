@@ -5,13 +5,6 @@
 
 /**
  * A throttled status line.
- *
- * @example
- * ```ts
- * const p = new Progress();
- * p.update("scanned 120 files");
- * p.done();
- * ```
  */
 export class Progress {
   readonly #stream: NodeJS.WriteStream;

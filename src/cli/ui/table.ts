@@ -7,11 +7,6 @@ const ANSI = /\x1b\[[0-9;]*m/g;
 
 /**
  * Visible width of a string (without colour codes).
- *
- * @example
- * ```ts
- * visibleWidth("\x1b[31mfail\x1b[39m"); // 4
- * ```
  */
 export function visibleWidth(s: string): number {
   return s.replace(ANSI, "").length;
@@ -20,11 +15,6 @@ export function visibleWidth(s: string): number {
 /**
  * Renders rows as aligned columns separated by two spaces. The last column is
  * not padded, so long text does not create trailing spaces.
- *
- * @example
- * ```ts
- * renderTable([["RULE", "FILE"], ["jwt", "a.ts:3"]]);
- * ```
  */
 export function renderTable(rows: readonly (readonly string[])[]): string {
   const widths: number[] = [];

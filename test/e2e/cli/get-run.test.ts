@@ -2,8 +2,8 @@ import { spawn, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { GetOutputSchema } from "../../../src/cli/report/schemas.js";
 import { makeProject } from "../../unit/cli/support/project.js";
+import { GetOutputSchema } from "./output-schemas.js";
 import { assertBuilt, BIN, cli, jsonValidator, usageLine } from "./support.js";
 
 beforeAll(() => assertBuilt());

@@ -13,8 +13,8 @@ import { fileURLToPath } from "node:url";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStandIn } from "../../../scripts/emulators/start.mjs";
-import { ScanOutputSchema } from "../../../src/cli/report/schemas.js";
 import { commitAll, gitInit, makeProject, writeFiles } from "../../unit/cli/support/project.js";
+import { ScanOutputSchema } from "./output-schemas.js";
 import { assertBuilt, cli, jsonValidator, sarifValidator } from "./support.js";
 
 let stand: Awaited<ReturnType<typeof startStandIn>>;

@@ -13,9 +13,9 @@ import {
 } from "node:fs";
 import { dirname, join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ScanOutputSchema } from "../../../src/cli/report/schemas.js";
 import { FAKES } from "../../unit/cli/support/fakes.js";
 import { commitAll, git, gitInit, makeProject } from "../../unit/cli/support/project.js";
+import { ScanOutputSchema } from "./output-schemas.js";
 import {
   assertBuilt,
   BIN,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AwsCredentialIdentity } from "../../../providers/aws/index.js";
 import type { SecretsError } from "../../../src/index.js";
 import { expectNoValues } from "./support/leaks.js";
-import { aws, awsSecrets } from "./support/moto.js";
+import { aws, awsSecrets, fakeValue, seedConfig, uniquePrefix } from "./support/moto.js";
 import { type RecordingProxy, startRecordingProxy } from "./support/recording-proxy.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/payments-reader";
@@ -30,7 +30,7 @@ describe('getCredentials("aws", request)', () => {
   it("AssumeRole with session name, external id, duration, session policy and tags", async () => {
     const { secrets, events } = awsSecrets(proxy.url);
     proxy.reset();
-    const creds = await secrets.getCredentials<AwsCredentialIdentity>("aws", {
+    const creds = await secrets.getCredentials("aws", {
       roleArn: ROLE,
       sessionName: "payments-api",
       externalId: "acme-ext-1",
@@ -70,7 +70,7 @@ describe('getCredentials("aws", request)', () => {
     proxy.reset();
     const all = await Promise.all(
       Array.from({ length: 1000 }, () =>
-        secrets.getCredentials<AwsCredentialIdentity>("aws", {
+        secrets.getCredentials("aws", {
           roleArn: ROLE,
           sessionName: "burst",
         }),
@@ -86,22 +86,22 @@ describe('getCredentials("aws", request)', () => {
     proxy.reset();
     // moto accepts sessions shorter than AWS's 900 s minimum, which lets the renewal happen in seconds.
     const request = { roleArn: ROLE, durationSeconds: 6 };
-    const first = await secrets.getCredentials<AwsCredentialIdentity>("aws", request);
+    const first = await secrets.getCredentials("aws", request);
     await new Promise((r) => setTimeout(r, 3500));
     // Inside the renewal window: the still-valid session is served while one renewal runs.
-    const during = await secrets.getCredentials<AwsCredentialIdentity>("aws", request);
+    const during = await secrets.getCredentials("aws", request);
     expect((during.expiration as Date).getTime()).toBeGreaterThan(Date.now());
     await expect
-      .poll(() => events.some((e) => e.type === "credentials" && e.action === "renewed"), {
+      .poll(() => events.some((e) => e.type === "credentials" && e.action === "rotated"), {
         timeout: 15_000,
       })
       .toBe(true);
-    const after = await secrets.getCredentials<AwsCredentialIdentity>("aws", request);
+    const after = await secrets.getCredentials("aws", request);
     expect(after.accessKeyId).not.toBe(first.accessKeyId);
     expect(proxy.count("AssumeRole")).toBe(2);
     expect(
       events.filter((e) => e.type === "credentials").map((e) => (e as { action: string }).action),
-    ).toEqual(["issued", "renewed"]);
+    ).toEqual(["issued", "rotated"]);
     await secrets.close();
   });
 
@@ -111,10 +111,10 @@ describe('getCredentials("aws", request)', () => {
     const { secrets } = awsSecrets(proxy.url);
     proxy.reset();
     const request = { roleArn: ROLE, webIdentityTokenFile: file, sessionName: "ci" };
-    const a = await secrets.getCredentials<AwsCredentialIdentity>("aws", request);
+    const a = await secrets.getCredentials("aws", request);
     await writeFile(file, "oidc-token-two\n");
     secrets.invalidateCredentials("aws");
-    const b = await secrets.getCredentials<AwsCredentialIdentity>("aws", request);
+    const b = await secrets.getCredentials("aws", request);
     expect(b.accessKeyId).not.toBe(a.accessKeyId);
     const tokens = proxy.calls
       .filter((c) => c.operation === "AssumeRoleWithWebIdentity")
@@ -154,7 +154,7 @@ describe('getCredentials("aws", request)', () => {
     const { secrets } = awsSecrets(proxy.url);
     proxy.reset();
     const serials: string[] = [];
-    const creds = await secrets.getCredentials<AwsCredentialIdentity>("aws", {
+    const creds = await secrets.getCredentials("aws", {
       durationSeconds: 900,
       serialNumber: "arn:aws:iam::123456789012:mfa/dev",
       mfaCode: (serial: string) => {
@@ -209,13 +209,37 @@ describe('getCredentials("aws", request)', () => {
     await secrets.close();
   });
 
-  it("leaves the renewal lead to the client's cache.credentialRefreshLead", async () => {
-    const { secrets } = awsSecrets(aws().endpoint);
-    const provider = await secrets.provider("aws");
-    const ctx = { policy: {}, emit: () => {}, signal: new AbortController().signal };
-    const issued = await provider.getCredentials?.({ roleArn: ROLE, sessionName: "lead" }, ctx);
-    expect(issued?.expiresAt).toBeGreaterThan(Date.now());
-    expect(issued?.refreshBefore).toBeUndefined();
+  it("renews the role session on the client's cache.credentialRefreshLead (one memo, no own timer)", async () => {
+    // The role session lives in the client's memo: a 4 s session with a 1 s
+    // lead is renewed about 3 s in; the default lead (5 min, capped at half
+    // the life) would renew it after 2 s.
+    const { CreateSecretCommand, SecretsManagerClient } = await import(
+      "@aws-sdk/client-secrets-manager"
+    );
+    const sm = new SecretsManagerClient(seedConfig());
+    const name = `${uniquePrefix()}/lead`;
+    await sm.send(new CreateSecretCommand({ Name: name, SecretString: fakeValue("lead") }));
+    sm.destroy();
+    const { secrets, events } = awsSecrets(
+      proxy.url,
+      { roleArn: ROLE, durationSeconds: 4 },
+      { cache: { credentialRefreshLead: "1s", maxAge: 100 } },
+    );
+    proxy.reset();
+    const sessions = () =>
+      events.filter((e) => e.type === "credentials" && e.reference.startsWith("aws:role-session:"));
+    await secrets.getSecret(`aws-sm://${name}`);
+    const issuedAt = sessions()[0]?.time ?? 0;
+    expect(sessions().map((e) => (e as { action: string }).action)).toEqual(["issued"]);
+    const deadline = Date.now() + 8000;
+    while (sessions().length < 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 150));
+      await secrets.getSecret(`aws-sm://${name}`);
+    }
+    const rotated = sessions()[1];
+    expect(rotated).toMatchObject({ action: "rotated" });
+    expect((rotated?.time ?? 0) - issuedAt).toBeGreaterThanOrEqual(2700);
+    expect(proxy.count("AssumeRole", "sts")).toBe(2);
     await secrets.close();
   });
 });

@@ -7,6 +7,7 @@ import {
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AwsProvider } from "../../../providers/aws/index.js";
+import { accessKeyAge } from "../../../providers/aws/key-age.js";
 import { expectNoValues } from "./support/leaks.js";
 import { aws, awsSecrets, fakeValue, seedConfig, uniquePrefix } from "./support/moto.js";
 
@@ -95,7 +96,7 @@ describe("accessKeyAge()", () => {
       },
     });
     const provider = (await secrets.provider("aws")) as AwsProvider;
-    const report = await provider.accessKeyAge();
+    const report = await accessKeyAge(provider.clients);
     expect(report.permitted).toBe(true);
     expect(report.userName).toBe(user);
     expect(report.keys).toHaveLength(1);
@@ -109,7 +110,7 @@ describe("accessKeyAge()", () => {
   it("says why when the caller has no IAM user keys (not permitted)", async () => {
     const { secrets } = awsSecrets(aws().endpoint);
     const provider = (await secrets.provider("aws")) as AwsProvider;
-    const report = await provider.accessKeyAge();
+    const report = await accessKeyAge(provider.clients);
     expect(report.permitted).toBe(false);
     expect(report.reason).toMatch(/not an IAM user/);
     expect(report.keys).toEqual([]);

@@ -101,12 +101,12 @@ describe("examples", () => {
       },
     });
     expect(stdout).toMatch(/\[credentials\] issued ASIA…\w{4}/);
-    expect(stdout).toMatch(/\[credentials\] renewed ASIA…\w{4}/);
+    expect(stdout).toMatch(/\[credentials\] rotated ASIA…\w{4}/);
     expect(stdout).toContain("sent order 6");
     const sqs = proxy.calls.filter((c) => c.service === "sqs");
     expect(sqs.map((c) => c.operation)).toEqual(["CreateQueue", ...Array(6).fill("SendMessage")]);
     for (const c of sqs) expect(c.accessKeyId).toMatch(/^ASIA/);
-    // One session at a time: issued, then renewed (not one AssumeRole per request).
+    // One session at a time: issued, then rotated before expiry (not one AssumeRole per request).
     expect(proxy.count("AssumeRole")).toBeGreaterThanOrEqual(2);
     expect(proxy.count("AssumeRole")).toBeLessThan(sqs.length);
     expect(new Set(sqs.map((c) => c.accessKeyId)).size).toBeGreaterThanOrEqual(2);

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
 import type { AwsProvider } from "../../../providers/aws/index.js";
-import { allowsEverything, principalOf } from "../../../providers/aws/whoami.js";
+import { allowsEverything, callerIdentity, principalOf } from "../../../providers/aws/whoami.js";
 import { aws, awsSecrets, seedConfig, uniquePrefix } from "./support/moto.js";
 
 const TRUST = JSON.stringify({
@@ -61,7 +61,7 @@ async function role(
 async function identityWith(options: Parameters<typeof awsSecrets>[1]) {
   const { secrets } = awsSecrets(aws().endpoint, options);
   try {
-    return await ((await secrets.provider("aws")) as AwsProvider).identity();
+    return await callerIdentity(((await secrets.provider("aws")) as AwsProvider).clients);
   } finally {
     await secrets.close();
   }

@@ -8,7 +8,7 @@ import {
   UpdateSecretVersionStageCommand,
 } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { withSecret } from "../../../providers/aws/index.js";
+import { withSecret } from "../../../src/index.js";
 import { expectNoValues } from "./support/leaks.js";
 import { aws, awsSecrets, fakeValue, seedConfig, uniquePrefix } from "./support/moto.js";
 

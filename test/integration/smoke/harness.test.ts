@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, inject, it } from "vitest";
+import { TOOLS_DIR } from "../../../scripts/emulators/start.mjs";
 import { forcedStandIns, standInsForFile } from "../../support/stand-ins/select.js";
 import { standIn } from "../../support/stand-ins.js";
 
@@ -39,6 +40,8 @@ describe("stand-in selection", () => {
         [],
       );
       expect(standInsForFile(declared, INTEGRATION).sort()).toEqual(["aws", "vault"]);
+      writeFileSync(declared, "// @stand-ins: aws, toxiproxy\n");
+      expect(standInsForFile(declared, INTEGRATION).sort()).toEqual(["aws", "toxiproxy"]);
 
       writeFileSync(declared, "// @stand-ins: aws, s3\n");
       expect(() => standInsForFile(declared, INTEGRATION)).toThrow(/unknown stand-in "s3"/);
@@ -49,7 +52,7 @@ describe("stand-in selection", () => {
 
   it("SECRETS_LOADER_STAND_INS forces a set and rejects unknown names", () => {
     expect(forcedStandIns(undefined)).toBeUndefined();
-    expect(forcedStandIns("all")).toEqual(["aws", "vault", "gcp", "azure"]);
+    expect(forcedStandIns("all")).toEqual(["aws", "vault", "gcp", "azure", "toxiproxy"]);
     expect(forcedStandIns("aws, gcp")).toEqual(["aws", "gcp"]);
     expect(() => forcedStandIns("aws,nope")).toThrow(/unknown stand-in "nope"/);
   });
@@ -116,7 +119,7 @@ describe("clean-up after a crashed run", () => {
       `import { startStandIn } from ${JSON.stringify(START)};
        await startStandIn("aws");
        const { readdirSync, readFileSync } = await import("node:fs");
-       const dir = ${JSON.stringify(join(ROOT, ".tools", "run"))};
+       const dir = ${JSON.stringify(join(TOOLS_DIR, "run"))};
        const mine = readdirSync(dir).filter((f) => f.endsWith(".json"))
          .map((f) => JSON.parse(readFileSync(dir + "/" + f, "utf8")))
          .filter((r) => r.ownerPid === process.pid);
@@ -150,6 +153,6 @@ describe("clean-up after a crashed run", () => {
     expect(cleanLeftovers()).toBeGreaterThanOrEqual(1);
     for (let i = 0; i < 50 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
     expect(alive(pid)).toBe(false);
-    expect(existsSync(join(ROOT, ".tools", "run", `${pid}.json`))).toBe(false);
+    expect(existsSync(join(TOOLS_DIR, "run", `${pid}.json`))).toBe(false);
   });
 });

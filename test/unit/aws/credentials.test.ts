@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { planStsCall } from "../../../providers/aws/credentials.js";
 import { rotationDays } from "../../../providers/aws/describe.js";
 import { parameterValue } from "../../../providers/aws/ssm.js";
-import { isAuthFailure } from "../../../providers/aws/with-secret.js";
 
 const ROLE = "arn:aws:iam::123456789012:role/reader";
 
@@ -81,17 +80,5 @@ describe("small pure helpers", () => {
     expect(parameterValue({ Type: "StringList", Value: "a,b" })).toBe('["a","b"]');
     expect(parameterValue({ Type: "SecureString", Value: "a,b" })).toBe("a,b");
     expect(parameterValue({ Type: "String" })).toBeUndefined();
-  });
-
-  it("isAuthFailure recognises HTTP 401/403 and common driver codes", () => {
-    expect(isAuthFailure({ status: 401 })).toBe(true);
-    expect(isAuthFailure({ response: { status: 403 } })).toBe(true);
-    expect(isAuthFailure({ $metadata: { httpStatusCode: 403 } })).toBe(true);
-    expect(isAuthFailure(Object.assign(new Error("x"), { code: "28P01" }))).toBe(true);
-    expect(isAuthFailure({ code: "ER_ACCESS_DENIED_ERROR" })).toBe(true);
-    expect(isAuthFailure({ code: "WRONGPASS invalid username-password pair" })).toBe(true);
-    expect(isAuthFailure({ status: 500 })).toBe(false);
-    expect(isAuthFailure(new Error("boom"))).toBe(false);
-    expect(isAuthFailure(null)).toBe(false);
   });
 });

@@ -133,13 +133,13 @@ describe("config", () => {
     const key = pasted();
     const dir = project({ "secrets.config.json": `${key}\n` });
     const err = await errorOfAsync(() => loadConfig(dir));
-    expect(err.message).toMatch(/not valid JSON \(at line 1, column 1\)/);
+    expect(err.message).toMatch(/not valid JSON \(at line 1, column 1: [a-z ]+\)/);
     for (const c of chunks(key)) expect(err.message).not.toContain(c);
     const later = project({
       "secrets.config.json": `{\n  "references": {\n    "A": ${key}\n  }\n}`,
     });
     const at = await errorOfAsync(() => loadConfig(later));
-    expect(at.message).toMatch(/at line 3, column 10\)/);
+    expect(at.message).toMatch(/at line 3, column 10: [a-z ]+\)/);
     for (const c of chunks(key)) expect(at.message).not.toContain(c);
   });
 
@@ -148,12 +148,87 @@ describe("config", () => {
     const dir = project({ ".env": `STRIPE_KEY=${key}\n` });
     const err = await errorOfAsync(() => loadConfig(dir, join(dir, ".env")));
     expect(err.message).toMatch(
-      /\.env: not valid JSON \(at line 1, column 1\)\. Fix: pass a JSON config file/,
+      /\.env: not valid JSON \(at line 1, column 1: [a-z ]+\)\. Fix: pass a JSON config file/,
     );
     for (const c of chunks(key)) expect(err.message).not.toContain(c);
     const truncated = project({ "c.json": '{"policy": {' });
     expect((await errorOfAsync(() => loadConfig(dir, join(truncated, "c.json")))).message).toMatch(
-      /not valid JSON \(ends early\)/,
+      /not valid JSON \(ends early: [a-z ]+\)/,
     );
+  });
+});
+
+describe("config input validation", () => {
+  it("reports provider option types as sentences with the key path", () => {
+    const dotenv = errorOf(() =>
+      validateConfig({ providers: { env: { dotenvPath: 5 } } }, "c.json"),
+    );
+    expect(dotenv.keyPath).toBe("providers.env.dotenvPath");
+    expect(dotenv.problem).toMatch(/^must be a file path or an array of file paths/);
+    const region = errorOf(() => validateConfig({ providers: { aws: { region: 5 } } }, "c.json"));
+    expect(region.keyPath).toBe("providers.aws.region");
+    expect(region.problem).toMatch(/^must be a string \(an AWS region/);
+    const attempts = errorOf(() =>
+      validateConfig({ providers: { aws: { maxAttempts: 1.5 } } }, "c.json"),
+    );
+    expect(attempts.message).toMatch(/providers\.aws\.maxAttempts: must be a whole number/);
+    for (const e of [dotenv, region, attempts])
+      expect(e.message).not.toMatch(/iterable|is not a function|Invalid input/);
+    // Unknown options of a known provider and other providers' options pass through.
+    expect(
+      validateConfig(
+        { providers: { aws: { region: "eu-west-1", extra: 1 }, vault: { x: 1 } } },
+        "c.json",
+      ).providers,
+    ).toEqual({ aws: { region: "eu-west-1", extra: 1 }, vault: { x: 1 } });
+  });
+
+  it("reads a config file that starts with a UTF-8 byte order mark", async () => {
+    const dir = project({
+      "secrets.config.json": `\uFEFF${JSON.stringify({ references: { A: "env://A" } })}`,
+    });
+    expect((await loadConfig(dir)).config.references).toEqual({ A: "env://A" });
+    const explicit = project({ "app.json": `\uFEFF{"policy": {"rotationMaxDays": 7}}` });
+    expect((await loadConfig(dir, join(explicit, "app.json"))).config.policy.rotationMaxDays).toBe(
+      7,
+    );
+  });
+
+  it("refuses __proto__, constructor and prototype as names instead of dropping them", () => {
+    for (const name of ["__proto__", "constructor", "prototype"]) {
+      const asRef = errorOf(() =>
+        validateConfig(
+          JSON.parse(`{"references": {"${name}": "env://A", "B": "env://B"}}`),
+          "c.json",
+        ),
+      );
+      expect(asRef.keyPath).toBe(`references.${name}`);
+      expect(asRef.problem).toMatch(/reserves/);
+      const asProvider = errorOf(() =>
+        validateConfig(JSON.parse(`{"providers": {"${name}": {}}}`), "c.json"),
+      );
+      expect(asProvider.keyPath).toBe(`providers.${name}`);
+    }
+  });
+
+  it("refuses an unknown scheme, naming it and the known ones", () => {
+    const err = errorOf(() =>
+      validateConfig({ references: { A: "vualt://secret/app#key" } }, "c.json"),
+    );
+    expect(err.keyPath).toBe("references.A");
+    expect(err.problem).toMatch(/^unknown scheme "vualt" \(known: env, aws-sm, .*vault/);
+  });
+});
+
+describe("config with provider modules", () => {
+  it("leaves the schemes of a config's provider modules to the client", () => {
+    const config = validateConfig(
+      {
+        providers: { mem: { module: "./mem-provider.js" } },
+        references: { A: "mem://key" },
+      },
+      "c.json",
+    );
+    expect(config.references).toEqual({ A: "mem://key" });
   });
 });

@@ -15,11 +15,6 @@ const FIX = new Map<string, string>([
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await noKeysInSource.run(ctx);
- * ```
  */
 export const noKeysInSource: Check = {
   id: "no-keys-in-source",

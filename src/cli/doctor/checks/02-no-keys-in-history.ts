@@ -16,11 +16,6 @@ const FIX = new Map<string, string>([
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await noKeysInHistory.run(ctx);
- * ```
  */
 export const noKeysInHistory: Check = {
   id: "no-keys-in-history",

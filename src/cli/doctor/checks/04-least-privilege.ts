@@ -1,21 +1,15 @@
 /**
- * Item 4: keys scoped to minimum permissions. Fails on an AWS root or admin
- * caller and on a Vault token holding the root policy, where the provider
- * reports its identity; everything else is manual with the least-privilege
- * policy to apply.
+ * Item 4: keys scoped to minimum permissions. Fails on a caller the provider
+ * reports as an administrator (an account root, an admin policy, a root
+ * token); everything else is manual with the provider's least-privilege
+ * guidance.
  */
 
 import { type Check, type CheckResult, fail, manual } from "../types.js";
-import { LEAST_PRIVILEGE } from "./guidance.js";
 import { identityOf } from "./identity.js";
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await leastPrivilege.run(ctx);
- * ```
  */
 export const leastPrivilege: Check = {
   id: "least-privilege",
@@ -34,21 +28,23 @@ export const leastPrivilege: Check = {
     const results: CheckResult[] = [];
     for (const name of providers) {
       const guidance =
-        LEAST_PRIVILEGE[name] ?? "Scope the credentials to read only the secrets the app needs.";
+        (await ctx.facet(name))?.guidance.leastPrivilege ??
+        "Scope the credentials to read only the secrets the app needs.";
       const id = await identityOf(ctx, name);
       if (id.kind === "identity") {
         const who = id.identity.principal ?? id.identity.kind ?? name;
-        const rootPolicy = id.identity.policies?.includes("root");
-        if (id.identity.kind === "root" || /:root$/.test(id.identity.principal ?? "")) {
+        const i = id.identity;
+        if (i.kind === "root" || /:root$/.test(i.principal ?? "")) {
           results.push(
             fail(
               `${name}: the caller is the account root user (${who})`,
-              `Stop using root credentials; create a dedicated role. ${guidance}`,
+              `Stop using root credentials; create a dedicated identity. ${guidance}`,
             ),
           );
           continue;
         }
-        if (rootPolicy || id.identity.admin) {
+        const rootPolicy = i.policies?.includes("root");
+        if (i.admin || rootPolicy) {
           results.push(
             fail(
               `${name}: ${who} has administrator rights${rootPolicy ? " (root policy)" : ""}`,

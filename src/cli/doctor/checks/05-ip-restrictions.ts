@@ -4,15 +4,9 @@
  */
 
 import { type Check, manual } from "../types.js";
-import { IP_RESTRICTIONS } from "./guidance.js";
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await ipRestrictions.run(ctx);
- * ```
  */
 export const ipRestrictions: Check = {
   id: "ip-restrictions",
@@ -21,11 +15,13 @@ export const ipRestrictions: Check = {
   async run(ctx) {
     const providers = ctx.providersInUse();
     const names = providers.length ? providers : ["env"];
-    return names.map((name) =>
-      manual(
-        `${name}: network restrictions are not visible to a client`,
-        IP_RESTRICTIONS[name] ??
-          "Restrict where the credentials may be used from, if the backend supports it.",
+    return Promise.all(
+      names.map(async (name) =>
+        manual(
+          `${name}: network restrictions are not visible to a client`,
+          (await ctx.facet(name))?.guidance.ipRestrictions ??
+            "Restrict where the credentials may be used from, if the backend supports it.",
+        ),
       ),
     );
   },

@@ -1,22 +1,17 @@
 /**
  * Item 6: rotation within the maximum (90 days unless the config says
- * otherwise), from each reference's provider `describe()`, plus the age of
- * AWS IAM access keys where the provider can list them.
+ * otherwise), from each reference's provider `describe()`, plus what each
+ * provider's doctor facet adds (such as the age of AWS IAM access keys).
  */
 
 import { SecretsError } from "../../../index.js";
+import { firstLine } from "../../../provider/index.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
-import { firstLine } from "./identity.js";
 
 const DAY = 86_400_000;
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await rotation.run(ctx);
- * ```
  */
 export const rotation: Check = {
   id: "rotation",
@@ -52,7 +47,7 @@ export const rotation: Check = {
         const code = SecretsError.is(err) ? ` [${err.code}]` : "";
         results.push(
           manual(
-            `${r.name} (${r.ref}): metadata unavailable${code}: ${firstLine(err)}`,
+            `${r.name} (${r.shown}): metadata unavailable${code}: ${firstLine(err)}`,
             `Check its rotation date in the ${r.provider} console; grant the metadata read permission (for AWS: secretsmanager:DescribeSecret) to let the doctor check it.`,
           ),
         );
@@ -61,7 +56,7 @@ export const rotation: Check = {
       if (!meta) {
         results.push(
           manual(
-            `${r.name} (${r.ref}): the ${r.provider} provider exposes no rotation metadata`,
+            `${r.name} (${r.shown}): the ${r.provider} provider exposes no rotation metadata`,
             `Rotate it at its issuer at least every ${max} days and record when.`,
           ),
         );
@@ -73,7 +68,7 @@ export const rotation: Check = {
       if (age !== undefined && age > max) {
         results.push(
           fail(
-            `${r.name} (${r.ref}): last ${what} ${age} days ago (maximum ${max})`,
+            `${r.name} (${r.shown}): last ${what} ${age} days ago (maximum ${max})`,
             meta.rotationEnabled
               ? "Rotation is enabled but has not happened: check the rotation function's logs."
               : `Rotate it now and enable automatic rotation (at most every ${max} days).`,
@@ -82,14 +77,14 @@ export const rotation: Check = {
       } else if (meta.rotationEnabled === false) {
         results.push(
           warn(
-            `${r.name} (${r.ref}): automatic rotation is off${age !== undefined ? `; last ${what} ${age} days ago` : ""}`,
+            `${r.name} (${r.shown}): automatic rotation is off${age !== undefined ? `; last ${what} ${age} days ago` : ""}`,
             `Enable automatic rotation (at most every ${max} days), or rotate by hand on a schedule.`,
           ),
         );
       } else if (meta.rotationDays !== undefined && meta.rotationDays > max) {
         results.push(
           warn(
-            `${r.name} (${r.ref}): rotation interval is ${meta.rotationDays} days (maximum ${max})`,
+            `${r.name} (${r.shown}): rotation interval is ${meta.rotationDays} days (maximum ${max})`,
             `Shorten the rotation schedule to ${max} days or less.`,
           ),
         );
@@ -99,52 +94,27 @@ export const rotation: Check = {
           : "";
         results.push(
           pass(
-            `${r.name} (${r.ref}): ${age !== undefined ? `last ${what} ${age} days ago` : "rotation enabled"}${next}`,
+            `${r.name} (${r.shown}): ${age !== undefined ? `last ${what} ${age} days ago` : "rotation enabled"}${next}`,
           ),
         );
       } else {
         results.push(
           manual(
-            `${r.name} (${r.ref}): the provider reported no rotation date`,
+            `${r.name} (${r.shown}): the provider reported no rotation date`,
             `Rotate it at least every ${max} days.`,
           ),
         );
       }
     }
-    // AWS IAM access keys of the caller, where the provider can list them.
-    if (ctx.providersInUse().includes("aws")) {
-      const aws = await ctx.provider("aws").catch(() => undefined);
-      if (aws && typeof aws.accessKeyAge === "function") {
-        try {
-          const report = await aws.accessKeyAge();
-          if (!report.permitted) {
-            results.push(
-              manual(
-                `aws: IAM access-key age not checked: ${report.reason ?? "not permitted"}`,
-                `Check the keys' age in IAM > Users > Security credentials (maximum ${max} days).`,
-              ),
-            );
-          } else {
-            for (const k of report.keys.filter((key) => key.status === "Active")) {
-              const ev = `aws: access key ${k.accessKeyId}${report.userName ? ` of ${report.userName}` : ""} is ${k.ageDays} days old`;
-              results.push(
-                k.ageDays > max
-                  ? fail(
-                      ev,
-                      `Create a new key, deploy it, then deactivate and delete this one; better, use a role.`,
-                    )
-                  : pass(ev),
-              );
-            }
-          }
-        } catch (err) {
-          results.push(
-            manual(
-              `aws: IAM access-key age not checked: ${firstLine(err)}`,
-              "Check the keys' age in IAM.",
-            ),
-          );
-        }
+    // Extra evidence from each provider's facet (such as the age of IAM access keys).
+    for (const name of ctx.providersInUse()) {
+      const evidence = (await ctx.facet(name))?.evidence?.[6];
+      if (!evidence || ctx.options.offline) continue;
+      const provider = await ctx.provider(name).catch(() => undefined);
+      if (!provider) continue;
+      for (const f of await evidence(provider, { maxKeyAgeDays: max })) {
+        const make = { pass, warn, fail, manual }[f.status];
+        results.push(make(f.evidence, f.fix ?? ""));
       }
     }
     return results;

@@ -59,11 +59,6 @@ function read(file: string): string | undefined {
 
 /**
  * Scanner configs, and the hook or workflow files that run a secret scanner, relative to `dir`.
- *
- * @example
- * ```ts
- * findScanners("."); // { configs: [".gitleaks.toml (gitleaks config)"], hooks: [".husky/pre-commit"], ci: [] }
- * ```
  */
 export function findScanners(dir: string): { configs: string[]; hooks: string[]; ci: string[] } {
   const configs = CONFIG_FILES.filter(([f]) => existsSync(join(dir, f))).map(
@@ -98,11 +93,6 @@ export function findScanners(dir: string): { configs: string[]; hooks: string[];
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await secretScanning.run(ctx);
- * ```
  */
 export const secretScanning: Check = {
   id: "secret-scanning",

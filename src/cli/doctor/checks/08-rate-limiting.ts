@@ -7,11 +7,6 @@ import { type Check, manual } from "../types.js";
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await rateLimiting.run(ctx);
- * ```
  */
 export const rateLimiting: Check = {
   id: "rate-limiting",

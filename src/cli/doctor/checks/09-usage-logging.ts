@@ -15,11 +15,6 @@ const SUBSCRIBES = /\bonEvent\s*:|\b(?:secrets|client|defaultSecrets\(\))\s*\.on
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await usageLogging.run(ctx);
- * ```
  */
 export const usageLogging: Check = {
   id: "usage-logging",

@@ -4,16 +4,11 @@
  */
 
 import { SecretsError } from "../../../index.js";
+import { firstLine } from "../../../provider/index.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
-import { firstLine } from "./identity.js";
 
 /**
  * The check.
- *
- * @example
- * ```ts
- * const results = await referencesResolve.run(ctx);
- * ```
  */
 export const referencesResolve: Check = {
   id: "references-resolve",
@@ -50,11 +45,11 @@ export const referencesResolve: Check = {
             ? `, cached until ${new Date(fetched.expiresAt).toISOString()}`
             : "";
         results.push(
-          pass(`${r.name} (${r.ref}) resolved in ${ms.toFixed(0)} ms${version}${expires}`),
+          pass(`${r.name} (${r.shown}) resolved in ${ms.toFixed(0)} ms${version}${expires}`),
         );
       } catch (err) {
         const code = SecretsError.is(err) ? err.code : "ERROR";
-        const ev = `${r.name} (${r.ref}) does not resolve: [${code}] ${firstLine(err)}`;
+        const ev = `${r.name} (${r.shown}) does not resolve: [${code}] ${firstLine(err)}`;
         if (r.optional && code === "NOT_FOUND")
           results.push(warn(ev, "It is optional; set it if the app needs it."));
         else

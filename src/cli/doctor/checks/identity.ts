@@ -3,18 +3,12 @@
  * `identity()` method; explains why not when it cannot.
  */
 
-import { SecretsError } from "../../../index.js";
+import { type ProviderIdentity, SecretsError } from "../../../index.js";
+import { firstLine } from "../../../provider/index.js";
 import type { DoctorContext } from "../context.js";
-import type { ProviderIdentity } from "../providers.js";
 
 /**
  * The outcome of asking a provider for its identity.
- *
- * @example
- * ```ts
- * const r = await identityOf(ctx, "aws");
- * if (r.kind === "identity") console.log(r.identity.principal);
- * ```
  */
 export type IdentityOutcome =
   | { kind: "identity"; identity: ProviderIdentity }
@@ -22,16 +16,9 @@ export type IdentityOutcome =
 
 /**
  * Calls `identity()` on the provider named `name`, if it has one.
- *
- * @example
- * ```ts
- * await identityOf(ctx, "vault");
- * ```
  */
 export async function identityOf(ctx: DoctorContext, name: string): Promise<IdentityOutcome> {
   if (ctx.options.offline) return { kind: "unknown", reason: "not contacted (--offline)" };
-  if (name === "env")
-    return { kind: "unknown", reason: "the environment has no identity to inspect" };
   let provider: Awaited<ReturnType<DoctorContext["provider"]>>;
   try {
     provider = await ctx.provider(name);
@@ -40,26 +27,17 @@ export async function identityOf(ctx: DoctorContext, name: string): Promise<Iden
   }
   if (!provider)
     return { kind: "unknown", reason: "no provider of that name is installed or registered" };
-  if (typeof provider.identity !== "function") {
-    return { kind: "unknown", reason: "this provider does not report its identity" };
-  }
+  // A provider that reports its own identity is asked directly; otherwise its doctor facet asks.
+  const facet = await ctx.facet(name);
+  const own = provider.identity?.bind(provider);
+  const viaFacet = facet?.identity?.bind(facet);
+  const ask = own ? () => own() : viaFacet ? () => viaFacet(provider) : undefined;
+  if (!ask) return { kind: "unknown", reason: "this provider does not report its identity" };
   try {
     ctx.progress(`asking ${name} for its identity`);
-    return { kind: "identity", identity: await provider.identity() };
+    return { kind: "identity", identity: await ask() };
   } catch (err) {
     const code = SecretsError.is(err) ? ` [${err.code}]` : "";
     return { kind: "unknown", reason: `identity lookup failed${code}: ${firstLine(err)}` };
   }
-}
-
-/**
- * First line of an error message (never a value: provider errors carry none).
- *
- * @example
- * ```ts
- * firstLine(new Error("a\nb")); // "a"
- * ```
- */
-export function firstLine(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
 }

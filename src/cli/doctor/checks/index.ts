@@ -17,11 +17,6 @@ import { referencesResolve } from "./11-references-resolve.js";
 
 /**
  * Every check, one per checklist item, in checklist order.
- *
- * @example
- * ```ts
- * CHECKS.map((c) => `${c.item}. ${c.title}`);
- * ```
  */
 export const CHECKS: readonly Check[] = [
   noKeysInSource,

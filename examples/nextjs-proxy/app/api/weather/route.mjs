@@ -1,4 +1,4 @@
-// app/api/weather/route.mjs: the article's weather proxy as a Next.js route
+// app/api/weather/route.mjs: a server-side weather proxy as a Next.js route
 // handler (same export shape: GET(request) -> Response). The API key is read
 // on the server with getSecret(); the browser only ever talks to /api/weather.
 import { getSecret } from "secrets-loader";

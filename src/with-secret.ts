@@ -1,13 +1,13 @@
 /**
- * Rotation awareness: a value cached before a rotation moved AWSCURRENT is
- * stale the moment the backend (a database, an API) stops accepting it.
- * `withSecret` treats an authentication failure from `fn` as that signal:
- * drop the cached value, fetch AWSCURRENT again, and retry once.
+ * Rotation awareness: a value cached before a rotation (AWSCURRENT moved, a
+ * new version) is stale the moment the backend (a database, an API) stops
+ * accepting it. `withSecret` treats an authentication failure from `fn` as
+ * that signal: drop the cached value, fetch the reference again, retry once.
  */
 
-import type { Secrets, ValueOf } from "../../src/api.js";
-import { defaultSecrets } from "../../src/default.js";
-import type { ValueType } from "../../src/types.js";
+import type { Secrets, ValueOf } from "./api.js";
+import { defaultSecrets } from "./default.js";
+import type { ValueType } from "./types.js";
 
 /**
  * Options of {@link withSecret}.
@@ -89,7 +89,7 @@ export function isAuthFailure(err: unknown): boolean {
  * @param fn - uses the value; its result is returned
  * @example
  * ```ts
- * import { withSecret } from "secrets-loader/providers/aws";
+ * import { withSecret } from "secrets-loader";
  *
  * const rows = await withSecret("aws-sm://prod/db#password", async (password) => {
  *   const db = await connect({ user: "app", password }); // throws code 28P01 after a rotation

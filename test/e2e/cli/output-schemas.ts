@@ -2,6 +2,7 @@
  * The `--json` output shapes, as zod schemas. The e2e tests validate the
  * CLI's output against the JSON Schema generated from these
  * (`z.toJSONSchema`), so the documented shape and the real one cannot drift.
+ * They live with the tests: the CLI itself never loads them.
  */
 
 import { z } from "zod";
@@ -9,11 +10,6 @@ import { z } from "zod";
 /**
  * One finding as printed (no secret: `match` holds at most the key's public
  * prefix and its length, or for `known-value` the reference and the form).
- *
- * @example
- * ```ts
- * FindingSchema.parse({ rule: "jwt", title: "JSON Web Token", file: "a.ts", line: 1, column: 1, match: "eyJ… (120 chars)", fingerprint: "a.ts:jwt:1" });
- * ```
  */
 export const FindingSchema = z.strictObject({
   rule: z.string(),
@@ -38,11 +34,6 @@ export const FindingSchema = z.strictObject({
 
 /**
  * `secrets scan --json`.
- *
- * @example
- * ```ts
- * ScanOutputSchema.parse(JSON.parse(stdout));
- * ```
  */
 export const ScanOutputSchema = z.strictObject({
   schemaVersion: z.literal(1),
@@ -86,21 +77,11 @@ export const ScanOutputSchema = z.strictObject({
 
 /**
  * Doctor statuses, worst last.
- *
- * @example
- * ```ts
- * STATUSES.at(-1); // "fail"
- * ```
  */
 export const STATUSES = ["pass", "manual", "warn", "fail"] as const;
 
 /**
  * One line of evidence inside a doctor check.
- *
- * @example
- * ```ts
- * const r = { status: "fail", evidence: "src/a.ts:3 stripe-secret-key sk_l****", fix: "Rotate it." };
- * ```
  */
 export const CheckResultSchema = z.strictObject({
   status: z.enum(STATUSES),
@@ -112,11 +93,6 @@ export const CheckResultSchema = z.strictObject({
 
 /**
  * `secrets doctor --json`.
- *
- * @example
- * ```ts
- * DoctorOutputSchema.parse(JSON.parse(stdout)).summary.fail;
- * ```
  */
 export const DoctorOutputSchema = z.strictObject({
   schemaVersion: z.literal(1),
@@ -142,11 +118,6 @@ export const DoctorOutputSchema = z.strictObject({
 
 /**
  * `secrets get --json`: metadata, never the value.
- *
- * @example
- * ```ts
- * GetOutputSchema.parse({ reference: "env://X", provider: "env", latencyMs: 1 });
- * ```
  */
 export const GetOutputSchema = z.strictObject({
   reference: z.string(),

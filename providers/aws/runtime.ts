@@ -1,0 +1,169 @@
+/**
+ * The `aws` provider's code: `aws-sm://` (Secrets Manager) and `aws-ssm://`
+ * (SSM Parameter Store) references, and short-lived STS credentials through
+ * `getCredentials("aws", request)`. Each AWS SDK client is imported on first use.
+ */
+
+import type {
+  CallContext,
+  Issued,
+  ParsedRef,
+  ProviderContext,
+  SecretMetadata,
+  SecretProvider,
+} from "../../src/provider/index.js";
+import { AwsClients } from "./clients.js";
+import { type AwsProviderOptions, resolveAwsConfig } from "./config.js";
+import { describeCall, issueCredentials, planStsCall } from "./credentials.js";
+import { describeParameter, describeSecret } from "./describe.js";
+import { awsSm, awsSsm } from "./rules.js";
+import { type BatchState, batchGetSecretValues, getSecretValue } from "./secrets-manager.js";
+import { getParameter, getParameters } from "./ssm.js";
+import type { AwsCredentialIdentity } from "./types.js";
+
+/**
+ * The AWS provider instance (`await secrets.provider("aws")`): a
+ * {@link SecretProvider} whose credentials are STS identities.
+ *
+ * @example
+ * ```ts
+ * const aws = (await secrets.provider("aws")) as AwsProvider;
+ * const meta = await secrets.describe("aws-sm://prod/db");
+ * ```
+ */
+export interface AwsProvider extends SecretProvider {
+  /** Always `"aws"`. */
+  readonly name: "aws";
+  /** Issues STS credentials; see {@link AwsCredentialsRequest}. */
+  getCredentials(request: unknown, call: CallContext): Promise<Issued<AwsCredentialIdentity>>;
+  /** Rotation metadata (`aws-sm://`) or parameter dates (`aws-ssm://`). */
+  describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata>;
+  /**
+   * The SDK clients, signed like the reads; used by the doctor facet (identity, key age).
+   *
+   * @internal
+   */
+  readonly clients: AwsClients;
+}
+
+/**
+ * Creates the AWS provider for a client (the descriptor's `create`). With no options it is configured from the
+ * standard variables: `AWS_REGION`/`AWS_DEFAULT_REGION`, `AWS_PROFILE`,
+ * `AWS_ROLE_ARN` (+ `AWS_WEB_IDENTITY_TOKEN_FILE`), `AWS_ENDPOINT_URL` and
+ * `AWS_ENDPOINT_URL_SECRETS_MANAGER`/`_SSM`/`_STS`/`_IAM`.
+ *
+ * - `aws-sm://NAME_OR_ARN[?versionStage=|?versionId=][&region=][#field]`:
+ *   SecretString, or SecretBinary as bytes.
+ * - `aws-ssm:///PATH/NAME[:VERSION|:LABEL][?region=]`: decrypted; StringList
+ *   comes back as a JSON array string.
+ * - `load()` batches: BatchGetSecretValue (20 ids per call) and GetParameters
+ *   (10 names), pages in parallel, with per-reference errors.
+ * - With a role configured, secrets are read with the role's STS credentials;
+ *   `policy.requireShortLived` refuses reads signed with long-lived keys.
+ *
+ * @example
+ * ```ts
+ * const aws = await createAwsProvider(context, { roleArn: "arn:aws:iam::123456789012:role/api-secrets" });
+ * ```
+ */
+export async function createAwsProvider(
+  context: ProviderContext,
+  options: AwsProviderOptions = {},
+): Promise<AwsProvider> {
+  const config = resolveAwsConfig(options);
+  const clients = new AwsClients(config, options, context);
+  const state: BatchState = { smBatchUnavailable: false, ssmBatchUnavailable: false };
+
+  async function checkPolicy(ref: ParsedRef, ctx: CallContext | ProviderContext): Promise<void> {
+    if (!ctx.policy.requireShortLived) return;
+    const { client } =
+      ref.scheme === "aws-ssm"
+        ? await clients.ssm(ref.options.region)
+        : await clients.secretsManager(ref.options.region);
+    await clients.assertShortLived(ctx, client, ref.raw);
+  }
+
+  return {
+    name: "aws",
+    scheme: ["aws-sm", "aws-ssm"],
+    rules: { "aws-sm": awsSm, "aws-ssm": awsSsm },
+    clients,
+
+    getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {
+      return clients.within(call.signal, async () => {
+        await checkPolicy(ref, call);
+        return ref.scheme === "aws-ssm" ? getParameter(clients, ref) : getSecretValue(clients, ref);
+      });
+    },
+
+    getSecrets(refs: readonly ParsedRef[], call: CallContext): Promise<Array<Issued | Error>> {
+      return clients.within(call.signal, async () => {
+        const results: Array<Issued | Error> = new Array(refs.length);
+        const sm: number[] = [];
+        const ssm: number[] = [];
+        refs.forEach((r, i) => {
+          (r.scheme === "aws-ssm" ? ssm : sm).push(i);
+        });
+        // Refused references get their own error; the credential lookup behind
+        // the check is memoised by the SDK, so checking each one costs nothing.
+        const allowed = async (indices: number[]) => {
+          const refused = await Promise.all(
+            indices.map((i) =>
+              checkPolicy(refs[i] as ParsedRef, call).then(
+                () => undefined,
+                (e: Error) => e,
+              ),
+            ),
+          );
+          return indices.filter((i, k) => {
+            const e = refused[k];
+            if (e) results[i] = e;
+            return !e;
+          });
+        };
+        const run = async (
+          indices: number[],
+          fetch: (rs: ParsedRef[]) => Promise<Array<Issued | Error>>,
+        ) => {
+          const ok = await allowed(indices);
+          if (ok.length === 0) return;
+          const out = await fetch(ok.map((i) => refs[i] as ParsedRef));
+          ok.forEach((i, k) => {
+            results[i] = out[k] as Issued | Error;
+          });
+        };
+        await Promise.all([
+          run(sm, (rs) => batchGetSecretValues(clients, rs, state)),
+          run(ssm, (rs) => getParameters(clients, rs, state)),
+        ]);
+        return results;
+      });
+    },
+
+    getCredentials(request: unknown, call: CallContext): Promise<Issued<AwsCredentialIdentity>> {
+      const sts = planStsCall(request, config.role);
+      return clients.within(call.signal, async () => {
+        const { sdk, client } = await clients.sts(sts.region);
+        return issueCredentials(sts, sdk, client, clients.region(sts.region));
+      });
+    },
+
+    credentialsLabel(request: unknown): string {
+      try {
+        return `aws:${describeCall(planStsCall(request, config.role))}`;
+      } catch {
+        return "aws:credentials";
+      }
+    },
+
+    describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata> {
+      return clients.within(call.signal, () =>
+        ref.scheme === "aws-ssm" ? describeParameter(clients, ref) : describeSecret(clients, ref),
+      );
+    },
+
+    close(): Promise<void> {
+      return clients.close();
+    },
+  };
+}

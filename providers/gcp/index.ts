@@ -1,0 +1,32 @@
+/**
+ * The `gcp` provider's public entry. Only its descriptor exists so far:
+ * references validate, and creating the provider fails with NO_PROVIDER
+ * until it lands.
+ *
+ * @example
+ * ```ts
+ * import { gcpDescriptor } from "secrets-loader/providers/gcp";
+ * gcpDescriptor.name; // "gcp"
+ * ```
+ * @packageDocumentation
+ */
+
+import { assertServerRuntime, bindProvider } from "../../src/provider/index.js";
+import { gcpDescriptor } from "./descriptor.js";
+
+assertServerRuntime();
+
+export { gcpDescriptor } from "./descriptor.js";
+
+/**
+ * The gcp provider, for `createSecrets({ providers })`. Not implemented yet:
+ * its first use fails with a `NoProviderError` that says so.
+ *
+ * @example
+ * ```ts
+ * createSecrets({ providers: { gcp: gcpProvider() } });
+ * ```
+ */
+export function gcpProvider(options: Record<string, unknown> = {}) {
+  return bindProvider(gcpDescriptor, options);
+}

@@ -1,0 +1,214 @@
+/**
+ * Masks secret values in a child's stdout and stderr as they stream by.
+ *
+ * Each stream is matched on its own, and both together in arrival order, so
+ * that a value written half to stdout and half to stderr (which a terminal
+ * shows joined) is masked too. Text that could be the start of a value is
+ * held back until it is decided: at the latest until the next line break
+ * (no pattern spans one) or `holdMs`. When the wait runs out, a held start of
+ * {@link MIN_MASKED_LENGTH} characters or more is masked and shorter ones are
+ * let through; either way the match goes on, so the rest of a value that
+ * arrives later is still masked.
+ */
+
+import { MIN_MASKED_LENGTH } from "../masking.js";
+import { MatchState, PatternSet } from "./matcher.js";
+
+/** Where one stream stands: text not yet let out, and the parts of it to mask. */
+class StreamState {
+  /** Text read but not yet let out; `base` is the stream offset of its first character. */
+  text = "";
+  base = 0;
+  /** Offset of the next character to arrive. */
+  next = 0;
+  /** Ranges [start, end) of stream offsets to mask (may reach before `base`). */
+  masks: Array<[number, number]> = [];
+  /** Whether the last thing let out was a mask (adjacent masks print once). */
+  lastMasked = false;
+}
+
+/**
+ * One view of the text (one stream, or all of them in arrival order) with its
+ * match state and a ring of the last characters read (stream and offset), so
+ * that a match or a held start can be mapped back to stream offsets.
+ */
+class Scanner {
+  readonly state: MatchState;
+  readonly #streams: Uint8Array;
+  readonly #offsets: Float64Array;
+  #count = 0;
+
+  constructor(
+    set: PatternSet,
+    private readonly streams: StreamState[],
+  ) {
+    this.state = new MatchState(set);
+    const size = Math.max(1, set.longest);
+    this.#streams = new Uint8Array(size);
+    this.#offsets = new Float64Array(size);
+  }
+
+  read(stream: number, offset: number, code: number): void {
+    const k = this.#count++ % this.#offsets.length;
+    this.#streams[k] = stream;
+    this.#offsets[k] = offset;
+    const matched = this.state.read(code);
+    if (matched > 0) this.mark(matched);
+  }
+
+  /** Calls `fn` for each of the last `n` characters read, oldest first. */
+  #last(n: number, fn: (stream: number, offset: number) => void): void {
+    const size = this.#offsets.length;
+    for (let j = Math.min(n, this.#count, size); j >= 1; j--) {
+      const k = (this.#count - j) % size;
+      fn(this.#streams[k] as number, this.#offsets[k] as number);
+    }
+  }
+
+  /** Masks the last `n` characters read. */
+  mark(n: number): void {
+    this.#last(n, (stream, offset) => {
+      const masks = (this.streams[stream] as StreamState).masks;
+      const prev = masks[masks.length - 1];
+      if (prev && prev[1] >= offset && prev[0] <= offset) prev[1] = Math.max(prev[1], offset + 1);
+      else masks.push([offset, offset + 1]);
+    });
+  }
+
+  /** Per stream, the first offset still undecided (Infinity when none). */
+  heldFrom(out: number[]): void {
+    this.#last(this.state.depth, (stream, offset) => {
+      if (offset < (out[stream] as number)) out[stream] = offset;
+    });
+  }
+}
+
+/**
+ * Options of {@link OutputMasker}.
+ */
+export interface OutputMaskerOptions {
+  /** Longest time text is held back (default 100 ms). */
+  holdMs?: number;
+  /** What replaces a value (default `[REDACTED]`). */
+  mask?: string;
+}
+
+/**
+ * Streaming masker for several output streams written by one process.
+ */
+export class OutputMasker {
+  readonly #sinks: ReadonlyArray<(text: string) => void>;
+  readonly #streams: StreamState[];
+  readonly #scanners: Scanner[];
+  readonly #own: Scanner[];
+  readonly #all: Scanner | undefined;
+  readonly #holdMs: number;
+  readonly #mask: string;
+  readonly #active: boolean;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    patterns: readonly string[],
+    sinks: ReadonlyArray<(text: string) => void>,
+    options: OutputMaskerOptions = {},
+  ) {
+    const set = new PatternSet(patterns);
+    this.#sinks = sinks;
+    this.#active = set.longest > 0;
+    this.#streams = sinks.map(() => new StreamState());
+    this.#own = sinks.map(() => new Scanner(set, this.#streams));
+    this.#all = sinks.length > 1 ? new Scanner(set, this.#streams) : undefined;
+    this.#scanners = this.#all ? [...this.#own, this.#all] : [...this.#own];
+    this.#holdMs = options.holdMs ?? 100;
+    this.#mask = options.mask ?? "[REDACTED]";
+  }
+
+  /** Takes text written by the process to stream `stream`. */
+  write(stream: number, text: string): void {
+    if (!this.#active) {
+      if (text) this.#sinks[stream]?.(text);
+      return;
+    }
+    const st = this.#streams[stream] as StreamState;
+    const own = this.#own[stream] as Scanner;
+    const all = this.#all;
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      const offset = st.next++;
+      own.read(stream, offset, code);
+      all?.read(stream, offset, code);
+    }
+    st.text += text;
+    this.#release(false);
+  }
+
+  /** Lets out everything held (masking held value starts that are long enough). */
+  flush(): void {
+    this.#release(true);
+  }
+
+  /** Flushes and stops the hold timer. */
+  close(): void {
+    this.flush();
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #release(force: boolean): void {
+    const from = this.#streams.map(() => Number.POSITIVE_INFINITY);
+    for (const s of this.#scanners) {
+      if (force) {
+        if (s.state.depth >= MIN_MASKED_LENGTH) s.mark(s.state.depth);
+      } else s.heldFrom(from);
+    }
+    let held = false;
+    this.#streams.forEach((st, stream) => {
+      const upTo = Math.min(from[stream] as number, st.next);
+      if (upTo < st.next) held = true;
+      if (upTo > st.base) this.#emit(stream, st, upTo);
+    });
+    if (!held) {
+      if (this.#timer) clearTimeout(this.#timer);
+      this.#timer = undefined;
+    } else if (!this.#timer) {
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        this.#release(true);
+      }, this.#holdMs);
+    }
+  }
+
+  /** Lets out the stream's text before offset `upTo`, masked. */
+  #emit(stream: number, st: StreamState, upTo: number): void {
+    let out = "";
+    let at = st.base;
+    let masked = st.lastMasked;
+    st.masks.sort((a, b) => a[0] - b[0]);
+    const rest: Array<[number, number]> = [];
+    for (const [start, end] of st.masks) {
+      if (end <= at) continue;
+      if (start >= upTo) {
+        rest.push([start, end]);
+        continue;
+      }
+      const s = Math.max(start, at);
+      if (s > at) {
+        out += st.text.slice(at - st.base, s - st.base);
+        masked = false;
+      }
+      if (!masked) out += this.#mask;
+      masked = true;
+      at = Math.min(end, upTo);
+      if (end > upTo) rest.push([upTo, end]);
+    }
+    if (at < upTo) {
+      out += st.text.slice(at - st.base, upTo - st.base);
+      masked = false;
+    }
+    st.masks = rest;
+    st.text = st.text.slice(upTo - st.base);
+    st.base = upTo;
+    st.lastMasked = masked;
+    if (out) this.#sinks[stream]?.(out);
+  }
+}

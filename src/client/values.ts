@@ -1,0 +1,159 @@
+/**
+ * Cached values and their shaped views (`#field`, `json`, `binary`), with the
+ * redaction registry kept in step: a value is masked by `redact()` while any
+ * entry or caller holds it, and forgotten when its entry lets go of it.
+ */
+
+import { ProviderError, SecretsError } from "../errors.js";
+import { redact, track } from "../redact.js";
+import type { Issued, JsonValue, ParsedRef, ValueType } from "../types.js";
+import { shapeValue } from "../value.js";
+
+/** A value as cached: the raw value plus memoised shaped views. */
+export interface Stored {
+  /** A secret's string or bytes, or a credentials object. */
+  readonly raw: unknown;
+  readonly views: Record<ValueType, Map<string, unknown>>;
+  /** Shaped forms registered for redaction, released with the raw value. */
+  readonly extra: unknown[];
+}
+
+/** The value types a caller may ask for. */
+export const VIEW_TYPES: Readonly<Record<ValueType, true>> = {
+  string: true,
+  json: true,
+  binary: true,
+};
+
+/** Wraps a provider's answer for the cache. */
+export function toStored(issued: Issued<unknown>): Issued<Stored> {
+  return {
+    ...issued,
+    value: {
+      raw: issued.value,
+      views: { string: new Map(), json: new Map(), binary: new Map() },
+      extra: [],
+    },
+  };
+}
+
+/** Redaction bookkeeping for the cache's hooks. */
+export function trackStored(stored: Stored, delta: 1 | -1): void {
+  track(stored.raw, delta);
+  if (delta === -1) for (const x of stored.extra) track(x, -1);
+}
+
+/**
+ * A provider's instants must be real epoch-ms numbers, and its expiry still
+ * ahead: `NaN` would cache forever and a past expiry would serve an expired
+ * value. Either is the provider's bug, reported by name.
+ */
+export function checkedTimes<T extends Issued<unknown>>(
+  issued: T,
+  provider: string,
+  reference?: string,
+): T {
+  for (const key of ["expiresAt", "refreshAt"] as const) {
+    const v = issued[key];
+    if (v === undefined) continue;
+    const bad =
+      typeof v !== "number" || !Number.isFinite(v)
+        ? `an ${key} that is not a number of epoch milliseconds (got ${typeof v === "number" ? String(v) : typeof v})`
+        : key === "expiresAt" && v <= Date.now()
+          ? "an expiresAt already in the past"
+          : undefined;
+    if (bad) {
+      throw new ProviderError({
+        provider,
+        ...(reference ? { reference } : {}),
+        message: `Provider ${provider} returned ${bad}${reference ? ` for ${reference}` : ""}; the value is not used.`,
+      });
+    }
+  }
+  return issued;
+}
+
+/**
+ * A provider's answer for a secret must carry a string, bytes or a JSON
+ * object (leased credentials read through a reference); anything else is its
+ * bug, reported by name.
+ */
+export function checkedSecret(
+  issued: Issued<unknown> | undefined,
+  provider: string,
+  parsed: ParsedRef,
+): Issued<unknown> {
+  const v = issued?.value;
+  const ok =
+    typeof v === "string" ||
+    v instanceof Uint8Array ||
+    (v !== null && typeof v === "object" && !Array.isArray(v));
+  if (!issued || !ok) {
+    throw new ProviderError({
+      provider,
+      reference: parsed.raw,
+      message: `Provider ${provider} returned no string, bytes or object value for ${parsed.raw}.`,
+    });
+  }
+  return checkedTimes(issued, provider, parsed.raw);
+}
+
+/** The value shaped as asked (memoised per canonical reference and type). */
+export function viewOf(
+  stored: Stored,
+  parsed: ParsedRef,
+  type: ValueType,
+  provider: string,
+): unknown {
+  const views = stored.views[type];
+  let view = views.get(parsed.canonical);
+  if (view === undefined) {
+    const raw = stored.raw;
+    view = shapeValue(
+      typeof raw === "string" || raw instanceof Uint8Array ? raw : JSON.stringify(raw),
+      parsed,
+      type,
+      provider,
+    );
+    // Shaped values count as loaded values for redaction too: a decoded
+    // binary secret, or a JSON leaf that is a number.
+    const extra =
+      type === "binary"
+        ? view
+        : parsed.field && typeof view !== "object"
+          ? String(view)
+          : undefined;
+    if (extra !== undefined) {
+      track(extra, 1);
+      stored.extra.push(extra);
+    }
+    views.set(parsed.canonical, view);
+  }
+  return type === "binary" ? (view as Uint8Array).slice() : view;
+}
+
+/** What `getCredentials` hands out for a stored value: objects as they are, JSON text parsed. */
+export function credentialsOf(stored: Stored, provider: string, parsed?: ParsedRef): unknown {
+  const raw = stored.raw;
+  if (typeof raw !== "string" && !(raw instanceof Uint8Array)) return raw;
+  if (!parsed) return raw;
+  const whole: ParsedRef = { ...parsed, canonical: parsed.source };
+  delete (whole as { field?: readonly string[] }).field;
+  return viewOf(stored, whole, "json", provider) as JsonValue;
+}
+
+/**
+ * Masks loaded values inside a foreign error's message and stack (a provider
+ * or SDK may quote what it was given); the error itself stays the `cause`.
+ */
+export function scrub(err: unknown): void {
+  if (!(err instanceof Error)) return;
+  for (let e: unknown = err, i = 0; e instanceof Error && i < 5; e = e.cause, i++) {
+    if (SecretsError.is(e)) continue;
+    const message = redact(e.message);
+    if (message !== e.message) {
+      e.message = message;
+      if (e.stack) e.stack = redact(e.stack);
+    }
+  }
+}
