@@ -44,35 +44,27 @@ export async function resolveKnownValues(
   timeoutMs = 15_000,
 ): Promise<ResolvedValues> {
   const entries = Object.entries(config.references);
-  const timers: NodeJS.Timeout[] = [];
-  // An unreachable provider must not hang the scan: past the deadline the
-  // reference is reported as not checked.
-  const deadline = () =>
-    new Promise<never>((_, reject) => {
-      timers.push(setTimeout(() => reject(new Error("timeout")), timeoutMs));
-    });
+  // An unreachable provider must not hang the scan: each read has the client's
+  // per-call deadline, past which it fails UNAVAILABLE and is reported as not checked.
   const settled = await Promise.allSettled(
     entries.map(async ([name, entry]): Promise<KnownValue> => {
       const ref = typeof entry === "string" ? entry : entry.ref;
       const type = typeof entry === "string" ? undefined : entry.type;
       // Binary values as bytes; everything else as the text the provider holds.
-      const fetching =
-        type === "binary" ? client.getSecret(ref, { type: "binary" }) : client.getSecret(ref);
-      return { name, value: await Promise.race([fetching, deadline()]) };
+      const value =
+        type === "binary"
+          ? await client.getSecret(ref, { type: "binary", timeout: timeoutMs })
+          : await client.getSecret(ref, { timeout: timeoutMs });
+      return { name, value };
     }),
   );
-  for (const t of timers) clearTimeout(t);
   const values: KnownValue[] = [];
   const unresolved: ResolvedValues["unresolved"] = [];
   settled.forEach((r, i) => {
     const name = (entries[i] as [string, unknown])[0];
     if (r.status === "fulfilled") values.push(r.value);
     else {
-      const code = SecretsError.is(r.reason)
-        ? r.reason.code
-        : (r.reason as Error)?.message === "timeout"
-          ? "TIMEOUT"
-          : "ERROR";
+      const code = SecretsError.is(r.reason) ? r.reason.code : "ERROR";
       unresolved.push({ name, code });
     }
   });
