@@ -248,7 +248,10 @@ export interface Secrets {
    * const cert = await secrets.getSecret("aws-sm://prod/tls-key", { type: "binary" });
    * ```
    */
-  getSecret<T extends ValueType>(ref: string, options: GetOptions<T>): Promise<ValueOf<T>>;
+  getSecret<T extends ValueType = "string">(
+    ref: string,
+    options: GetOptions<T>,
+  ): Promise<ValueOf<T>>;
   /**
    * Short-lived credentials from a provider (`aws`, `gcp`, `azure`, `vault` ...),
    * cached and renewed before they expire. Typed by {@link CredentialsMap}.

@@ -224,7 +224,10 @@ class SecretsClient implements Secrets {
   }
 
   getSecret(ref: string): Promise<string>;
-  getSecret<T extends ValueType>(ref: string, options: GetOptions<T>): Promise<ValueOf<T>>;
+  getSecret<T extends ValueType = "string">(
+    ref: string,
+    options: GetOptions<T>,
+  ): Promise<ValueOf<T>>;
   getSecret(ref: string, options?: GetOptions): Promise<unknown> {
     if (this.#closed) return Promise.reject(new ClientClosedError({ reference: ref }));
     let hot = this.#parsed.get(ref);

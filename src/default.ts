@@ -38,7 +38,7 @@ export function defaultSecrets(): Secrets {
  * ```
  */
 export function getSecret(ref: string): Promise<string>;
-export function getSecret<T extends ValueType>(
+export function getSecret<T extends ValueType = "string">(
   ref: string,
   options: GetOptions<T>,
 ): Promise<ValueOf<T>>;

@@ -9,6 +9,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigFileError, EXIT, ScanInputError, UsageError } from "./errors.js";
 import { MAX_READABLE_FILE_SIZE } from "./scan/limits.js";
+import { isValidSince, SINCE_FORMS } from "./scan/since.js";
 import { packageVersion } from "./version.js";
 
 function fileSize(value: string): number {
@@ -20,6 +21,11 @@ function fileSize(value: string): number {
       `expected at most ${MAX_READABLE_FILE_SIZE} bytes (the largest file that can be scanned)`,
     );
   return n;
+}
+
+function since(value: string): string {
+  if (!isValidSince(value)) throw new InvalidArgumentError(`expected ${SINCE_FORMS}`);
+  return value.trim();
 }
 
 function collect(value: string, previous: string[] = []): string[] {
@@ -54,11 +60,20 @@ export function buildProgram(): Command {
     .argument("[paths...]", "files or directories to scan (default: .)")
     .option("--staged", "scan the lines added in the git index (for a pre-commit hook)")
     .option("--history", "scan the added lines of all reachable git history")
-    .option("--since <date>", "with --history: only commits after this date (git log --since)")
+    .addOption(
+      new Option(
+        "--since <date>",
+        'with --history: only commits after this date (2025-01-31, or "90 days ago")',
+      ).argParser(since),
+    )
     .option("--json", "print JSON")
     .option("--sarif", "print SARIF 2.1.0 (for code scanning)")
     .option("--config <file>", "config file (default: search secrets.config.json / package.json)")
     .option("--no-gitignore", "also scan files that .gitignore excludes")
+    .option(
+      "--values",
+      "also find the values of the config's references (resolved through their providers, held in memory only)",
+    )
     .addOption(new Option("--max-file-size <bytes>", "skip larger files").argParser(fileSize))
     .action(async (paths: string[], options) => {
       const { runScan } = await import("./commands/scan.js");
@@ -77,7 +92,12 @@ export function buildProgram(): Command {
     )
     .option("--strict", "treat warnings as failures")
     .option("--fix-hooks", "install a git pre-commit hook running `secrets scan --staged`")
-    .option("--since <date>", "bound the git history scan (git log --since)")
+    .addOption(
+      new Option(
+        "--since <date>",
+        'bound the git history scan (2025-01-31, or "90 days ago")',
+      ).argParser(since),
+    )
     .option("--config <file>", "config file (default: search from dir)")
     .option("--offline", "skip checks that contact providers (reported as manual)")
     .action(async (dir: string, options) => {

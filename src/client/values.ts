@@ -4,7 +4,7 @@
  * entry or caller holds it, and forgotten when its entry lets go of it.
  */
 
-import { ProviderError, SecretsError } from "../errors.js";
+import { InvalidValueError, ProviderError, SecretsError } from "../errors.js";
 import { redact, track } from "../redact.js";
 import type { Issued, JsonValue, ParsedRef, ValueType } from "../types.js";
 import { shapeValue } from "../value.js";
@@ -110,7 +110,9 @@ export function viewOf(
   if (view === undefined) {
     const raw = stored.raw;
     view = shapeValue(
-      typeof raw === "string" || raw instanceof Uint8Array ? raw : JSON.stringify(raw),
+      typeof raw === "string" || raw instanceof Uint8Array
+        ? raw
+        : textOfMap(raw, parsed, type, provider),
       parsed,
       type,
       provider,
@@ -130,6 +132,28 @@ export function viewOf(
     views.set(parsed.canonical, view);
   }
   return type === "binary" ? (view as Uint8Array).slice() : view;
+}
+
+/**
+ * A map of fields (a Vault KV secret, a leased login) read as a string
+ * without `#field`: its one value when it has exactly one field; otherwise
+ * the caller must say which, and the error names no field (names can be
+ * secrets too). With `#field`, or as `json`, the whole map is the JSON text.
+ */
+function textOfMap(raw: unknown, parsed: ParsedRef, type: ValueType, provider: string): string {
+  if (parsed.field || type !== "string" || raw === null || typeof raw !== "object") {
+    return JSON.stringify(raw);
+  }
+  const values = Object.values(raw as Record<string, unknown>);
+  if (values.length === 1) {
+    const only = values[0];
+    return typeof only === "string" ? only : JSON.stringify(only);
+  }
+  throw new InvalidValueError({
+    provider,
+    reference: parsed.raw,
+    message: `${parsed.raw}: the value is a map of ${values.length} fields, so a string needs one of them: add #field to the reference (or read it with { type: "json" }).`,
+  });
 }
 
 /** What `getCredentials` hands out for a stored value: objects as they are, JSON text parsed. */

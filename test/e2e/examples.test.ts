@@ -62,7 +62,7 @@ describe("examples", () => {
     const doc = JSON.parse(r.stdout) as { checks: Array<{ item: number; status: string }> };
     expect(doc.checks).toHaveLength(11);
     expect(doc.checks.filter((c) => c.status === "fail")).toEqual([]);
-    // No leaked key in the tree or in history (one doc example is allowlisted in secrets.config.json).
+    // No leaked key in the tree or in history (two documentation examples in history are allowlisted in secrets.config.json).
     expect(doc.checks.find((c) => c.item === 1)?.status).toBe("pass");
     expect(doc.checks.find((c) => c.item === 2)?.status).toBe("pass");
   });

@@ -310,3 +310,37 @@ describe("clock and registry", () => {
     }
   });
 });
+
+describe("map values (Vault KV, leased logins) read without #field", () => {
+  const map = (value: Record<string, unknown>): SecretProvider => ({
+    name: "kv",
+    scheme: "kv",
+    getSecret: async () => ({ value }) as unknown as Issued,
+  });
+
+  it("a string read returns the one value of a one-field map", async () => {
+    secrets = createSecrets({
+      builtins: false,
+      providers: { kv: map({ api_key: "kv-one-field-Zx81" }) },
+    });
+    expect(await secrets.getSecret("kv://a")).toBe("kv-one-field-Zx81");
+    expect(await secrets.getSecret("kv://a#api_key")).toBe("kv-one-field-Zx81");
+    expect(await secrets.getSecret("kv://a", { type: "json" })).toEqual({
+      api_key: "kv-one-field-Zx81",
+    });
+  });
+
+  it("a string read of a map of several fields asks for #field and names none of them", async () => {
+    secrets = createSecrets({
+      builtins: false,
+      providers: { kv: map({ "sk-field-name-secret": "v1-Zq", user: "u" }) },
+    });
+    const r = await outcome(secrets.getSecret("kv://a"));
+    expect(SecretsError.is(!r.ok && r.err, "INVALID_VALUE")).toBe(true);
+    const message = (!r.ok && (r.err as Error).message) || "";
+    expect(message).toContain("add #field");
+    expect(message).not.toContain("sk-field-name-secret");
+    expect(message).not.toContain("user");
+    expect(await secrets.getSecret("kv://a#user")).toBe("u");
+  });
+});

@@ -1,15 +1,22 @@
 /**
- * `secrets scan [paths...] [--staged] [--history] [--since]`: the leak
- * scanner on its own, fast enough for a pre-commit hook.
+ * `secrets scan [paths...] [--staged] [--history] [--since] [--values]`: the
+ * leak scanner on its own, fast enough for a pre-commit hook.
  */
 
+import { existsSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { loadConfig } from "../config/load.js";
+import type { SecretsConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
+import { MIN_MASKED_LENGTH } from "../masking.js";
 import { buildSarif } from "../report/sarif.js";
-import { scanHistory, scanStaged } from "../scan/git.js";
+import { scanBuildOutput } from "../scan/build-output.js";
+import { KNOWN_VALUE_RULE } from "../scan/engine.js";
+import { repoTop, scanHistory, scanStaged } from "../scan/git.js";
+import type { ResolvedValues } from "../scan/resolve-values.js";
 import { RULES } from "../scan/rules.js";
-import { publicFinding, safeIgnores, scanSetup } from "../scan/setup.js";
-import { scanTree } from "../scan/tree.js";
+import { publicFinding, scanSetup } from "../scan/setup.js";
+import { type IgnoredCount, scanTree } from "../scan/tree.js";
 import type { RawFinding, Skipped } from "../scan/types.js";
 import { colorsFor } from "../ui/color.js";
 import { Progress } from "../ui/progress.js";
@@ -32,6 +39,8 @@ export interface ScanCommandOptions {
   config?: string;
   gitignore?: boolean;
   maxFileSize?: number;
+  /** Also find the values of the config's references. */
+  values?: boolean;
 }
 
 /**
@@ -50,29 +59,52 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
   if ((o.staged || o.history) && paths.length > 1) {
     throw new UsageError("--staged and --history take at most one path (the repository)");
   }
-  const { config } = await loadConfig(process.cwd(), o.config);
-  const setup = scanSetup(config);
+  const mode = o.staged ? "staged" : o.history ? "history" : "tree";
+  const targets = paths.length ? paths : ["."];
+  // The config belongs to what is scanned, not to wherever the scan was
+  // started from: searched from the scanned folder up (so a package's own
+  // config wins, then the repository's), and --config still overrides.
+  const first = targets[0] as string;
+  const firstDir = existsSync(first) && !statSync(first).isDirectory() ? dirname(first) : first;
+  const root = (existsSync(firstDir) ? repoTop(firstDir) : undefined) ?? resolve(firstDir);
+  const { config, file: configFile } = await loadConfig(resolve(firstDir), o.config);
+  const base = configFile && !o.config ? dirname(configFile) : root;
+  const values = o.values
+    ? await resolveValues(config, configFile ? dirname(configFile) : root)
+    : undefined;
+  const setup = scanSetup(config, base, values?.known);
   const maxFileSize = o.maxFileSize ?? setup.maxFileSize;
   const progress = new Progress();
-  const mode = o.staged ? "staged" : o.history ? "history" : "tree";
   let findings: RawFinding[];
   let skipped: Skipped[] = [];
+  let ignored: IgnoredCount[] = [];
   let files = 0;
   let bytes = 0;
   let commits = 0;
   if (mode === "tree") {
     let seen = 0;
-    const r = scanTree(paths.length ? paths : ["."], setup.scanner, {
+    const r = scanTree(targets, setup.scanner, {
       maxFileSize,
       gitignore: o.gitignore,
-      exclude: setup.exclude,
+      exclude: setup.excluded,
       onFile: progress.enabled ? () => progress.update(`scanning: ${++seen} files`) : undefined,
     });
-    ({ findings, skipped, files, bytes } = r);
+    ({ findings, skipped, files, bytes, ignored } = r);
+    if (values && !config.scan.allowlist.rules.includes(KNOWN_VALUE_RULE)) {
+      // Build output is read for known values even when .gitignore hides it:
+      // a client bundle is where a server value must never end up.
+      const out = scanBuildOutput(targets, values.known, maxFileSize, setup.excluded);
+      const seenAt = new Set(findings.map((f) => `${f.fingerprint}\0${f.reference ?? ""}`));
+      for (const f of out.findings) {
+        if (!seenAt.has(`${f.fingerprint}\0${f.reference ?? ""}`)) findings.push(f);
+      }
+      files += out.files;
+      bytes += out.bytes;
+    }
   } else {
     const dir = paths[0] ?? ".";
-    const excludePath = (f: string) =>
-      config.scan.allowlist.paths.length > 0 && safeIgnores(setup.exclude, f);
+    const top = repoTop(dir) ?? resolve(dir);
+    const excludePath = (f: string) => setup.excluded(join(top, f));
     const r =
       mode === "staged"
         ? await scanStaged(dir, setup.scanner, { excludePath, maxBlockSize: maxFileSize })
@@ -84,25 +116,36 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
             maxBlockSize: maxFileSize,
             onCommit: (n) => progress.update(`scanning history: ${n} commits`),
           });
-    ({ findings, commits } = r);
+    ({ findings, commits, files, bytes } = r);
   }
   progress.done();
   findings = findings.filter(setup.keep);
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
   const shown = findings.map(publicFinding);
+  const valuesReport = values && {
+    references: values.references,
+    searched: values.references - values.unresolved.length - values.tooShort.length,
+    tooShort: values.tooShort,
+    unresolved: values.unresolved,
+  };
   if (o.json) {
     const out = {
       schemaVersion: 1,
       mode,
       findings: shown,
       skipped,
+      ...(ignored.length ? { ignored } : {}),
+      ...(valuesReport ? { values: valuesReport } : {}),
       stats: { files, bytes, commits, durationMs },
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else if (o.sarif) {
     const sarif = buildSarif(
       "secrets scan",
-      RULES.map((r) => ({ id: r.id, name: r.title, help: r.fix })),
+      [
+        ...RULES.map((r) => ({ id: r.id, name: r.title, help: r.fix })),
+        { id: KNOWN_VALUE_RULE, name: "Known secret value", help: KNOWN_VALUE_FIX },
+      ],
       shown.map((f) => ({
         ruleId: f.rule,
         level: "error",
@@ -117,11 +160,25 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
   } else {
     printTable(shown, skipped, { mode, files, bytes, commits, durationMs });
   }
+  const e = colorsFor(process.stderr);
+  if (valuesReport) {
+    if (valuesReport.tooShort.length > 0) {
+      process.stderr.write(
+        `${e.yellow("note")}: not searched, shorter than ${MIN_MASKED_LENGTH} characters: ${valuesReport.tooShort.join(", ")}\n`,
+      );
+    }
+    if (valuesReport.unresolved.length > 0) {
+      const listed = valuesReport.unresolved.map((u) => `${u.name} (${u.code})`).join(", ");
+      process.stderr.write(
+        `${e.red("error")}: scan incomplete, could not resolve ${listed}, so their values were not searched. Fix: make the providers reachable (see \`secrets doctor\`)\n`,
+      );
+      return 2;
+    }
+  }
   // A CI gate must not pass on files it never read: an incomplete tree scan
   // is an input error (exit 2), reported in one line.
   const unreadable = skipped.filter((k) => k.reason === "unreadable");
   if (unreadable.length > 0) {
-    const e = colorsFor(process.stderr);
     const listed = unreadable
       .slice(0, 3)
       .map((k) => `${k.file} (${k.detail ?? "error"})`)
@@ -132,7 +189,54 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
     );
     return 2;
   }
+  if (mode === "tree" && files === 0) {
+    if (skipped.length > 0) {
+      process.stderr.write(
+        `${e.red("error")}: scanned 0 files: all ${skipped.length} entries were skipped (${[...new Set(skipped.map((k) => k.reason))].join(", ")}). Fix: name the files to scan, or raise --max-file-size\n`,
+      );
+      return 2;
+    }
+    if (ignored.length > 0) {
+      // Every file was left out on purpose: say by which rule, so a rule that
+      // hides more than meant is visible.
+      const rules = ignored.map((i) => `"${i.rule}" in ${i.source} (${i.entries})`).join(", ");
+      process.stderr.write(
+        `${e.yellow("note")}: scanned 0 files: every entry is ignored by ${rules}\n`,
+      );
+    }
+  }
   return findings.length > 0 ? 1 : 0;
+}
+
+const KNOWN_VALUE_FIX =
+  "One of the app's own secret values (a reference in secrets.config.json) is written here. Rotate it at its provider, remove it from the file (and from client bundles and history), and read it at runtime with getSecret().";
+
+/** Resolves the config's references through their providers; the values stay in memory. */
+async function resolveValues(config: SecretsConfig, baseDir: string): Promise<ResolvedValues> {
+  if (Object.keys(config.references).length === 0) {
+    throw new UsageError(
+      '--values needs references in secrets.config.json (references: { NAME: "aws-sm://..." })',
+    );
+  }
+  // Loaded only with --values: a pre-commit scan does not pay for the client.
+  const [{ createSecrets }, { providersFromConfig }, { resolveKnownValues }] = await Promise.all([
+    import("../../index.js"),
+    import("../doctor/providers.js"),
+    import("../scan/resolve-values.js"),
+  ]);
+  let providers: Awaited<ReturnType<typeof providersFromConfig>>;
+  try {
+    // Provider module paths are relative to the config file, as in `get` and the doctor.
+    providers = await providersFromConfig(config.providers, baseDir);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const client = createSecrets({ providers });
+  try {
+    return await resolveKnownValues(config, client);
+  } finally {
+    await client.close();
+  }
 }
 
 function printTable(

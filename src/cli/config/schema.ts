@@ -8,6 +8,9 @@ import { z } from "zod";
 import { MAX_READABLE_FILE_SIZE } from "../scan/limits.js";
 import { RULES } from "../scan/rules.js";
 
+// Every pattern rule, and `known-value` (the app's own values, `scan --values`).
+const RULE_IDS = [...RULES.map((r) => r.id), "known-value"] as unknown as [string, ...string[]];
+
 const REFERENCE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const Reference = z.union([
@@ -90,7 +93,7 @@ const Allowlist = z.strictObject({
   /** gitignore-style patterns of paths never scanned. */
   paths: z.array(z.string().min(1)).default([]),
   /** Rule ids turned off. */
-  rules: z.array(z.enum(RULES.map((r) => r.id) as [string, ...string[]])).default([]),
+  rules: z.array(z.enum(RULE_IDS)).default([]),
   /** Regexes; a finding whose secret matches one is dropped. */
   regexes: z
     .array(
@@ -191,7 +194,7 @@ export const FIXES: ReadonlyArray<[RegExp, string]> = [
     /^audit\.sink$/,
     'use "stderr", "stdout", "file:logs/secrets-audit.jsonl" or "module:./audit.js"',
   ],
-  [/^scan\.allowlist\.rules/, `use rule ids: ${RULES.map((r) => r.id).join(", ")}`],
+  [/^scan\.allowlist\.rules/, `use rule ids: ${RULE_IDS.join(", ")}`],
   [/^scan\.allowlist\.regexes/, 'use JavaScript regular expression source, such as "^sk_test_"'],
   [/^scan\.allowlist/, "use arrays of strings"],
   [/^scan\.maxFileSize$/, "use a size in bytes, such as 5000000 (at most about 512 MB)"],

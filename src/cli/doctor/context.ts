@@ -6,7 +6,7 @@
  */
 
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import {
   createSecrets,
   type SecretProvider,
@@ -16,9 +16,11 @@ import {
 import { type DoctorFacet, type SchemeTable, schemeOf } from "../../provider/index.js";
 import type { SecretsConfig } from "../config/schema.js";
 import { schemeTable, showReference } from "../references.js";
-import { type HistoryResult, isGitRepo, repoPrefix, scanHistory } from "../scan/git.js";
-import { type ScanSetup, safeIgnores, scanSetup } from "../scan/setup.js";
+import { type HistoryResult, isGitRepo, repoPrefix, repoTop, scanHistory } from "../scan/git.js";
+import { type ResolvedValues, resolveKnownValues } from "../scan/resolve-values.js";
+import { type ScanSetup, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
+import { KnownValues } from "../scan/values.js";
 import {
   type Descriptors,
   descriptorsFromConfig,
@@ -59,12 +61,14 @@ export interface DoctorOptions {
  * Shared state of one doctor run.
  */
 export class DoctorContext {
-  readonly setup: ScanSetup;
+  /** The scanner and filters; after {@link DoctorContext.values}, it also finds the known values. */
+  setup: ScanSetup;
   readonly env: Record<string, string | undefined>;
   readonly events: SecretsEvent[] = [];
   #tree?: TreeScanResult;
   #history?: Promise<HistoryResult | undefined>;
   #client?: Promise<Secrets>;
+  #values?: Promise<ResolvedValues | undefined>;
   #descriptors?: Promise<Descriptors>;
   #schemes?: Map<string, string>;
   #table?: SchemeTable;
@@ -80,8 +84,49 @@ export class DoctorContext {
     /** Run options. */
     readonly options: DoctorOptions,
   ) {
-    this.setup = scanSetup(config);
+    this.setup = scanSetup(config, this.#base());
     this.env = options.env ?? process.env;
+  }
+
+  /** Allowlisted paths are relative to the config file's folder, else the project's. */
+  #base(): string {
+    return this.configFile ? dirname(this.configFile) : resolve(this.dir);
+  }
+
+  /**
+   * Resolves the config's references through the client, once, and from
+   * then on scans for their values too (items 1-3). Undefined offline or
+   * without references. Call it before {@link DoctorContext.tree} and
+   * {@link DoctorContext.history}: their results are memoised.
+   */
+  values(): Promise<ResolvedValues | undefined> {
+    this.#values ??= (async () => {
+      if (this.options.offline || Object.keys(this.config.references).length === 0) {
+        return undefined;
+      }
+      this.progress("resolving references to search for their values");
+      let resolved: ResolvedValues;
+      try {
+        const client = await this.client();
+        resolved = await resolveKnownValues(this.config, client);
+        // Item 11 measures a real fetch of each reference, not a cache hit.
+        for (const r of this.references()) client.invalidate(r.ref);
+      } catch {
+        // No client at all (bad provider options): every reference is unchecked.
+        const names = Object.keys(this.config.references);
+        resolved = {
+          known: new KnownValues([]),
+          references: names.length,
+          unresolved: names.map((name) => ({ name, code: "NO_CLIENT" })),
+          tooShort: [],
+        };
+      }
+      if (!this.#tree && !this.#history) {
+        this.setup = scanSetup(this.config, this.#base(), resolved.known);
+      }
+      return resolved;
+    })();
+    return this.#values;
   }
 
   /** Reports progress (a no-op when not on a terminal). */
@@ -95,7 +140,7 @@ export class DoctorContext {
       this.progress("scanning the working tree");
       const r = scanTree([this.dir], this.setup.scanner, {
         maxFileSize: this.setup.maxFileSize,
-        exclude: this.setup.exclude,
+        exclude: this.setup.excluded,
       });
       const prefix = this.dir === "." ? "" : `${this.dir.replace(/\/+$/, "")}/`;
       const strip = (f: string) => (prefix && f.startsWith(prefix) ? f.slice(prefix.length) : f);
@@ -117,11 +162,11 @@ export class DoctorContext {
   history(): Promise<HistoryResult | undefined> {
     this.#history ??= (async () => {
       if (!this.isGit()) return undefined;
+      const top = repoTop(this.dir) ?? this.dir;
       const r = await scanHistory(this.dir, this.setup.scanner, {
         since: this.options.since,
         maxBlockSize: this.setup.maxFileSize,
-        excludePath: (f) =>
-          this.config.scan.allowlist.paths.length > 0 && safeIgnores(this.setup.exclude, f),
+        excludePath: (f) => this.setup.excluded(join(top, f)),
         onCommit: (n) => this.progress(`scanning git history: ${n} commits`),
         // A subfolder of a repository: its history only, as its tree is all
         // item 1 scans (a key elsewhere is not "gone from the tree").

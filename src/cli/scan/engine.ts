@@ -7,9 +7,10 @@
 
 import { createHash } from "node:crypto";
 import { shannonEntropy } from "./entropy.js";
-import { isPlaceholder } from "./placeholders.js";
+import { isPlaceholder, isPublicByDesign } from "./placeholders.js";
 import { type Confirmed, type MatchContext, RULES, type Rule } from "./rules.js";
 import type { RawFinding } from "./types.js";
+import type { KnownValues } from "./values.js";
 
 /**
  * Options of {@link Scanner}.
@@ -26,7 +27,19 @@ export interface ScannerOptions {
   disabledRules?: readonly string[];
   /** Regexes tested against each secret; a match drops the finding (config `scan.allowlist.regexes`). */
   allowValues?: readonly RegExp[];
+  /** The app's own values to find as well (`--values`), reported as rule `known-value`. */
+  knownValues?: KnownValues;
 }
+
+/**
+ * The rule id of a known value found by `--values`.
+ *
+ * @example
+ * ```ts
+ * findings.filter((f) => f.rule === KNOWN_VALUE_RULE);
+ * ```
+ */
+export const KNOWN_VALUE_RULE = "known-value";
 
 /**
  * Where a text came from, for findings' file and line numbers.
@@ -57,15 +70,21 @@ function escapeRegex(s: string): string {
 }
 
 /**
- * Redacts a secret to its first four characters.
+ * The masked preview of a secret: its public prefix when the rule knows one
+ * (the part every such key starts with, such as `sk_live_`), then only its
+ * length. Never a character of the random part, never a hash of it.
  *
  * @example
  * ```ts
- * redactMatch("sk_live_51Habc..."); // "sk_l****"
+ * redactMatch("sk_live_51Habc...", /^(?:sk|rk)_(?:live|test)_/); // "sk_live_… (32 chars)"
+ * redactMatch("hunter22");                                     // "… (8 chars)"
  * ```
  */
-export function redactMatch(secret: string): string {
-  return `${secret.slice(0, 4)}****`;
+export function redactMatch(secret: string, publicPrefix?: RegExp): string {
+  const prefix = publicPrefix?.exec(secret)?.[0] ?? "";
+  // A prefix is only public when it leaves a secret part behind.
+  const shown = prefix.length > 0 && prefix.length < secret.length ? prefix : "";
+  return `${shown}… (${secret.length} chars)`;
 }
 
 /**
@@ -83,6 +102,7 @@ export class Scanner {
   readonly #order: Map<string, number>;
   readonly #prefilter: RegExp;
   readonly #allowValues: readonly RegExp[];
+  readonly #known: KnownValues | undefined;
   readonly #byKeyword = new Map<string, Rule[]>();
 
   constructor(options: ScannerOptions = {}) {
@@ -112,6 +132,7 @@ export class Scanner {
     alternatives.sort((a, b) => b.length - a.length);
     this.#prefilter = new RegExp(alternatives.length ? alternatives.join("|") : "(?!)", "g");
     this.#allowValues = options.allowValues ?? [];
+    this.#known = disabled.has(KNOWN_VALUE_RULE) ? undefined : options.knownValues;
   }
 
   /** The rules in use, most specific first. */
@@ -158,7 +179,33 @@ export class Scanner {
         }
       }
     }
-    return hits ? this.#finish(hits, text, origin) : [];
+    const found = hits ? this.#finish(hits, text, origin) : [];
+    const known = this.#known?.find(text);
+    if (known && known.length > 0) {
+      const starts = lineStarts(text);
+      for (const h of known) {
+        const line = lineAt(starts, h.index);
+        const fileLine = origin.lineOf ? origin.lineOf(line) : line;
+        const finding: RawFinding = {
+          rule: KNOWN_VALUE_RULE,
+          title: `Known secret value of ${h.name}`,
+          file: origin.file,
+          line: fileLine,
+          column: h.index - (starts[line - 1] ?? 0) + 1,
+          // The reference and the form only: nothing of the value.
+          match: `${h.name} (${h.form}, ${h.length} chars)`,
+          fingerprint: `${origin.commit ? `${origin.commit}:` : ""}${origin.file}:${KNOWN_VALUE_RULE}:${fileLine}`,
+          reference: h.name,
+          // Not a hash of the value: the reference name identifies it.
+          digest: `known-value:${h.name}`,
+        };
+        if (origin.commit) finding.commit = origin.commit;
+        if (origin.date) finding.date = origin.date;
+        found.push(finding);
+      }
+      found.sort((a, b) => a.line - b.line || a.column - b.column);
+    }
+    return found;
   }
 
   #rulesFor(keyword: string): readonly Rule[] {
@@ -174,7 +221,7 @@ export class Scanner {
     }
     if (!hit) return undefined;
     const { secret } = hit;
-    if (isPlaceholder(secret)) return undefined;
+    if (isPlaceholder(secret) || isPublicByDesign(secret)) return undefined;
     if (rule.minEntropy !== undefined) {
       if (shannonEntropy(secret.slice(rule.entropySkip ?? 0)) < rule.minEntropy) return undefined;
     }
@@ -230,7 +277,7 @@ export class Scanner {
         file: origin.file,
         line: fileLine,
         column,
-        match: redactMatch(hit.secret),
+        match: redactMatch(hit.secret, rule.publicPrefix),
         fingerprint,
         digest: createHash("sha256").update(hit.secret).digest("hex").slice(0, 16),
       };

@@ -9,7 +9,9 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import { ScanInputError } from "../errors.js";
+import { displayName } from "./display.js";
 import type { Scanner } from "./engine.js";
+import { isValidSince, SINCE_FORMS } from "./since.js";
 import { DEFAULT_MAX_FILE_SIZE } from "./tree.js";
 import type { RawFinding } from "./types.js";
 
@@ -49,6 +51,10 @@ export interface HistoryResult {
   findings: RawFinding[];
   /** Commits read. */
   commits: number;
+  /** Blocks of added lines scanned (one per file per commit). */
+  files: number;
+  /** Bytes of added lines scanned. */
+  bytes: number;
 }
 
 /**
@@ -107,6 +113,19 @@ export function repoPrefix(dir: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
+/**
+ * The top directory of the repository holding `dir`, or undefined outside git.
+ *
+ * @example
+ * ```ts
+ * const root = repoTop("packages/api") ?? "packages/api";
+ * ```
+ */
+export function repoTop(dir: string): string | undefined {
+  const r = spawnSync("git", ["-C", dir, "rev-parse", "--show-toplevel"], { encoding: "utf8" });
+  return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
+}
+
 class DiffParser {
   commit: string | undefined;
   date: string | undefined;
@@ -116,6 +135,8 @@ class DiffParser {
   lineNumbers: number[] = [];
   size = 0;
   commits = 0;
+  files = 0;
+  bytes = 0;
   /**
    * True between "diff --git" and the first "@@" of that file: only there are
    * "--- "/"+++ " lines headers. After it, "+++ x" is an added line "++ x".
@@ -143,7 +164,10 @@ class DiffParser {
     ) {
       if (!this.options.excludePath?.(this.file)) {
         const numbers = this.lineNumbers;
-        const found = this.scanner.scanText(this.lines.join("\n"), {
+        const text = this.lines.join("\n");
+        this.files++;
+        this.bytes += text.length;
+        const found = this.scanner.scanText(text, {
           file: this.file,
           commit: this.commit,
           date: this.date,
@@ -187,7 +211,7 @@ class DiffParser {
     } else if (this.inHeader) {
       if (l.startsWith("+++ ")) {
         const target = l.slice(4);
-        this.file = target === "/dev/null" ? undefined : unquote(target).replace(/^b\//, "");
+        this.file = target === "/dev/null" ? undefined : gitPath(target).replace(/^b\//, "");
       } else if (l.startsWith("@@ ")) {
         this.inHeader = false;
         this.hunk(l);
@@ -221,13 +245,34 @@ function dropMergeEchoes(parser: DiffParser): RawFinding[] {
   return parser.findings.filter((f) => !parser.fromMerge.has(f) || !ordinary.has(key(f)));
 }
 
-function unquote(path: string): string {
-  if (!path.startsWith('"')) return path;
-  try {
-    return JSON.parse(path) as string;
-  } catch {
-    return path.slice(1, -1);
-  }
+const C_ESCAPES: Record<string, number> = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13 };
+
+/**
+ * A path as git prints it (raw bytes, read as latin1; C-quoted with octal
+ * escapes when it holds control characters), made printable: UTF-8 decoded,
+ * other bytes and control characters escaped.
+ */
+function gitPath(printed: string): string {
+  let bytes: Buffer;
+  if (printed.startsWith('"') && printed.endsWith('"') && printed.length >= 2) {
+    const out: number[] = [];
+    const body = printed.slice(1, -1);
+    for (let i = 0; i < body.length; i++) {
+      const c = body.charCodeAt(i);
+      if (c !== 92 /* \ */ || i + 1 >= body.length) {
+        out.push(c & 0xff);
+        continue;
+      }
+      const next = body.charAt(++i);
+      const oct = /^[0-7]{3}/.exec(body.slice(i, i + 3));
+      if (oct) {
+        out.push(Number.parseInt(oct[0], 8) & 0xff);
+        i += 2;
+      } else out.push(C_ESCAPES[next] ?? next.charCodeAt(0) & 0xff);
+    }
+    bytes = Buffer.from(out);
+  } else bytes = Buffer.from(printed, "latin1");
+  return displayName(bytes);
 }
 
 function runGitDiff(dir: string, args: string[], parser: DiffParser): Promise<void> {
@@ -278,6 +323,11 @@ export async function scanHistory(
   options: HistoryOptions = {},
 ): Promise<HistoryResult> {
   assertGitRepo(dir);
+  if (options.since !== undefined && !isValidSince(options.since)) {
+    throw new ScanInputError(
+      `invalid --since ${JSON.stringify(options.since)}: use ${SINCE_FORMS}`,
+    );
+  }
   const parser = new DiffParser(scanner, options);
   const args = [
     "log",
@@ -298,9 +348,16 @@ export async function scanHistory(
   // An empty repository (no commits yet) has no history to scan.
   const head = spawnSync("git", ["-C", dir, "rev-parse", "--verify", "-q", "HEAD"]);
   const anyRef = spawnSync("git", ["-C", dir, "for-each-ref", "--count=1"], { encoding: "utf8" });
-  if (head.status !== 0 && !anyRef.stdout.trim()) return { findings: [], commits: 0 };
+  if (head.status !== 0 && !anyRef.stdout.trim()) {
+    return { findings: [], commits: 0, files: 0, bytes: 0 };
+  }
   await runGitDiff(dir, args, parser);
-  return { findings: dropMergeEchoes(parser), commits: parser.commits };
+  return {
+    findings: dropMergeEchoes(parser),
+    commits: parser.commits,
+    files: parser.files,
+    bytes: parser.bytes,
+  };
 }
 
 /**
@@ -333,5 +390,5 @@ export async function scanStaged(
     ],
     parser,
   );
-  return { findings: parser.findings, commits: 0 };
+  return { findings: parser.findings, commits: 0, files: parser.files, bytes: parser.bytes };
 }

@@ -40,8 +40,28 @@ const SEQUENCES = ["0123456789", "123456789", "abcdefghij", "qwertyuiop"];
 // the Azurite storage emulator's well-known account key. Stored as digests
 // so that this file does not itself look like a leak.
 const PUBLIC_VALUE_DIGESTS = new Set([
+  // Azurite storage emulator account key.
   "0011cc25eb4320717494d2703e8cba85743e71b500283c21c8b88147992f9059",
+  // jwt.io's example token ("John Doe", HS256 with the key "your-256-bit-secret").
+  "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
 ]);
+
+/**
+ * Prefixes of keys their issuers publish as safe in client code: not
+ * secrets, so no rule reports them, wherever they are. Each is listed with
+ * its source in the README's scan section.
+ */
+const PUBLIC_BY_DESIGN = [
+  // Stripe publishable keys (and Clerk's, which use the same prefixes).
+  "pk_live_",
+  "pk_test_",
+  // Supabase publishable key.
+  "sb_publishable_",
+  // Mapbox public access token.
+  "pk.eyJ",
+  // PostHog project API key.
+  "phc_",
+];
 
 /**
  * True when `value` is a placeholder or a published well-known value, so a
@@ -60,6 +80,19 @@ export function isPlaceholder(value: string): boolean {
   if (REPEAT.test(value)) return true;
   for (const s of SEQUENCES) if (lower.includes(s)) return true;
   return isPublicValue(value);
+}
+
+/**
+ * True for a key that its issuer documents as public (safe in browser code),
+ * such as a Stripe publishable key.
+ *
+ * @example
+ * ```ts
+ * isPublicByDesign("pk_" + "live_51H..."); // true
+ * ```
+ */
+export function isPublicByDesign(value: string): boolean {
+  return PUBLIC_BY_DESIGN.some((p) => value.startsWith(p));
 }
 
 /**

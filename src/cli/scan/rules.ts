@@ -10,7 +10,7 @@
  */
 
 import { charClasses, shannonEntropy } from "./entropy.js";
-import { isPlaceholder } from "./placeholders.js";
+import { isPlaceholder, isPublicByDesign } from "./placeholders.js";
 
 /**
  * What a rule's `confirm` step sees: the whole text and the current line.
@@ -75,6 +75,11 @@ export interface Rule {
   readonly minEntropy?: number;
   /** Characters of fixed prefix to leave out of the entropy measure. */
   readonly entropySkip?: number;
+  /**
+   * The part every key of this kind starts with (`sk_live_`, `ghp_`), shown
+   * in the masked preview. Rules without one show only the length.
+   */
+  readonly publicPrefix?: RegExp;
   /** Extra check; returns the secret to report (possibly elsewhere in the text) or undefined to drop. */
   readonly confirm?: (m: RegExpExecArray, ctx: MatchContext) => Confirmed | undefined;
   /** What to do about a finding. */
@@ -138,6 +143,23 @@ function confirmJwt(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefine
   return { secret: token, index: ctx.lineStart + (m.index ?? 0) + m[0].indexOf(token) };
 }
 
+/**
+ * A key body whose DER header declares more bytes than it holds: a
+ * documentation example cut short ("MIIEpQIBAAKCAQEAuyf/lN..."), not a key.
+ * Real keys are one DER SEQUENCE, whose length is in its first bytes.
+ */
+function isTruncatedDer(body: string): boolean {
+  const der = Buffer.from(body, "base64");
+  if (der[0] !== 0x30) return false;
+  const len = der[1] as number;
+  let declared: number;
+  if (len < 0x80) declared = 2 + len;
+  else if (len === 0x81) declared = 3 + (der[2] as number);
+  else if (len === 0x82) declared = 4 + (((der[2] as number) << 8) | (der[3] as number));
+  else return false;
+  return der.length < declared;
+}
+
 const PEM_END = /-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----/g;
 
 function confirmPem(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
@@ -151,7 +173,7 @@ function confirmPem(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefine
     .replace(/\\n|\\r/g, "")
     .replace(/^[A-Za-z-]+:.*$/gm, "")
     .replace(/[^A-Za-z0-9+/=]/g, "");
-  if (body.length < 64 || isPlaceholder(body)) return undefined;
+  if (body.length < 64 || isPlaceholder(body) || isTruncatedDer(body)) return undefined;
   const first = raw.search(/[A-Za-z0-9+/]{8}/);
   return { secret: body, index: headerEnd + Math.max(0, first) };
 }
@@ -169,8 +191,59 @@ function confirmGcpServiceAccount(_m: RegExpExecArray, ctx: MatchContext): Confi
   return { secret: body, index: k.index + k[0].indexOf(k[2] as string) };
 }
 
+// Hosts of documentation and local development: credentials for them are
+// examples or development defaults (postgres://postgres:postgres@localhost).
+const EXAMPLE_HOST =
+  /^(?:localhost|127(?:\.\d+){3}|0\.0\.0\.0|\[::1\]|host|hostname|server|(?:[\w-]+\.)*example(?:\.(?:com|org|net))?|[\w.-]+\.(?:test|invalid|example|localhost))$/i;
+
+function confirmUrlCredentials(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const user = m[2] as string;
+  const password = m[3] as string;
+  const host = m[4] as string;
+  // Variables and format strings: ${DB_PASSWORD}, $PASS, %s, %(password)s, {password}.
+  if (/^[$%{]|[{}<>]/.test(password) && !/^%[0-9A-Fa-f]{2}/.test(password)) return undefined;
+  if (isPlaceholder(password) || isExamplePhrase(password) || isPlaceholder(host)) return undefined;
+  if (/^(?:x+|\*+|\.+|pw|pwd|pass|passwd|password|secret|user|username)$/i.test(password)) {
+    return undefined;
+  }
+  if (password === user || password.length < 6 || EXAMPLE_HOST.test(host)) return undefined;
+  if (isWordIdentifier(password) && password.length < 12) return undefined;
+  const index = ctx.lineStart + m.index + m[0].lastIndexOf(`:${password}@`) + 1;
+  return { secret: password, index };
+}
+
+function confirmAuthHeader(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const scheme = (m[1] as string).toLowerCase();
+  const token = m[2] as string;
+  const next = ctx.text.charAt(ctx.lineStart + m.index + m[0].length);
+  // "Bearer abc" + rest, `Bearer ${x}`: built at run time.
+  if (next === "$" || next === "{" || next === "+") return undefined;
+  if (isPlaceholder(token) || isExamplePhrase(token)) return undefined;
+  if (scheme === "basic") {
+    const decoded = Buffer.from(token, "base64").toString("latin1");
+    const colon = decoded.indexOf(":");
+    if (colon < 0 || !/^[\x20-\x7e]+$/.test(decoded)) return undefined;
+    const password = decoded.slice(colon + 1);
+    if (password.length < 6 || isPlaceholder(password) || isExamplePhrase(password)) {
+      return undefined;
+    }
+    if (password === decoded.slice(0, colon)) return undefined;
+  } else if (
+    token.length < 16 ||
+    shannonEntropy(token) < 3 ||
+    charClasses(token) < 2 ||
+    isWordIdentifier(token)
+  ) {
+    return undefined;
+  }
+  const index = ctx.lineStart + m.index + m[0].length - token.length;
+  return { secret: token, index };
+}
+
 // Values that are clearly code, paths or identifiers rather than secrets.
-const MEMBER_EXPR = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+const MEMBER_EXPR = /^[A-Za-z_$#][\w$#]*(?:\??\.[A-Za-z_$#][\w$#]*)+$/;
+// After an unquoted value: an operator, a call or an index means the value is code.
+const CODE_AFTER = /^\s*(?:\|\||&&|\?\?|\?|\(|\+|\[|\.|!|=)/;
 const WORDS_ONLY =
   /^(?:[a-z]+|[A-Z]+|[a-z]+(?:[A-Z][a-z]+)+|[A-Z][a-z]+(?:[A-Z][a-z]+)+|[A-Za-z]+(?:[_-][A-Za-z]+)+)$/;
 
@@ -188,7 +261,8 @@ function looksLikeName(value: string): boolean {
 const PHRASE_WORDS = new Set(
   (
     "a an the my your our some kind of put enter insert set new here goes value " +
-    "api access auth client private db database app user admin bearer webhook signing"
+    "api access auth client private db database app user admin bearer webhook signing " +
+    "very long super strong test demo fake"
   ).split(" "),
 );
 const PHRASE_CORE = new Set(
@@ -207,9 +281,79 @@ function isPlaceholderPhrase(value: string): boolean {
     .toLowerCase()
     .split(/[-_\s.]+/)
     .filter(Boolean);
-  if (words.length === 0 || !words.some((w) => PHRASE_CORE.has(w))) return false;
-  return words.every((w) => PHRASE_CORE.has(w) || PHRASE_WORDS.has(w));
+  // "somepassword", "yourapikey": the words written together.
+  const split = words.flatMap((w) => segmentWords(w) ?? [w]);
+  if (split.length === 0 || !split.some((w) => PHRASE_CORE.has(w))) return false;
+  return split.every((w) => PHRASE_CORE.has(w) || PHRASE_WORDS.has(w));
 }
+
+/** `word` as a run of placeholder words ("somepassword" -> some, password), or undefined. */
+function segmentWords(word: string): string[] | undefined {
+  if (word.length > 40) return undefined;
+  const known = (w: string) => PHRASE_CORE.has(w) || PHRASE_WORDS.has(w);
+  const best: Array<string[] | undefined> = [[]];
+  for (let end = 1; end <= word.length; end++) {
+    for (let start = Math.max(0, end - 12); start < end; start++) {
+      const head = best[start];
+      const piece = word.slice(start, end);
+      if (head && known(piece)) {
+        best[end] = [...head, piece];
+        break;
+      }
+    }
+  }
+  return best[word.length];
+}
+// "Password123!@#": a phrase made a "valid" example with an ascending run of
+// digits or a run along the keyboard's symbol row.
+const EXAMPLE_SUFFIX = /(?:1234?5?6?7?8?9?0?|!@#\$?%?\^?&?\*?)+$/;
+
+/** {@link isPlaceholderPhrase}, also with an example suffix ("SomeKindOfPassword123!@#"). */
+function isExamplePhrase(value: string): boolean {
+  if (isPlaceholderPhrase(value)) return true;
+  const stripped = value.replace(EXAMPLE_SUFFIX, "");
+  return stripped !== value && stripped.length > 0 && isPlaceholderPhrase(stripped);
+}
+
+/**
+ * A value that opens with an all-capitals phrase naming a secret
+ * ("VERYLONGSECRETeyJ...", "MYTOKEN_..."): documentation written to look
+ * long, not a key. Mixed case ("MySecretPa55!") is a password, not this.
+ */
+function opensWithCapsPhrase(value: string): boolean {
+  const head = /^[A-Z]{6,}/.exec(value)?.[0] ?? "";
+  return /SECRET|TOKEN|PASSWORD|APIKEY/.test(head) && head.length < value.length;
+}
+
+function normalized(s: string): string {
+  return s.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+
+/**
+ * A constant whose value is its own name in another case or separator
+ * style: `const PlatformAuthDOMGetToken = "platformAuthDOMGetToken"`,
+ * `API_TOKEN = "api-token"`, or the name with a namespace ("msal.getToken").
+ */
+function isSelfNamed(name: string, value: string): boolean {
+  const n = normalized(name);
+  const v = normalized(value);
+  if (n.length < 4 || v.length < 4) return false;
+  if (n === v || n.endsWith(v)) return true;
+  return v.endsWith(n) && /^[A-Za-z._:-]+$/.test(value);
+}
+
+/**
+ * An identifier made of words (`platformAuthDOMGetToken`, `getAccessToken`):
+ * letters only, split at case changes into words that each have a vowel or
+ * are a short acronym. Random letters break into vowel-less scraps.
+ */
+function isWordIdentifier(value: string): boolean {
+  if (!/^[A-Za-z]+$/.test(value)) return false;
+  const words = value.match(/[A-Z]{2,}(?=[A-Z][a-z]|$)|[A-Z]?[a-z]+|[A-Z]+/g) ?? [];
+  if (words.length < 2) return false;
+  return words.every((w) => (/^[A-Z]{2,5}$/.test(w) ? true : w.length >= 2 && /[aeiouy]/i.test(w)));
+}
+
 /**
  * "/etc/app/db.conf", "./certs/server.pem": a path, each segment lower case
  * after at most a leading capital. A base64 key that starts with "/" has long
@@ -224,7 +368,11 @@ function looksLikePath(value: string): boolean {
 }
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const HASHY_NAME =
-  /hash|digest|checksum|sum$|sha\d*|md5|fingerprint|integrity|public|pub_?key|publishable/i;
+  /hash|digest|checksum|sum$|sha\d*|md5|fingerprint|integrity|public|pub_?key|publishable|commit|revision|etag/i;
+
+function isPasswordName(name: string): boolean {
+  return /pass|pwd/i.test(name);
+}
 // Keys that name data, not credentials (cacheKey, sortKey, s3ObjectKey ...).
 const DATA_KEY_NAME =
   /(?:cache|sort|partition|primary|foreign|idempotency|storage|object|s3|bucket|map|lookup|index|row|route|translation|i18n|dedupe|unique|composite|query|search|hot|shortcut|react|list|group|config|state|redis|memo)[_.-]?key$/i;
@@ -258,20 +406,37 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
     if (after !== "" && !/[\s;,#]/.test(after)) return undefined;
     // "name: Identifier," or "name = other;" is code (a type, an object literal, an assignment).
     if (after === ";" || after === ",") return undefined;
+    // "client_secret: this.#auth.secret || ''": an expression, not data.
+    if (CODE_AFTER.test(ctx.text.slice(at + value.length, ctx.lineEnd))) return undefined;
+    if (value.startsWith("this.") || value.includes("#")) return undefined;
   }
   if (HASHY_NAME.test(name) || SAFE_NAME.test(name) || DATA_KEY_NAME.test(name)) return undefined;
   if (MEMBER_EXPR.test(value) || WORDS_ONLY.test(value) || UUID.test(value)) return undefined;
   if (looksLikeName(value)) return undefined;
-  // "SomeKindOfPassword!", "my-secret-token": documentation, not a credential.
+  // Code, not data: a constant named after itself, an identifier of words.
+  if (isSelfNamed(name, value) || isWordIdentifier(value)) return undefined;
+  // "SomeKindOfPassword123!@#", "my-secret-token": documentation, not a credential.
   // Only when the words are the whole value: "MySecretPa55!" is a password.
-  if (isPlaceholderPhrase(value)) return undefined;
+  if (isExamplePhrase(value) || opensWithCapsPhrase(value)) return undefined;
+  if (isPublicByDesign(value)) return undefined;
+  // Hex only (a sha256, a git SHA, or a hex token): a secret when the name
+  // says so and it is long enough to be random (32+ digits, 128 bits), as
+  // Twilio auth tokens, Datadog API keys and session secrets made with
+  // `openssl rand -hex 32` are. Names that say hash, digest, sha, checksum,
+  // commit, revision or etag were set aside above (HASHY_NAME).
+  if (/^[0-9a-f]+$/i.test(value) && !isPasswordName(name) && value.length < 32) return undefined;
   if (/^(?:true|false|null|none|undefined|nil)$/i.test(value)) return undefined;
   if (/^(?:https?|ftp|file):/.test(value) || looksLikePath(value)) return undefined;
-  const isPassword = /pass|pwd/i.test(name);
+  const isPassword = isPasswordName(name);
   const entropy = shannonEntropy(value);
   if (isPassword) {
     if (value.length < 8 || entropy < 2.8 || charClasses(value) < 2) return undefined;
-  } else if (value.length < 12 || entropy < 3.5 || charClasses(value) < 2) {
+  } else if (
+    value.length < 12 ||
+    // Hex carries at most 4 bits a character: 32 random hex digits measure about 3.7.
+    entropy < (/^[0-9a-f]+$/i.test(value) ? 3 : 3.5) ||
+    charClasses(value) < 2
+  ) {
     return undefined;
   }
   return { secret: value, index: at };
@@ -289,6 +454,7 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
 export const RULES: readonly Rule[] = [
   {
     id: "stripe-secret-key",
+    publicPrefix: /^(?:sk|rk)_(?:live|test)_/,
     title: "Stripe secret or restricted key",
     keywords: ["sk_live_", "rk_live_", "sk_test_", "rk_test_"],
     pattern: /\b((?:sk|rk)_(?:live|test)_[0-9A-Za-z]{10,247})\b/g,
@@ -298,6 +464,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "aws-access-key",
+    publicPrefix: /^A(?:KIA|SIA)/,
     title: "AWS access key with its secret key nearby",
     keywords: ["AKIA", "ASIA"],
     pattern: /\b((?:AKIA|ASIA)[A-Z2-7]{16})\b/g,
@@ -306,6 +473,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "github-token",
+    publicPrefix: /^(?:gh[pousr]_|github_pat_)/,
     title: "GitHub token",
     keywords: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"],
     pattern: /\b((?:gh[pousr]_[0-9A-Za-z]{36})|(?:github_pat_[0-9A-Za-z_]{82}))\b/g,
@@ -315,6 +483,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "slack-token",
+    publicPrefix: /^xox[abposre]-/,
     title: "Slack token",
     keywords: ["xox"],
     pattern: /\b(xox[abposre]-\d+-[0-9A-Za-z-]{8,250})\b/g,
@@ -324,6 +493,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "google-api-key",
+    publicPrefix: /^AIza/,
     title: "Google API key",
     keywords: ["AIza"],
     pattern: /\b(AIza[0-9A-Za-z_-]{35})(?![0-9A-Za-z_-])/g,
@@ -358,6 +528,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "ai-api-key",
+    publicPrefix: /^sk-(?:ant-(?:api|admin)\d{2}-|proj-|svcacct-|admin-)?/,
     title: "OpenAI / Anthropic-style API key",
     keywords: ["sk-"],
     pattern:
@@ -376,6 +547,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "jwt",
+    publicPrefix: /^eyJ/,
     title: "JSON Web Token",
     keywords: ["eyJ"],
     pattern:
@@ -384,12 +556,31 @@ export const RULES: readonly Rule[] = [
     fix: "Treat the token as leaked: revoke the session or rotate the signing key if it is long-lived, and never commit tokens.",
   },
   {
+    id: "url-credentials",
+    title: "Password in a URL (scheme://user:password@host)",
+    keywords: ["://"],
+    pattern:
+      /\b([A-Za-z][A-Za-z0-9+.-]{1,30}):\/\/([^\s:/@'"`<>\\]*):([^\s/@'"`<>\\]{1,256})@(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?=[:/?#\s'"`<>),;\\]|$)/g,
+    confirm: confirmUrlCredentials,
+    fix: `${ROTATE} Change the password at the server, and build the URL at runtime from a secret (getSecret) instead of writing it out.`,
+  },
+  {
+    id: "auth-header",
+    title: "Literal Authorization header (Bearer, Basic or token)",
+    keywords: ["authorization"],
+    ignoreCase: true,
+    pattern:
+      /\b(?:proxy-)?authorization\\?["']?\s*[:=,]\s*\\?["'`]?\s*(Bearer|Basic|Token)\s+([A-Za-z0-9._~+/=-]{8,})/gi,
+    confirm: confirmAuthHeader,
+    fix: `${ROTATE} Revoke the token (or change the password of a Basic header) and add the header at runtime from a secret.`,
+  },
+  {
     id: "generic-secret-assignment",
     title: "High-entropy value assigned to a secret-named variable",
     keywords: ["key", "secret", "token", "passw", "pwd"],
     ignoreCase: true,
     pattern:
-      /(?:key|secret|token|passw(?:or)?d|pwd)(?:[_.-]?base)?["']?\s*(?:=|:=|:|=>)\s*(["'`]?)([A-Za-z0-9_+/=!@#$%^&*~.-]{8,256})\1/gi,
+      /(?:key|secret|token|passw(?:or)?d|pwd)(?:[_.-]?base)?(?:\\?["'])?\s*(?:=|:=|:|=>)\s*(\\?["'`]|)([A-Za-z0-9_+/=!@#$%^&*~.-]{8,256})\1/gi,
     confirm: confirmGeneric,
     fix: `${ROTATE} Read it from the environment or a secrets manager instead.`,
   },

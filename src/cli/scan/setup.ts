@@ -3,11 +3,12 @@
  * `secrets scan` and `secrets doctor` apply exactly the same rules.
  */
 
-import { isAbsolute, relative } from "node:path";
+import { isAbsolute, relative, resolve } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import type { SecretsConfig } from "../config/schema.js";
 import { Scanner } from "./engine.js";
 import type { RawFinding } from "./types.js";
+import type { KnownValues } from "./values.js";
 
 /**
  * The scanner and filters for one run.
@@ -19,8 +20,16 @@ import type { RawFinding } from "./types.js";
  */
 export interface ScanSetup {
   scanner: Scanner;
-  /** Allowlisted paths (gitignore syntax). */
+  /** Allowlisted paths (gitignore syntax, relative to {@link ScanSetup.base}). */
   exclude: Ignore;
+  /** The directory allowlisted paths are relative to: the config file's, else the scanned repository's root. */
+  base: string;
+  /**
+   * True for an allowlisted path: absolute, or relative to the working
+   * directory (as a tree finding's file is). History paths are relative to
+   * the repository's top: join them to it first.
+   */
+  excluded: (path: string, isDir?: boolean) => boolean;
   /** False for a finding allowlisted by fingerprint or path. */
   keep: (f: RawFinding) => boolean;
   /** Size limit for files. */
@@ -49,22 +58,36 @@ export function safeIgnores(ig: Ignore, path: string): boolean {
  *
  * @example
  * ```ts
- * const { scanner } = scanSetup(loadConfig(".").config);
+ * const { scanner } = scanSetup((await loadConfig(".")).config, ".");
  * ```
  */
-export function scanSetup(config: SecretsConfig): ScanSetup {
+export function scanSetup(
+  config: SecretsConfig,
+  base: string = process.cwd(),
+  knownValues?: KnownValues,
+): ScanSetup {
   const { allowlist } = config.scan;
   const scanner = new Scanner({
     disabledRules: allowlist.rules,
     allowValues: allowlist.regexes.map((r) => new RegExp(r)),
+    ...(knownValues ? { knownValues } : {}),
   });
   const exclude = ignore().add(allowlist.paths);
   const fingerprints = new Set(allowlist.fingerprints);
+  const root = resolve(base);
+  const excluded = (path: string, isDir = false) => {
+    if (allowlist.paths.length === 0) return false;
+    const rel = relative(root, resolve(path)).replace(/\\/g, "/");
+    if (rel === "" || rel.startsWith("../") || isAbsolute(rel)) return false;
+    return exclude.ignores(isDir ? `${rel}/` : rel);
+  };
+  // History findings were filtered by path while scanning (their paths are
+  // relative to the repository's top, not the working directory).
   const keep = (f: RawFinding) =>
     !fingerprints.has(f.fingerprint) &&
     !(f.commit && fingerprints.has(`${f.file}:${f.rule}:${f.line}`)) &&
-    !(allowlist.paths.length > 0 && safeIgnores(exclude, f.file));
-  return { scanner, exclude, keep, maxFileSize: config.scan.maxFileSize };
+    !(!f.commit && excluded(f.file));
+  return { scanner, exclude, base: root, excluded, keep, maxFileSize: config.scan.maxFileSize };
 }
 
 /**

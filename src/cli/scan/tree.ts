@@ -5,15 +5,14 @@
  * to one shared {@link Scanner}.
  */
 
-import { closeSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
 import { resolve } from "node:path";
-import type { Ignore } from "ignore";
 import { ScanInputError } from "../errors.js";
+import { displayPath } from "./display.js";
 import type { Scanner } from "./engine.js";
 import { MAX_READABLE_FILE_SIZE } from "./limits.js";
-import { safeIgnores } from "./setup.js";
 import type { RawFinding, Skipped } from "./types.js";
-import { walkFiles } from "./walk.js";
+import { type IgnoredBy, walkFiles } from "./walk.js";
 
 /**
  * Default size limit: larger files are generated or data, not source.
@@ -41,10 +40,16 @@ export interface TreeScanOptions {
   maxFileSize?: number;
   /** Honour `.gitignore`. Default `true`. */
   gitignore?: boolean;
-  /** Config allowlist paths (gitignore syntax, relative to the scanned root). */
-  exclude?: Ignore;
+  /** Config allowlist paths, as a predicate on the absolute path. */
+  exclude?: (abs: string, isDir: boolean) => boolean;
   /** Called after each file, for progress display. */
   onFile?: (file: string) => void;
+  /**
+   * Also search each file's text (and the text of files `.gitignore` hides
+   * under these build folders, see {@link TreeScanOptions.alsoRead}) with this
+   * function: the known-values matcher of `--values`.
+   */
+  extraScan?: (text: string, file: string) => RawFinding[];
 }
 
 /**
@@ -62,13 +67,46 @@ export interface TreeScanResult {
   files: number;
   /** Bytes scanned. */
   bytes: number;
+  /** Entries left out on purpose, by rule: what a scan of 0 files must explain. */
+  ignored: IgnoredCount[];
+}
+
+/**
+ * How many entries one ignore rule left out.
+ *
+ * @example
+ * ```ts
+ * const c: IgnoredCount = { rule: "dist/", source: ".gitignore", entries: 3 };
+ * ```
+ */
+export interface IgnoredCount extends IgnoredBy {
+  /** Files and folders it left out (a folder counts once). */
+  entries: number;
 }
 
 export { ScanInputError };
 
-type ReadResult = { text: string } | { skip: Skipped["reason"]; detail?: string };
+type ReadResult = { text: string; size: number } | { skip: Skipped["reason"]; detail?: string };
 
-function readCandidate(abs: string, maxSize: number): ReadResult {
+/**
+ * UTF-16 text with a byte-order mark is decoded (it holds NUL bytes, so it
+ * would otherwise pass for binary). Anything else is read as latin1: one
+ * character per byte, no UTF-8 validation cost, and every key format we
+ * look for is ASCII.
+ */
+function decode(data: Buffer): string | undefined {
+  if (data.length >= 2 && data[0] === 0xff && data[1] === 0xfe) {
+    return data.subarray(2).toString("utf16le");
+  }
+  if (data.length >= 2 && data[0] === 0xfe && data[1] === 0xff) {
+    const le = Buffer.from(data.subarray(2, data.length - (data.length % 2)));
+    return le.swap16().toString("utf16le");
+  }
+  if (data.subarray(0, BINARY_SNIFF).includes(0)) return undefined;
+  return data.toString("latin1");
+}
+
+function readCandidate(abs: string | Buffer, maxSize: number): ReadResult {
   let fd: number;
   try {
     fd = openSync(abs, "r");
@@ -86,10 +124,8 @@ function readCandidate(abs: string, maxSize: number): ReadResult {
       read += n;
     }
     const data = read === size ? buf : buf.subarray(0, read);
-    if (data.subarray(0, BINARY_SNIFF).includes(0)) return { skip: "binary" };
-    // latin1 maps each byte to one character: no UTF-8 validation cost, and
-    // every key format we look for is ASCII.
-    return { text: data.toString("latin1") };
+    const text = decode(data);
+    return text === undefined ? { skip: "binary" } : { text, size: data.length };
   } catch (err) {
     return { skip: "unreadable", detail: (err as NodeJS.ErrnoException).code ?? "error" };
   } finally {
@@ -113,23 +149,18 @@ export function scanTree(
   options: TreeScanOptions = {},
 ): TreeScanResult {
   const maxSize = Math.min(options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, MAX_READABLE_FILE_SIZE);
-  const result: TreeScanResult = { findings: [], skipped: [], files: 0, bytes: 0 };
-  const scanOne = (abs: string, shown: string) => {
-    const r = readCandidate(abs, maxSize);
-    if ("skip" in r) {
-      const s: Skipped = { file: shown, reason: r.skip };
-      if (r.detail) s.detail = r.detail;
-      result.skipped.push(s);
-      return;
-    }
+  const result: TreeScanResult = { findings: [], skipped: [], files: 0, bytes: 0, ignored: [] };
+  const ignored = new Map<string, IgnoredCount>();
+  const scanRead = (text: string, size: number, shown: string) => {
     result.files++;
-    result.bytes += r.text.length;
-    const found = scanner.scanText(r.text, { file: shown });
-    for (const f of found) result.findings.push(f);
+    result.bytes += size;
+    for (const f of scanner.scanText(text, { file: shown })) result.findings.push(f);
+    if (options.extraScan) for (const f of options.extraScan(text, shown)) result.findings.push(f);
     options.onFile?.(shown);
   };
   for (const given of paths) {
-    let st: ReturnType<typeof statSync>;
+    const named = displayPath(given);
+    let st: Stats;
     try {
       st = statSync(given);
     } catch (err) {
@@ -142,19 +173,39 @@ export function scanTree(
             : code === "EACCES"
               ? "permission denied"
               : (code ?? "cannot be read");
-      throw new ScanInputError(`cannot scan ${given}: ${why}`);
+      throw new ScanInputError(`cannot scan ${named}: ${why}`);
     }
-    const prefix = given === "." || given === "./" ? "" : given.replace(/\/+$/, "");
+    const prefix = given === "." || given === "./" ? "" : named.replace(/\/+$/, "");
     if (st.isDirectory()) {
       for (const f of walkFiles(given, {
         gitignore: options.gitignore,
         exclude: options.exclude,
         onSkip: (s) => result.skipped.push({ ...s, file: prefix ? `${prefix}/${s.file}` : s.file }),
+        onIgnore: (_rel, by) => {
+          const key = `${by.source}\0${by.rule}`;
+          const known = ignored.get(key);
+          if (known) known.entries++;
+          else ignored.set(key, { ...by, entries: 1 });
+        },
       })) {
-        scanOne(f.abs, prefix ? `${prefix}/${f.rel}` : f.rel);
+        const shown = prefix ? `${prefix}/${f.rel}` : f.rel;
+        const r = readCandidate(f.abs, maxSize);
+        if ("skip" in r) {
+          const s: Skipped = { file: shown, reason: r.skip };
+          if (r.detail) s.detail = r.detail;
+          result.skipped.push(s);
+        } else scanRead(r.text, r.size, shown);
       }
     } else if (st.isFile()) {
-      if (options.exclude && safeIgnores(options.exclude, given)) continue;
+      if (options.exclude?.(resolve(given), false)) {
+        const key = "scan.allowlist.paths";
+        ignored.set(key, {
+          rule: "(path)",
+          source: key,
+          entries: (ignored.get(key)?.entries ?? 0) + 1,
+        });
+        continue;
+      }
       // A file named on the command line that cannot be scanned is an input
       // error, not a quiet skip: the caller asked for exactly that file.
       const r = readCandidate(resolve(given), maxSize);
@@ -165,15 +216,26 @@ export function scanTree(
             : r.skip === "too-large"
               ? `it is larger than the size limit (${r.detail}; raise it with --max-file-size, at most ${MAX_READABLE_FILE_SIZE} bytes)`
               : `it cannot be read (${r.detail === "EACCES" ? "permission denied" : r.detail})`;
-        throw new ScanInputError(`cannot scan ${given}: ${why}`);
+        throw new ScanInputError(`cannot scan ${named}: ${why}`);
       }
-      result.files++;
-      result.bytes += r.text.length;
-      for (const f of scanner.scanText(r.text, { file: given })) result.findings.push(f);
-      options.onFile?.(given);
+      scanRead(r.text, r.size, named);
     } else {
-      result.skipped.push({ file: given, reason: "not-a-file" });
+      // A FIFO, a device or /dev/stdin: reading it could block or never end,
+      // and skipping it quietly would pass a scan of nothing. The caller named
+      // it, so say it was not read.
+      throw new ScanInputError(
+        `cannot scan ${named}: it is ${kindOf(st)}, not a regular file or directory (save it to a file and scan that)`,
+      );
     }
   }
+  result.ignored = [...ignored.values()];
   return result;
+}
+
+function kindOf(st: Stats): string {
+  if (st.isFIFO()) return "a pipe (FIFO)";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isSocket()) return "a socket";
+  return "a special file";
 }

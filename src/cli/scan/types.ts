@@ -1,6 +1,6 @@
 /**
  * Shapes shared by the leak scanner: a finding, and where it came from.
- * A finding never holds a secret: only its first four characters.
+ * A finding never holds a secret: at most the public prefix of a key.
  */
 
 /**
@@ -10,7 +10,7 @@
  * ```ts
  * const f: Finding = {
  *   rule: "stripe-secret-key", title: "Stripe secret key", file: "src/pay.ts",
- *   line: 3, column: 15, match: "sk_l…", fingerprint: "src/pay.ts:stripe-secret-key:3",
+ *   line: 3, column: 15, match: "sk_live_… (32 chars)", fingerprint: "src/pay.ts:stripe-secret-key:3",
  * };
  * ```
  */
@@ -25,10 +25,17 @@ export interface Finding {
   line: number;
   /** 1-based column of the secret. */
   column: number;
-  /** The first four characters of the secret followed by an ellipsis. Never more. */
+  /**
+   * Masked preview: the key's public prefix when it has one (`sk_live_`),
+   * then only the length, as `sk_live_… (32 chars)`; for a known value, the
+   * reference and the form it was found in. Never a character of the secret
+   * part, never a hash of it.
+   */
   match: string;
   /** Stable id to allowlist this one finding: `file:rule:line`, prefixed with `commit:` in history. */
   fingerprint: string;
+  /** The reference whose value this is (rule `known-value` only). */
+  reference?: string;
   /** The commit that added it (history scans only). */
   commit?: string;
   /** Author date of that commit, ISO 8601 (history scans only). */

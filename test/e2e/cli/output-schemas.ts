@@ -8,7 +8,8 @@
 import { z } from "zod";
 
 /**
- * One finding as printed (no secret: `match` holds four characters).
+ * One finding as printed (no secret: `match` holds at most the key's public
+ * prefix and its length, or for `known-value` the reference and the form).
  */
 export const FindingSchema = z.strictObject({
   rule: z.string(),
@@ -16,8 +17,14 @@ export const FindingSchema = z.strictObject({
   file: z.string(),
   line: z.number().int().min(1),
   column: z.number().int().min(1),
-  match: z.string().regex(/^.{0,4}\*\*\*\*$/s),
+  match: z
+    .string()
+    .regex(
+      /^(?:[A-Za-z0-9_.-]{0,16}… \(\d+ chars\)|[A-Za-z_][A-Za-z0-9_]* \([a-z0-9-]+, \d+ chars\))$/,
+    ),
   fingerprint: z.string(),
+  /** The reference whose value was found (`known-value` only). */
+  reference: z.string().optional(),
   commit: z
     .string()
     .regex(/^[0-9a-f]{40,64}$/)
@@ -39,8 +46,29 @@ export const ScanOutputSchema = z.strictObject({
       detail: z.string().optional(),
     }),
   ),
+  /** Entries left out on purpose, by rule (.gitignore files, .git/info/exclude, scan.allowlist.paths). */
+  ignored: z
+    .array(
+      z.strictObject({
+        rule: z.string(),
+        source: z.string(),
+        entries: z.number().int().min(1),
+      }),
+    )
+    .optional(),
+  /** With --values: what was searched for (never a value). */
+  values: z
+    .strictObject({
+      references: z.number().int().min(0),
+      searched: z.number().int().min(0),
+      tooShort: z.array(z.string()),
+      unresolved: z.array(z.strictObject({ name: z.string(), code: z.string() })),
+    })
+    .optional(),
   stats: z.strictObject({
+    /** Files read (history: blocks of added lines, one per file per commit). */
     files: z.number().int().min(0),
+    /** Bytes read. */
     bytes: z.number().int().min(0),
     commits: z.number().int().min(0),
     durationMs: z.number().min(0),

@@ -28,10 +28,12 @@ const RUN_MS = Number(process.env.SOAK_SECONDS ?? 60) * 1000;
 const WARMUP_MS = Math.min(10_000, Math.max(3_000, RUN_MS / 5));
 const SEED = process.env.SOAK_SEED ? Number(process.env.SOAK_SEED) : Date.now() % 2 ** 31;
 /**
- * A call slower than this counts as a hang: the deadline plus the stale wait, plus a second for
- * a busy 2-core machine. (Without deadlines, the 1 s latency faults alone exceed it.)
+ * A call slower than this counts as a hang: the deadline plus the stale wait, plus two seconds
+ * for a 2-core machine under load (one run beside other test suites saw a 1.4 s answer).
+ * Without deadlines, every black hole in the run exceeds it; the fault scenarios hold the
+ * tight per-fault bounds.
  */
-const HANG_MS = FAULT_TIMINGS.deadline + FAULT_TIMINGS.staleWait + 1_000;
+const HANG_MS = FAULT_TIMINGS.deadline + FAULT_TIMINGS.staleWait + 2_000;
 
 const aws = standIn("aws");
 let proxy: ToxiProxy;

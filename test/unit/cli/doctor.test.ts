@@ -157,7 +157,7 @@ describe("doctor", () => {
     const results = item(await doctor(dir), 3).results;
     const text = results.map((r) => `${r.status} ${r.evidence}`).join("\n");
     expect(text).toMatch(
-      /fail NEXT_PUBLIC_STRIPE in \.env\.local: its value is a stripe-secret-key \(sk_l\*\*\*\*\)/,
+      /fail NEXT_PUBLIC_STRIPE in \.env\.local: its value is a stripe-secret-key \(sk_live_… \(\d+ chars\)\)/,
     );
     expect(text).toMatch(/fail NEXT_PUBLIC_DB_PASSWORD in \.env\.local: the name says secret/);
     expect(text).toMatch(/warn VITE_MAPS_API_KEY/);
@@ -388,5 +388,42 @@ describe("doctor", () => {
     ]);
     expect(items[0]).toMatchObject({ status: "manual" });
     expect(items[0]?.results[0]?.evidence).toMatch(/kaput/);
+  });
+});
+
+describe("doctor items 1-3 and the references' own values", () => {
+  it("fail on a value found in the tree and in history; offline, they are manual, never a pass", async () => {
+    const name = `DOCTOR_VALUE_${Date.now()}`;
+    const value = `v-${(FAKES.random32 as () => string)()}`;
+    process.env[name] = value;
+    try {
+      const raw = { references: { DB_PASSWORD: `env://${name}` } };
+      const dir = makeProject({ "src/db.ts": `export const url = "db://app@host?pw=${value}";\n` });
+      gitInit(dir);
+      commitAll(dir, "db");
+      const items = await doctor(dir, raw);
+      const text = (n: number) =>
+        item(items, n)
+          .results.map((r) => `${r.status} ${r.evidence}`)
+          .join("\n");
+      expect(item(items, 1).status).toBe("fail");
+      expect(text(1)).toMatch(/^fail src\/db\.ts:1 known-value DB_PASSWORD \(exact, \d+ chars\)/m);
+      expect(text(2)).toMatch(
+        /^fail src\/db\.ts:1 known-value DB_PASSWORD .*still in the working tree/m,
+      );
+      expect(JSON.stringify(items)).not.toContain(value.slice(2, 12));
+
+      const offline = await doctor(dir, raw, { offline: true });
+      for (const n of [1, 2]) {
+        expect(item(offline, n).status).toBe("manual");
+        expect(
+          item(offline, n)
+            .results.map((r) => r.evidence)
+            .join("\n"),
+        ).toMatch(/values were not searched .*--offline/);
+      }
+    } finally {
+      delete process.env[name];
+    }
   });
 });

@@ -10,7 +10,7 @@ const ghp = FAKES.ghp as () => string;
 describe("Scanner", () => {
   const scanner = new Scanner();
 
-  it("reports file, line, column and a four-character match", () => {
+  it("reports file, line, column and a masked match: public prefix and length only", () => {
     const key = stripe();
     const text = `line one\nline two\nconst k = "${key}";\n`;
     const [f, ...rest] = scanner.scanText(text, { file: "a.ts" });
@@ -20,7 +20,7 @@ describe("Scanner", () => {
       file: "a.ts",
       line: 3,
       column: 12,
-      match: "sk_l****",
+      match: "sk_live_… (32 chars)",
     });
     expect(f?.fingerprint).toBe("a.ts:stripe-secret-key:3");
     expect(JSON.stringify(f)).not.toContain(key.slice(4));
@@ -78,9 +78,14 @@ describe("Scanner", () => {
 });
 
 describe("helpers", () => {
-  it("redacts to four characters", () => {
-    expect(redactMatch("abcdefgh")).toBe("abcd****");
-    expect(redactMatch("ab")).toBe("ab****");
+  it("masks to the public prefix and the length, never part of the secret or a hash of it", () => {
+    // An 8-character password used to show half of itself ("abcd****").
+    expect(redactMatch("abcdefgh")).toBe("… (8 chars)");
+    expect(redactMatch("ab")).toBe("… (2 chars)");
+    const key = `${"sk_"}live_${"Q".repeat(3)}x9Zr2Lm`;
+    expect(redactMatch(key, /^(?:sk|rk)_(?:live|test)_/)).toBe(`sk_live_… (${key.length} chars)`);
+    // A value that is only the prefix shows nothing of it.
+    expect(redactMatch("sk_live_", /^sk_live_/)).toBe("… (8 chars)");
   });
 
   it("measures entropy", () => {

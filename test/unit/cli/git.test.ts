@@ -60,7 +60,12 @@ describe("git scans", () => {
     const dir = makeProject({});
     await expect(scanHistory(dir, scanner)).rejects.toThrow(/not a git repository/);
     gitInit(dir);
-    expect(await scanHistory(dir, scanner)).toEqual({ findings: [], commits: 0 });
+    expect(await scanHistory(dir, scanner)).toEqual({
+      findings: [],
+      commits: 0,
+      files: 0,
+      bytes: 0,
+    });
   });
 });
 

@@ -65,6 +65,21 @@ describe("scanTree", () => {
     ]);
   });
 
+  it("decodes UTF-16 files with a byte-order mark instead of skipping them as binary", () => {
+    const key = (FAKES.stripe_live as () => string)();
+    const dir = makeProject();
+    const text = `const k = "${key}";\n`;
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]);
+    const be = Buffer.from(le).swap16();
+    writeFileSync(join(dir, "le.ts"), le);
+    writeFileSync(join(dir, "be.ts"), be);
+    const r = scanTree([dir], scanner);
+    expect(r.skipped).toEqual([]);
+    expect(
+      r.findings.map((f) => `${f.file.slice(dir.length + 1)}:${f.line}:${f.column}`).sort(),
+    ).toEqual(["be.ts:1:12", "le.ts:1:12"]);
+  });
+
   it("throws a one-line input error for a missing path or a symlink loop", () => {
     const dir = makeProject();
     symlinkSync(join(dir, "l1"), join(dir, "l2"));
@@ -88,7 +103,7 @@ describe("allowlisted paths", () => {
       validateConfig({ scan: { allowlist: { paths: ["fixtures/"] } } }, "c.json"),
     );
     const dir = makeProject({ "src/a.ts": `k="${(FAKES.stripe_live as () => string)()}"` });
-    const r = scanTree([dir], setup.scanner, { exclude: setup.exclude });
+    const r = scanTree([dir], setup.scanner, { exclude: setup.excluded });
     expect(r.findings.filter(setup.keep)).toHaveLength(1);
   });
 });

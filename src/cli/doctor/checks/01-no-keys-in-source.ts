@@ -3,10 +3,15 @@
  * .gitignore, skipping binaries and large files) with every detector.
  */
 
+import { KNOWN_VALUE_RULE } from "../../scan/engine.js";
 import { RULES } from "../../scan/rules.js";
 import { type Check, type CheckResult, fail, manual, pass } from "../types.js";
+import { KNOWN_VALUE_FIX, valuesNotChecked, valuesNote } from "./known-values.js";
 
-const FIX = new Map(RULES.map((r) => [r.id, r.fix]));
+const FIX = new Map<string, string>([
+  ...RULES.map((r) => [r.id, r.fix] as const),
+  [KNOWN_VALUE_RULE, KNOWN_VALUE_FIX],
+]);
 
 /**
  * The check.
@@ -16,6 +21,8 @@ export const noKeysInSource: Check = {
   item: 1,
   title: "No keys in source code",
   async run(ctx) {
+    // The values first: the tree is scanned once, for patterns and values.
+    const values = await ctx.values();
     const tree = ctx.tree();
     const results: CheckResult[] = tree.findings.map((f) =>
       fail(`${f.file}:${f.line} ${f.rule} ${f.match}`, FIX.get(f.rule) ?? "Rotate the key.", {
@@ -39,10 +46,13 @@ export const noKeysInSource: Check = {
       const skipped = tree.skipped.length - unreadable.length;
       results.unshift(
         pass(
-          `scanned ${tree.files} files (${(tree.bytes / 1e6).toFixed(1)} MB) with ${RULES.length} detectors: no keys${skipped ? `; ${skipped} binary/large/link entries skipped` : ""}`,
+          `scanned ${tree.files} files (${(tree.bytes / 1e6).toFixed(1)} MB) with ${RULES.length} detectors${valuesNote(values)}: no keys${skipped ? `; ${skipped} binary/large/link entries skipped` : ""}`,
         ),
       );
     }
+    results.push(
+      ...valuesNotChecked(values, ctx.options.offline, "the working tree", ctx.references().length),
+    );
     return results;
   },
 };

@@ -4,10 +4,15 @@
  * deleting it does not un-leak it, only rotation does.
  */
 
+import { KNOWN_VALUE_RULE } from "../../scan/engine.js";
 import { RULES } from "../../scan/rules.js";
 import { type Check, type CheckResult, fail, manual, pass } from "../types.js";
+import { KNOWN_VALUE_FIX, valuesNotChecked, valuesNote } from "./known-values.js";
 
-const FIX = new Map(RULES.map((r) => [r.id, r.fix]));
+const FIX = new Map<string, string>([
+  ...RULES.map((r) => [r.id, r.fix] as const),
+  [KNOWN_VALUE_RULE, KNOWN_VALUE_FIX],
+]);
 
 /**
  * The check.
@@ -25,6 +30,7 @@ export const noKeysInHistory: Check = {
         ),
       ];
     }
+    const values = await ctx.values();
     const history = await ctx.history();
     if (!history) return [manual("git history could not be read", "Run `secrets scan --history`.")];
     const inTree = new Set(ctx.tree().findings.map((f) => f.digest));
@@ -56,8 +62,15 @@ export const noKeysInHistory: Check = {
     }
     const bound = ctx.options.since ? ` since ${ctx.options.since}` : "";
     if (results.length === 0) {
-      results.push(pass(`scanned the added lines of ${history.commits} commits${bound}: no keys`));
+      results.push(
+        pass(
+          `scanned the added lines of ${history.commits} commits${bound}${valuesNote(values)}: no keys`,
+        ),
+      );
     }
+    results.push(
+      ...valuesNotChecked(values, ctx.options.offline, "git history", ctx.references().length),
+    );
     if (ctx.options.since) {
       results.push(
         manual(

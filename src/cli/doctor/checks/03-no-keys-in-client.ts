@@ -8,10 +8,12 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parse as parseDotenv } from "dotenv";
 import { publicPrefixOf } from "../../../provider/index.js";
+import type { ResolvedValues } from "../../scan/resolve-values.js";
 import { scanTree } from "../../scan/tree.js";
 import { walkFiles } from "../../scan/walk.js";
 import type { DoctorContext } from "../context.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
+import { valuesNotChecked, valuesNote } from "./known-values.js";
 
 const PROXY_FIX =
   "Keep the key on the server: proxy browser calls through your own backend route that reads it with getSecret() (see examples/nextjs-proxy).";
@@ -112,7 +114,7 @@ function publicPrefixedVariables(ctx: DoctorContext): CheckResult[] {
 }
 
 /** Built client output, scanned with the same detectors (ignoring .gitignore: it is usually ignored). */
-function builtClientOutput(ctx: DoctorContext): CheckResult[] {
+function builtClientOutput(ctx: DoctorContext, values: ResolvedValues | undefined): CheckResult[] {
   const results: CheckResult[] = [];
   const built = BUILD_DIRS.filter((d) => ctx.exists(d));
   for (const d of built) {
@@ -120,7 +122,7 @@ function builtClientOutput(ctx: DoctorContext): CheckResult[] {
     const r = scanTree([join(ctx.dir, d)], ctx.setup.scanner, {
       gitignore: false,
       maxFileSize: ctx.setup.maxFileSize,
-      exclude: ctx.setup.exclude,
+      exclude: ctx.setup.excluded,
     });
     const prefix = `${ctx.dir.replace(/\/+$/, "")}/`;
     const found = r.findings.filter(ctx.setup.keep);
@@ -134,8 +136,11 @@ function builtClientOutput(ctx: DoctorContext): CheckResult[] {
         ),
       );
     }
-    if (found.length === 0)
-      results.push(pass(`build output ${d}: ${r.files} files scanned, no keys`));
+    if (found.length === 0) {
+      results.push(
+        pass(`build output ${d}: ${r.files} files scanned${valuesNote(values)}, no keys`),
+      );
+    }
     // Files the scan left out (large bundles, source maps over the limit,
     // unreadable files) were not checked: say which, never a silent pass.
     const skipped = r.skipped.filter((k) => k.reason !== "symlink");
@@ -153,7 +158,10 @@ function builtClientOutput(ctx: DoctorContext): CheckResult[] {
       );
     }
   }
-  if (built.length === 0) {
+  if (built.length > 0) {
+    const references = ctx.references().length;
+    results.push(...valuesNotChecked(values, ctx.options.offline, "the build output", references));
+  } else {
     results.push(
       manual(
         `no build output found (${BUILD_DIRS.join(", ")})`,
@@ -212,9 +220,11 @@ export const noKeysInClient: Check = {
   item: 3,
   title: "No keys in client-side code or public-prefixed variables",
   async run(ctx) {
+    // The app's own values first: the build output is searched for them too.
+    const values = await ctx.values();
     return [
       ...publicPrefixedVariables(ctx),
-      ...builtClientOutput(ctx),
+      ...builtClientOutput(ctx, values),
       ...clientModulesImportingSdk(ctx),
     ];
   },

@@ -46,6 +46,25 @@ function pem(label: string, lines = 12): string {
   ].join("\n");
 }
 
+function derBody(length: number): string {
+  const content = randomBytes(length - 4);
+  const der = Buffer.concat([
+    Buffer.from([0x30, 0x82, (length - 4) >> 8, (length - 4) & 0xff]),
+    content,
+  ]);
+  return der.toString("base64");
+}
+
+function derPem(length: number): string {
+  const body = derBody(length).match(/.{1,64}/g) ?? [];
+  return [
+    j("-----BEGIN RSA ", "PRIVATE KEY-----"),
+    ...body,
+    j("-----END RSA ", "PRIVATE KEY-----"),
+    "",
+  ].join("\n");
+}
+
 /** Every generator used by `{{name}}` in test/fixtures/leaks/corpus.json. */
 export const FAKES: Record<string, () => string> = {
   stripe_live: () => j("sk", "_live_", rand(24)),
@@ -53,6 +72,23 @@ export const FAKES: Record<string, () => string> = {
   stripe_restricted: () => j("rk", "_live_", rand(24)),
   stripe_short: () => j("sk", "_live_", "abc123def456"),
   stripe_publishable: () => j("pk", "_live_", rand(24)),
+  stripe_publishable_test: () => j("pk", "_test_", rand(99)),
+  supabase_publishable: () => j("sb", "_publishable_", rand(22, `${ALNUM}-_`)),
+  mapbox_public: () =>
+    j("pk.", b64url(JSON.stringify({ u: rand(8), a: rand(12) })), ".", rand(22, B64URL)),
+  posthog_key: () => j("ph", "c_", rand(43)),
+  url_password: () => j(rand(10), "-", rand(6)),
+  bearer: () => rand(40, B64URL),
+  basic_creds: () => Buffer.from(j("svc-deploy:", rand(18))).toString("base64"),
+  hex32: () => rand(32, "0123456789abcdef"),
+  // A DER-shaped RSA key body (SEQUENCE with its real length), whole or cut short.
+  pem_rsa_der: () => derPem(1190),
+  pem_rsa_truncated: () => {
+    const body = derBody(1190).slice(0, 64);
+    return j("-----BEGIN RSA ", "PRIVATE KEY----- ", body, ". -----END RSA ", "PRIVATE KEY-----");
+  },
+  eyj_header: () =>
+    b64url(JSON.stringify({ kid: `key-${rand(10, DIGITS)}`, alg: "HS384" })).replace(/=+$/, ""),
   aws_id: () => j("AK", "IA", rand(16, `${UPPER}234567`)),
   aws_sts_id: () => j("AS", "IA", rand(16, `${UPPER}234567`)),
   aws_secret: () => rand(40, B64),
