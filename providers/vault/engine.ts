@@ -117,7 +117,7 @@ function within(mount: MountInfo, path: string): string {
   return path.slice(mount.path.length);
 }
 
-/** Reads one reference's secret (any engine); the value is the data map. */
+/** Reads one reference's secret (any engine); the value is the data map (a wrapping token for ?wrapTTL=). */
 export async function readSecret(
   http: VaultHttp,
   mount: MountInfo,
@@ -147,7 +147,9 @@ export async function readSecret(
       const data = res.data?.data;
       if (!data) throw gone(ref.raw, res.data?.metadata, version);
       const v = res.data?.metadata?.version;
-      return { value: JSON.stringify(data), ...(v !== undefined ? { version: String(v) } : {}) };
+      // The map itself: the client selects #field, returns it whole as json, and
+      // as a string gives a one-field map's value (else asks for #field).
+      return { value: Object.freeze(data), ...(v !== undefined ? { version: String(v) } : {}) };
     } catch (err) {
       if (isResponseError(err) && err.response.statusCode === 404) {
         const meta = (err.response.body?.data as { metadata?: KvV2Metadata } | undefined)?.metadata;
@@ -174,7 +176,7 @@ export async function readSecret(
     });
   }
   const data = res.data ?? {};
-  if (mount.kv === 1) return { value: JSON.stringify(data) };
+  if (mount.kv === 1) return { value: Object.freeze(data) };
   // Any other engine: the answer may carry a lease (database credentials, cloud keys …).
   const now = Date.now();
   const ttl = res.lease_duration ?? 0;

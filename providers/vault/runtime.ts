@@ -158,7 +158,7 @@ export async function createVaultProvider(
     rules: { vault },
 
     getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {
-      // A leased answer's value is its data map (an object); the client shapes both alike.
+      // A KV secret or a leased answer is its data map (an object); the client shapes it.
       return read(ref, call) as Promise<Issued>;
     },
 

@@ -222,14 +222,15 @@ describe("vault response wrapping", () => {
 });
 
 describe("vault fields without #field", () => {
-  // Needs the core's value shaping to know a provider's value is a map: today a
-  // string read without #field returns the map as JSON text. Unskip once it does.
-  it.skip("type string: the value of a one-key map, else an error that says to add #field and names no key", async () => {
+  it("type string: the value of a one-key map, else an error that says to add #field and names no key", async () => {
     const { secrets } = client();
     expect(await secrets.getSecret(`vault://secret/${prefix}/single`)).toBe(v1);
     const err = await failure(secrets.getSecret(`vault://secret/${prefix}/db`));
     expect(SecretsError.is(err, "INVALID_VALUE")).toBe(true);
     expect(err?.message).toMatch(/#field/);
     expect(err?.message).not.toMatch(/password|username/);
+    expect(err?.message).not.toContain(v3);
+    // KV v1 and leased maps follow the same rule.
+    expect(await secrets.getSecret(`vault://kv1/${prefix}/legacy`)).toBe(legacy);
   });
 });
