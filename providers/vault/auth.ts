@@ -84,7 +84,9 @@ export class VaultAuth {
       });
       return this.#static;
     }
-    return this.#context.memo(`token:${this.#generation}`, (signal) => this.#issue(signal));
+    // The key is what events name: `vault:login/approle#0` (the number moves on a forced re-login).
+    const key = `vault:login/${this.#options.auth.method}#${this.#generation}`;
+    return this.#context.memo(key, (signal) => this.#issue(signal));
   }
 
   /** The last token held, without I/O (for revocations during close, when the memo is gone). */

@@ -248,7 +248,10 @@ describe("vault AppRole auth", () => {
     ).toEqual({ A: value, B: value, C: value });
     expect(await accessor(secrets)).not.toBe(first);
     const logins = events.filter((e) => e.type === "credentials" && e.action !== "renewed");
-    expect(logins.length).toBe(2);
+    expect(logins.map((e) => (e as { reference: string }).reference)).toEqual([
+      "vault:login/approle#0",
+      "vault:login/approle#1",
+    ]);
   });
 
   it("a used-up single-use secret id is refused once, then never sent again", async () => {
