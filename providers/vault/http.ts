@@ -128,6 +128,9 @@ export class VaultHttp {
           endpoint: this.address,
           apiVersion: "v1",
           "request-promise": fetchShim(this.#attempts),
+          // node-vault's debug log prints request bodies (a secret id, a JWT)
+          // when DEBUG=node-vault is set: never for this client.
+          debug: () => {},
         } as Parameters<NodeVault>[0]);
         // Token and namespace go on each request: never node-vault's ambient VAULT_TOKEN/VAULT_NAMESPACE.
         client.token = "";

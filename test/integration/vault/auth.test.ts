@@ -344,3 +344,39 @@ describe("vault JWT auth", () => {
     expect(err?.message).toMatch(/jwt login at auth\/jwt\/login was refused/);
   });
 });
+
+describe("vault login material in logs", () => {
+  it("DEBUG=node-vault never prints a secret id or a token (node-vault's debug log is off)", async () => {
+    const { execFile } = await import("node:child_process");
+    const root = new URL("../../../", import.meta.url).pathname;
+    const secretId = await newSecretId();
+    const code = `
+      const { createSecrets } = await import(${JSON.stringify(`${root}dist/src/index.js`)});
+      const { vaultProvider } = await import(${JSON.stringify(`${root}dist/providers/vault/index.js`)});
+      const s = createSecrets({ builtins: false, providers: { vault: vaultProvider({
+        address: process.env.ADDR, auth: { method: "approle", roleId: process.env.ROLE, secretId: process.env.SID } }) } });
+      await s.getSecret(process.env.REF);
+      await s.close();
+      console.log("done");`;
+    const out = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
+      execFile(
+        process.execPath,
+        ["--input-type=module", "-e", code],
+        {
+          env: {
+            PATH: process.env.PATH ?? "",
+            DEBUG: "*",
+            ADDR: bao().address,
+            ROLE: shortRoleId,
+            SID: secretId,
+            REF,
+          },
+        },
+        (err, stdout, stderr) => (err ? reject(err) : resolve({ stdout, stderr })),
+      ),
+    );
+    expect(out.stdout).toContain("done");
+    expect(out.stdout + out.stderr).not.toContain(secretId);
+    expect(out.stdout + out.stderr).not.toContain(value);
+  });
+});
