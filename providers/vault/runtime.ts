@@ -9,6 +9,7 @@
 import {
   type CallContext,
   ConfigError,
+  classifyFailure,
   type Issued,
   type Lease,
   type ParsedRef,
@@ -115,12 +116,25 @@ export async function createVaultProvider(
     call: CallContext,
   ): Promise<Issued<string | Record<string, unknown>>> {
     const namespace = namespaceOf(ref);
-    return withToken(namespace, call.signal, async (access) => {
-      const mount = await mounts.of(ref.path, ref.options.kv, access);
-      const issued = await readSecret(http, mount, ref, access);
-      if (issued.lease) leaseNamespaces.set(issued.lease.id, namespace);
-      return issued;
-    });
+    try {
+      return await withToken(namespace, call.signal, async (access) => {
+        const mount = await mounts.of(ref.path, ref.options.kv, access);
+        const issued = await readSecret(http, mount, ref, access);
+        // Only a lease outside the provider's namespace needs remembering (kept small).
+        if (issued.lease && namespace !== config.namespace) {
+          leaseNamespaces.set(issued.lease.id, namespace);
+        }
+        return issued;
+      });
+    } catch (err) {
+      // A shared failure (the login) is reported by each read, naming what it read.
+      if (SecretsError.is(err, "CLIENT_CLOSED")) throw err;
+      throw classifyFailure(err, {
+        provider: "vault",
+        subject: `"${ref.path}"`,
+        reference: ref.raw,
+      });
+    }
   }
 
   /**

@@ -292,6 +292,9 @@ describe("vault AppRole auth", () => {
     );
     const err = await failure(secrets.getSecret(REF));
     expect((err as { code?: string }).code).toBe("ACCESS_DENIED");
+    // The login's failure, reported by the read that needed it.
+    expect((err as { reference?: string }).reference).toBe(REF);
+    expect(err?.message).toMatch(/^vault: cannot read .*refused the secret id/);
     expect(JSON.stringify(err) + String(err?.message)).not.toContain(bad);
   });
 });
