@@ -78,10 +78,13 @@ export class VaultAuth {
   token(): Promise<string> {
     // A user's token has no lifetime the provider manages: read once, no memo entry.
     if (this.#options.auth.method === "token") {
-      this.#static ??= this.#userToken();
-      this.#static.catch(() => {
-        this.#static = undefined;
-      });
+      if (!this.#static) {
+        const p = this.#userToken();
+        this.#static = p;
+        p.catch(() => {
+          if (this.#static === p) this.#static = undefined; // retried at the next read
+        });
+      }
       return this.#static;
     }
     // The key is what events name: `vault:login/approle#0` (the number moves on a forced re-login).
