@@ -16,7 +16,6 @@ import { AwsClients } from "./clients.js";
 import { type AwsProviderOptions, resolveAwsConfig } from "./config.js";
 import { describeCall, issueCredentials, planStsCall } from "./credentials.js";
 import { describeParameter, describeSecret } from "./describe.js";
-import { awsSm, awsSsm } from "./rules.js";
 import { type BatchState, batchGetSecretValues, getSecretValue } from "./secrets-manager.js";
 import { getParameter, getParameters } from "./ssm.js";
 import type { AwsCredentialIdentity } from "./types.js";
@@ -86,7 +85,7 @@ export async function createAwsProvider(
   return {
     name: "aws",
     scheme: ["aws-sm", "aws-ssm"],
-    rules: { "aws-sm": awsSm, "aws-ssm": awsSsm },
+    // Its reference rules are the descriptor's: the client routes by the definition it was made from.
     clients,
 
     getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {

@@ -24,7 +24,6 @@ import { type Access, describeSecret, Mounts, readSecret } from "./engine.js";
 import { toVaultError } from "./errors.js";
 import { isResponseError, VaultHttp } from "./http.js";
 import { resolveVaultOptions, type VaultProviderOptions } from "./options.js";
-import { vault } from "./rules.js";
 import type { VaultCredentialsRequest } from "./types.js";
 
 export type { VaultCredentials, VaultCredentialsRequest } from "./types.js";
@@ -169,7 +168,7 @@ export async function createVaultProvider(
   return {
     name: "vault",
     scheme: "vault",
-    rules: { vault },
+    // Its reference rules are the descriptor's: the client routes by the definition it was made from.
 
     getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {
       // A KV secret or a leased answer is its data map (an object); the client shapes it.

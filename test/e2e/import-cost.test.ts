@@ -48,6 +48,13 @@ describe("import cost", () => {
     expect(cloud(urls)).toEqual([]);
   });
 
+  it("importing the root loads few files (each costs start-up time): at most 5 of dist/", () => {
+    const urls = modulesLoadedBy(`await import("secrets-loader");`);
+    const ours = [...new Set(urls.filter((u) => u.includes("/dist/")))];
+    // The root, the client's chunk, the provider kit's, the errors' and env's rules.
+    expect(ours.length, ours.join("\n")).toBeLessThanOrEqual(5);
+  });
+
   it("the AWS runtime chunk carries no doctor-only code (IAM policy walk, key age)", () => {
     const chunks = readdirSync(join(root, "dist/chunks")).filter((f) => f.endsWith(".js"));
     const text = (f: string) => readFileSync(join(root, "dist/chunks", f), "utf8");

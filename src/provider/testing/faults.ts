@@ -99,10 +99,15 @@ export type FaultExpect = (actual: unknown, message?: string) => FaultAssertion;
  * ```
  */
 export interface FaultAssertion {
+  /** Strict equality (`Object.is`). */
   toBe(expected: unknown): void;
+  /** Deep equality. */
   toEqual(expected: unknown): void;
+  /** The array or string contains `item`. */
   toContain(item: unknown): void;
+  /** The value is `undefined`. */
   toBeUndefined(): void;
+  /** The number is at most `expected`. */
   toBeLessThanOrEqual(expected: number): void;
 }
 
@@ -117,12 +122,19 @@ export interface FaultAssertion {
  * ```
  */
 export interface FaultRunner {
+  /** Groups tests. */
   describe(name: string, fn: () => void): unknown;
+  /** Defines a test with its own timeout. */
   it(name: string, fn: () => Promise<void>, timeout?: number): unknown;
+  /** Assertions. */
   expect: FaultExpect;
+  /** Runs once before the scenarios. */
   beforeAll(fn: () => unknown, timeout?: number): unknown;
+  /** Runs once after the scenarios. */
   afterAll(fn: () => unknown, timeout?: number): unknown;
+  /** Runs before each scenario. */
   beforeEach(fn: () => unknown, timeout?: number): unknown;
+  /** Runs after each scenario (the faults are healed). */
   afterEach(fn: () => unknown, timeout?: number): unknown;
 }
 
