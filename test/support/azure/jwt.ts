@@ -1,6 +1,6 @@
 // Compact JWS (RFC 7515) signing and checking with node:crypto: enough for the stand-in's
 // access tokens (RS256, like Entra's) and for federated tokens (ES256 or RS256).
-import { createPublicKey, type KeyObject, sign, verify } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 
 export type JwtAlg = "RS256" | "ES256";
 export type Claims = Record<string, unknown>;
@@ -16,7 +16,7 @@ export function signJwt(
 ): string {
   const input = `${b64({ alg, typ: "JWT", ...(kid ? { kid } : {}) })}.${b64(claims)}`;
   const sig = sign("sha256", Buffer.from(input), {
-    key,
+    key: typeof key === "string" ? createPrivateKey(key) : key,
     ...(alg === "ES256" ? { dsaEncoding: "ieee-p1363" as const } : {}),
   });
   return `${input}.${sig.toString("base64url")}`;

@@ -9,8 +9,8 @@
 // secret value or a token.
 import { createPrivateKey, createPublicKey, randomUUID, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, type Server } from "node:https";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type Server } from "node:https";
 import { fileURLToPath } from "node:url";
 import { type Claims, signJwt, verifyJwt } from "./jwt.ts";
 
@@ -90,7 +90,10 @@ const aadError = (status: number, error: string, code: number, description: stri
     error,
     error_description: `AADSTS${code}: ${description} Trace ID: ${randomUUID()}`,
     error_codes: [code],
-    timestamp: new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z"),
+    timestamp: new Date()
+      .toISOString()
+      .replace("T", " ")
+      .replace(/\.\d+Z$/, "Z"),
     trace_id: randomUUID(),
     correlation_id: randomUUID(),
   });
@@ -164,20 +167,33 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
   function token(form: URLSearchParams) {
     stats.tokenRequests++;
     if (form.get("grant_type") !== "client_credentials") {
-      throw aadError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.");
+      throw aadError(
+        400,
+        "unsupported_grant_type",
+        70003,
+        "The app requested an unsupported grant type.",
+      );
     }
     const clientId = form.get("client_id") ?? "";
     if (clientId !== cfg.clientId) {
-      throw aadError(400, "unauthorized_client", 700016,
-        `Application with identifier '${clientId}' was not found in the directory '${cfg.tenantId}'.`);
+      throw aadError(
+        400,
+        "unauthorized_client",
+        700016,
+        `Application with identifier '${clientId}' was not found in the directory '${cfg.tenantId}'.`,
+      );
     }
     const scopes = (form.get("scope") ?? "")
       .split(" ")
       .filter((s) => s && !["openid", "profile", "offline_access"].includes(s));
     const scope = scopes[0];
     if (scopes.length !== 1 || !scope?.endsWith("/.default")) {
-      throw aadError(400, "invalid_scope", 1002012,
-        "The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).");
+      throw aadError(
+        400,
+        "invalid_scope",
+        1002012,
+        "The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).",
+      );
     }
     const secret = form.get("client_secret");
     const assertion = form.get("client_assertion");
@@ -185,14 +201,25 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       const a = Buffer.from(secret);
       const b = Buffer.from(cfg.clientSecret);
       if (a.length !== b.length || !timingSafeEqual(a, b)) {
-        throw aadError(401, "invalid_client", 7000215,
-          "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
+        throw aadError(
+          401,
+          "invalid_client",
+          7000215,
+          "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.",
+        );
       }
       stats.clientSecretGrants++;
     } else if (assertion !== null) {
-      if (form.get("client_assertion_type") !== "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
-        throw aadError(400, "invalid_request", 900144,
-          "The request body must contain the following parameter: 'client_assertion_type'.");
+      if (
+        form.get("client_assertion_type") !==
+        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+      ) {
+        throw aadError(
+          400,
+          "invalid_request",
+          900144,
+          "The request body must contain the following parameter: 'client_assertion_type'.",
+        );
       }
       const check = verifyJwt(assertion, federatedKey, {
         issuer: cfg.federated.issuer,
@@ -201,16 +228,28 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       if (!check.ok) {
         // AADSTS700211: issuer; 700212: audience; 700024: time range; 50013: signature.
         const code =
-          check.reason === "invalid issuer" ? 700211
-          : check.reason === "invalid audience" ? 700212
-          : /expired|not yet/.test(check.reason) ? 700024
-          : 50013;
-        throw aadError(401, "invalid_client", code, `Client assertion failed validation: ${check.reason}.`);
+          check.reason === "invalid issuer"
+            ? 700211
+            : check.reason === "invalid audience"
+              ? 700212
+              : /expired|not yet/.test(check.reason)
+                ? 700024
+                : 50013;
+        throw aadError(
+          401,
+          "invalid_client",
+          code,
+          `Client assertion failed validation: ${check.reason}.`,
+        );
       }
       stats.clientAssertionGrants++;
     } else {
-      throw aadError(401, "invalid_client", 7000216,
-        "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.");
+      throw aadError(
+        401,
+        "invalid_client",
+        7000216,
+        "'client_assertion', 'client_secret' or 'request' is required for the 'client_credentials' grant type.",
+      );
     }
     const aud = scope.slice(0, -"/.default".length);
     return {
@@ -226,7 +265,10 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
   function managedIdentity(req: IncomingMessage, url: URL) {
     stats.managedIdentityRequests++;
     if (req.headers["x-identity-header"] !== cfg.identityHeader) {
-      throw new HttpError(401, { statusCode: 401, message: "X-IDENTITY-HEADER is missing or wrong." });
+      throw new HttpError(401, {
+        statusCode: 401,
+        message: "X-IDENTITY-HEADER is missing or wrong.",
+      });
     }
     if (url.searchParams.get("api-version") !== "2019-08-01") {
       throw new HttpError(400, { statusCode: 400, message: "Unsupported api-version." });
@@ -248,16 +290,19 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
 
   // ------------------------------------------------------------------ Key Vault
 
-  const challenge =
-    `Bearer authorization="${origin}/${cfg.tenantId}", resource="${VAULT_AUDIENCE}"`;
+  const challenge = `Bearer authorization="${origin}/${cfg.tenantId}", resource="${VAULT_AUDIENCE}"`;
 
   // Every bearer token is checked: signature (our key), iss, aud, exp.
   function authenticate(req: IncomingMessage) {
     const header = req.headers.authorization;
     const unauthorized = (message: string) =>
-      new HttpError(401, { error: { code: "Unauthorized", message } }, {
-        "WWW-Authenticate": challenge,
-      });
+      new HttpError(
+        401,
+        { error: { code: "Unauthorized", message } },
+        {
+          "WWW-Authenticate": challenge,
+        },
+      );
     // Recorded: the unauthenticated first request gets 401 with the challenge.
     if (!header) throw unauthorized("AKV10000: Request is missing a Bearer or PoP token.");
     const m = /^Bearer\s+(\S+)$/i.exec(header);
@@ -267,7 +312,8 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       audience: [VAULT_AUDIENCE, `${VAULT_AUDIENCE}/`],
     });
     if (!check.ok) throw unauthorized(`Invalid bearer token: ${check.reason}.`);
-    if (check.claims.tid !== cfg.tenantId) throw unauthorized("Invalid bearer token: invalid tenant.");
+    if (check.claims.tid !== cfg.tenantId)
+      throw unauthorized("Invalid bearer token: invalid tenant.");
   }
 
   function throttle(name: string | undefined) {
@@ -281,7 +327,12 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       // https://learn.microsoft.com/en-us/azure/key-vault/general/service-limits
       throw new HttpError(
         429,
-        { error: { code: "Throttled", message: "Request was not processed because too many requests were received." } },
+        {
+          error: {
+            code: "Throttled",
+            message: "Request was not processed because too many requests were received.",
+          },
+        },
         { "Retry-After": String(t.retryAfterSeconds) },
       );
     }
@@ -318,17 +369,22 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
   };
   // Recorded message; a soft-deleted secret answers the same 404 (its text says so).
   const notFound = (what: string) =>
-    kvError(404, "SecretNotFound",
-      `A secret with (name/id) ${what} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`);
+    kvError(
+      404,
+      "SecretNotFound",
+      `A secret with (name/id) ${what} was not found in this key vault. If you recently deleted this secret you may be able to recover it using the correct recovery command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182`,
+    );
 
   function parseAttributes(raw: unknown, into: Version) {
     if (raw === undefined || raw === null) return;
-    if (typeof raw !== "object") throw kvError(400, "BadParameter", "attributes must be an object.");
+    if (typeof raw !== "object")
+      throw kvError(400, "BadParameter", "attributes must be an object.");
     const a = raw as Record<string, unknown>;
     if (a.enabled !== undefined) into.enabled = a.enabled !== false;
     for (const k of ["nbf", "exp"] as const) {
       if (a[k] === undefined || a[k] === null) continue;
-      if (typeof a[k] !== "number") throw kvError(400, "BadParameter", `attributes.${k} must be a number.`);
+      if (typeof a[k] !== "number")
+        throw kvError(400, "BadParameter", `attributes.${k} must be a number.`);
       into[k] = a[k];
     }
   }
@@ -367,8 +423,11 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
     const apiVersion = url.searchParams.get("api-version");
     authenticate(req);
     if (!apiVersion || !API_VERSION.test(apiVersion)) {
-      throw kvError(400, "BadParameter",
-        `The specified version (${apiVersion ?? ""}) is not recognized. Consider using the latest supported version (${LATEST_API_VERSION}).`);
+      throw kvError(
+        400,
+        "BadParameter",
+        `The specified version (${apiVersion ?? ""}) is not recognized. Consider using the latest supported version (${LATEST_API_VERSION}).`,
+      );
     }
     const [collection, name, third, fourth] = parts;
     if (name !== undefined && !NAME.test(name)) {
@@ -389,20 +448,31 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       // PUT /secrets/{name}: a new version. https://learn.microsoft.com/en-us/rest/api/keyvault/secrets/set-secret/set-secret
       if (method === "PUT" && third === undefined) {
         const body = (await readJson(req)) as Record<string, unknown>;
-        if (typeof body.value !== "string") throw kvError(400, "BadParameter", "Property value is required.");
+        if (typeof body.value !== "string")
+          throw kvError(400, "BadParameter", "Property value is required.");
         const existing = secrets.get(name);
         if (existing?.deleted) {
           // A soft-deleted name cannot be reused until purged or recovered.
           // https://learn.microsoft.com/en-us/azure/key-vault/general/soft-delete-overview#secret-deletion-and-recovery
-          throw kvError(409, "Conflict",
-            `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`);
+          throw kvError(
+            409,
+            "Conflict",
+            `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
+          );
         }
         const t = now();
-        const v: Version = { id: newVersionId(), value: body.value, enabled: true, created: t, updated: t };
+        const v: Version = {
+          id: newVersionId(),
+          value: body.value,
+          enabled: true,
+          created: t,
+          updated: t,
+        };
         if (typeof body.contentType === "string") v.contentType = body.contentType;
-        if (body.tags && typeof body.tags === "object") v.tags = body.tags as Record<string, string>;
+        if (body.tags && typeof body.tags === "object")
+          v.tags = body.tags as Record<string, string>;
         parseAttributes(body.attributes, v);
-        const s = existing ?? { name, versions: new Map(), order: [] };
+        const s: Secret = existing ?? { name, versions: new Map(), order: [] };
         s.versions.set(v.id, v);
         s.order.push(v.id);
         secrets.set(name, s);
@@ -413,7 +483,9 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       if (method === "GET" && third === "versions" && fourth === undefined) {
         const s = live(name);
         const all = s
-          ? [...s.versions.values()].sort((a, b) => a.id.localeCompare(b.id)).map((v) => item(s, v, true))
+          ? [...s.versions.values()]
+              .sort((a, b) => a.id.localeCompare(b.id))
+              .map((v) => item(s, v, true))
           : [];
         return page(all, url, `/secrets/${name}/versions`);
       }
@@ -425,7 +497,12 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
         if (!s || !v) throw notFound(third ? `${name}/${third}` : name);
         // Recorded: a disabled secret is refused.
         if (!v.enabled) {
-          throw kvError(403, "Forbidden", "Operation get is not allowed on a disabled secret.", "SecretDisabled");
+          throw kvError(
+            403,
+            "Forbidden",
+            "Operation get is not allowed on a disabled secret.",
+            "SecretDisabled",
+          );
         }
         // Outside nbf/exp the value is still returned: "A secret's get operation will work for
         // not-yet-valid and expired secrets, outside the nbf / exp window."
@@ -441,7 +518,8 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
         if (!s || !v) throw notFound(third ? `${name}/${third}` : name);
         const body = (await readJson(req)) as Record<string, unknown>;
         if (typeof body.contentType === "string") v.contentType = body.contentType;
-        if (body.tags && typeof body.tags === "object") v.tags = body.tags as Record<string, string>;
+        if (body.tags && typeof body.tags === "object")
+          v.tags = body.tags as Record<string, string>;
         parseAttributes(body.attributes, v);
         v.updated = now();
         return bundle(s, v, false);
@@ -479,7 +557,11 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
         return undefined;
       }
     }
-    throw kvError(400, "BadParameter", `The request URI is not supported: ${method} ${url.pathname}`);
+    throw kvError(
+      400,
+      "BadParameter",
+      `The request URI is not supported: ${method} ${url.pathname}`,
+    );
   }
 
   function deletedBundle(s: Secret) {
@@ -499,7 +581,11 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       throw new HttpError(403, { error: "control token required" });
     }
     if (what === "throttle" && req.method === "POST") {
-      const body = (await readJson(req)) as { secret?: string; count?: number; retryAfterSeconds?: number };
+      const body = (await readJson(req)) as {
+        secret?: string;
+        count?: number;
+        retryAfterSeconds?: number;
+      };
       throttles.set(body.secret ?? "*", {
         remaining: body.count ?? 1,
         retryAfterSeconds: body.retryAfterSeconds ?? 1,
@@ -521,7 +607,8 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       if (second === "health") return { ok: true };
       return control(req, second);
     }
-    if (first === "msi" && second === "token" && req.method === "GET") return managedIdentity(req, url);
+    if (first === "msi" && second === "token" && req.method === "GET")
+      return managedIdentity(req, url);
     if (first === "secrets" || first === "deletedsecrets") return vault(req, url, parts);
     if (first && first === cfg.tenantId) {
       if (second === "v2.0" && third === ".well-known" && fourth === "openid-configuration") {
@@ -534,7 +621,9 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
     } else if (first && (second === "v2.0" || second === "oauth2")) {
       throw aadError(400, "invalid_tenant", 90002, `Tenant '${first}' not found.`);
     }
-    throw new HttpError(404, { error: { code: "NotFound", message: `No route for ${req.method} ${url.pathname}` } });
+    throw new HttpError(404, {
+      error: { code: "NotFound", message: `No route for ${req.method} ${url.pathname}` },
+    });
   }
 
   const server = createServer({ cert: cfg.tls.certPem, key: cfg.tls.keyPem }, (req, res) => {
@@ -568,7 +657,8 @@ async function readText(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const c of req) {
     size += (c as Buffer).length;
-    if (size > MAX_BODY) throw new HttpError(413, { error: { code: "BadParameter", message: "Body too large." } });
+    if (size > MAX_BODY)
+      throw new HttpError(413, { error: { code: "BadParameter", message: "Body too large." } });
     chunks.push(c as Buffer);
   }
   return Buffer.concat(chunks).toString("utf8");
@@ -581,7 +671,9 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
     const v = JSON.parse(text);
     if (v && typeof v === "object") return v;
   } catch {}
-  throw new HttpError(400, { error: { code: "BadParameter", message: "The request body is not valid JSON." } });
+  throw new HttpError(400, {
+    error: { code: "BadParameter", message: "The request body is not valid JSON." },
+  });
 }
 
 // Run as a process: node test/support/azure/server.ts <config.json>
@@ -590,7 +682,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (!file) throw new Error("usage: server.ts <config.json>");
   const cfg = JSON.parse(readFileSync(file, "utf8")) as AzureServerConfig;
   const server = createAzureServer(cfg);
-  server.listen(cfg.port, "127.0.0.1", () => console.log(`azure stand-in on 127.0.0.1:${cfg.port}`));
+  server.listen(cfg.port, "127.0.0.1", () =>
+    console.log(`azure stand-in on 127.0.0.1:${cfg.port}`),
+  );
   for (const sig of ["SIGTERM", "SIGINT"] as const) {
     process.on(sig, () => {
       server.close();
