@@ -84,8 +84,9 @@ export interface AzureStandIn {
   /** The key that signs access tokens, for forging tokens in negative tests. */
   accessTokenSigning: { algorithm: "RS256"; kid: string; privateKeyPem: string };
   /**
-   * Test hooks (header `x-stand-in-control: token`): `POST /throttle`
-   * `{ secret?, count, retryAfterSeconds }`, `GET /stats` (request counters).
+   * Test hooks (header `x-stand-in-control: token`; helpers in test/support/stand-ins.ts):
+   * `POST /throttle` `{ secret?, count, retryAfterSeconds }`, `POST /apps`
+   * `{ lifetimeSeconds?, refreshInSeconds? }` (a new app registration), `GET /stats`.
    */
   control: { url: string; token: string };
 }

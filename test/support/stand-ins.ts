@@ -24,7 +24,7 @@
  * fallback: see gcpClientOptions); azure = the harness's own HTTPS stand-in for Entra ID and the
  * Key Vault secrets data plane (test/support/azure/server.ts; its per-run CA is trusted through
  * NODE_EXTRA_CA_CERTS, set before the workers start; helpers below: signAzureFederatedToken,
- * signAzureAccessToken, azureThrottle, azureStats); toxiproxy = Toxiproxy's server
+ * signAzureAccessToken, azureThrottle, azureStats, azureAppRegistration); toxiproxy = Toxiproxy's server
  * (fault injection): put a proxy in front of another stand-in with `proxyTo(url)` from
  * test/support/toxiproxy.ts, e.g. `// @stand-ins: aws, toxiproxy`.
  */
@@ -207,6 +207,20 @@ export async function azureStats(azure: AzureStandIn = standIn("azure")): Promis
   managedIdentityRequests: number;
   vaultRequests: number;
   throttled: number;
+  /** Token requests per app registration (client id). */
+  tokenRequestsByClient: Record<string, number>;
 }> {
   return azureControl("stats", { method: "GET" }, azure);
+}
+
+/**
+ * A new app registration of the stand-in's tenant, with its own client secret, token lifetime
+ * (`expires_in`, default 3599 s), optional `refresh_in`, and its own token counter in
+ * `azureStats().tokenRequestsByClient`. The federated credential works for it too.
+ */
+export async function azureAppRegistration(
+  opts: { lifetimeSeconds?: number; refreshInSeconds?: number } = {},
+  azure: AzureStandIn = standIn("azure"),
+): Promise<{ clientId: string; clientSecret: string }> {
+  return azureControl("apps", { method: "POST", body: JSON.stringify(opts) }, azure);
 }

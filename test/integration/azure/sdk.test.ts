@@ -13,6 +13,7 @@ import { SecretClient } from "@azure/keyvault-secrets";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AzureStandIn,
+  azureAppRegistration,
   azureStats,
   azureThrottle,
   signAzureAccessToken,
@@ -107,6 +108,25 @@ describe("Entra ID credentials", () => {
       tid: azure.tenantId,
     });
     expect(t.expiresOnTimestamp).toBeGreaterThan(Date.now() + 3000_000);
+  });
+
+  it("an app registration of its own: token lifetime, refresh_in, and its own counter", async () => {
+    const app = await azureAppRegistration({ lifetimeSeconds: 900, refreshInSeconds: 400 });
+    const cred = new ClientSecretCredential(azure.tenantId, app.clientId, app.clientSecret, {
+      authorityHost: azure.authorityHost,
+      disableInstanceDiscovery: true,
+    });
+    const t0 = Date.now();
+    const a = await cred.getToken(VAULT_SCOPE);
+    const b = await cred.getToken(VAULT_SCOPE);
+    expect(b.token).toBe(a.token);
+    expect(a.expiresOnTimestamp - t0).toBeGreaterThan(880_000);
+    expect(a.expiresOnTimestamp - t0).toBeLessThan(920_000);
+    expect((a.refreshAfterTimestamp ?? 0) - t0).toBeGreaterThan(380_000);
+    expect((a.refreshAfterTimestamp ?? 0) - t0).toBeLessThan(420_000);
+    // MSAL's cache answers the second call. (Concurrent cold calls are not merged by
+    // @azure/identity: each goes to the token endpoint.)
+    expect((await azureStats()).tokenRequestsByClient[app.clientId]).toBe(1);
   });
 
   it("ClientSecretCredential with a wrong secret is refused", async () => {

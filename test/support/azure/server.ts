@@ -107,6 +107,22 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
   const secrets = new Map<string, Secret>();
   /** Throttle switch: secret name (or "*") -> how many more requests get 429. */
   const throttles = new Map<string, { remaining: number; retryAfterSeconds: number }>();
+  /**
+   * App registrations: the configured one, plus any a test adds (POST /__stand-in/apps) to get
+   * its own token lifetime and its own counters without disturbing other files of the run.
+   */
+  interface App {
+    secret: string;
+    lifetimeSeconds: number;
+    refreshInSeconds?: number;
+    tokenRequests: number;
+  }
+  const apps = new Map<string, App>([
+    [
+      cfg.clientId,
+      { secret: cfg.clientSecret, lifetimeSeconds: TOKEN_LIFETIME_S, tokenRequests: 0 },
+    ],
+  ]);
   const stats = {
     tokenRequests: 0,
     clientSecretGrants: 0,
@@ -116,14 +132,19 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
     throttled: 0,
   };
 
-  function accessToken(aud: string, appId: string, oid: string): string {
+  function accessToken(
+    aud: string,
+    appId: string,
+    oid: string,
+    lifetime = TOKEN_LIFETIME_S,
+  ): string {
     const iat = now();
     const claims: Claims = {
       aud,
       iss: issuer,
       iat,
       nbf: iat,
-      exp: iat + TOKEN_LIFETIME_S,
+      exp: iat + lifetime,
       tid: cfg.tenantId,
       oid,
       sub: oid,
@@ -175,7 +196,8 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       );
     }
     const clientId = form.get("client_id") ?? "";
-    if (clientId !== cfg.clientId) {
+    const app = apps.get(clientId);
+    if (!app) {
       throw aadError(
         400,
         "unauthorized_client",
@@ -199,7 +221,7 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
     const assertion = form.get("client_assertion");
     if (secret !== null) {
       const a = Buffer.from(secret);
-      const b = Buffer.from(cfg.clientSecret);
+      const b = Buffer.from(app.secret);
       if (a.length !== b.length || !timingSafeEqual(a, b)) {
         throw aadError(
           401,
@@ -252,11 +274,16 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       );
     }
     const aud = scope.slice(0, -"/.default".length);
+    app.tokenRequests++;
     return {
       token_type: "Bearer",
-      expires_in: TOKEN_LIFETIME_S,
-      ext_expires_in: TOKEN_LIFETIME_S,
-      access_token: accessToken(aud, clientId, `sp-${clientId}`),
+      expires_in: app.lifetimeSeconds,
+      ext_expires_in: app.lifetimeSeconds,
+      // Entra may add refresh_in (seconds) to say when to renew early; MSAL reads it as
+      // refreshOn, which @azure/identity reports as refreshAfterTimestamp.
+      // https://learn.microsoft.com/en-us/entra/identity-platform/msal-acquire-cache-tokens
+      ...(app.refreshInSeconds !== undefined ? { refresh_in: app.refreshInSeconds } : {}),
+      access_token: accessToken(aud, clientId, `sp-${clientId}`, app.lifetimeSeconds),
     };
   }
 
@@ -592,7 +619,26 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       });
       return { ok: true };
     }
-    if (what === "stats" && req.method === "GET") return stats;
+    if (what === "apps" && req.method === "POST") {
+      const body = (await readJson(req)) as { lifetimeSeconds?: number; refreshInSeconds?: number };
+      const clientId = randomUUID();
+      const secret = `stand-in~${randomUUID()}`;
+      apps.set(clientId, {
+        secret,
+        lifetimeSeconds: body.lifetimeSeconds ?? TOKEN_LIFETIME_S,
+        ...(body.refreshInSeconds !== undefined ? { refreshInSeconds: body.refreshInSeconds } : {}),
+        tokenRequests: 0,
+      });
+      return { clientId, clientSecret: secret };
+    }
+    if (what === "stats" && req.method === "GET") {
+      return {
+        ...stats,
+        tokenRequestsByClient: Object.fromEntries(
+          [...apps].map(([id, a]) => [id, a.tokenRequests]),
+        ),
+      };
+    }
     throw new HttpError(404, { error: "unknown control endpoint" });
   }
 
