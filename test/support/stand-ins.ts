@@ -24,7 +24,8 @@
  * fallback: see gcpClientOptions); azure = the harness's own HTTPS stand-in for Entra ID and the
  * Key Vault secrets data plane (test/support/azure/server.ts; its per-run CA is trusted through
  * NODE_EXTRA_CA_CERTS, set before the workers start; helpers below: signAzureFederatedToken,
- * signAzureAccessToken, azureThrottle, azureStats, azureAppRegistration); toxiproxy = Toxiproxy's server
+ * signAzureAccessToken, azureThrottle, azureStats, azureAppRegistration,
+ * azureIdentityEnv); toxiproxy = Toxiproxy's server
  * (fault injection): put a proxy in front of another stand-in with `proxyTo(url)` from
  * test/support/toxiproxy.ts, e.g. `// @stand-ins: aws, toxiproxy`.
  */
@@ -223,4 +224,39 @@ export async function azureAppRegistration(
   azure: AzureStandIn = standIn("azure"),
 ): Promise<{ clientId: string; clientSecret: string }> {
   return azureControl("apps", { method: "POST", body: JSON.stringify(opts) }, azure);
+}
+
+/**
+ * The standard variables for a child process (CLI, example) that signs in to the Azure
+ * stand-in one way, with the stand-in's CA trusted. Managed identity: one process per case
+ * (MSAL caches those tokens per process). Workload identity: pass the federated token file
+ * (write `signAzureFederatedToken()` into it). `disableInstanceDiscovery` has no variable: the
+ * code under test must set it from its own option.
+ */
+export function azureIdentityEnv(
+  kind: "clientSecret" | "workloadIdentity" | "managedIdentity",
+  opts: { federatedTokenFile?: string } = {},
+  azure: AzureStandIn = standIn("azure"),
+): Record<string, string> {
+  const trust = { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? azure.caFile };
+  const app = {
+    AZURE_TENANT_ID: azure.tenantId,
+    AZURE_CLIENT_ID: azure.clientId,
+    AZURE_AUTHORITY_HOST: azure.authorityHost,
+  };
+  switch (kind) {
+    case "clientSecret":
+      return { ...trust, ...app, AZURE_CLIENT_SECRET: azure.clientSecret };
+    case "workloadIdentity":
+      if (!opts.federatedTokenFile) {
+        throw new Error('azureIdentityEnv("workloadIdentity") needs opts.federatedTokenFile');
+      }
+      return { ...trust, ...app, AZURE_FEDERATED_TOKEN_FILE: opts.federatedTokenFile };
+    case "managedIdentity":
+      return {
+        ...trust,
+        IDENTITY_ENDPOINT: azure.managedIdentity.endpoint,
+        IDENTITY_HEADER: azure.managedIdentity.header,
+      };
+  }
 }

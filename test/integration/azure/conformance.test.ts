@@ -151,6 +151,12 @@ describe("the Azure stand-in answers like the recorded Key Vault", () => {
         ) {
           diffs.push(`${where}: the challenge does not point at the stand-in's authority`);
         }
+        const recordedType = e.ResponseHeaders["Content-Type"];
+        if (recordedType && res.headers.get("content-type") !== recordedType) {
+          diffs.push(
+            `${where}: content-type ${res.headers.get("content-type")}, recorded ${recordedType}`,
+          );
+        }
         if (JSON.stringify(shape(body)) !== JSON.stringify(shape(e.ResponseBody))) {
           diffs.push(
             `${where}: JSON shape ${JSON.stringify(shape(body))}, recorded ${JSON.stringify(shape(e.ResponseBody))}`,

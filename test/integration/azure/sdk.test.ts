@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AzureStandIn,
   azureAppRegistration,
+  azureIdentityEnv,
   azureStats,
   azureThrottle,
   signAzureAccessToken,
@@ -162,6 +163,30 @@ describe("Entra ID credentials", () => {
     );
   });
 
+  it("WorkloadIdentityCredential in a child, from the standard variables", () => {
+    const file = join(tmp, "federated-token-env");
+    writeFileSync(file, signAzureFederatedToken());
+    // WorkloadIdentityCredential reads the variables; the option has no variable.
+    const script = `
+      import { WorkloadIdentityCredential } from "@azure/identity";
+      const t = await new WorkloadIdentityCredential({ disableInstanceDiscovery: true })
+        .getToken("https://vault.azure.net/.default");
+      console.log(JSON.parse(Buffer.from(t.token.split(".")[1], "base64url")).aud);
+    `;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        ...azureIdentityEnv("workloadIdentity", { federatedTokenFile: file }),
+      },
+      timeout: 30_000,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.stdout.trim()).toBe("https://vault.azure.net");
+  });
+
   it.each([
     ["a wrong audience", { aud: "api://somebody-else" }, undefined, /AADSTS700212/],
     ["an expired token", { exp: Math.floor(Date.now() / 1000) - 600 }, undefined, /AADSTS700024/],
@@ -201,9 +226,7 @@ describe("Entra ID credentials", () => {
       env: {
         PATH: process.env.PATH,
         HOME: process.env.HOME,
-        NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS,
-        IDENTITY_ENDPOINT: azure.managedIdentity.endpoint,
-        IDENTITY_HEADER: azure.managedIdentity.header,
+        ...azureIdentityEnv("managedIdentity"),
         VAULT_URL: azure.vaultUrl,
         SECRET_NAME: name,
       },
