@@ -86,7 +86,7 @@ export interface AzureStandIn {
   /**
    * Test hooks (header `x-stand-in-control: token`; helpers in test/support/stand-ins.ts):
    * `POST /throttle` `{ secret?, count, retryAfterSeconds }`, `POST /apps`
-   * `{ lifetimeSeconds?, refreshInSeconds? }` (a new app registration), `GET /stats`.
+   * `{ lifetimeSeconds?, refreshInSeconds?, role? }` (a new app registration), `GET /stats`.
    */
   control: { url: string; token: string };
 }

@@ -216,11 +216,17 @@ export async function azureStats(azure: AzureStandIn = standIn("azure")): Promis
 
 /**
  * A new app registration of the stand-in's tenant, with its own client secret, token lifetime
- * (`expires_in`, default 3599 s), optional `refresh_in`, and its own token counter in
- * `azureStats().tokenRequestsByClient`. The federated credential works for it too.
+ * (`expires_in`, default 3599 s), optional `refresh_in`, its own token counter in
+ * `azureStats().tokenRequestsByClient`, and its role on the vault: "Key Vault Secrets Officer"
+ * (default: everything) or "Key Vault Secrets User" (read secrets only; writes, deletes and
+ * deleted secrets get 403 Forbidden / ForbiddenByRbac). The federated credential works for it.
  */
 export async function azureAppRegistration(
-  opts: { lifetimeSeconds?: number; refreshInSeconds?: number } = {},
+  opts: {
+    lifetimeSeconds?: number;
+    refreshInSeconds?: number;
+    role?: "Key Vault Secrets Officer" | "Key Vault Secrets User";
+  } = {},
   azure: AzureStandIn = standIn("azure"),
 ): Promise<{ clientId: string; clientSecret: string }> {
   return azureControl("apps", { method: "POST", body: JSON.stringify(opts) }, azure);

@@ -318,6 +318,30 @@ describe("Key Vault secrets through SecretClient", () => {
     expect(deleted.properties.recoveryId).toContain(`/deletedsecrets/${name}`);
   });
 
+  it("Key Vault Secrets User reads secrets, but may not write or read deleted secrets (ForbiddenByRbac)", async () => {
+    const app = await azureAppRegistration({ role: "Key Vault Secrets User" });
+    const reader = secretClient(
+      new ClientSecretCredential(azure.tenantId, app.clientId, app.clientSecret, {
+        authorityHost: azure.authorityHost,
+        disableInstanceDiscovery: true,
+      }),
+    );
+    const name = uniqueName("rbac");
+    const value = fakeValue();
+    await client.setSecret(name, value);
+    expect((await reader.getSecret(name)).value).toBe(value);
+    const forbidden = { statusCode: 403, code: "Forbidden" };
+    await expect(reader.setSecret(name, fakeValue())).rejects.toMatchObject(forbidden);
+    await (await client.beginDeleteSecret(name, { intervalInMs: 50 })).pollUntilDone();
+    await expect(reader.getSecret(name)).rejects.toMatchObject({
+      statusCode: 404,
+      code: "SecretNotFound",
+    });
+    const err = await reader.getDeletedSecret(name).catch((e: unknown) => e);
+    expect(err).toMatchObject(forbidden);
+    expect(JSON.stringify((err as { details?: unknown }).details)).toContain("ForbiddenByRbac");
+  });
+
   it("throttled: 429 with Retry-After, then the SDK's retry succeeds", async () => {
     const name = uniqueName("throttled");
     const value = fakeValue();

@@ -35,6 +35,8 @@ export interface AzureServerConfig {
 }
 
 const VAULT_AUDIENCE = "https://vault.azure.net";
+const ROLES = ["Key Vault Secrets Officer", "Key Vault Secrets User"] as const;
+type Role = (typeof ROLES)[number];
 const TOKEN_LIFETIME_S = 3599;
 const MAX_BODY = 256 * 1024;
 // Key Vault's api-version values: the recordings send 7.3 and 7.4-preview.1,
@@ -115,12 +117,18 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
     secret: string;
     lifetimeSeconds: number;
     refreshInSeconds?: number;
+    role: Role;
     tokenRequests: number;
   }
   const apps = new Map<string, App>([
     [
       cfg.clientId,
-      { secret: cfg.clientSecret, lifetimeSeconds: TOKEN_LIFETIME_S, tokenRequests: 0 },
+      {
+        secret: cfg.clientSecret,
+        lifetimeSeconds: TOKEN_LIFETIME_S,
+        role: "Key Vault Secrets Officer",
+        tokenRequests: 0,
+      },
     ],
   ]);
   const stats = {
@@ -341,6 +349,25 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
     if (!check.ok) throw unauthorized(`Invalid bearer token: ${check.reason}.`);
     if (check.claims.tid !== cfg.tenantId)
       throw unauthorized("Invalid bearer token: invalid tenant.");
+    // The caller's role on the vault: an app registration's own, else (managed identity, a
+    // token minted by a test) Secrets Officer.
+    return apps.get(String(check.claims.appid))?.role ?? "Key Vault Secrets Officer";
+  }
+
+  // Azure RBAC data actions. "Key Vault Secrets User" may only read secret contents
+  // (secrets/getSecret/action, secrets/readMetadata/action); writing, deleting and reading
+  // deleted secrets need more, e.g. "Key Vault Secrets Officer" (secrets/*, deletedSecrets/*).
+  // A refusal is 403 Forbidden with inner code ForbiddenByRbac.
+  // https://learn.microsoft.com/en-us/azure/role-based-access-control/built-in-roles/security#key-vault-secrets-user
+  // https://learn.microsoft.com/en-us/azure/key-vault/general/rbac-guide
+  function authorize(role: Role, readOnly: boolean, action: string) {
+    if (role === "Key Vault Secrets Officer" || readOnly) return;
+    throw kvError(
+      403,
+      "Forbidden",
+      `Caller is not authorized to perform action on resource.\r\nIf role assignments, deny assignments or role definitions were changed recently, please observe propagation time.\r\nAction: '${action}'`,
+      "ForbiddenByRbac",
+    );
   }
 
   function throttle(name: string | undefined) {
@@ -448,7 +475,7 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
     stats.vaultRequests++;
     const method = req.method ?? "GET";
     const apiVersion = url.searchParams.get("api-version");
-    authenticate(req);
+    const role = authenticate(req);
     if (!apiVersion || !API_VERSION.test(apiVersion)) {
       throw kvError(
         400,
@@ -461,6 +488,13 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       throw kvError(400, "BadParameter", "The request URI contains an invalid name.");
     }
     throttle(name);
+    authorize(
+      role,
+      collection === "secrets" && method === "GET",
+      collection === "secrets"
+        ? `Microsoft.KeyVault/vaults/secrets/${method === "DELETE" ? "delete" : "setSecret/action"}`
+        : "Microsoft.KeyVault/vaults/deletedSecrets/read",
+    );
 
     if (collection === "secrets") {
       // GET /secrets: list secrets (latest version of each, no values).
@@ -620,12 +654,20 @@ export function createAzureServer(cfg: AzureServerConfig): Server {
       return { ok: true };
     }
     if (what === "apps" && req.method === "POST") {
-      const body = (await readJson(req)) as { lifetimeSeconds?: number; refreshInSeconds?: number };
+      const body = (await readJson(req)) as {
+        lifetimeSeconds?: number;
+        refreshInSeconds?: number;
+        role?: Role;
+      };
+      if (body.role !== undefined && !ROLES.includes(body.role)) {
+        throw new HttpError(400, { error: `role must be one of ${ROLES.join(", ")}` });
+      }
       const clientId = randomUUID();
       const secret = `stand-in~${randomUUID()}`;
       apps.set(clientId, {
         secret,
         lifetimeSeconds: body.lifetimeSeconds ?? TOKEN_LIFETIME_S,
+        role: body.role ?? "Key Vault Secrets Officer",
         ...(body.refreshInSeconds !== undefined ? { refreshInSeconds: body.refreshInSeconds } : {}),
         tokenRequests: 0,
       });
