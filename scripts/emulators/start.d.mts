@@ -56,13 +56,39 @@ export interface GcpStandIn {
   iamEndpoint?: string;
 }
 
+/**
+ * The harness's HTTPS stand-in for Entra ID and the Key Vault secrets data plane
+ * (test/support/azure/server.ts): one origin, https://127.0.0.1:PORT, serves both.
+ * Trust comes from a per-run CA (caFile) that the test processes get through
+ * NODE_EXTRA_CA_CERTS; never turn TLS verification off.
+ */
 export interface AzureStandIn {
+  /** Key Vault data plane: https://127.0.0.1:PORT (use disableChallengeResourceVerification). */
+  vaultUrl: string;
+  /** Entra authority host: same origin (use disableInstanceDiscovery). */
   authorityHost: string;
   tenantId: string;
+  /** The one app registration; it has a client secret and a federated credential. */
   clientId: string;
   clientSecret: string;
-  vaultUrl: string;
+  /** PEM of the per-run CA (already in NODE_EXTRA_CA_CERTS of every test process). */
   caFile: string;
+  /** `iss` of the access tokens: `${authorityHost}/${tenantId}/v2.0`. */
+  tokenIssuer: string;
+  /** `aud` the vault requires: https://vault.azure.net. */
+  vaultAudience: string;
+  /** Workload identity: sign a JWT with privateKeyPem (ES256), iss=issuer, aud=audience, any sub. */
+  federated: { issuer: string; audience: string; algorithm: "ES256"; privateKeyPem: string };
+  /** App Service style managed identity: IDENTITY_ENDPOINT and IDENTITY_HEADER. */
+  managedIdentity: { endpoint: string; header: string; objectId: string };
+  /** The key that signs access tokens, for forging tokens in negative tests. */
+  accessTokenSigning: { algorithm: "RS256"; kid: string; privateKeyPem: string };
+  /**
+   * Test hooks (header `x-stand-in-control: token`; helpers in test/support/stand-ins.ts):
+   * `POST /throttle` `{ secret?, count, retryAfterSeconds }`, `POST /apps`
+   * `{ lifetimeSeconds?, refreshInSeconds?, role? }` (a new app registration), `GET /stats`.
+   */
+  control: { url: string; token: string };
 }
 
 /** Toxiproxy's server (fault injection). Tests create proxies through its HTTP API. */

@@ -17,6 +17,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
+import { get as httpsGet } from "node:https";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -41,15 +42,12 @@ export class StandInUnavailableError extends Error {
   }
 }
 
-/** Why a stand-in is unavailable here, or undefined if it can run. */
-export function unavailableReason(name) {
-  if (name === "azure") {
-    return (
-      "the Go module proxy refuses github.com/calvinchengx/entra-emulator and " +
-      "github.com/calvinchengx/azure-keyvault-emulator (403), and Maven Central does not serve " +
-      "the Lowkey Vault fallback here; see the README's Testing section"
-    );
-  }
+/**
+ * Why a stand-in is unavailable here, or undefined if it can run. Every stand-in can run now;
+ * kept so a future one that needs something this machine lacks can say so.
+ * @param {string} _name
+ */
+export function unavailableReason(_name) {
   return undefined;
 }
 
@@ -204,7 +202,7 @@ function tail(file, n = 30) {
 /**
  * Spawns one process in its own group, logs to .tools/run/logs, records a pid file.
  * @param {string} name @param {string} cmd @param {string[]} args
- * @param {{env?: NodeJS.ProcessEnv, uid?: number, gid?: number, tmpDirs?: string[], cwd?: string}} [opts]
+ * @param {{env?: NodeJS.ProcessEnv, uid?: number, gid?: number, tmpDirs?: string[], cwd?: string, marker?: string}} [opts]
  */
 function launch(name, cmd, args, opts = {}) {
   installExitHooks();
@@ -234,7 +232,16 @@ function launch(name, cmd, args, opts = {}) {
   const rec = { pid, file, tmpDirs: opts.tmpDirs ?? [] };
   writeFileSync(
     file,
-    JSON.stringify({ pid, ownerPid: process.pid, name, marker: cmd, tmpDirs: rec.tmpDirs, log }),
+    JSON.stringify({
+      pid,
+      ownerPid: process.pid,
+      name,
+      // What /proc/<pid>/cmdline must contain before a leftover is killed: the command, or a
+      // more specific argument when the command is a generic one such as node.
+      marker: opts.marker ?? cmd,
+      tmpDirs: rec.tmpDirs,
+      log,
+    }),
   );
   live.add(rec);
   return {
@@ -608,6 +615,42 @@ async function startToxiproxy() {
   return { info, stop: () => proc.stop() };
 }
 
+/**
+ * Azure: the harness's own HTTPS stand-in for Entra ID and the Key Vault secrets data plane
+ * (test/support/azure/server.ts, run by this Node as its own process). Its per-run CA is at
+ * info.caFile; test processes trust it through NODE_EXTRA_CA_CERTS (see the global setup).
+ */
+async function startAzure() {
+  const server = join(REPO, "test/support/azure/server.ts");
+  const { prepareAzureStandIn } = await import("../../test/support/azure/prepare.ts");
+  const { proc, info } = await startOnFreePort("azure", 1, (port) => {
+    const dir = mkdtempSync(join(tmpdir(), "secrets-loader-azure-"));
+    const { configFile, info } = prepareAzureStandIn(dir, port);
+    const ca = readFileSync(info.caFile);
+    return {
+      proc: launch("azure", process.execPath, [server, configFile], {
+        tmpDirs: [dir],
+        marker: server,
+      }),
+      probe: () => httpsOk(`${info.control.url}/health`, ca),
+      info,
+    };
+  });
+  return { info, stop: () => proc.stop() };
+}
+
+/** @param {string} url @param {Buffer} ca */
+function httpsOk(url, ca) {
+  return new Promise((res) => {
+    const req = httpsGet(url, { ca, timeout: 2000 }, (r) => {
+      r.resume();
+      r.on("end", () => res(r.statusCode === 200));
+    });
+    req.on("error", () => res(false));
+    req.on("timeout", () => req.destroy());
+  });
+}
+
 // ---------------------------------------------------------------- public API
 
 /**
@@ -626,6 +669,8 @@ export async function startStandIn(name) {
       return startGcp();
     case "toxiproxy":
       return startToxiproxy();
+    case "azure":
+      return startAzure();
     default:
       throw new Error(`unknown stand-in "${name}" (known: ${STAND_IN_NAMES.join(", ")})`);
   }

@@ -4,9 +4,8 @@
  * Contract
  * - `standIn("aws" | "vault" | "gcp" | "azure" | "toxiproxy")` returns the running stand-in's
  *   connection info (typed: AwsStandIn, VaultStandIn, GcpStandIn, AzureStandIn,
- *   ToxiproxyStandIn). It throws a readable error if
- *   that stand-in was not started for this run, or cannot run on this machine (azure, see
- *   the README's Testing section).
+ *   ToxiproxyStandIn). It throws a readable error if that stand-in was not started for this
+ *   run, or cannot run on this machine.
  * - Which stand-ins start (test/support/stand-ins/global-setup.ts, the integration project's
  *   globalSetup, looks at the test files selected for the run):
  *     test/integration/<name>/**             starts <name>   (aws, vault, gcp, azure, toxiproxy)
@@ -22,7 +21,11 @@
  * What each one is: aws = moto server; vault = OpenBao dev server seeded with KV v2 at secret/,
  * KV v1 at kv1/, AppRole, JWT auth (ES256 key pair made per run) and the database engine on a
  * PostgreSQL the harness runs; gcp = drongo's Secret Manager REST server (use the client's REST
- * fallback: see gcpClientOptions); azure = not available here; toxiproxy = Toxiproxy's server
+ * fallback: see gcpClientOptions); azure = the harness's own HTTPS stand-in for Entra ID and the
+ * Key Vault secrets data plane (test/support/azure/server.ts; its per-run CA is trusted through
+ * NODE_EXTRA_CA_CERTS, set before the workers start; helpers below: signAzureFederatedToken,
+ * signAzureAccessToken, azureThrottle, azureStats, azureAppRegistration,
+ * azureIdentityEnv); toxiproxy = Toxiproxy's server
  * (fault injection): put a proxy in front of another stand-in with `proxyTo(url)` from
  * test/support/toxiproxy.ts, e.g. `// @stand-ins: aws, toxiproxy`.
  */
@@ -37,6 +40,7 @@ import type {
   ToxiproxyStandIn,
   VaultStandIn,
 } from "../../scripts/emulators/start.mjs";
+import { signJwt } from "./azure/jwt.ts";
 
 export type {
   AwsStandIn,
@@ -120,4 +124,145 @@ export function signVaultJwt(
     dsaEncoding: "ieee-p1363",
   });
   return `${input}.${sig.toString("base64url")}`;
+}
+
+/**
+ * A federated token (the file behind AZURE_FEDERATED_TOKEN_FILE) that the Azure stand-in's
+ * token endpoint accepts as a client_assertion: ES256, signed with the per-run issuer key.
+ * Override claims to test refusals (aud, exp ...), or pass another key to forge one.
+ */
+export function signAzureFederatedToken(
+  claims: Record<string, unknown> = {},
+  azure: AzureStandIn = standIn("azure"),
+  privateKeyPem: string = azure.federated.privateKeyPem,
+): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt(
+    {
+      iss: azure.federated.issuer,
+      aud: azure.federated.audience,
+      sub: `system:serviceaccount:test:${randomUUID()}`,
+      iat: now,
+      nbf: now - 5,
+      exp: now + 600,
+      ...claims,
+    },
+    privateKeyPem,
+    "ES256",
+  );
+}
+
+/**
+ * An access token as the stand-in's Entra issues it (valid for the vault by default).
+ * Override claims (aud, iss, exp) or the key to forge the ones the vault must refuse.
+ */
+export function signAzureAccessToken(
+  claims: Record<string, unknown> = {},
+  azure: AzureStandIn = standIn("azure"),
+  privateKeyPem: string = azure.accessTokenSigning.privateKeyPem,
+): string {
+  const now = Math.floor(Date.now() / 1000);
+  return signJwt(
+    {
+      aud: azure.vaultAudience,
+      iss: azure.tokenIssuer,
+      tid: azure.tenantId,
+      oid: randomUUID(),
+      appid: azure.clientId,
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      ...claims,
+    },
+    privateKeyPem,
+    "RS256",
+    azure.accessTokenSigning.kid,
+  );
+}
+
+async function azureControl(path: string, init: RequestInit, azure: AzureStandIn) {
+  const r = await fetch(`${azure.control.url}/${path}`, {
+    ...init,
+    headers: { "content-type": "application/json", "x-stand-in-control": azure.control.token },
+  });
+  if (!r.ok) throw new Error(`azure stand-in ${path}: HTTP ${r.status}`);
+  return r.json();
+}
+
+/**
+ * Throttle switch: the next `count` Key Vault requests for `secret` (or for any secret when
+ * omitted) are answered 429 with `Retry-After: retryAfterSeconds`.
+ */
+export async function azureThrottle(
+  opts: { secret?: string; count: number; retryAfterSeconds?: number },
+  azure: AzureStandIn = standIn("azure"),
+): Promise<void> {
+  await azureControl("throttle", { method: "POST", body: JSON.stringify(opts) }, azure);
+}
+
+/** Request counters since the stand-in started (shared by all files of a run: compare deltas). */
+export async function azureStats(azure: AzureStandIn = standIn("azure")): Promise<{
+  tokenRequests: number;
+  clientSecretGrants: number;
+  clientAssertionGrants: number;
+  managedIdentityRequests: number;
+  vaultRequests: number;
+  throttled: number;
+  /** Token requests per app registration (client id). */
+  tokenRequestsByClient: Record<string, number>;
+}> {
+  return azureControl("stats", { method: "GET" }, azure);
+}
+
+/**
+ * A new app registration of the stand-in's tenant, with its own client secret, token lifetime
+ * (`expires_in`, default 3599 s), optional `refresh_in`, its own token counter in
+ * `azureStats().tokenRequestsByClient`, and its role on the vault: "Key Vault Secrets Officer"
+ * (default: everything) or "Key Vault Secrets User" (read secrets only; writes, deletes and
+ * deleted secrets get 403 Forbidden / ForbiddenByRbac). The federated credential works for it.
+ */
+export async function azureAppRegistration(
+  opts: {
+    lifetimeSeconds?: number;
+    refreshInSeconds?: number;
+    role?: "Key Vault Secrets Officer" | "Key Vault Secrets User";
+  } = {},
+  azure: AzureStandIn = standIn("azure"),
+): Promise<{ clientId: string; clientSecret: string }> {
+  return azureControl("apps", { method: "POST", body: JSON.stringify(opts) }, azure);
+}
+
+/**
+ * The standard variables for a child process (CLI, example) that signs in to the Azure
+ * stand-in one way, with the stand-in's CA trusted. Managed identity: one process per case
+ * (MSAL caches those tokens per process). Workload identity: pass the federated token file
+ * (write `signAzureFederatedToken()` into it). `disableInstanceDiscovery` has no variable: the
+ * code under test must set it from its own option.
+ */
+export function azureIdentityEnv(
+  kind: "clientSecret" | "workloadIdentity" | "managedIdentity",
+  opts: { federatedTokenFile?: string } = {},
+  azure: AzureStandIn = standIn("azure"),
+): Record<string, string> {
+  const trust = { NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? azure.caFile };
+  const app = {
+    AZURE_TENANT_ID: azure.tenantId,
+    AZURE_CLIENT_ID: azure.clientId,
+    AZURE_AUTHORITY_HOST: azure.authorityHost,
+  };
+  switch (kind) {
+    case "clientSecret":
+      return { ...trust, ...app, AZURE_CLIENT_SECRET: azure.clientSecret };
+    case "workloadIdentity":
+      if (!opts.federatedTokenFile) {
+        throw new Error('azureIdentityEnv("workloadIdentity") needs opts.federatedTokenFile');
+      }
+      return { ...trust, ...app, AZURE_FEDERATED_TOKEN_FILE: opts.federatedTokenFile };
+    case "managedIdentity":
+      return {
+        ...trust,
+        IDENTITY_ENDPOINT: azure.managedIdentity.endpoint,
+        IDENTITY_HEADER: azure.managedIdentity.header,
+      };
+  }
 }

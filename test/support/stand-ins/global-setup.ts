@@ -2,7 +2,8 @@
 // files need (see select.ts), installs the tools on first use, hands addresses to the tests
 // through provide/inject, and stops every process it started when the run ends.
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import {
@@ -58,12 +59,38 @@ export default async function setup(project: TestProject) {
         ? `; unavailable here: ${Object.keys(running.unavailable).join(", ")}`
         : ""),
   );
+  const restoreCa = running.info.azure ? trustAzureCa(running.info.azure.caFile) : () => {};
   project.provide("secretsLoaderStandIns", {
     info: running.info,
     unavailable: running.unavailable,
     requested,
   });
   return async () => {
+    restoreCa();
     await running.stop();
+  };
+}
+
+/**
+ * Makes the test processes trust the Azure stand-in's per-run CA. Node reads
+ * NODE_EXTRA_CA_CERTS only when a process starts, and this global setup runs in vitest's main
+ * process before it forks the test workers, which inherit its environment (as does every CLI
+ * or example a test spawns); test/integration/azure/tls.test.ts checks that. A variable the
+ * user had set is kept: its certificates go into the same bundle.
+ */
+function trustAzureCa(caFile: string): () => void {
+  const before = process.env.NODE_EXTRA_CA_CERTS;
+  let bundle = caFile;
+  if (before && existsSync(before)) {
+    bundle = join(dirname(caFile), "extra-ca-bundle.pem");
+    writeFileSync(
+      bundle,
+      `${readFileSync(before, "utf8").trimEnd()}\n${readFileSync(caFile, "utf8")}`,
+    );
+  }
+  process.env.NODE_EXTRA_CA_CERTS = bundle;
+  return () => {
+    if (before === undefined) delete process.env.NODE_EXTRA_CA_CERTS;
+    else process.env.NODE_EXTRA_CA_CERTS = before;
   };
 }
