@@ -28,6 +28,35 @@ function since(value: string): string {
   return value.trim();
 }
 
+const NOW_FORM = "an ISO 8601 date or date-time with a zone (2026-03-01, or 2026-03-01T12:00:00Z)";
+const ISO_INSTANT =
+  /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/**
+ * `--now`: a date (midnight UTC) or a date-time with a zone, so the moment
+ * does not depend on the machine's time zone. The calendar is checked here
+ * because `Date` rolls "2026-02-30" over to March.
+ */
+function now(value: string): Date {
+  const text = value.trim();
+  const m = ISO_INSTANT.exec(text);
+  if (m) {
+    const [, y, mo, d, h = "0", mi = "0", sec = "0"] = m;
+    const day = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
+    const at = new Date(text);
+    if (
+      day.getUTCMonth() === Number(mo) - 1 &&
+      day.getUTCDate() === Number(d) &&
+      Number(h) < 24 &&
+      Number(mi) < 60 &&
+      Number(sec) < 60 &&
+      !Number.isNaN(at.getTime())
+    )
+      return at;
+  }
+  throw new InvalidArgumentError(`expected ${NOW_FORM}`);
+}
+
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
@@ -100,6 +129,12 @@ export function buildProgram(): Command {
     )
     .option("--config <file>", "config file (default: search from dir)")
     .option("--offline", "skip checks that contact providers (reported as manual)")
+    .addOption(
+      new Option(
+        "--now <iso>",
+        "measure rotation ages from this moment instead of the clock (2026-03-01T12:00:00Z)",
+      ).argParser(now),
+    )
     .action(async (dir: string, options) => {
       const { runDoctor } = await import("./commands/doctor.js");
       process.exitCode = await runDoctor(dir, options);

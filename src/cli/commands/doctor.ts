@@ -31,6 +31,8 @@ export interface DoctorCommandOptions {
   offline?: boolean;
   /** Also write the SARIF report to this file (one run gives the table or JSON and SARIF). */
   sarifFile?: string;
+  /** The moment rotation ages are measured from (default: the clock). */
+  now?: Date;
 }
 
 type Items = Awaited<ReturnType<typeof runChecks>>;
@@ -110,6 +112,7 @@ export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<n
   const ctx = new DoctorContext(dir, config, file, {
     since: o.since,
     offline: o.offline,
+    now: o.now,
     progress: progress.enabled ? (t) => progress.update(t) : undefined,
   });
   if (!o.offline && Object.keys(config.providers).length > 0) {

@@ -55,6 +55,12 @@ export interface DoctorOptions {
   env?: Record<string, string | undefined>;
   /** A ready client to use instead of one built from the config (tests, embedding). */
   client?: Secrets;
+  /**
+   * The moment ages are measured from (default: the clock). Only age
+   * arithmetic reads it, so a test can see a secret as it will be in
+   * 100 days when its store cannot backdate versions.
+   */
+  now?: Date;
 }
 
 /**
@@ -127,6 +133,11 @@ export class DoctorContext {
       return resolved;
     })();
     return this.#values;
+  }
+
+  /** The moment ages are measured from: `--now` when given, else the clock. */
+  now(): Date {
+    return this.options.now ?? new Date();
   }
 
   /** Reports progress (a no-op when not on a terminal). */

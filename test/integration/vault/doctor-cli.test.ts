@@ -2,7 +2,9 @@
  * `secrets doctor` (the built CLI) against OpenBao: items 4, 6, 10 and 11 give
  * real verdicts for Vault. The root token fails least privilege and is
  * long-lived; an AppRole login is short-lived; a KV v2 secret's age comes
- * from its metadata; dynamic credentials pass rotation; references resolve.
+ * from its metadata (OpenBao cannot backdate a version, so `--now` moves the
+ * clock the ages are measured from instead); dynamic credentials pass
+ * rotation; references resolve.
  * Needs `npm run build` first (it runs dist/, as `npm test` does).
  */
 
@@ -79,5 +81,40 @@ describe("secrets doctor against OpenBao", () => {
     expect(lines(doc, 11)).toEqual([expect.stringMatching(/^pass DB_PASSWORD/)]);
     expect(r.stdout + r.stderr).not.toContain(secretId);
     expect(r.stdout + r.stderr).not.toContain(value);
+  });
+
+  it("--now 100 days ahead: the KV v2 secret's current version is too old (item 6 fails); dynamic credentials still pass", () => {
+    const dir = makeProject({
+      "secrets.config.json": JSON.stringify({
+        references: { DB_PASSWORD: references.DB_PASSWORD, DB_LOGIN: references.DB_LOGIN },
+      }),
+    });
+    const env = { VAULT_ADDR: bao().address, VAULT_TOKEN: bao().token };
+    const later = new Date(Date.now() + 100 * 86_400_000).toISOString();
+    const aged = cli(["doctor", "--json", "--now", later], { cwd: dir, env });
+    expect(aged.code).toBe(1);
+    expect(lines(JSON.parse(aged.stdout) as Doc, 6)).toEqual([
+      expect.stringMatching(/^fail DB_PASSWORD \(.+\): last rotated 100 days ago \(maximum 90\)$/),
+      expect.stringMatching(/^pass DB_LOGIN \(.+\): rotation enabled$/),
+    ]);
+    // The same project by the clock: the version written just now passes.
+    const today = cli(["doctor", "--json"], { cwd: dir, env });
+    expect(lines(JSON.parse(today.stdout) as Doc, 6)).toEqual([
+      expect.stringMatching(/^pass DB_PASSWORD \(.+\): last rotated 0 days ago$/),
+      expect.stringMatching(/^pass DB_LOGIN \(.+\): rotation enabled$/),
+    ]);
+    expect(aged.stdout + aged.stderr + today.stdout).not.toContain(value);
+  });
+
+  it("a --now that is not an ISO date is a usage error (exit 2) that gives the accepted form", () => {
+    const dir = makeProject({ "secrets.config.json": JSON.stringify({ references }) });
+    for (const bad of ["notadate", "2026-02-30", "2026-03-01T12:00:00", "in 100 days"]) {
+      const r = cli(["doctor", "--json", "--now", bad], { cwd: dir, env: {} });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(
+        /--now .*expected an ISO 8601 date or date-time with a zone \(2026-03-01, or 2026-03-01T12:00:00Z\)/,
+      );
+    }
   });
 });

@@ -227,6 +227,26 @@ describe("doctor", () => {
     expect(item(items, 11).status).toBe("pass");
   });
 
+  it("measures rotation ages from options.now when given (item 6), never from describe() alone", async () => {
+    const client = createSecrets({
+      builtins: false,
+      providers: { aws: fakeAws({ ageDays: 10, rotation: true }) },
+    });
+    // Half a day more, so the milliseconds between here and describe() cannot round it down.
+    const later = new Date(Date.now() + 95.5 * DAY);
+    const items = await doctor(
+      makeProject(),
+      { references: { DB: "aws-sm://prod/db" } },
+      { client, now: later },
+    );
+    expect(item(items, 6).results).toEqual([
+      expect.objectContaining({
+        status: "fail",
+        evidence: expect.stringMatching(/last changed 105 days ago \(maximum 90\)$/),
+      }),
+    ]);
+  });
+
   it("reports Vault root tokens and requireShortLived from identity and environment", async () => {
     const vault = {
       name: "vault",

@@ -63,7 +63,7 @@ export const rotation: Check = {
         continue;
       }
       const last = meta.lastRotated ?? meta.lastChanged;
-      const age = last ? Math.floor((Date.now() - last.getTime()) / DAY) : undefined;
+      const age = last ? Math.floor((ctx.now().getTime() - last.getTime()) / DAY) : undefined;
       const what = meta.lastRotated ? "rotated" : "changed";
       if (age !== undefined && age > max) {
         results.push(
