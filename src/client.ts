@@ -475,7 +475,10 @@ class SecretsClient implements Secrets {
     if (shared !== undefined) {
       // The same lease read both ways: one cache entry, keyed by the reference.
       const parsed = this.#parse(shared);
-      const meta: EntryMeta = { provider, reference: parsed.source, kind: "credential" };
+      // Named by the provider's label (`vault:database/creds/ro`) when credentials create the
+      // entry; an entry a getSecret() created keeps its reference.
+      const label = p.credentialsLabel?.(request) ?? parsed.source;
+      const meta: EntryMeta = { provider, reference: label, kind: "credential" };
       const stored = await this.#cache.get(parsed.source, meta, (prev) =>
         this.#fetchSecret(slot, parsed, timeout, prev),
       );

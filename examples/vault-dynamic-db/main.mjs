@@ -32,7 +32,7 @@ const secrets = createSecrets({
     leaseGrace: process.env.LEASE_GRACE ?? "2m",
   },
   onEvent: (e) => {
-    if (e.type === "credentials" && e.reference === `vault://${path}`)
+    if (e.type === "credentials" && e.reference === `vault:${path}`)
       console.log(`[credentials] ${e.action}, expires ${new Date(e.expiresAt).toISOString()}`);
     if (e.type === "lease") console.log(`[lease] ${e.action}`);
   },

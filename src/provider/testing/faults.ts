@@ -365,6 +365,8 @@ const FAULTS: readonly Fault[] = [
 async function runFault(t: FaultRunner, fixture: FaultFixture, fault: Fault): Promise<void> {
   const { expect } = t;
   const [warmRef, coldRef] = fixture.present as [string, string, ...string[]];
+  // Events name a reference without its #field (one entry serves every field).
+  const warmSource = warmRef.split("#")[0];
   const spec = specOf(fixture);
   const coldNames = Object.keys(spec).slice(1);
   const withStale = T.deadline + T.staleWait + T.margin;
@@ -385,7 +387,7 @@ async function runFault(t: FaultRunner, fixture: FaultFixture, fault: Fault): Pr
     ).toBe(true);
     expect(stale.ms, "stale read: time to the stale value").toBeLessThanOrEqual(withStale);
     const staleEvent = await eventually(
-      () => events.some((e) => e.type === "stale" && e.reference === warmRef),
+      () => events.some((e) => e.type === "stale" && e.reference === warmSource),
       T.staleWait,
     );
     expect(staleEvent, "stale read: a `stale` event for the reference").toBe(true);
@@ -409,7 +411,7 @@ async function runFault(t: FaultRunner, fixture: FaultFixture, fault: Fault): Pr
       true,
     );
     const refreshed = await eventually(
-      () => events.slice(mark).some((e) => e.type === "fetch" && e.reference === warmRef),
+      () => events.slice(mark).some((e) => e.type === "fetch" && e.reference === warmSource),
       T.deadline + T.margin,
     );
     expect(refreshed, "recovery: the stale value is refreshed from the backend").toBe(true);

@@ -449,13 +449,13 @@ export function testProvider(t: TestRunner, fixture: ProviderFixture): void {
       it("issues credentials, cached: a second call makes no provider call", async () => {
         const { client, events } = make();
         const a = await client.getCredentials(fixture.name, creds.request);
+        const issued = events.filter((e) => e.type === "credentials");
         const b = await client.getCredentials(fixture.name, creds.request);
         expect(b).toBe(a);
-        const issued = events.filter((e) => e.type === "credentials");
-        expect(issued.length).toBe(1);
-        expect((issued[0] as { reference: string }).reference.startsWith(`${fixture.name}:`)).toBe(
-          true,
-        );
+        // No new issue for the second call (a provider's own login may have added events before).
+        expect(events.filter((e) => e.type === "credentials").length).toBe(issued.length);
+        const labels = issued.map((e) => (e as { reference: string }).reference);
+        expect(labels.some((l) => l.startsWith(`${fixture.name}:`))).toBe(true);
         await client.close();
       });
     } else unsupported("issues credentials", { unsupported: "the provider issues no credentials" });
