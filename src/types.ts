@@ -326,6 +326,12 @@ export interface ProviderIdentity {
   expiresAt?: Date | number | string;
   /** True when the identity has administrator rights (AWS root or AdministratorAccess, Vault `root` policy). */
   admin?: boolean;
+  /**
+   * True when every permission of the identity was read and judged (Vault: the
+   * text of every policy of the token), so "not an administrator" is a verified
+   * pass for least privilege rather than a guess.
+   */
+  permissionsRead?: boolean;
   /** Attached policies (Vault token policies, AWS managed policy names). */
   policies?: readonly string[];
   /** Token time to live in seconds (Vault). */

@@ -35,7 +35,12 @@ export const awsDoctor: DoctorFacet = {
       "Use an IAM role: AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE (EKS, CI OIDC) or an instance/task role, so the SDK gets STS credentials instead of AKIA keys.",
   },
 
-  identity: (provider) => callerIdentity(clientsOf(provider)),
+  identity: (provider) => {
+    // An instance not made by awsProvider() (a test double, a wrapper) answers for itself.
+    if (!(provider as Partial<AwsProvider>).clients && provider.identity)
+      return provider.identity();
+    return callerIdentity(clientsOf(provider));
+  },
 
   inspectEnvironment(env, options) {
     const id = env.AWS_ACCESS_KEY_ID ?? "";

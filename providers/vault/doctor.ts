@@ -58,14 +58,17 @@ export const vaultDoctor: DoctorFacet = {
   // may not read is not judged.
   async identity(provider: SecretProvider, call): Promise<ProviderIdentity> {
     const vault = provider as Partial<VaultProvider>;
+    if (!vault.policy && provider.identity) return provider.identity(call); // not vaultProvider()'s
     if (!vault.identity || !vault.policy) {
       throw new Error("vault: this provider instance was not made by vaultProvider()");
     }
     const id = await vault.identity(call);
     if (id.admin) return id;
+    let unread = 0;
     for (const name of id.policies ?? []) {
       if (name === "default") continue;
       const text = await vault.policy(name, call);
+      if (text === undefined) unread++;
       const why = text === undefined ? undefined : adminGrant(text);
       if (why) {
         return {
@@ -75,7 +78,8 @@ export const vaultDoctor: DoctorFacet = {
         };
       }
     }
-    return id;
+    // Every policy read and none grants sudo or everything on "*": a verified non-admin.
+    return unread === 0 ? { ...id, admin: false, permissionsRead: true } : id;
   },
 
   inspectEnvironment(env, options) {

@@ -83,6 +83,48 @@ describe("secrets doctor against OpenBao", () => {
     expect(r.stdout + r.stderr).not.toContain(value);
   });
 
+  it("a token whose every policy the doctor may read and none is an administrator's: item 4 passes", async () => {
+    // A least-privilege role plus the doctor's one extra permission: reading its own policy.
+    const root = async (method: string, path: string, body?: unknown) => {
+      const r = await fetch(`${bao().address}/v1/${path}`, {
+        method,
+        headers: { "X-Vault-Token": bao().token, "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      if (!r.ok) throw new Error(`${method} ${path}: ${r.status}`);
+      const text = await r.text();
+      return text ? JSON.parse(text) : {};
+    };
+    const name = `${prefix}-reader`;
+    await root("PUT", `sys/policies/acl/${name}`, {
+      policy: [
+        `path "secret/data/${prefix}/*" { capabilities = ["read"] }`,
+        'path "sys/internal/ui/mounts/*" { capabilities = ["read"] }',
+        `path "sys/policies/acl/${name}" { capabilities = ["read"] }`,
+      ].join("\n"),
+    });
+    await root("POST", `auth/approle/role/${name}`, { token_policies: [name], token_ttl: "10m" });
+    const roleId = (await root("GET", `auth/approle/role/${name}/role-id`)).data.role_id as string;
+    const secretId = (await root("POST", `auth/approle/role/${name}/secret-id`, {})).data
+      .secret_id as string;
+    const dir = makeProject({
+      "secrets.config.json": JSON.stringify({
+        references: { DB_PASSWORD: references.DB_PASSWORD },
+        providers: {
+          vault: { address: bao().address, auth: { method: "approle", roleId, secretId } },
+        },
+      }),
+    });
+    const r = cli(["doctor", "--json"], { cwd: dir, env: {} });
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(lines(doc, 4)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^pass vault: .* has no administrator rights \\(policies: .*${name}`),
+      ),
+    ]);
+    expect(r.stdout + r.stderr).not.toContain(secretId);
+  });
+
   it("--now 100 days ahead: the KV v2 secret's current version is too old (item 6 fails); dynamic credentials still pass", () => {
     const dir = makeProject({
       "secrets.config.json": JSON.stringify({

@@ -5,7 +5,7 @@
  * guidance.
  */
 
-import { type Check, type CheckResult, fail, manual } from "../types.js";
+import { type Check, type CheckResult, fail, manual, pass } from "../types.js";
 import { identityOf } from "./identity.js";
 
 /**
@@ -51,6 +51,11 @@ export const leastPrivilege: Check = {
               guidance,
             ),
           );
+          continue;
+        }
+        if (i.permissionsRead) {
+          const policies = i.policies?.length ? ` (policies: ${i.policies.join(", ")})` : "";
+          results.push(pass(`${name}: ${who} has no administrator rights${policies}`));
           continue;
         }
         results.push(

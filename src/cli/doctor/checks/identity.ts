@@ -27,11 +27,12 @@ export async function identityOf(ctx: DoctorContext, name: string): Promise<Iden
   }
   if (!provider)
     return { kind: "unknown", reason: "no provider of that name is installed or registered" };
-  // A provider that reports its own identity is asked directly; otherwise its doctor facet asks.
+  // The provider's doctor facet asks (it may judge more, such as policy texts); a provider
+  // without one that reports its own identity is asked directly.
   const facet = await ctx.facet(name);
   const own = provider.identity?.bind(provider);
   const viaFacet = facet?.identity?.bind(facet);
-  const ask = own ? () => own() : viaFacet ? () => viaFacet(provider) : undefined;
+  const ask = viaFacet ? () => viaFacet(provider) : own ? () => own() : undefined;
   if (!ask) return { kind: "unknown", reason: "this provider does not report its identity" };
   try {
     ctx.progress(`asking ${name} for its identity`);
