@@ -1,0 +1,147 @@
+// @stand-ins: azure
+/**
+ * Each link of the Azure provider's credential chain, end to end against the stand-in:
+ * workload identity (from options, and from the standard variables in a child process),
+ * managed identity (each case in its own process: MSAL caches those tokens per process),
+ * and a client secret from the variables (reached after the Azure CLI link is unavailable).
+ */
+
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { azureProvider } from "../../../providers/azure/index.js";
+import { createSecrets } from "../../../src/index.js";
+import {
+  azureIdentityEnv,
+  azureStats,
+  signAzureFederatedToken,
+  standIn,
+} from "../../support/stand-ins.js";
+import { fakeValue, putSecret, uniqueName } from "./support/kv.js";
+
+const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
+const DIST = join(ROOT, "dist");
+let tmp: string;
+
+beforeAll(() => {
+  tmp = mkdtempSync(join(tmpdir(), "azure-identity-test-"));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const sha = (v: string) => createHash("sha256").update(v).digest("hex");
+
+/** Reads one secret in a fresh process through the built package, with only `env` set. */
+function readInChild(name: string, env: Record<string, string>) {
+  const azure = standIn("azure");
+  const script = `
+    import { createHash } from "node:crypto";
+    import { createSecrets } from ${JSON.stringify(join(DIST, "src/index.js"))};
+    import { azureProvider } from ${JSON.stringify(join(DIST, "providers/azure/index.js"))};
+    const secrets = createSecrets({ providers: { azure: azureProvider({
+      vaultUrlTemplate: process.env.VAULT_URL,
+      disableChallengeResourceVerification: true,
+      disableInstanceDiscovery: true,
+    }) } });
+    try {
+      const v = await secrets.getSecret("azure-kv://acme-kv/" + process.env.SECRET_NAME);
+      console.log(createHash("sha256").update(v).digest("hex"));
+    } catch (e) { console.log("ERROR " + e.code + " " + e.message); }
+    await secrets.close();
+  `;
+  return spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: tmp,
+      ...env,
+      VAULT_URL: azure.vaultUrl,
+      SECRET_NAME: name,
+    },
+    timeout: 60_000,
+  });
+}
+
+describe("credential chain links", () => {
+  it("workload identity from options: a client_assertion grant, no secret", async () => {
+    const azure = standIn("azure");
+    const file = join(tmp, "federated-token");
+    writeFileSync(file, signAzureFederatedToken());
+    const name = uniqueName("wi");
+    const value = fakeValue();
+    await putSecret(name, value);
+    const before = await azureStats();
+    const secrets = createSecrets({
+      providers: {
+        azure: azureProvider({
+          tenantId: azure.tenantId,
+          clientId: azure.clientId,
+          federatedTokenFile: file,
+          authorityHost: azure.authorityHost,
+          azureCli: false,
+          vaultUrlTemplate: azure.vaultUrl,
+          disableChallengeResourceVerification: true,
+          disableInstanceDiscovery: true,
+        }),
+      },
+      policy: { requireShortLived: true },
+    });
+    try {
+      expect(await secrets.getSecret(`azure-kv://acme-kv/${name}`)).toBe(value);
+    } finally {
+      await secrets.close();
+    }
+    const after = await azureStats();
+    expect(after.clientAssertionGrants).toBe(before.clientAssertionGrants + 1);
+    expect(after.clientSecretGrants).toBe(before.clientSecretGrants);
+  });
+
+  describe("in a fresh process, from the standard variables (the built package)", () => {
+    beforeAll(() => {
+      if (!existsSync(join(DIST, "providers/azure/index.js"))) {
+        throw new Error("these cases run the built package: run `npm run build` first");
+      }
+    });
+    it("workload identity (AZURE_FEDERATED_TOKEN_FILE)", async () => {
+      const file = join(tmp, "federated-token-env");
+      writeFileSync(file, signAzureFederatedToken());
+      const name = uniqueName("wi-env");
+      const value = fakeValue();
+      await putSecret(name, value);
+      const r = readInChild(
+        name,
+        azureIdentityEnv("workloadIdentity", { federatedTokenFile: file }),
+      );
+      expect(r.stderr).toBe("");
+      expect(r.stdout.trim()).toBe(sha(value));
+    });
+
+    it("managed identity (IDENTITY_ENDPOINT, IDENTITY_HEADER)", async () => {
+      const name = uniqueName("mi-env");
+      const value = fakeValue();
+      await putSecret(name, value);
+      const before = await azureStats();
+      const r = readInChild(name, azureIdentityEnv("managedIdentity"));
+      expect(r.stderr).toBe("");
+      expect(r.stdout.trim()).toBe(sha(value));
+      expect((await azureStats()).managedIdentityRequests).toBeGreaterThan(
+        before.managedIdentityRequests,
+      );
+    });
+
+    it("a client secret (AZURE_CLIENT_SECRET), last, after the unavailable Azure CLI", async () => {
+      const name = uniqueName("cs-env");
+      const value = fakeValue();
+      await putSecret(name, value);
+      const before = await azureStats();
+      const r = readInChild(name, azureIdentityEnv("clientSecret"));
+      expect(r.stderr).toBe("");
+      expect(r.stdout.trim()).toBe(sha(value));
+      expect((await azureStats()).clientSecretGrants).toBeGreaterThan(before.clientSecretGrants);
+    });
+  });
+});
