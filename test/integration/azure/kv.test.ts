@@ -173,3 +173,27 @@ describe("tokens", () => {
     },
   );
 });
+
+describe("checks kept on by default", () => {
+  it("without disableChallengeResourceVerification, a vault whose challenge names another domain is refused", async () => {
+    const name = uniqueName("challenge");
+    await putSecret(name, fakeValue());
+    const token = signAzureAccessToken();
+    const { disableChallengeResourceVerification: _, ...rest } = standInOptions();
+    const s = createSecrets({
+      providers: {
+        azure: azureProvider({
+          ...rest,
+          credential: {
+            getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3600_000 }),
+          },
+        }),
+      },
+    });
+    open.push(s);
+    const err = await failure(s.getSecret(ref(name)));
+    const chain: string[] = [];
+    for (let e: unknown = err; e instanceof Error; e = e.cause) chain.push(e.message);
+    expect(chain.join("\n")).toMatch(/challenge resource/i);
+  });
+});
