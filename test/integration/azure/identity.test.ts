@@ -18,6 +18,7 @@ import { createSecrets } from "../../../src/index.js";
 import {
   azureIdentityEnv,
   azureStats,
+  signAzureAccessToken,
   signAzureFederatedToken,
   standIn,
 } from "../../support/stand-ins.js";
@@ -45,6 +46,7 @@ function readInChild(name: string, env: Record<string, string>) {
       vaultUrlTemplate: process.env.VAULT_URL,
       disableChallengeResourceVerification: true,
       disableInstanceDiscovery: true,
+      ...(process.env.FIXED_TOKEN ? { credential: { getToken: async () => ({ token: process.env.FIXED_TOKEN, expiresOnTimestamp: Date.now() + 3600000 }) } } : {}),
     }) } });
     try {
       const v = await secrets.getSecret("azure-kv://acme-kv/" + process.env.SECRET_NAME);
@@ -130,6 +132,17 @@ describe("credential chain links", () => {
       expect(r.stdout.trim()).toBe(sha(value));
       expect((await azureStats()).managedIdentityRequests).toBeGreaterThan(
         before.managedIdentityRequests,
+      );
+    });
+
+    it("a vault certificate the process does not trust: a readable message naming NODE_EXTRA_CA_CERTS", () => {
+      const { NODE_EXTRA_CA_CERTS: _, ...env } = azureIdentityEnv("clientSecret");
+      const r = readInChild(uniqueName("untrusted"), {
+        ...env,
+        FIXED_TOKEN: signAzureAccessToken(),
+      });
+      expect(r.stdout).toMatch(
+        /^ERROR UNAVAILABLE .*not trusted \(UNABLE_TO_VERIFY_LEAF_SIGNATURE\).*NODE_EXTRA_CA_CERTS/,
       );
     });
 
