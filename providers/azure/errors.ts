@@ -8,6 +8,7 @@ import {
   AccessDeniedError,
   ConfigError,
   classifyFailure,
+  NotFoundError,
   networkFailure,
   SecretsError,
   UnavailableError,
@@ -48,7 +49,13 @@ function innerCode(e: RestErrorLike): string | undefined {
  */
 export function toAzureError(
   err: unknown,
-  what: { subject: string; vault?: string; reference?: string },
+  what: {
+    subject: string;
+    vault?: string;
+    reference?: string;
+    /** Found among the vault's deleted secrets after a 404. */
+    softDeleted?: { purgeOn?: Date };
+  },
 ): SecretsError {
   const subject = what.subject;
   const where = what.vault ? `vault ${what.vault}` : "the Entra ID endpoint";
@@ -81,6 +88,15 @@ export function toAzureError(
     return new ConfigError({
       ...base,
       message: `azure: no Azure identity is available for ${subject}. Set AZURE_FEDERATED_TOKEN_FILE (workload identity), run with a managed identity, sign in with az login, or pass azureProvider({ credential }).`,
+    });
+  }
+  if (e.statusCode === 404 && what.softDeleted) {
+    const until = what.softDeleted.purgeOn
+      ? ` until ${what.softDeleted.purgeOn.toISOString()}`
+      : "";
+    return new NotFoundError({
+      ...base,
+      message: `azure: ${subject} is soft-deleted (SecretNotFound, HTTP 404), and recoverable${until}: az keyvault secret recover, or stop referencing it.`,
     });
   }
   const tls = tlsFailure(err);

@@ -193,6 +193,29 @@ export async function createAzureProvider(
     return c;
   }
 
+  /**
+   * After a 404, whether the secret is soft-deleted (and when it is purged), when the
+   * identity may read deleted secrets; "Key Vault Secrets User" may not, and then the
+   * answer is a plain NotFound.
+   */
+  async function softDeleted(
+    err: unknown,
+    vault: string,
+    name: string,
+    signal: AbortSignal,
+  ): Promise<{ purgeOn?: Date } | undefined> {
+    if ((err as { statusCode?: number } | null)?.statusCode !== 404 || signal.aborted) {
+      return undefined;
+    }
+    try {
+      const client = await clientFor(vaultUrl(vault, template));
+      const d = await client.getDeletedSecret(name, { abortSignal: signal });
+      return d.properties.scheduledPurgeDate ? { purgeOn: d.properties.scheduledPurgeDate } : {};
+    } catch {
+      return undefined;
+    }
+  }
+
   async function read(ref: ParsedRef, call: CallContext): Promise<Issued> {
     const [vault = "", name = "", version] = ref.path.split("/");
     const label = version ? `${name}/${version}` : name;
@@ -205,7 +228,8 @@ export async function createAzureProvider(
         ...(version ? { version } : {}),
       });
     } catch (err) {
-      throw toAzureError(err, what);
+      const deleted = await softDeleted(err, vault, name, call.signal);
+      throw toAzureError(err, { ...what, ...(deleted ? { softDeleted: deleted } : {}) });
     }
     const p = secret.properties;
     const why = outsideWindow(p, Date.now());

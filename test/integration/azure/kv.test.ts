@@ -15,7 +15,14 @@ import {
   signAzureAccessToken,
   standIn,
 } from "../../support/stand-ins.js";
-import { fakeValue, putSecret, standInOptions, standInProvider, uniqueName } from "./support/kv.js";
+import {
+  fakeValue,
+  putSecret,
+  seedClient,
+  standInOptions,
+  standInProvider,
+  uniqueName,
+} from "./support/kv.js";
 
 let open: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
@@ -195,5 +202,22 @@ describe("checks kept on by default", () => {
     const chain: string[] = [];
     for (let e: unknown = err; e instanceof Error; e = e.cause) chain.push(e.message);
     expect(chain.join("\n")).toMatch(/challenge resource/i);
+  });
+});
+
+describe("soft-deleted secrets", () => {
+  it("when the identity may read deleted secrets, NotFound says soft-deleted and recoverable", async () => {
+    const name = uniqueName("soft");
+    await putSecret(name, fakeValue());
+    await (await seedClient().beginDeleteSecret(name, { intervalInMs: 50 })).pollUntilDone();
+    const err = await failure(client().getSecret(ref(name)));
+    expect(err.code).toBe("NOT_FOUND");
+    expect(err.message).toMatch(/soft-deleted .*recoverable/);
+    // "Key Vault Secrets User" may not read deleted secrets: a plain NotFound.
+    const app = await azureAppRegistration({ role: "Key Vault Secrets User" });
+    const reader = client({ clientId: app.clientId, clientSecret: app.clientSecret });
+    const plain = await failure(reader.getSecret(ref(name)));
+    expect(plain.code).toBe("NOT_FOUND");
+    expect(plain.message).not.toMatch(/soft-deleted/);
   });
 });
