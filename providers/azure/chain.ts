@@ -83,10 +83,12 @@ export function chainLinks(s: AzureSettings): AzureChainLink[] {
   return links;
 }
 
-/** A credential and the link that produced each token, for the doctor. */
+/** A credential, its links, and the link that issued the last token (for the doctor). */
 export interface BuiltChain {
   credential: AzureTokenCredential;
   links: AzureChainLink[];
+  /** The link that issued the last token, once one has. */
+  used(): AzureChainLink | undefined;
 }
 
 /**
@@ -139,9 +141,26 @@ export function buildChain(
     }
   };
   const credentials = links.map(make);
-  const credential =
-    credentials.length === 1
-      ? (credentials[0] as AzureTokenCredential)
-      : new identity.ChainedTokenCredential(...credentials);
-  return { credential, links };
+  let used: AzureChainLink | undefined;
+  // As ChainedTokenCredential (an unavailable link passes to the next, a refusal stops),
+  // but remembering which link answered.
+  const credential: AzureTokenCredential = {
+    async getToken(scopes, options) {
+      const unavailable: string[] = [];
+      for (const [i, c] of credentials.entries()) {
+        try {
+          const t = await c.getToken(typeof scopes === "string" ? scopes : [...scopes], options);
+          used = links[i];
+          return t;
+        } catch (err) {
+          if ((err as { name?: string } | null)?.name !== "CredentialUnavailableError") throw err;
+          unavailable.push(`${links[i]}: ${(err as Error).message.split("\n")[0]}`);
+        }
+      }
+      throw new identity.CredentialUnavailableError(
+        `no link of the credential chain is available (${unavailable.join("; ")})`,
+      );
+    },
+  };
+  return { credential, links, used: () => used };
 }

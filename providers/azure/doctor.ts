@@ -5,6 +5,7 @@
 
 import type { DoctorFacet } from "../../src/provider/index.js";
 import { azureSettings, chainLinks } from "./chain.js";
+import type { AzureProvider } from "./runtime.js";
 import type { AzureProviderOptions } from "./types.js";
 
 /**
@@ -24,6 +25,8 @@ export const azureDoctor: DoctorFacet = {
     shortLived:
       "Use a managed identity or workload identity federation (AZURE_FEDERATED_TOKEN_FILE) instead of a client secret.",
   },
+  // Item 10 passes only once a token came through workload or managed identity.
+  identity: (provider, call) => (provider as AzureProvider).identity(call),
   inspectEnvironment(env, options) {
     // The provider's own chain order: workload identity, managed identity, the Azure CLI,
     // and a client secret last (a short-lived identity wins when both are configured).

@@ -13,9 +13,10 @@ import {
   type Issued,
   type ParsedRef,
   type ProviderContext,
+  type ProviderIdentity,
   type SecretProvider,
 } from "../../src/provider/index.js";
-import { type AzureChainLink, azureSettings, buildChain } from "./chain.js";
+import { type AzureChainLink, azureSettings, type BuiltChain, buildChain } from "./chain.js";
 import { toAzureError } from "./errors.js";
 import { loadIdentity, loadKeyVaultSecrets } from "./sdk.js";
 import type {
@@ -44,9 +45,21 @@ export interface AzureProvider extends SecretProvider {
   tokenCredential(): AzureTokenCredential;
   /** The links of the credential chain, in order (empty with a credential of your own). */
   chain(): Promise<readonly AzureChainLink[]>;
+  /**
+   * Who the provider signs in as, from a Key Vault token (obtained through the
+   * memo): the app or managed identity id, and the chain link that issued it.
+   */
+  identity(call?: CallContext): Promise<ProviderIdentity>;
 }
 
 const DEFAULT_TEMPLATE = "https://{name}.vault.azure.net";
+const VAULT_SCOPE = "https://vault.azure.net/.default";
+const KIND: Record<AzureChainLink, string> = {
+  workloadIdentity: "workload-identity",
+  managedIdentity: "managed-identity",
+  azureCli: "azure-cli",
+  clientSecret: "client-secret",
+};
 
 function scopeList(scopes: unknown): string[] {
   const list = typeof scopes === "string" ? [scopes] : Array.isArray(scopes) ? scopes : [];
@@ -113,13 +126,13 @@ export async function createAzureProvider(
   const settings = azureSettings(options);
   const template = options.vaultUrlTemplate ?? DEFAULT_TEMPLATE;
   const clients = new Map<string, Promise<SecretClient>>();
-  let chain: Promise<{ credential: AzureTokenCredential; links: AzureChainLink[] }> | undefined;
+  let chain: Promise<BuiltChain> | undefined;
 
   /** The credential behind the tokens, built once (a failed build is retried next time). */
   function credential() {
     if (!chain) {
       chain = options.credential
-        ? Promise.resolve({ credential: options.credential, links: [] })
+        ? Promise.resolve({ credential: options.credential, links: [], used: () => undefined })
         : loadIdentity().then((identity) =>
             buildChain(identity, settings, context.policy.requireShortLived === true),
           );
@@ -278,6 +291,27 @@ export async function createAzureProvider(
 
     async chain() {
       return (await credential()).links;
+    },
+
+    async identity(): Promise<ProviderIdentity> {
+      const t = await token([VAULT_SCOPE]);
+      const link = (await credential()).used();
+      let claims: { appid?: string; azp?: string; oid?: string } = {};
+      try {
+        // Only the payload's ids are read, for display; the token itself is never shown.
+        claims = JSON.parse(Buffer.from(t.token.split(".")[1] ?? "", "base64url").toString());
+      } catch {
+        // An opaque token: no principal to show.
+      }
+      const principal = claims.appid ?? claims.azp ?? claims.oid;
+      return {
+        ...(principal ? { principal } : {}),
+        ...(link ? { kind: KIND[link] } : {}),
+        // Settings alone prove nothing: only a token obtained through a short-lived link passes.
+        ...(link === "workloadIdentity" || link === "managedIdentity" ? { shortLived: true } : {}),
+        ...(link === "clientSecret" ? { shortLived: false } : {}),
+        expiresAt: t.expiresOnTimestamp,
+      };
     },
 
     async close() {

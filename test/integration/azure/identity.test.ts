@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { azureProvider } from "../../../providers/azure/index.js";
+import { type AzureProvider, azureProvider } from "../../../providers/azure/index.js";
 import { createSecrets } from "../../../src/index.js";
 import {
   azureIdentityEnv,
@@ -22,7 +22,7 @@ import {
   signAzureFederatedToken,
   standIn,
 } from "../../support/stand-ins.js";
-import { fakeValue, putSecret, uniqueName } from "./support/kv.js";
+import { fakeValue, putSecret, standInProvider, uniqueName } from "./support/kv.js";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 const DIST = join(ROOT, "dist");
@@ -94,12 +94,30 @@ describe("credential chain links", () => {
     });
     try {
       expect(await secrets.getSecret(`azure-kv://acme-kv/${name}`)).toBe(value);
+      // What the doctor's item 10 reads: the link that actually issued the token.
+      const provider = (await secrets.provider("azure")) as AzureProvider;
+      expect(await provider.identity()).toMatchObject({
+        principal: azure.clientId,
+        kind: "workload-identity",
+        shortLived: true,
+      });
     } finally {
       await secrets.close();
     }
     const after = await azureStats();
     expect(after.clientAssertionGrants).toBe(before.clientAssertionGrants + 1);
     expect(after.clientSecretGrants).toBe(before.clientSecretGrants);
+  });
+
+  it("a client secret: the identity says long-lived", async () => {
+    const secrets = createSecrets({ providers: { azure: standInProvider() } });
+    try {
+      const provider = (await secrets.provider("azure")) as AzureProvider;
+      expect(await provider.chain()).toEqual(["clientSecret"]);
+      expect(await provider.identity()).toMatchObject({ kind: "client-secret", shortLived: false });
+    } finally {
+      await secrets.close();
+    }
   });
 
   describe("in a fresh process, from the standard variables (the built package)", () => {
