@@ -14,6 +14,7 @@ import {
   type ParsedRef,
   type ProviderContext,
   type ProviderIdentity,
+  type SecretMetadata,
   type SecretProvider,
 } from "../../src/provider/index.js";
 import { type AzureChainLink, azureSettings, type BuiltChain, buildChain } from "./chain.js";
@@ -268,6 +269,37 @@ export async function createAzureProvider(
     scheme: "azure-kv",
 
     getSecret: read,
+
+    async describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata> {
+      // Key Vault has no metadata-only read for one secret: the value is read and dropped.
+      const [vault = "", name = "", version] = ref.path.split("/");
+      let p: Awaited<ReturnType<SecretClient["getSecret"]>>["properties"];
+      try {
+        const client = await clientFor(vaultUrl(vault, template));
+        p = (
+          await client.getSecret(name, {
+            abortSignal: call.signal,
+            ...(version ? { version } : {}),
+          })
+        ).properties;
+      } catch (err) {
+        throw toAzureError(err, {
+          vault,
+          subject: `secret "${name}" in vault ${vault}`,
+          reference: ref.raw,
+        });
+      }
+      const last = p.updatedOn ?? p.createdOn;
+      return {
+        ...(last ? { lastChanged: last } : {}),
+        ...(p.expiresOn ? { expiresAt: p.expiresOn } : {}),
+        details: {
+          version: p.version,
+          enabled: p.enabled,
+          expiresOn: p.expiresOn ? p.expiresOn.toISOString() : "none",
+        },
+      };
+    },
 
     async getCredentials(request: unknown, call: CallContext): Promise<Issued<unknown>> {
       // The client caches and single-flights credentials itself: no memo entry here.

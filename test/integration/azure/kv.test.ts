@@ -221,3 +221,16 @@ describe("soft-deleted secrets", () => {
     expect(plain.message).not.toMatch(/soft-deleted/);
   });
 });
+
+describe("describe (the doctor's item 6)", () => {
+  it("reports when the secret last changed and its expiresOn, without its value", async () => {
+    const name = uniqueName("describe");
+    const value = fakeValue();
+    const expiresOn = new Date(Date.now() + 30 * 86400_000);
+    await putSecret(name, value, { expiresOn });
+    const meta = await client().describe(ref(name));
+    expect(Date.now() - (meta?.lastChanged?.getTime() ?? 0)).toBeLessThan(60_000);
+    expect(meta?.expiresAt?.getTime()).toBe(Math.floor(expiresOn.getTime() / 1000) * 1000);
+    expect(JSON.stringify(meta)).not.toContain(value);
+  });
+});
