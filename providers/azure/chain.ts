@@ -9,7 +9,14 @@
 import { PolicyViolationError } from "../../src/provider/index.js";
 import type { AzureProviderOptions, AzureTokenCredential } from "./types.js";
 
-/** One link of the chain. */
+/**
+ * One link of the credential chain, in the order tried.
+ *
+ * @example
+ * ```ts
+ * const first: AzureChainLink = "workloadIdentity";
+ * ```
+ */
 export type AzureChainLink = "workloadIdentity" | "managedIdentity" | "azureCli" | "clientSecret";
 
 /** The options merged with the standard variables. */

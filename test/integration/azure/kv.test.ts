@@ -130,6 +130,17 @@ describe("tokens", () => {
     expect((await azureStats()).tokenRequestsByClient[app.clientId]).toBe(1);
   });
 
+  it("1,000 concurrent cold getCredentials: one token request", async () => {
+    const app = await azureAppRegistration();
+    const s = client({ clientId: app.clientId, clientSecret: app.clientSecret });
+    const scopes = "https://vault.azure.net/.default";
+    const all = await Promise.all(
+      Array.from({ length: 1000 }, () => s.getCredentials("azure", { scopes })),
+    );
+    expect(new Set(all.map((t) => t.token)).size).toBe(1);
+    expect((await azureStats()).tokenRequestsByClient[app.clientId]).toBe(1);
+  });
+
   it('getCredentials("azure", { scopes }) returns a token and its expiry', async () => {
     const s = client();
     const t = await s.getCredentials("azure", { scopes: "https://vault.azure.net/.default" });
