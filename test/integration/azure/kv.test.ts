@@ -6,7 +6,7 @@
  */
 
 import { afterEach, describe, expect, it } from "vitest";
-import { azureProvider } from "../../../providers/azure/index.js";
+import { type AzureProvider, azureProvider } from "../../../providers/azure/index.js";
 import { createSecrets, SecretsError } from "../../../src/index.js";
 import {
   azureAppRegistration,
@@ -121,12 +121,18 @@ describe("reads", () => {
 });
 
 describe("tokens", () => {
-  it("one token request for any number of concurrent cold readers", async () => {
+  it("one token request for any number of concurrent cold readers, across vaults and SDK clients", async () => {
     const app = await azureAppRegistration();
     const names = Array.from({ length: 20 }, (_, i) => uniqueName(`many-${i}`));
     for (const n of names) await putSecret(n, fakeValue());
     const s = client({ clientId: app.clientId, clientSecret: app.clientSecret });
-    await Promise.all(names.map((n) => s.getSecret(ref(n))));
+    const provider = (await s.provider("azure")) as AzureProvider;
+    // Two vault names (both the stand-in) make two SecretClients, each with its own token
+    // policy; tokenCredential() is what another Azure SDK client would call.
+    await Promise.all([
+      ...names.map((n, i) => s.getSecret(`azure-kv://${i % 2 ? "acme-kv" : "other-kv"}/${n}`)),
+      ...names.map(() => provider.tokenCredential().getToken("https://vault.azure.net/.default")),
+    ]);
     expect((await azureStats()).tokenRequestsByClient[app.clientId]).toBe(1);
   });
 
