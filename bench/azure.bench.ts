@@ -1,8 +1,8 @@
 /**
  * Azure provider benchmarks, against the harness's stand-in in one run:
  *  1. a warm getSecret vs the raw SecretClient.getSecret on the same secret (throughput);
- *  2. cold load() of 50 azure-kv:// references vs a sequential loop of the raw client
- *     (bare loopback; wall time, median of rounds);
+ *  2. cold load() of 49 azure-kv:// references vs a sequential loop of the raw client, on
+ *     bare loopback and through a 20 ms Toxiproxy latency toxic (wall time, median of rounds);
  *  3. 1,000 concurrent cold getCredentials("azure", { scopes }) -> token requests.
  * Run with `npm run build && node bench/azure.bench.ts`. It starts its own stand-in, then
  * runs the measurements in a child process: Node reads NODE_EXTRA_CA_CERTS (the stand-in's
@@ -18,6 +18,7 @@ const CHILD = process.env.AZURE_BENCH_INFO;
 if (!CHILD) {
   const { startStandIn } = await import("../scripts/emulators/start.mjs");
   const azure = await startStandIn("azure");
+  const toxiproxy = await startStandIn("toxiproxy");
   try {
     const r = spawnSync(process.execPath, [fileURLToPath(import.meta.url)], {
       stdio: "inherit",
@@ -25,10 +26,12 @@ if (!CHILD) {
         ...process.env,
         NODE_EXTRA_CA_CERTS: azure.info.caFile,
         AZURE_BENCH_INFO: JSON.stringify(azure.info),
+        TOXIPROXY_BENCH_INFO: JSON.stringify(toxiproxy.info),
       },
     });
     process.exitCode = r.status ?? 1;
   } finally {
+    await toxiproxy.stop();
     await azure.stop();
   }
 } else {
@@ -89,33 +92,83 @@ if (!CHILD) {
   table(Object.entries(ops).map(([subject, o]) => ({ subject, "ops/s": o })));
   console.log(`ratio: ${warmRatio.toFixed(0)}x\n`);
 
-  // 2. Cold load() of N vs a sequential loop of the raw client (both with a token already held).
-  const spec = Object.fromEntries(names.map((n, i) => [`S${i}`, `azure-kv://acme-kv/${n}`]));
-  const loadMs: number[] = [];
-  const loopMs: number[] = [];
-  for (let r = 0; r < ROUNDS; r++) {
-    const s = newSecrets();
-    await s.getCredentials("azure", { scopes: "https://vault.azure.net/.default" });
-    await s.getSecret(`azure-kv://acme-kv/${names[0]}`);
-    const fresh = newSecrets();
-    await fresh.getSecret(`azure-kv://acme-kv/${names[0]}`); // token and TLS warm, cache cold for the rest
-    let t0 = performance.now();
-    await fresh.load(Object.fromEntries(Object.entries(spec).slice(1)));
-    loadMs.push(performance.now() - t0);
-    await s.close();
-    await fresh.close();
-    t0 = performance.now();
-    for (const n of names.slice(1)) await raw.getSecret(n);
-    loopMs.push(performance.now() - t0);
-  }
-  const l = median(loadMs);
-  const q = median(loopMs);
-  console.log(`Cold load() of ${N - 1} (median of ${ROUNDS}, bare loopback):`);
+  // 2. Cold load() vs a sequential loop of the raw client (both with a token and TLS warm).
+  // Toxiproxy through its HTTP API (test/support/toxiproxy.ts needs a TypeScript transform).
+  const toxi = JSON.parse(process.env.TOXIPROXY_BENCH_INFO ?? "{}") as {
+    apiUrl: string;
+    host: string;
+  };
+  const toxiCall = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${toxi.apiUrl}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!r.ok) throw new Error(`toxiproxy ${method} ${path}: HTTP ${r.status}`);
+    const text = await r.text();
+    return text ? JSON.parse(text) : undefined;
+  };
+  const proxyName = `bench-azure-${randomUUID().slice(0, 8)}`;
+  const created = (await toxiCall("POST", "/proxies", {
+    name: proxyName,
+    listen: `${toxi.host}:0`,
+    upstream: new URL(azure.vaultUrl).host,
+    enabled: true,
+  })) as { listen: string };
+  // The certificate names 127.0.0.1: the proxy's URL keeps that host.
+  const proxy = {
+    url: `https://${created.listen}`,
+    latency: (ms: number) =>
+      toxiCall("POST", `/proxies/${proxyName}/toxics`, {
+        name: "latency",
+        type: "latency",
+        attributes: { latency: ms },
+      }),
+    close: () => toxiCall("DELETE", `/proxies/${proxyName}`),
+  };
+  const compare = async (vaultUrl: string, rounds: number) => {
+    const client = new SecretClient(vaultUrl, credential, {
+      disableChallengeResourceVerification: true,
+    });
+    await client.getSecret(names[0] as string);
+    const spec = Object.fromEntries(
+      names.slice(1).map((n, i) => [`S${i}`, `azure-kv://acme-kv/${n}`]),
+    );
+    const loadMs: number[] = [];
+    const loopMs: number[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const fresh = newSecrets({ vaultUrlTemplate: vaultUrl });
+      await fresh.getSecret(`azure-kv://acme-kv/${names[0]}`); // token and TLS warm, the rest cold
+      let t0 = performance.now();
+      await fresh.load(spec);
+      loadMs.push(performance.now() - t0);
+      await fresh.close();
+      t0 = performance.now();
+      for (const n of names.slice(1)) await client.getSecret(n);
+      loopMs.push(performance.now() - t0);
+    }
+    return { load: median(loadMs), loop: median(loopMs) };
+  };
+  const bare = await compare(azure.vaultUrl, ROUNDS);
+  await proxy.latency(20);
+  const slow = await compare(proxy.url, 3);
+  await proxy.close();
+  console.log(`Cold load() of ${N - 1} vs a sequential SecretClient loop (median ms):`);
   table([
-    { subject: "secrets.load()", ms: l },
-    { subject: "SecretClient, sequential", ms: q },
+    {
+      network: "bare loopback",
+      "load()": bare.load,
+      loop: bare.loop,
+      ratio: bare.loop / bare.load,
+    },
+    {
+      network: "20 ms latency toxic",
+      "load()": slow.load,
+      loop: slow.loop,
+      ratio: slow.loop / slow.load,
+    },
   ]);
-  console.log(`ratio: ${(q / l).toFixed(1)}x\n`);
+  console.log("");
 
   // 3. 1,000 concurrent cold getCredentials -> token requests.
   const stats = async () =>
