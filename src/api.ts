@@ -4,6 +4,7 @@
  */
 
 import type { AwsCredentialIdentity, AwsCredentialsRequest } from "../providers/aws/types.js";
+import type { AzureAccessToken, AzureCredentialsRequest } from "../providers/azure/types.js";
 import type { VaultCredentials, VaultCredentialsRequest } from "../providers/vault/types.js";
 import type { Duration } from "./duration.js";
 import type { SecretsListener } from "./events.js";
@@ -81,6 +82,8 @@ export interface CallOptions {
 export interface CredentialsMap {
   /** AWS STS: AssumeRole, AssumeRoleWithWebIdentity or GetSessionToken. */
   aws: CredentialsEntry<AwsCredentialsRequest, AwsCredentialIdentity>;
+  /** Azure: an Entra ID access token for `{ scopes }`. */
+  azure: CredentialsEntry<AzureCredentialsRequest, AzureAccessToken>;
   /** Vault/OpenBao: a leased path such as `database/creds/<role>`; its data. */
   vault: CredentialsEntry<VaultCredentialsRequest, VaultCredentials>;
 }

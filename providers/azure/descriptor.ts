@@ -2,8 +2,9 @@
  * The `azure` provider's descriptor: `azure-kv://` (Key Vault) references and their rule.
  */
 
-import { notImplemented, type ProviderDescriptor } from "../../src/provider/index.js";
+import type { ProviderDescriptor } from "../../src/provider/index.js";
 import { azureKv } from "./rules.js";
+import type { AzureProviderOptions } from "./types.js";
 
 /**
  * The `azure` provider: Azure Key Vault.
@@ -14,11 +15,12 @@ import { azureKv } from "./rules.js";
  * azureDescriptor.scheme; // "azure-kv"
  * ```
  */
-export const azureDescriptor: ProviderDescriptor = {
+export const azureDescriptor: ProviderDescriptor<AzureProviderOptions> = {
   name: "azure",
   scheme: "azure-kv",
   rules: { "azure-kv": azureKv },
-  // The provider itself has not landed yet: references validate, reads fail clearly.
-  create: notImplemented("azure"),
+  // Configured from the standard AZURE_* / IDENTITY_* variables at first use; SDKs load then.
+  create: async (context, options) =>
+    (await import("./runtime.js")).createAzureProvider(context, options),
   doctor: async () => (await import("./doctor.js")).azureDoctor,
 };

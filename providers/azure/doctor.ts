@@ -4,6 +4,9 @@
  */
 
 import type { DoctorFacet } from "../../src/provider/index.js";
+import { azureSettings, chainLinks } from "./chain.js";
+import type { AzureProvider } from "./runtime.js";
+import type { AzureProviderOptions } from "./types.js";
 
 /**
  * The Azure doctor facet.
@@ -22,25 +25,37 @@ export const azureDoctor: DoctorFacet = {
     shortLived:
       "Use a managed identity or workload identity federation (AZURE_FEDERATED_TOKEN_FILE) instead of a client secret.",
   },
-  inspectEnvironment(env) {
-    // The credential chain tries a client secret in the environment first.
-    if (env.AZURE_CLIENT_SECRET) {
-      return {
-        kind: "long-lived",
-        evidence: "azure: AZURE_CLIENT_SECRET is set (a long-lived client secret)",
-      };
+  // Item 10 passes only once a token came through workload or managed identity.
+  identity: (provider, call) => (provider as AzureProvider).identity(call),
+  inspectEnvironment(env, options) {
+    // The provider's own chain order: workload identity, managed identity, the Azure CLI,
+    // and a client secret last (a short-lived identity wins when both are configured).
+    const settings = azureSettings(options as AzureProviderOptions, env as NodeJS.ProcessEnv);
+    const links = chainLinks(settings);
+    if (options.credential) {
+      return { kind: "unknown", evidence: "azure: a credential of the application's own" };
     }
-    if (env.AZURE_CLIENT_CERTIFICATE_PATH) {
-      return { kind: "long-lived", evidence: "azure: a client certificate is used (long-lived)" };
-    }
-    if (env.AZURE_FEDERATED_TOKEN_FILE) {
+    if (links[0] === "workloadIdentity") {
       return {
         kind: "configured",
         evidence: "workload identity federation, AZURE_FEDERATED_TOKEN_FILE",
       };
     }
-    if (env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT) {
+    if (
+      links[0] === "managedIdentity" &&
+      (settings.managedIdentityEndpoint || settings.managedIdentity)
+    ) {
       return { kind: "configured", evidence: "a managed identity endpoint is present" };
+    }
+    if (links.includes("clientSecret")) {
+      return {
+        kind: "long-lived",
+        evidence:
+          "azure: AZURE_CLIENT_SECRET is set (a long-lived client secret; used unless an Azure CLI login answers first)",
+      };
+    }
+    if (env.AZURE_CLIENT_CERTIFICATE_PATH) {
+      return { kind: "long-lived", evidence: "azure: a client certificate is used (long-lived)" };
     }
     return {
       kind: "unknown",

@@ -1,12 +1,16 @@
 /**
- * The `azure` provider's public entry. Only its descriptor exists so far:
- * references validate, and creating the provider fails with NO_PROVIDER
- * until it lands.
+ * The `azure` provider: Azure Key Vault secrets (`azure-kv://`) through
+ * `@azure/keyvault-secrets`, and Entra ID access tokens
+ * (`getCredentials("azure", { scopes })`) through `@azure/identity`. Both
+ * packages load on first use.
  *
  * @example
  * ```ts
- * import { azureDescriptor } from "secrets-loader/providers/azure";
- * azureDescriptor.name; // "azure"
+ * import { createSecrets } from "secrets-loader";
+ * import { azureProvider } from "secrets-loader/providers/azure";
+ *
+ * const secrets = createSecrets({ providers: { azure: azureProvider() } });
+ * const key = await secrets.getSecret("azure-kv://acme-kv/stripe-key");
  * ```
  * @packageDocumentation
  */
@@ -16,20 +20,42 @@
 import { assertServerRuntime } from "../../src/index.js";
 import { bindProvider } from "../../src/provider/index.js";
 import { azureDescriptor } from "./descriptor.js";
+import type { AzureProviderOptions } from "./types.js";
 
 assertServerRuntime();
 
+export type { AzureChainLink } from "./chain.js";
 export { azureDescriptor } from "./descriptor.js";
+export type { AzureProvider } from "./runtime.js";
+export type {
+  AzureAccessToken,
+  AzureCredentialsRequest,
+  AzureProviderOptions,
+  AzureTokenCredential,
+} from "./types.js";
 
 /**
- * The azure provider, for `createSecrets({ providers })`. Not implemented yet:
- * its first use fails with a `NoProviderError` that says so.
+ * The Azure provider, for `createSecrets({ providers })`. With no options the
+ * standard variables choose the identity, tried in this order: workload
+ * identity (`AZURE_FEDERATED_TOKEN_FILE`), managed identity
+ * (`IDENTITY_ENDPOINT`, else the VM's), the Azure CLI, and a client secret
+ * (`AZURE_CLIENT_SECRET`) last.
+ *
+ * - `azure-kv://<vault>/<secret>[/<version>][#field]`: a vault name maps to
+ *   `https://<vault>.vault.azure.net` (see `vaultUrlTemplate`), a host is used as given.
+ * - `getCredentials("azure", { scopes })`: `{ token, expiresOnTimestamp }`, one
+ *   token request for any number of callers, refreshed before it expires.
  *
  * @example
  * ```ts
- * createSecrets({ providers: { azure: azureProvider() } });
+ * import { createSecrets } from "secrets-loader";
+ * import { azureProvider } from "secrets-loader/providers/azure";
+ *
+ * const secrets = createSecrets({ providers: { azure: azureProvider() } });
+ * const db = await secrets.getSecret("azure-kv://acme-kv/db#password");
+ * const { token } = await secrets.getCredentials("azure", { scopes: "https://storage.azure.com/.default" });
  * ```
  */
-export function azureProvider(options: Record<string, unknown> = {}) {
+export function azureProvider(options: AzureProviderOptions = {}) {
   return bindProvider(azureDescriptor, options);
 }

@@ -74,7 +74,7 @@ describe("load()", () => {
         GONE: "env://SL_TEST_GONE",
         BAD: "env:/oops",
         PUBLIC: "env://VITE_KEY",
-        NOPROV: "azure-kv://acme-kv/app",
+        NOPROV: "gcp-sm://projects/acme-prod/secrets/app/versions/latest",
         FIELD: "env://SL_TEST_OK#nested",
       })
       .catch((e: unknown) => e);

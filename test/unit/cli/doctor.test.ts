@@ -302,21 +302,25 @@ describe("doctor", () => {
       (await ten({ gcp: {} }, { GOOGLE_APPLICATION_CREDENTIALS: join(dir, "fed.json") }))[0],
     ).toMatch(/^pass gcp: .*federation/);
     expect((await ten({ gcp: {} }, {}))[0]).toMatch(/^manual gcp: ambient credentials/);
-    expect((await ten({ azure: {} }, { AZURE_FEDERATED_TOKEN_FILE: "/var/run/token" }))[0]).toMatch(
-      notConfirmed,
-    );
+    // Workload identity needs the tenant and client id too (the AKS webhook sets all three).
+    const wi = { AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c", AZURE_FEDERATED_TOKEN_FILE: "/t" };
+    expect((await ten({ azure: {} }, wi))[0]).toMatch(notConfirmed);
     expect((await ten({ azure: {} }, { IDENTITY_ENDPOINT: "http://169.254.169.254" }))[0]).toMatch(
       notConfirmed,
     );
-    // A client secret in the environment is what the credential chain uses first.
+    // The provider's chain tries workload identity before a client secret.
+    const app = { AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c" };
     expect(
       (
         await ten(
           { azure: {} },
-          { AZURE_FEDERATED_TOKEN_FILE: "/t", AZURE_CLIENT_SECRET: "x".repeat(8) },
+          { ...app, AZURE_FEDERATED_TOKEN_FILE: "/t", AZURE_CLIENT_SECRET: "x".repeat(8) },
         )
       )[0],
-    ).toMatch(/^warn azure: AZURE_CLIENT_SECRET is set/);
+    ).toMatch(notConfirmed);
+    expect((await ten({ azure: {} }, { ...app, AZURE_CLIENT_SECRET: "x".repeat(8) }))[0]).toMatch(
+      /^warn azure: AZURE_CLIENT_SECRET is set/,
+    );
     expect((await ten({ vault: { auth: { method: "approle" } } }, {}))[0]).toMatch(notConfirmed);
   });
 
