@@ -52,6 +52,17 @@ export interface AzureProvider extends SecretProvider {
    * memo): the app or managed identity id, and the chain link that issued it.
    */
   identity(call?: CallContext): Promise<ProviderIdentity>;
+  /**
+   * The secrets `describe()` found with no `expiresOn`, as `secret "<name>" in vault
+   * <vault>` (names only, never values): the doctor's item 6 warns about each.
+   *
+   * @example
+   * ```ts
+   * await secrets.describe("azure-kv://acme-kv/stripe-key");
+   * azure.describedWithoutExpiry(); // ['secret "stripe-key" in vault acme-kv']
+   * ```
+   */
+  describedWithoutExpiry(): readonly string[];
 }
 
 const DEFAULT_TEMPLATE = "https://{name}.vault.azure.net";
@@ -138,6 +149,7 @@ export async function createAzureProvider(
   const settings = azureSettings(options);
   const template = options.vaultUrlTemplate ?? DEFAULT_TEMPLATE;
   const clients = new Map<string, Promise<SecretClient>>();
+  const withoutExpiry = new Set<string>();
   let chain: Promise<BuiltChain> | undefined;
 
   /** The credential behind the tokens, built once (a failed build is retried next time). */
@@ -304,6 +316,7 @@ export async function createAzureProvider(
         });
       }
       const last = p.updatedOn ?? p.createdOn;
+      if (!p.expiresOn) withoutExpiry.add(`secret "${name}" in vault ${vault}`);
       return {
         ...(last ? { lastChanged: last } : {}),
         ...(p.expiresOn ? { expiresAt: p.expiresOn } : {}),
@@ -341,6 +354,8 @@ export async function createAzureProvider(
     },
 
     tokenCredential: () => memoCredential,
+
+    describedWithoutExpiry: () => [...withoutExpiry],
 
     async chain() {
       return (await credential()).links;
