@@ -148,4 +148,17 @@ describe("secrets doctor against the Azure stand-in", () => {
     ]);
     noLeak(live.stdout + live.stderr + offline.stdout + offline.stderr);
   });
+
+  it("managed identity (IDENTITY_ENDPOINT) passes item 10 once a token came through it", () => {
+    const r = cli(["doctor", "--json"], {
+      cwd: project({ DATED: references.DATED }),
+      env: azureIdentityEnv("managedIdentity"),
+    });
+    const doc = JSON.parse(r.stdout) as Doc;
+    expect(lines(doc, 10)).toEqual([
+      expect.stringMatching(/^pass azure: .* uses short-lived credentials$/),
+    ]);
+    expect(lines(doc, 11)).toEqual([expect.stringMatching(/^pass DATED/)]);
+    noLeak(r.stdout + r.stderr);
+  });
 });
