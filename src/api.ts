@@ -4,7 +4,7 @@
  */
 
 import type { AwsCredentialIdentity, AwsCredentialsRequest } from "../providers/aws/types.js";
-import type { AzureAccessToken, AzureCredentialsRequest } from "../providers/azure/types.js";
+import type { AzureCredentials, AzureCredentialsRequest } from "../providers/azure/types.js";
 import type { VaultCredentials, VaultCredentialsRequest } from "../providers/vault/types.js";
 import type { Duration } from "./duration.js";
 import type { SecretsListener } from "./events.js";
@@ -83,7 +83,7 @@ export interface CredentialsMap {
   /** AWS STS: AssumeRole, AssumeRoleWithWebIdentity or GetSessionToken. */
   aws: CredentialsEntry<AwsCredentialsRequest, AwsCredentialIdentity>;
   /** Azure: an Entra ID access token for `{ scopes }`. */
-  azure: CredentialsEntry<AzureCredentialsRequest, AzureAccessToken>;
+  azure: CredentialsEntry<AzureCredentialsRequest, AzureCredentials>;
   /** Vault/OpenBao: a leased path such as `database/creds/<role>`; its data. */
   vault: CredentialsEntry<VaultCredentialsRequest, VaultCredentials>;
 }

@@ -25,6 +25,16 @@ export const azureDoctor: DoctorFacet = {
     shortLived:
       "Use a managed identity or workload identity federation (AZURE_FEDERATED_TOKEN_FILE) instead of a client secret.",
   },
+  evidence: {
+    // Key Vault has no rotation of its own for secrets: an expiresOn is the date that
+    // forces one (item 6's age check reads updatedOn through describe()).
+    6: async (provider) =>
+      (provider as AzureProvider).describedWithoutExpiry().map((what) => ({
+        status: "warn" as const,
+        evidence: `azure: ${what} has no expiresOn`,
+        fix: "Set an expiration date (expiresOn) on the secret and rotate it before then; an expired secret is refused by the provider, so a missed rotation shows.",
+      })),
+  },
   // Item 10 passes only once a token came through workload or managed identity.
   identity: (provider, call) => (provider as AzureProvider).identity(call),
   inspectEnvironment(env, options) {

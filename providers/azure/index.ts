@@ -29,6 +29,7 @@ export { azureDescriptor } from "./descriptor.js";
 export type { AzureProvider } from "./runtime.js";
 export type {
   AzureAccessToken,
+  AzureCredentials,
   AzureCredentialsRequest,
   AzureProviderOptions,
   AzureTokenCredential,
@@ -43,8 +44,9 @@ export type {
  *
  * - `azure-kv://<vault>/<secret>[/<version>][#field]`: a vault name maps to
  *   `https://<vault>.vault.azure.net` (see `vaultUrlTemplate`), a host is used as given.
- * - `getCredentials("azure", { scopes })`: `{ token, expiresOnTimestamp }`, one
- *   token request for any number of callers, refreshed before it expires.
+ * - `getCredentials("azure", { scopes })`: `{ token, expiresAt, expiresOnTimestamp }`,
+ *   from the same memo entry as the provider's own Key Vault tokens: one token
+ *   request for any number of callers, refreshed before it expires.
  *
  * @example
  * ```ts

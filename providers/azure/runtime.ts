@@ -22,6 +22,7 @@ import { toAzureError } from "./errors.js";
 import { loadIdentity, loadKeyVaultSecrets } from "./sdk.js";
 import type {
   AzureAccessToken,
+  AzureCredentials,
   AzureCredentialsRequest,
   AzureProviderOptions,
   AzureTokenCredential,
@@ -51,6 +52,17 @@ export interface AzureProvider extends SecretProvider {
    * memo): the app or managed identity id, and the chain link that issued it.
    */
   identity(call?: CallContext): Promise<ProviderIdentity>;
+  /**
+   * The secrets `describe()` found with no `expiresOn`, as `secret "<name>" in vault
+   * <vault>` (names only, never values): the doctor's item 6 warns about each.
+   *
+   * @example
+   * ```ts
+   * await secrets.describe("azure-kv://acme-kv/stripe-key");
+   * azure.describedWithoutExpiry(); // ['secret "stripe-key" in vault acme-kv']
+   * ```
+   */
+  describedWithoutExpiry(): readonly string[];
 }
 
 const DEFAULT_TEMPLATE = "https://{name}.vault.azure.net";
@@ -98,6 +110,16 @@ export function vaultUrl(vault: string, template: string = DEFAULT_TEMPLATE): st
     : template.replaceAll("{name}", vault);
 }
 
+/** The promise, or the signal's reason once it aborts (the promise itself runs on). */
+function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
 /** When a secret is outside its validity window, why (from its attributes). */
 function outsideWindow(
   props: { notBefore?: Date; expiresOn?: Date },
@@ -127,6 +149,7 @@ export async function createAzureProvider(
   const settings = azureSettings(options);
   const template = options.vaultUrlTemplate ?? DEFAULT_TEMPLATE;
   const clients = new Map<string, Promise<SecretClient>>();
+  const withoutExpiry = new Set<string>();
   let chain: Promise<BuiltChain> | undefined;
 
   /** The credential behind the tokens, built once (a failed build is retried next time). */
@@ -179,8 +202,11 @@ export async function createAzureProvider(
    * concurrent callers (@azure/identity does not merge concurrent cold calls).
    */
   function token(scopes: string[], tenantId?: string): Promise<AzureAccessToken> {
-    const key = `token ${[...scopes].sort().join(" ")}${tenantId ? ` tenant ${tenantId}` : ""}`;
-    return context.memo<AzureAccessToken>(key, (signal) => issueToken(scopes, tenantId, signal));
+    // SecretClient passes the tenant named by the vault's challenge; when that is the
+    // configured tenant, it is the same token as getCredentials() without one: one entry.
+    const tenant = tenantId && tenantId !== settings.tenantId ? tenantId : undefined;
+    const key = `token ${[...scopes].sort().join(" ")}${tenant ? ` tenant ${tenant}` : ""}`;
+    return context.memo<AzureAccessToken>(key, (signal) => issueToken(scopes, tenant, signal));
   }
 
   const memoCredential: AzureTokenCredential = {
@@ -290,6 +316,7 @@ export async function createAzureProvider(
         });
       }
       const last = p.updatedOn ?? p.createdOn;
+      if (!p.expiresOn) withoutExpiry.add(`secret "${name}" in vault ${vault}`);
       return {
         ...(last ? { lastChanged: last } : {}),
         ...(p.expiresOn ? { expiresAt: p.expiresOn } : {}),
@@ -301,14 +328,21 @@ export async function createAzureProvider(
       };
     },
 
-    async getCredentials(request: unknown, call: CallContext): Promise<Issued<unknown>> {
-      // The client caches and single-flights credentials itself: no memo entry here.
+    async getCredentials(request: unknown, call: CallContext): Promise<Issued<AzureCredentials>> {
+      // Through the memo entry the SecretClients use for the same scope: one token request
+      // serves both (the memo runs under the client's own deadline, not this call's signal).
       const { scopes, tenantId } = credentialsRequest(request);
+      let t: AzureAccessToken;
       try {
-        return await issueToken(scopes, tenantId, call.signal);
+        t = await raceSignal(token(scopes, tenantId), call.signal);
       } catch (err) {
         throw toAzureError(err, { subject: `a token for ${scopes.join(" ")}` });
       }
+      return {
+        value: { ...t, expiresAt: t.expiresOnTimestamp },
+        expiresAt: t.expiresOnTimestamp,
+        ...(t.refreshAfterTimestamp ? { refreshAt: t.refreshAfterTimestamp } : {}),
+      };
     },
 
     credentialsLabel(request: unknown): string {
@@ -320,6 +354,8 @@ export async function createAzureProvider(
     },
 
     tokenCredential: () => memoCredential,
+
+    describedWithoutExpiry: () => [...withoutExpiry],
 
     async chain() {
       return (await credential()).links;

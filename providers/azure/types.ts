@@ -26,6 +26,23 @@ export interface AzureAccessToken {
 }
 
 /**
+ * What `getCredentials("azure", request)` returns: the access token with its
+ * expiry as `expiresAt` too (the same epoch ms as `expiresOnTimestamp`), so it
+ * is both the kit's credentials shape and an `AccessToken`.
+ *
+ * @example
+ * ```ts
+ * const { token, expiresAt } = await secrets.getCredentials("azure", {
+ *   scopes: "https://storage.azure.com/.default",
+ * });
+ * ```
+ */
+export interface AzureCredentials extends AzureAccessToken {
+  /** When the token expires (epoch ms), equal to `expiresOnTimestamp`. */
+  readonly expiresAt: number;
+}
+
+/**
  * What `getCredentials("azure", request)` takes: the scopes of the token.
  *
  * @example

@@ -136,6 +136,34 @@ describe("tokens", () => {
     expect((await azureStats()).tokenRequestsByClient[app.clientId]).toBe(1);
   });
 
+  it("getCredentials and the provider's SecretClients share one memo entry: one token", async () => {
+    // A credential of the caller's own counts the provider's requests (MSAL's own cache
+    // would hide a second request to the stand-in).
+    const asked: Array<{ scopes: string | string[]; tenantId?: string }> = [];
+    const s = createSecrets({
+      providers: {
+        azure: azureProvider({
+          ...standInOptions(),
+          credential: {
+            getToken: async (scopes, opts) => {
+              asked.push({ scopes, ...(opts?.tenantId ? { tenantId: opts.tenantId } : {}) });
+              return { token: signAzureAccessToken(), expiresOnTimestamp: Date.now() + 3600_000 };
+            },
+          },
+        }),
+      },
+    });
+    open.push(s);
+    const name = uniqueName("shared");
+    await putSecret(name, fakeValue());
+    const scopes = "https://vault.azure.net/.default";
+    // The SecretClient asks with the tenant its challenge names; getCredentials with none.
+    await s.getSecret(ref(name));
+    const t = await s.getCredentials("azure", { scopes: [scopes] });
+    expect(t.expiresAt).toBeGreaterThan(Date.now());
+    expect(asked).toHaveLength(1);
+  });
+
   it("1,000 concurrent cold getCredentials: one token request", async () => {
     const app = await azureAppRegistration();
     const s = client({ clientId: app.clientId, clientSecret: app.clientSecret });
@@ -147,11 +175,12 @@ describe("tokens", () => {
     expect((await azureStats()).tokenRequestsByClient[app.clientId]).toBe(1);
   });
 
-  it('getCredentials("azure", { scopes }) returns a token and its expiry', async () => {
+  it('getCredentials("azure", { scopes }) returns { token, expiresAt }, also an AccessToken', async () => {
     const s = client();
     const t = await s.getCredentials("azure", { scopes: "https://vault.azure.net/.default" });
     expect(t.token.split(".")).toHaveLength(3);
-    expect(t.expiresOnTimestamp).toBeGreaterThan(Date.now() + 600_000);
+    expect(t.expiresAt).toBeGreaterThan(Date.now() + 600_000);
+    expect(t.expiresOnTimestamp).toBe(t.expiresAt);
   });
 
   it("refresh_in becomes refreshAfterTimestamp", async () => {
