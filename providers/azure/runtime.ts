@@ -142,6 +142,9 @@ function outsideWindow(
  * const provider = await createAzureProvider(context, { vaultUrlTemplate: "https://{name}.vault.usgovcloudapi.net" });
  * ```
  */
+/** Content types of PEM secrets (certificates and keys stored as PEM text). */
+const PEM_TYPE = /^application\/x-pem-file\b|\bpem\b/i;
+
 export async function createAzureProvider(
   context: ProviderContext,
   options: AzureProviderOptions = {},
@@ -284,10 +287,38 @@ export async function createAzureProvider(
       throw toAzureError(new Error("the secret has no value"), what);
     }
     return {
-      value: secret.value,
+      // A PEM (by its content type) is text that is also bytes: as bytes it is
+      // the PEM itself, not base64 to decode. Other values stay text.
+      value: PEM_TYPE.test(p.contentType ?? "")
+        ? new TextEncoder().encode(secret.value)
+        : secret.value,
       ...(p.version ? { version: p.version } : {}),
       ...(p.expiresOn ? { expiresAt: p.expiresOn.getTime() } : {}),
     };
+  }
+
+  const concurrency = options.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ConfigError({
+      provider: "azure",
+      message: `azure: concurrency must be a whole number >= 1 (got ${JSON.stringify(options.concurrency)}).`,
+    });
+  }
+
+  /** Key Vault has no batch read: reads with bounded concurrency, one result per reference, in order. */
+  async function readMany(
+    refs: readonly ParsedRef[],
+    call: CallContext,
+  ): Promise<Array<Issued | Error>> {
+    const out: Array<Issued | Error> = new Array(refs.length);
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < refs.length; i = next++) {
+        out[i] = await read(refs[i] as ParsedRef, call).catch((e: Error) => e);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(concurrency, refs.length) }, worker));
+    return out;
   }
 
   return {
@@ -295,6 +326,8 @@ export async function createAzureProvider(
     scheme: "azure-kv",
 
     getSecret: read,
+
+    getSecrets: readMany,
 
     async describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata> {
       // Key Vault has no metadata-only read for one secret: the value is read and dropped.

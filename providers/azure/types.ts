@@ -123,4 +123,6 @@ export interface AzureProviderOptions {
   disableInstanceDiscovery?: boolean;
   /** SDK retries for throttling and transient failures (honouring `Retry-After`); default 3. */
   maxRetries?: number;
+  /** How many secrets one `load()` reads at once (per client); default 8. */
+  concurrency?: number;
 }

@@ -43,7 +43,7 @@ testProvider(
     hang: { start: () => proxy.blackHole(), stop: () => proxy.heal() },
     faults: { injector: proxy, provider: viaProxy, present: faulty.map(ref) },
     capabilities: {
-      batch: false,
+      batch: true,
       leases: false,
       credentials: { request: { scopes: "https://vault.azure.net/.default" } },
     },

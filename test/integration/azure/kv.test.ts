@@ -7,7 +7,7 @@
 
 import { afterEach, describe, expect, it } from "vitest";
 import { type AzureProvider, azureProvider } from "../../../providers/azure/index.js";
-import { createSecrets, SecretsError } from "../../../src/index.js";
+import { createSecrets, type LoadEntry, SecretsError } from "../../../src/index.js";
 import {
   azureAppRegistration,
   azureStats,
@@ -278,5 +278,37 @@ describe("describe (the doctor's item 6)", () => {
     expect(Date.now() - (meta?.lastChanged?.getTime() ?? 0)).toBeLessThan(60_000);
     expect(meta?.expiresAt?.getTime()).toBe(Math.floor(expiresOn.getTime() / 1000) * 1000);
     expect(JSON.stringify(meta)).not.toContain(value);
+  });
+});
+
+describe("content types and batches", () => {
+  it("a PEM secret (by its contentType) reads as its own bytes, and as text", async () => {
+    const name = uniqueName("pem");
+    const pem = [
+      "-----BEGIN CERTIFICATE-----",
+      Buffer.from(fakeValue("pem")).toString("base64"),
+      "-----END CERTIFICATE-----",
+    ].join("\n");
+    await seedClient().setSecret(name, pem, { contentType: "application/x-pem-file" });
+    const s = client();
+    const bytes = await s.getSecret(ref(name), { type: "binary" });
+    expect(Buffer.from(bytes).toString("utf8")).toBe(pem);
+    expect(await s.getSecret(ref(name))).toBe(pem);
+  });
+
+  it("load() reads many secrets through getSecrets with bounded concurrency, results in order", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => uniqueName(`batch${i}`));
+    const values = names.map(() => fakeValue("batch"));
+    await Promise.all(names.map((n, i) => putSecret(n, values[i] as string)));
+    const s = client({ concurrency: 3 });
+    const spec: Record<string, LoadEntry> = Object.fromEntries(
+      names.map((n, i) => [`K${i}`, ref(n)]),
+    );
+    spec.MISSING = { ref: ref(uniqueName("absent")), optional: true };
+    const out: Record<string, unknown> = await s.load(spec);
+    expect(names.map((_, i) => out[`K${i}`])).toEqual(values);
+    expect(out.MISSING).toBeUndefined();
+    const bad = await failure(client({ concurrency: 0 }).getSecret(ref(names[0] as string)));
+    expect(bad.code).toBe("INVALID_CONFIG");
   });
 });
