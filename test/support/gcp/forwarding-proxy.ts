@@ -1,0 +1,208 @@
+/**
+ * A thin forwarding proxy in front of the harness's drongo (Secret Manager REST v1). It forwards
+ * every request and adds only what drongo lacks, shaped as in the public reference
+ * (https://cloud.google.com/secret-manager/docs/reference/rest):
+ *
+ * - version aliases: `versionAliases` on a secret (create and PATCH with an update mask naming
+ *   it, https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets#Secret)
+ *   is kept here, echoed on secret reads, and `versions/<alias>` is resolved before forwarding;
+ * - `payload.dataCrc32c` on `:access` answers (CRC32C Castagnoli as a decimal int64 string,
+ *   https://cloud.google.com/secret-manager/docs/reference/rest/v1/SecretPayload);
+ * - regional routes: `projects/<p>/locations/<l>/secrets/...` are served by drongo's global
+ *   ones, and resource names in the answer are rewritten back to the regional form
+ *   (https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.locations.secrets).
+ *   Regional and global secrets share one namespace here; the real service keeps them apart.
+ * - a test hook, `corruptNextCrc()`, that sends a wrong `dataCrc32c` on the next access answer.
+ *
+ * drongo serves one request at a time; the proxy does not change that.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { crc32c } from "@aws-crypto/crc32c";
+import type { GcpStandIn } from "../stand-ins.js";
+
+/** A running forwarding proxy; `url` replaces drongo's `apiEndpoint` in tests. */
+export interface GcpForwardingProxy {
+  /** `http://127.0.0.1:<port>`: the Secret Manager endpoint the tests point at. */
+  readonly url: string;
+  readonly port: number;
+  /** Requests seen, by kind (for tests that count reads). */
+  readonly counts: { requests: number; access: number; aliasResolved: number; regional: number };
+  /** Bearer tokens seen on requests, in order (drongo checks none; tests can). */
+  readonly bearerTokens: string[];
+  /** The next `:access` answer carries a wrong `dataCrc32c` (for the provider's mismatch test). */
+  corruptNextCrc(): void;
+  close(): Promise<void>;
+}
+
+const SECRET_PATH = /^\/v1\/projects\/([^/]+)\/secrets\/([^/:?]+)$/;
+const VERSION_PATH =
+  /^\/v1\/projects\/([^/]+)\/secrets\/([^/:]+)\/versions\/([^/:]+)(:[a-zA-Z]+)?$/;
+const REGIONAL = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/(secrets.*)$/;
+
+/**
+ * Starts the proxy on a free port of 127.0.0.1, in front of `gcp` (the harness's drongo).
+ *
+ * @example
+ * ```ts
+ * let proxy: GcpForwardingProxy;
+ * beforeAll(async () => { proxy = await startGcpForwardingProxy(standIn("gcp")); });
+ * afterAll(() => proxy.close());
+ * // GET `${proxy.url}/v1/projects/p/secrets/s/versions/prod:access` -> payload.dataCrc32c
+ * ```
+ */
+export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwardingProxy> {
+  const upstream = gcp.apiEndpoint;
+  // secret name (projects/<p>/secrets/<s>) -> versionAliases, as drongo drops the field.
+  const aliases = new Map<string, Record<string, string>>();
+  const counts = { requests: 0, access: 0, aliasResolved: 0, regional: 0 };
+  const bearerTokens: string[] = [];
+  let corruptNext = false;
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    counts.requests++;
+    const auth = req.headers.authorization;
+    if (auth?.startsWith("Bearer ")) bearerTokens.push(auth.slice(7));
+    const url = new URL(req.url ?? "/", "http://proxy");
+    const method = req.method ?? "GET";
+    let body = await readBody(req);
+
+    let path = url.pathname;
+    let regionalPrefix: { from: string; to: string } | undefined;
+    const regional = REGIONAL.exec(path);
+    if (regional) {
+      counts.regional++;
+      const [, project, location, rest] = regional;
+      path = `/v1/projects/${project}/${rest}`;
+      regionalPrefix = {
+        from: `projects/${project}/secrets/`,
+        to: `projects/${project}/locations/${location}/secrets/`,
+      };
+    }
+
+    // Aliases are resolved before forwarding; an unknown alias falls through to drongo's 404.
+    const version = VERSION_PATH.exec(path);
+    if (version) {
+      const [, project, secret, v, verb = ""] = version;
+      const target = aliases.get(`projects/${project}/secrets/${secret}`)?.[v as string];
+      if (target !== undefined) {
+        counts.aliasResolved++;
+        path = `/v1/projects/${project}/secrets/${secret}/versions/${target}${verb}`;
+      }
+      if (verb === ":access") counts.access++;
+    }
+
+    const secretPath = SECRET_PATH.exec(path);
+    const createMatch =
+      method === "POST" &&
+      /^\/v1\/projects\/([^/]+)\/secrets$/.exec(path) &&
+      url.searchParams.get("secretId");
+    let storeAliases: { name: string; value: Record<string, string> } | undefined;
+    if (createMatch || (secretPath && method === "PATCH")) {
+      const parsed = parseJson(body);
+      const mask = url.searchParams.get("updateMask") ?? "";
+      const wanted = createMatch
+        ? "versionAliases" in (parsed ?? {})
+        : mask.split(",").includes("versionAliases");
+      if (parsed && wanted) {
+        const name = createMatch
+          ? `${path.slice(4)}/${url.searchParams.get("secretId")}`
+          : path.slice(4);
+        storeAliases = { name, value: { ...(parsed.versionAliases as Record<string, string>) } };
+        delete parsed.versionAliases;
+        body = Buffer.from(JSON.stringify(parsed));
+        if (!createMatch) {
+          const rest = mask.split(",").filter((m) => m && m !== "versionAliases");
+          if (rest.length) url.searchParams.set("updateMask", rest.join(","));
+          else url.searchParams.delete("updateMask");
+        }
+      }
+    }
+
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (typeof v === "string" && !["host", "content-length", "connection"].includes(k))
+        headers[k] = v;
+    }
+    const init: RequestInit = { method, headers };
+    if (body.length && method !== "GET" && method !== "HEAD") init.body = new Uint8Array(body);
+    let up: Response;
+    if (storeAliases && !createMatch && !url.searchParams.get("updateMask")) {
+      // Only versionAliases was asked for: drongo has nothing to update, so read the secret.
+      up = await fetch(`${upstream}${path}`, { headers });
+    } else {
+      up = await fetch(`${upstream}${path}${url.search}`, init);
+    }
+    let text = await up.text();
+    const json = parseJson(Buffer.from(text));
+
+    if (up.ok && json) {
+      if (storeAliases) aliases.set(storeAliases.name, storeAliases.value);
+      if (secretPath && method === "DELETE") aliases.delete(path.slice(4));
+      const name = typeof json.name === "string" ? json.name : undefined;
+      if (name && /^projects\/[^/]+\/secrets\/[^/]+$/.test(name) && aliases.has(name)) {
+        json.versionAliases = aliases.get(name);
+      }
+      const payload = json.payload as { data?: string; dataCrc32c?: string } | undefined;
+      if (version?.[4] === ":access" && payload && typeof payload.data === "string") {
+        let crc = crc32c(Buffer.from(payload.data, "base64"));
+        if (corruptNext) {
+          corruptNext = false;
+          crc = (crc ^ 0x1) >>> 0;
+        }
+        payload.dataCrc32c = String(crc);
+      }
+      text = JSON.stringify(json);
+    }
+    if (regionalPrefix) text = text.split(regionalPrefix.from).join(regionalPrefix.to);
+    res.writeHead(up.status, {
+      "content-type": up.headers.get("content-type") ?? "application/json",
+    });
+    res.end(text);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      res.writeHead(502, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({
+          error: { code: 502, message: `forwarding proxy: ${String(err)}`, status: "UNAVAILABLE" },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    counts,
+    bearerTokens,
+    corruptNextCrc() {
+      corruptNext = true;
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function parseJson(buf: Buffer): Record<string, unknown> | undefined {
+  if (!buf.length) return undefined;
+  try {
+    const v: unknown = JSON.parse(buf.toString("utf8"));
+    return v && typeof v === "object" && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
