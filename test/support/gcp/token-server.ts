@@ -1,0 +1,287 @@
+/**
+ * A request-checking stand-in for the two Google token endpoints that have no emulator:
+ *
+ * - IAM Credentials `generateAccessToken`
+ *   (https://cloud.google.com/iam/docs/reference/credentials/rest/v1/projects.serviceAccounts/generateAccessToken):
+ *   `POST /v1/projects/-/serviceAccounts/{email}:generateAccessToken`, Bearer source token,
+ *   JSON `{ delegates, scope, lifetime }` -> `{ accessToken, expireTime }` (RFC 3339).
+ *   Errors use the Google API shape `{ error: { code, message, status } }`.
+ * - STS token exchange (https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token):
+ *   `POST /v1/token`, form-encoded (RFC 8693) -> `{ access_token, issued_token_type,
+ *   token_type, expires_in }`. Errors use the OAuth shape `{ error, error_description }`.
+ *
+ * Every request is checked as the real API would; tests read the counters.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+const TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange";
+const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
+const SUBJECT_TOKEN_TYPES = new Set([
+  "urn:ietf:params:oauth:token-type:jwt",
+  "urn:ietf:params:oauth:token-type:id_token",
+  "urn:ietf:params:oauth:token-type:saml2",
+  "urn:ietf:params:aws:token-type:aws4_request",
+]);
+const MAX_LIFETIME_S = 3600; // without the org policy that allows up to 12 h
+const GENERATE = /^\/v1\/projects\/-\/serviceAccounts\/([^/:]+):generateAccessToken$/;
+
+/** What the stand-in accepts; everything else is refused as the real API would. */
+export interface GcpTokenServerOptions {
+  /** Bearer tokens accepted as source credentials for `generateAccessToken`. */
+  sourceTokens?: string[];
+  /** Service accounts the source may impersonate (others: 403 PERMISSION_DENIED). */
+  serviceAccounts?: string[];
+  /** The workload identity pool provider audience STS accepts. */
+  audience?: string;
+  /** Subject tokens STS accepts (others: 400 invalid_grant). */
+  subjectTokens?: string[];
+}
+
+/** A running token stand-in; STS-issued tokens are also accepted as impersonation sources. */
+export interface GcpTokenServer {
+  /** `http://127.0.0.1:<port>`: `endpoint` for `Impersonated`, base of `token_url`. */
+  readonly url: string;
+  /** `${url}/v1/token`, the STS `token_url`. */
+  readonly tokenUrl: string;
+  readonly counts: { generateAccessToken: number; sts: number; rejected: number };
+  /** The last accepted generateAccessToken request (body and target), for assertions. */
+  readonly lastGenerate?: {
+    email: string;
+    scope: string[];
+    delegates: string[];
+    lifetime?: string;
+  };
+  /** Access tokens issued (by either endpoint), to check what a later request carried. */
+  readonly issued: Set<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the stand-in on a free port of 127.0.0.1.
+ *
+ * @example
+ * ```ts
+ * const tokens = await startGcpTokenServer({ sourceTokens: [src], serviceAccounts: [sa] });
+ * const client = new Impersonated({ sourceClient, targetPrincipal: sa, targetScopes: [scope],
+ *   lifetime: 600, delegates: [], endpoint: tokens.url });
+ * await tokens.close();
+ * ```
+ */
+export async function startGcpTokenServer(
+  opts: GcpTokenServerOptions = {},
+): Promise<GcpTokenServer> {
+  const sources = new Set(opts.sourceTokens ?? []);
+  const accounts = new Set(opts.serviceAccounts ?? []);
+  const subjects = new Set(opts.subjectTokens ?? []);
+  const issued = new Set<string>();
+  const state: {
+    counts: GcpTokenServer["counts"];
+    lastGenerate?: GcpTokenServer["lastGenerate"];
+  } = { counts: { generateAccessToken: 0, sts: 0, rejected: 0 } };
+
+  function googleError(res: ServerResponse, code: number, status: string, message: string) {
+    state.counts.rejected++;
+    send(res, code, { error: { code, message, status } });
+  }
+  function oauthError(res: ServerResponse, code: number, error: string, description: string) {
+    state.counts.rejected++;
+    send(res, code, { error, error_description: description });
+  }
+
+  async function generate(req: IncomingMessage, res: ServerResponse, email: string) {
+    const auth = req.headers.authorization ?? "";
+    if (!auth.startsWith("Bearer ")) {
+      return googleError(
+        res,
+        401,
+        "UNAUTHENTICATED",
+        "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+      );
+    }
+    const token = auth.slice(7);
+    if (!sources.has(token) && !issued.has(token)) {
+      return googleError(
+        res,
+        401,
+        "UNAUTHENTICATED",
+        "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+      );
+    }
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse((await readBody(req)).toString("utf8") || "{}");
+    } catch {
+      return googleError(res, 400, "INVALID_ARGUMENT", "Invalid JSON payload received.");
+    }
+    const scope = body.scope;
+    if (
+      !Array.isArray(scope) ||
+      scope.length === 0 ||
+      !scope.every((s) => typeof s === "string" && s)
+    ) {
+      return googleError(res, 400, "INVALID_ARGUMENT", "Scope required.");
+    }
+    const delegates = body.delegates ?? [];
+    if (
+      !Array.isArray(delegates) ||
+      !delegates.every(
+        (d) => typeof d === "string" && /^projects\/-\/serviceAccounts\/[^/]+$/.test(d),
+      )
+    ) {
+      return googleError(
+        res,
+        400,
+        "INVALID_ARGUMENT",
+        "Invalid form of delegates: expected projects/-/serviceAccounts/{ACCOUNT_EMAIL_OR_UNIQUEID}.",
+      );
+    }
+    let lifetimeS = MAX_LIFETIME_S;
+    if (body.lifetime !== undefined) {
+      const m =
+        typeof body.lifetime === "string" ? /^(\d+)(\.\d{1,9})?s$/.exec(body.lifetime) : null;
+      if (!m)
+        return googleError(
+          res,
+          400,
+          "INVALID_ARGUMENT",
+          `Invalid value at 'lifetime' (type.googleapis.com/google.protobuf.Duration), ${JSON.stringify(body.lifetime)}`,
+        );
+      lifetimeS = Number(m[1]);
+      if (lifetimeS < 1 || lifetimeS > MAX_LIFETIME_S) {
+        return googleError(
+          res,
+          400,
+          "INVALID_ARGUMENT",
+          `The lifetime must be between 1s and ${MAX_LIFETIME_S}s.`,
+        );
+      }
+    }
+    if (
+      !accounts.has(email) ||
+      !delegates.every((d) => accounts.has(String(d).split("/").pop() ?? ""))
+    ) {
+      return googleError(
+        res,
+        403,
+        "PERMISSION_DENIED",
+        "Permission 'iam.serviceAccounts.getAccessToken' denied on resource (or it may not exist).",
+      );
+    }
+    state.counts.generateAccessToken++;
+    state.lastGenerate = {
+      email,
+      scope: scope as string[],
+      delegates: delegates as string[],
+      lifetime: body.lifetime as string | undefined,
+    };
+    const accessToken = `ya29.stand-in-${randomUUID()}`;
+    issued.add(accessToken);
+    const expireTime = new Date(Math.floor(Date.now() / 1000) * 1000 + lifetimeS * 1000)
+      .toISOString()
+      .replace(".000Z", "Z");
+    send(res, 200, { accessToken, expireTime });
+  }
+
+  async function sts(req: IncomingMessage, res: ServerResponse) {
+    if (!(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
+      return oauthError(
+        res,
+        400,
+        "invalid_request",
+        "Invalid Content-Type; expected application/x-www-form-urlencoded.",
+      );
+    }
+    const form = new URLSearchParams((await readBody(req)).toString("utf8"));
+    const need = [
+      "grant_type",
+      "subject_token",
+      "subject_token_type",
+      "requested_token_type",
+      "audience",
+    ];
+    for (const k of need) {
+      if (!form.get(k))
+        return oauthError(res, 400, "invalid_request", `Missing required parameter: ${k}.`);
+    }
+    if (form.get("grant_type") !== TOKEN_EXCHANGE) {
+      return oauthError(
+        res,
+        400,
+        "unsupported_grant_type",
+        `Unsupported grant_type: ${form.get("grant_type")}.`,
+      );
+    }
+    if (form.get("requested_token_type") !== ACCESS_TOKEN_TYPE) {
+      return oauthError(res, 400, "invalid_request", "Invalid requested_token_type.");
+    }
+    if (!SUBJECT_TOKEN_TYPES.has(form.get("subject_token_type") ?? "")) {
+      return oauthError(res, 400, "invalid_request", "Invalid subject_token_type.");
+    }
+    if (opts.audience !== undefined && form.get("audience") !== opts.audience) {
+      return oauthError(
+        res,
+        400,
+        "invalid_target",
+        'The target service indicated by the "audience" parameters is invalid.',
+      );
+    }
+    if (!subjects.has(form.get("subject_token") ?? "")) {
+      return oauthError(res, 400, "invalid_grant", "The subject token is invalid or has expired.");
+    }
+    state.counts.sts++;
+    const access_token = `ya29.sts-stand-in-${randomUUID()}`;
+    issued.add(access_token);
+    send(res, 200, {
+      access_token,
+      issued_token_type: ACCESS_TOKEN_TYPE,
+      token_type: "Bearer",
+      expires_in: 3600,
+    });
+  }
+
+  const server = createServer((req, res) => {
+    const path = new URL(req.url ?? "/", "http://x").pathname;
+    const g = GENERATE.exec(path);
+    const run =
+      req.method === "POST" && g
+        ? generate(req, res, decodeURIComponent(g[1] as string))
+        : req.method === "POST" && path === "/v1/token"
+          ? sts(req, res)
+          : Promise.resolve(
+              googleError(res, 404, "NOT_FOUND", `No route for ${req.method} ${path}`),
+            );
+    run.catch(() => googleError(res, 500, "INTERNAL", "token stand-in failed"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    tokenUrl: `${url}/v1/token`,
+    get counts() {
+      return state.counts;
+    },
+    get lastGenerate() {
+      return state.lastGenerate;
+    },
+    issued,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  res.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
