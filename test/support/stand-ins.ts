@@ -28,6 +28,12 @@
  * azureIdentityEnv); toxiproxy = Toxiproxy's server
  * (fault injection): put a proxy in front of another stand-in with `proxyTo(url)` from
  * test/support/toxiproxy.ts, e.g. `// @stand-ins: aws, toxiproxy`.
+ *
+ * GCP extras, started by a test in beforeAll and closed in afterAll (in-process, free ports on
+ * 127.0.0.1): `startGcpForwardingProxy(standIn("gcp"))` puts a proxy in front of drongo that adds
+ * version aliases, `dataCrc32c`, regional routes and a corrupt-next-CRC hook;
+ * `startGcpTokenServer({...})` is a request-checking IAM Credentials (generateAccessToken) and
+ * STS (token exchange) stand-in with counters.
  */
 import { createPrivateKey, randomUUID, sign } from "node:crypto";
 import { inject } from "vitest";
@@ -51,6 +57,12 @@ export type {
   ToxiproxyStandIn,
   VaultStandIn,
 } from "../../scripts/emulators/start.mjs";
+export { type GcpForwardingProxy, startGcpForwardingProxy } from "./gcp/forwarding-proxy.js";
+export {
+  type GcpTokenServer,
+  type GcpTokenServerOptions,
+  startGcpTokenServer,
+} from "./gcp/token-server.js";
 
 export function standIn(name: "aws"): AwsStandIn;
 export function standIn(name: "vault"): VaultStandIn;

@@ -10,10 +10,12 @@ import { ExternalAccountClient, Impersonated, OAuth2Client } from "google-auth-l
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type GcpForwardingProxy,
+  type GcpTokenServer,
+  gcpClientOptions,
+  standIn,
   startGcpForwardingProxy,
-} from "../../support/gcp/forwarding-proxy.js";
-import { type GcpTokenServer, startGcpTokenServer } from "../../support/gcp/token-server.js";
-import { standIn } from "../../support/stand-ins.js";
+  startGcpTokenServer,
+} from "../../support/stand-ins.js";
 
 /** The fields of Secret Manager answers these tests read. */
 type SmAnswer = {
@@ -85,6 +87,44 @@ describe("forwarding proxy in front of drongo", () => {
     const unknown = await call(`/secrets/${secretId}/versions/staging:access`);
     expect(unknown.status).toBe(404);
     expect(unknown.json.error.status).toBe("NOT_FOUND");
+  });
+
+  it("keeps versionAliases given at creation, and forgets them with the secret", async () => {
+    const id = `proxy-created-${randomUUID()}`;
+    const created = await call(`/secrets?secretId=${id}`, {
+      method: "POST",
+      body: JSON.stringify({ replication: { automatic: {} }, versionAliases: { canary: "1" } }),
+    });
+    expect(created.status).toBe(200);
+    expect(created.json.versionAliases).toEqual({ canary: "1" });
+    await call(`/secrets/${id}:addVersion`, {
+      method: "POST",
+      body: JSON.stringify({ payload: { data: Buffer.from(v1).toString("base64") } }),
+    });
+    expect((await call(`/secrets/${id}/versions/canary:access`)).status).toBe(200);
+    expect((await call(`/secrets/${id}`, { method: "DELETE" })).status).toBe(200);
+    const again = await call(`/secrets?secretId=${id}`, {
+      method: "POST",
+      body: JSON.stringify({ replication: { automatic: {} } }),
+    });
+    expect(again.json.versionAliases).toBeUndefined();
+    await call(`/secrets/${id}`, { method: "DELETE" });
+  });
+
+  it("serves the official client in REST-fallback mode, dataCrc32c included", async () => {
+    const { SecretManagerServiceClient } = await import("@google-cloud/secret-manager");
+    const sm = new SecretManagerServiceClient({
+      ...gcpClientOptions(gcp),
+      port: proxy.port,
+      authClient: fixedClient(`official-${randomUUID()}`),
+    });
+    const [access] = await sm.accessSecretVersion({
+      name: `projects/${gcp.projectId}/secrets/${secretId}/versions/prod`,
+    });
+    const data = Buffer.from(access.payload?.data ?? "");
+    expect(data.toString() === v1).toBe(true);
+    expect(String(access.payload?.dataCrc32c)).toBe(String(crc32c(data)));
+    await sm.close();
   });
 
   it("adds dataCrc32c (Castagnoli, decimal int64 string) to :access answers", async () => {

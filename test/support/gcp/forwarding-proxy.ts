@@ -19,7 +19,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { crc32c } from "@aws-crypto/crc32c";
-import type { GcpStandIn } from "../stand-ins.js";
+import type { GcpStandIn } from "../../../scripts/emulators/start.mjs";
 
 /** A running forwarding proxy; `url` replaces drongo's `apiEndpoint` in tests. */
 export interface GcpForwardingProxy {
