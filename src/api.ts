@@ -9,6 +9,7 @@ import type { VaultCredentials, VaultCredentialsRequest } from "../providers/vau
 import type { Duration } from "./duration.js";
 import type { SecretsListener } from "./events.js";
 import type {
+  CallContext,
   JsonValue,
   ProviderInput,
   SecretMetadata,
@@ -359,6 +360,22 @@ export interface Secrets {
    * ```
    */
   provider(name: string): Promise<SecretProvider>;
+  /**
+   * Runs `fn` against the provider named `name` under the client's deadline:
+   * `call.signal` fires on the deadline (or `close()`), and the caller gets an
+   * `UnavailableError` by then even if `fn` ignores it. For tools that ask a
+   * provider more than the API does (the doctor's identity and evidence).
+   *
+   * @example
+   * ```ts
+   * const id = await secrets.withProvider("aws", (p, call) => p.identity!(call), { timeout: "5s" });
+   * ```
+   */
+  withProvider<T>(
+    name: string,
+    fn: (provider: SecretProvider, call: CallContext) => Promise<T>,
+    options?: CallOptions,
+  ): Promise<T>;
   /**
    * Stops every timer, drops the cache and calls each provider's `close()`.
    *

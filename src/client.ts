@@ -609,6 +609,26 @@ class SecretsClient implements Secrets {
     return this.#registry.instance(slot);
   }
 
+  async withProvider<T>(
+    name: string,
+    fn: (provider: SecretProvider, call: CallContext) => Promise<T>,
+    options?: CallOptions,
+  ): Promise<T> {
+    if (this.#closed) throw new ClientClosedError({ provider: name });
+    const slot = this.#registry.byName(name);
+    if (!slot) {
+      throw new NoProviderError({
+        provider: name,
+        message: `No provider named "${name}" is registered.`,
+      });
+    }
+    const timeout = this.#timeoutOf(options);
+    const provider = await this.#registry.instance(slot);
+    return this.#call(slot, timeout, { provider: name, what: `a ${name} call` }, (call) =>
+      fn(provider, call),
+    );
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -35,11 +35,15 @@ export const awsDoctor: DoctorFacet = {
       "Use an IAM role: AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE (EKS, CI OIDC) or an instance/task role, so the SDK gets STS credentials instead of AKIA keys.",
   },
 
-  identity: (provider) => {
+  identity: (provider, call) => {
     // An instance not made by awsProvider() (a test double, a wrapper) answers for itself.
     if (!(provider as Partial<AwsProvider>).clients && provider.identity)
-      return provider.identity();
-    return callerIdentity(clientsOf(provider));
+      return provider.identity(call);
+    const clients = clientsOf(provider);
+    // Every SDK call carries the doctor's deadline signal.
+    return call
+      ? clients.within(call.signal, () => callerIdentity(clients))
+      : callerIdentity(clients);
   },
 
   inspectEnvironment(env, options) {
@@ -70,11 +74,12 @@ export const awsDoctor: DoctorFacet = {
 
   evidence: {
     // Rotation: the age of the caller's own IAM access keys, where IAM lets it list them.
-    6: async (provider, { maxKeyAgeDays: max }): Promise<DoctorFinding[]> => {
+    6: async (provider, { maxKeyAgeDays: max }, call): Promise<DoctorFinding[]> => {
       // Only an instance made by awsProvider() can list its caller's keys.
       if (!(provider as Partial<AwsProvider>).clients) return [];
       try {
-        const report = await accessKeyAge(clientsOf(provider));
+        const clients = clientsOf(provider);
+        const report = await clients.within(call.signal, () => accessKeyAge(clients));
         if (!report.permitted) {
           return [
             {

@@ -92,7 +92,11 @@ export interface DoctorFacet {
   readonly evidence?: Readonly<
     Record<
       number,
-      (provider: SecretProvider, settings: DoctorSettings) => Promise<readonly DoctorFinding[]>
+      (
+        provider: SecretProvider,
+        settings: DoctorSettings,
+        call: CallContext,
+      ) => Promise<readonly DoctorFinding[]>
     >
   >;
 }

@@ -13,7 +13,12 @@ import {
   type Secrets,
   type SecretsEvent,
 } from "../../index.js";
-import { type DoctorFacet, type SchemeTable, schemeOf } from "../../provider/index.js";
+import {
+  type CallContext,
+  type DoctorFacet,
+  type SchemeTable,
+  schemeOf,
+} from "../../provider/index.js";
 import type { SecretsConfig } from "../config/schema.js";
 import { schemeTable, showReference } from "../references.js";
 import { type HistoryResult, isGitRepo, repoPrefix, repoTop, scanHistory } from "../scan/git.js";
@@ -267,6 +272,14 @@ export class DoctorContext {
     } catch {
       return undefined;
     }
+  }
+
+  /** Runs `fn` against a provider under the client's deadline (identity, extra evidence). */
+  async withProvider<T>(
+    name: string,
+    fn: (provider: SecretProvider, call: CallContext) => Promise<T>,
+  ): Promise<T> {
+    return (await this.client()).withProvider(name, fn);
   }
 
   /** True when `rel` exists under the project directory. */

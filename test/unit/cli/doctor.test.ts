@@ -451,3 +451,23 @@ describe("doctor items 1-3 and the references' own values", () => {
     }
   });
 });
+
+describe("doctor deadlines", () => {
+  it("a provider whose identity never answers cannot hang the doctor (items 4 and 10 go manual)", async () => {
+    const hung = {
+      name: "aws",
+      scheme: ["aws-sm", "aws-ssm"],
+      getSecret: async () => ({ value: "fake-value-123" }),
+      identity: () => new Promise<never>(() => {}),
+    } as unknown as SecretProvider;
+    const client = createSecrets({ builtins: false, providers: { aws: hung }, timeout: 200 });
+    const t0 = Date.now();
+    const items = await doctor(
+      makeProject(),
+      { references: { DB: "aws-sm://prod/db" } },
+      { client },
+    );
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    expect(item(items, 4).results[0]?.evidence).toMatch(/identity lookup failed \[UNAVAILABLE\]/);
+  });
+});

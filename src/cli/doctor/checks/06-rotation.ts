@@ -5,7 +5,7 @@
  */
 
 import { SecretsError } from "../../../index.js";
-import { firstLine } from "../../../provider/index.js";
+import { type DoctorFinding, firstLine } from "../../../provider/index.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
 
 const DAY = 86_400_000;
@@ -110,9 +110,15 @@ export const rotation: Check = {
     for (const name of ctx.providersInUse()) {
       const evidence = (await ctx.facet(name))?.evidence?.[6];
       if (!evidence || ctx.options.offline) continue;
-      const provider = await ctx.provider(name).catch(() => undefined);
-      if (!provider) continue;
-      for (const f of await evidence(provider, { maxKeyAgeDays: max })) {
+      let found: readonly DoctorFinding[];
+      try {
+        found = await ctx.withProvider(name, (provider, call) =>
+          evidence(provider, { maxKeyAgeDays: max }, call),
+        );
+      } catch (err) {
+        found = [{ status: "manual", evidence: `${name}: not checked: ${firstLine(err)}` }];
+      }
+      for (const f of found) {
         const make = { pass, warn, fail, manual }[f.status];
         results.push(make(f.evidence, f.fix ?? ""));
       }

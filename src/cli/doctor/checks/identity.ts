@@ -32,11 +32,16 @@ export async function identityOf(ctx: DoctorContext, name: string): Promise<Iden
   const facet = await ctx.facet(name);
   const own = provider.identity?.bind(provider);
   const viaFacet = facet?.identity?.bind(facet);
-  const ask = viaFacet ? () => viaFacet(provider) : own ? () => own() : undefined;
-  if (!ask) return { kind: "unknown", reason: "this provider does not report its identity" };
+  if (!viaFacet && !own) {
+    return { kind: "unknown", reason: "this provider does not report its identity" };
+  }
   try {
     ctx.progress(`asking ${name} for its identity`);
-    return { kind: "identity", identity: await ask() };
+    // Under the client's deadline: an unreachable backend cannot hang the doctor.
+    const identity = await ctx.withProvider(name, (p, call) =>
+      viaFacet ? viaFacet(p, call) : (own as NonNullable<typeof own>)(call),
+    );
+    return { kind: "identity", identity };
   } catch (err) {
     const code = SecretsError.is(err) ? ` [${err.code}]` : "";
     return { kind: "unknown", reason: `identity lookup failed${code}: ${firstLine(err)}` };
