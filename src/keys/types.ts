@@ -1,0 +1,143 @@
+/**
+ * Shared types for issuing and verifying API keys (`secrets-loader/keys`) and for the
+ * rate limiting, usage logging and HTTP adapters built on them.
+ */
+
+/**
+ * What a service stores for one issued key. The key itself is never stored: only its
+ * keyed hash, plus what an operator needs to recognise it (prefix and last four characters).
+ * Times are epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * const { key, record } = await keys.issueKey({ prefix: "acme_live_", scopes: ["read"] });
+ * await db.insert(record); // never `key`
+ * ```
+ */
+export interface KeyRecord {
+  /** Public, non-secret identifier, safe to log. */
+  id: string;
+  /** HMAC-SHA-256 of the whole key under the server-side pepper, base64url. */
+  hash: string;
+  /** Which pepper produced `hash` (so a rotated pepper can be recognised). */
+  pepperId: string;
+  /** The key's prefix, such as `acme_live_`. */
+  prefix: string;
+  /** Scopes the key grants. */
+  scopes: string[];
+  /** When the key was issued. */
+  createdAt: number;
+  /** When the key stops verifying. */
+  expiresAt: number;
+  /** The key's last four characters, for display ("acme_live_…x9Qz"). */
+  last4: string;
+  /** When the key was revoked, if it was. */
+  revokedAt?: number;
+  /** CIDR ranges (IPv4 or IPv6) the key may be used from; absent or empty means any. */
+  allowedIps?: string[];
+  /** The id of the key this one replaced, when issued by `rotateKey`. */
+  rotatedFrom?: string;
+}
+
+/**
+ * Why a presented key was refused.
+ *
+ * @example
+ * ```ts
+ * if (!result.ok && result.reason === "expired") reply(401);
+ * ```
+ */
+export type VerifyReason =
+  | "malformed"
+  | "bad-checksum"
+  | "unknown"
+  | "expired"
+  | "revoked"
+  | "scope"
+  | "ip";
+
+/**
+ * The outcome of `verifyKey`. On success `rehashed` is set when the record verified under a
+ * previous pepper: store it in place of the old record.
+ *
+ * @example
+ * ```ts
+ * const result = await keys.verifyKey(presented, lookup, { scope: "read" });
+ * if (result.ok && result.rehashed) await db.replace(result.rehashed);
+ * ```
+ */
+export type VerifyResult =
+  | { ok: true; record: KeyRecord; rehashed?: KeyRecord }
+  | { ok: false; reason: VerifyReason; record?: KeyRecord };
+
+/**
+ * Finds a stored record by its hash. Storage-independent: a SQL query, a Map, a KV read.
+ * Returns `undefined` when no record has that hash.
+ *
+ * @example
+ * ```ts
+ * const lookup: KeyLookup = (hash) => db.oneOrNone("select * from keys where hash = $1", [hash]);
+ * ```
+ */
+export type KeyLookup = (hash: string) => Promise<KeyRecord | undefined> | KeyRecord | undefined;
+
+/**
+ * A pepper: the server-side HMAC key, given as a string or as an async function (so it can
+ * come from `getSecret`). `id` names it in records; it defaults to a fingerprint of the value.
+ *
+ * @example
+ * ```ts
+ * const pepper: PepperSource = () => secrets.getSecret("vault://secret/keys#pepper");
+ * ```
+ */
+export type PepperSource = string | (() => Promise<string> | string);
+
+/**
+ * One line of usage: emitted for every verification (and by the adapters for every limiter
+ * decision). Never carries the presented key.
+ *
+ * @example
+ * ```ts
+ * createKeyring({ pepper, onEvent: (e) => e.type === "key-used" && log.info(e) });
+ * ```
+ */
+export interface KeyUsageEvent {
+  type: "key-used";
+  /** Epoch ms. */
+  at: number;
+  /** The record's id, when a record was found. */
+  keyId?: string;
+  /** The presented key's prefix, when it had a well-formed one. */
+  prefix?: string;
+  scope?: string;
+  result: "ok" | VerifyReason | "rate-limited" | "quota";
+  ip?: string;
+  route?: string;
+  latencyMs: number;
+}
+
+/**
+ * Emitted when a key within the warning window (default 14 days) of its expiry is used.
+ *
+ * @example
+ * ```ts
+ * createKeyring({ pepper, onEvent: (e) => e.type === "key-expiring" && notify(e.keyId) });
+ * ```
+ */
+export interface KeyExpiringEvent {
+  type: "key-expiring";
+  at: number;
+  keyId: string;
+  prefix: string;
+  expiresAt: number;
+}
+
+/**
+ * Every event the keys module emits.
+ *
+ * @example
+ * ```ts
+ * const onEvent = (e: KeyEvent) => console.log(JSON.stringify(e));
+ * ```
+ */
+export type KeyEvent = KeyUsageEvent | KeyExpiringEvent;
