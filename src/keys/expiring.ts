@@ -1,4 +1,4 @@
-import { type Duration, toMillis } from "../duration.js";
+import { type Duration, toMillis } from "./duration.js";
 import type { KeyRecord } from "./types.js";
 
 /**

@@ -16,11 +16,11 @@
  * @packageDocumentation
  */
 
-import { assertServerRuntime } from "../guard.js";
+import { refuseClientRuntime } from "./runtime-guard.js";
 
-assertServerRuntime();
+refuseClientRuntime();
 
-export type { Duration } from "../duration.js";
+export type { Duration } from "./duration.js";
 export { listExpiring } from "./expiring.js";
 export {
   checkKey,

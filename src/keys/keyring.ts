@@ -4,8 +4,8 @@
  * a lookup callback, so any database fits.
  */
 import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
-import { type Duration, toMillis } from "../duration.js";
 import { ConfigError } from "../errors.js";
+import { type Duration, toMillis } from "./duration.js";
 import { isValidPrefix, mintKey, parseKey } from "./format.js";
 import { IpAllowlists, normaliseAllowedIps } from "./ip.js";
 import { hmac, type NamedPepper, type Pepper, PepperRing } from "./pepper.js";
