@@ -105,7 +105,12 @@ describe("browser refusal", () => {
     }
   });
 
-  const entries = ["secrets-loader", "secrets-loader/provider", "secrets-loader/providers/aws"];
+  const entries = [
+    "secrets-loader",
+    "secrets-loader/provider",
+    "secrets-loader/providers/aws",
+    "secrets-loader/keys",
+  ];
   it.each(
     ["browser", "react-native", "worker", "edge-light"].flatMap((c) =>
       entries.map((e) => [c, e] as const),
@@ -134,14 +139,16 @@ describe("browser refusal", () => {
     expect(out.trim()).toBe("function");
   });
 
-  it("the runtime guard refuses a browser-like global environment", () => {
-    const script =
-      'globalThis.window = {}; globalThis.document = {}; await import("secrets-loader");';
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-      cwd: root,
-      encoding: "utf8",
-    });
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("BrowserUsageError");
-  });
+  it.each(["secrets-loader", "secrets-loader/keys"])(
+    "the runtime guard of %s refuses a browser-like global environment",
+    (entry) => {
+      const script = `globalThis.window = {}; globalThis.document = {}; await import("${entry}");`;
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+        cwd: root,
+        encoding: "utf8",
+      });
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain("BrowserUsageError");
+    },
+  );
 });

@@ -2,6 +2,8 @@
  * Providers and the CLI reach the core only through its public entries (the
  * package root and `secrets-loader/provider`), so that what a third party can
  * do, a built-in can do, and the core's internals stay free to change.
+ * The keys entry (secrets-loader/keys) stands apart: it never loads the client, so it reaches
+ * only its own folder, node builtins and the core's error classes.
  * Import cycles are caught by Biome's noImportCycles.
  */
 
@@ -20,12 +22,13 @@ function files(dir: string): string[] {
   });
 }
 
-/** Every relative import (static or dynamic) of a file, resolved to a repository path. */
+/** Every relative import (static, side-effect only, or dynamic) of a file, resolved to a repository path. */
 function imports(file: string): string[] {
   const text = readFileSync(join(ROOT, file), "utf8");
   const specs = [
     ...text.matchAll(/\bfrom\s+"(\.[^"]+)"/g),
     ...text.matchAll(/\bimport\(\s*"(\.[^"]+)"\s*\)/g),
+    ...text.matchAll(/^\s*import\s+"(\.[^"]+)"/gm),
   ].map((m) => m[1] as string);
   return specs.map((s) => relative(ROOT, resolve(ROOT, dirname(file), s)).replace(/\.js$/, ".ts"));
 }
@@ -49,5 +52,43 @@ describe("layering", () => {
       );
       expect(others, file).toEqual([]);
     }
+  });
+
+  describe("the keys entry", () => {
+    // errors.ts imports nothing and is one chunk shared by every entry already; any other core
+    // module would drag in more code or split into a chunk of its own (see the import-cost test).
+    const CORE_ALLOWED = new Set(["src/errors.ts"]);
+    const own = files("src/keys").filter((f) => f.split("/").length === 3);
+
+    it("finds its files", () => {
+      expect(own).toContain("src/keys/index.ts");
+      expect(own).toContain("src/keys/keyring.ts");
+    });
+
+    it.each(own)("%s imports only its folder, node builtins and the core's errors", (file) => {
+      const outside = imports(file).filter(
+        (t) => !(t.startsWith("src/keys/") && t.split("/").length === 3) && !CORE_ALLOWED.has(t),
+      );
+      expect(outside).toEqual([]);
+      // Doc comments quote imports in their examples; only code counts.
+      const text = readFileSync(join(ROOT, file), "utf8")
+        .replace(/\/\*[\s\S]*?\*\//g, "")
+        .replace(/^\s*\/\/.*$/gm, "");
+      const packages = [...text.matchAll(/(?:\bfrom|\bimport\(|^\s*import)\s*"([^".][^"]*)"/gm)]
+        .map((m) => m[1] as string)
+        .filter((spec) => !spec.startsWith("node:"));
+      expect(packages).toEqual([]);
+    });
+
+    it("errors.ts, the one core module it shares, imports nothing", () => {
+      expect(imports("src/errors.ts")).toEqual([]);
+    });
+
+    it("nothing in the keys folder imports the package root or the provider kit", () => {
+      for (const file of files("src/keys")) {
+        const reaching = imports(file).filter((t) => ENTRIES.has(t) || t.startsWith("providers/"));
+        expect(reaching, file).toEqual([]);
+      }
+    });
   });
 });
