@@ -20,6 +20,8 @@ import { refuseClientRuntime } from "./runtime-guard.js";
 
 refuseClientRuntime();
 
+// Rate limits, quotas and usage alerts (their packages load on first use, not here).
+export * from "./anomaly/watcher.js";
 export type { Duration } from "./duration.js";
 export { listExpiring } from "./expiring.js";
 export {
@@ -41,6 +43,26 @@ export {
   type RotateOptions,
   type VerifyOptions,
 } from "./keyring.js";
+export {
+  createKeyLimiter,
+  type KeyLimiter,
+  type KeyLimiterOptions,
+  type LimitDecision,
+  type LimitKey,
+  type LimitSubject,
+  type QuotaRule,
+  type RateLimitRule,
+} from "./limits/limiter.js";
+export {
+  type KeyStore,
+  type MemoryKeyStore,
+  memoryStore,
+  type RedisClientLike,
+  type RedisKeyStore,
+  type RedisMultiLike,
+  type RedisStoreOptions,
+  redisStore,
+} from "./limits/store.js";
 export { jsonLinesLogger, type LineSink } from "./log.js";
 export type { NamedPepper } from "./pepper.js";
 export type {

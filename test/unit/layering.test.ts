@@ -59,6 +59,13 @@ describe("layering", () => {
     // module would drag in more code or split into a chunk of its own (see the import-cost test).
     const CORE_ALLOWED = new Set(["src/errors.ts"]);
     const own = files("src/keys").filter((f) => f.split("/").length === 3);
+    // Folders bundled into the entry itself (the limiter and the watcher), unlike the adapter
+    // folders (http, express, fastify), which are entries of their own.
+    const INTERNAL = ["src/keys/limits/", "src/keys/anomaly/"];
+    const inEntry = (t: string) =>
+      (t.startsWith("src/keys/") && t.split("/").length === 3) ||
+      INTERNAL.some((d) => t.startsWith(d));
+    const internal = files("src/keys").filter((f) => INTERNAL.some((d) => f.startsWith(d)));
 
     it("finds its files", () => {
       expect(own).toContain("src/keys/index.ts");
@@ -66,9 +73,7 @@ describe("layering", () => {
     });
 
     it.each(own)("%s imports only its folder, node builtins and the core's errors", (file) => {
-      const outside = imports(file).filter(
-        (t) => !(t.startsWith("src/keys/") && t.split("/").length === 3) && !CORE_ALLOWED.has(t),
-      );
+      const outside = imports(file).filter((t) => !inEntry(t) && !CORE_ALLOWED.has(t));
       expect(outside).toEqual([]);
       // Doc comments quote imports in their examples; only code counts.
       const text = readFileSync(join(ROOT, file), "utf8")
@@ -79,6 +84,25 @@ describe("layering", () => {
         .filter((spec) => !spec.startsWith("node:"));
       expect(packages).toEqual([]);
     });
+
+    it.each(internal)(
+      "%s imports only the entry's files and the core's errors, and its packages on first use",
+      (file) => {
+        expect(imports(file).filter((t) => !inEntry(t) && !CORE_ALLOWED.has(t))).toEqual([]);
+        const text = readFileSync(join(ROOT, file), "utf8")
+          .replace(/\/\*[\s\S]*?\*\//g, "")
+          .replace(/^\s*\/\/.*$/gm, "");
+        // Type-only imports vanish from the build; value imports of packages would load them.
+        const staticPackages = [
+          ...text.matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s*"([^".][^"]*)"/gm),
+        ]
+          .map((m) => m[1] as string)
+          .filter((spec) => !spec.startsWith("node:"));
+        expect(staticPackages).toEqual([]);
+        const dynamic = [...text.matchAll(/\bimport\(\s*"([^".][^"]*)"\s*\)/g)].map((m) => m[1]);
+        for (const spec of dynamic) expect(["rate-limiter-flexible", "ioredis"]).toContain(spec);
+      },
+    );
 
     it("errors.ts, the one core module it shares, imports nothing", () => {
       expect(imports("src/errors.ts")).toEqual([]);

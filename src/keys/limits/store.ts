@@ -5,7 +5,7 @@
  * `ioredis` is an optional peer: it is imported only when a Redis store is given a URL instead
  * of a client, and a missing package fails with a {@link MissingDependencyError} naming it.
  */
-import { importPeer } from "../../peer.js";
+import { MissingDependencyError } from "../../errors.js";
 
 /**
  * The subset of an `ioredis` client this module uses. Any `new Redis(...)` satisfies it.
@@ -162,7 +162,7 @@ export function redisStore(options: RedisStoreOptions): RedisKeyStore {
 }
 
 async function connect(url: string, timeoutMs: number): Promise<RedisClientLike> {
-  const { Redis } = await importPeer("keys", "ioredis", () => import("ioredis"));
+  const { Redis } = await loadIoredis();
   const c = new Redis(url, {
     // While disconnected, commands fail at once: the limiter then decides what a failure means
     // (open or closed) instead of queueing requests behind a Redis that is down, to be replayed
@@ -179,6 +179,24 @@ async function connect(url: string, timeoutMs: number): Promise<RedisClientLike>
     await Promise.race([new Promise((r) => c.once("ready", r)), sleep(Math.max(timeoutMs, 1000))]);
   }
   return c as unknown as RedisClientLike;
+}
+
+/**
+ * `import("ioredis")`, turning "not installed" into an error that names the package. (The core's
+ * importPeer does the same for providers; this entry imports only the core's errors, so that
+ * it loads no other core module.)
+ */
+async function loadIoredis() {
+  try {
+    // A literal specifier, so bundlers and the peer-dependency checks see it.
+    return await import("ioredis");
+  } catch (cause) {
+    const code = (cause as { code?: string } | null)?.code;
+    if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {
+      throw new MissingDependencyError({ provider: "keys", packageName: "ioredis", cause });
+    }
+    throw cause;
+  }
 }
 
 const sleep = (ms: number) =>

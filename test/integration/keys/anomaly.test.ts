@@ -3,8 +3,8 @@
 // share the history, so a fleet alerts once per anomaly.
 import { randomUUID } from "node:crypto";
 import { afterAll, describe, expect, it } from "vitest";
-import { createAnomalyWatcher, type KeyAlert } from "../../../src/keys/anomaly/index.js";
-import { redisStore } from "../../../src/keys/limits/index.js";
+import { createAnomalyWatcher, type KeyAlert } from "../../../src/keys/anomaly/watcher.js";
+import { redisStore } from "../../../src/keys/limits/store.js";
 import type { KeyUsageEvent } from "../../../src/keys/types.js";
 import { standIn } from "../../support/stand-ins.js";
 

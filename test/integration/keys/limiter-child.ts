@@ -16,7 +16,8 @@ registerHooks({
 });
 
 const [url, keyId, attemptsArg, pointsArg] = process.argv.slice(2);
-const { createKeyLimiter, redisStore } = await import("../../../src/keys/limits/index.ts");
+const { createKeyLimiter } = await import("../../../src/keys/limits/limiter.ts");
+const { redisStore } = await import("../../../src/keys/limits/store.ts");
 const store = redisStore({ url: url as string, timeoutMs: 2000 });
 const limiter = createKeyLimiter({
   store,

@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKeyLimiter, redisStore } from "../../../src/keys/limits/index.js";
+import { createKeyLimiter } from "../../../src/keys/limits/limiter.js";
+import { redisStore } from "../../../src/keys/limits/store.js";
 import { standIn } from "../../support/stand-ins.js";
 import { proxyTo, type ToxiProxy } from "../../support/toxiproxy.js";
 

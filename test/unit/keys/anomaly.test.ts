@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createAnomalyWatcher, type KeyAlert } from "../../../src/keys/anomaly/index.js";
-import { memoryStore } from "../../../src/keys/limits/index.js";
+import { createAnomalyWatcher, type KeyAlert } from "../../../src/keys/anomaly/watcher.js";
+import { memoryStore } from "../../../src/keys/limits/store.js";
 import type { KeyUsageEvent } from "../../../src/keys/types.js";
 
 const used = (keyId: string, extra: Partial<KeyUsageEvent> = {}): KeyUsageEvent => ({
