@@ -110,6 +110,9 @@ describe("browser refusal", () => {
     "secrets-loader/provider",
     "secrets-loader/providers/aws",
     "secrets-loader/keys",
+    "secrets-loader/keys/http",
+    "secrets-loader/keys/express",
+    "secrets-loader/keys/fastify",
   ];
   it.each(
     ["browser", "react-native", "worker", "edge-light"].flatMap((c) =>
@@ -139,16 +142,19 @@ describe("browser refusal", () => {
     expect(out.trim()).toBe("function");
   });
 
-  it.each(["secrets-loader", "secrets-loader/keys"])(
-    "the runtime guard of %s refuses a browser-like global environment",
-    (entry) => {
-      const script = `globalThis.window = {}; globalThis.document = {}; await import("${entry}");`;
-      const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-        cwd: root,
-        encoding: "utf8",
-      });
-      expect(r.status).not.toBe(0);
-      expect(r.stderr).toContain("BrowserUsageError");
-    },
-  );
+  it.each([
+    "secrets-loader",
+    "secrets-loader/keys",
+    "secrets-loader/keys/http",
+    "secrets-loader/keys/express",
+    "secrets-loader/keys/fastify",
+  ])("the runtime guard of %s refuses a browser-like global environment", (entry) => {
+    const script = `globalThis.window = {}; globalThis.document = {}; await import("${entry}");`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("BrowserUsageError");
+  });
 });
