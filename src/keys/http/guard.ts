@@ -80,6 +80,11 @@ export interface ApiKeyOptions {
   onRehashed?: (record: KeyRecord) => unknown;
   /** The caller's IP (default: the socket's peer). Behind a proxy, read it from your proxy. */
   ip?: (request: RequestInfo) => string | undefined;
+  /**
+   * The route as logged and watched (default: method and path, or the framework's route
+   * pattern). Map ids out of paths (`/keys/:id`), or every id is a "new route" to the watcher.
+   */
+  route?: (request: RequestInfo) => string;
 }
 
 /**
@@ -182,6 +187,7 @@ export function createGuard(options: ApiKeyOptions): Guard {
     async check(request) {
       const t0 = performance.now();
       const ip = options.ip ? options.ip(request) : request.ip;
+      const route = options.route ? options.route(request) : request.route;
       const scope = typeof options.scope === "function" ? options.scope(request) : options.scope;
       const event = (result: KeyUsageEvent["result"], record?: KeyRecord) => {
         options.onEvent?.({
@@ -191,7 +197,7 @@ export function createGuard(options: ApiKeyOptions): Guard {
           ...(scope !== undefined ? { scope } : {}),
           result,
           ...(ip !== undefined ? { ip } : {}),
-          route: request.route,
+          route,
           latencyMs: performance.now() - t0,
         });
       };
@@ -202,7 +208,7 @@ export function createGuard(options: ApiKeyOptions): Guard {
         return refuse("missing");
       }
       const result = await verify(presented, {
-        route: request.route,
+        route,
         ...(scope !== undefined ? { scope } : {}),
         ...(ip !== undefined ? { ip } : {}),
       });
