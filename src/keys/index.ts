@@ -20,7 +20,8 @@ import { refuseClientRuntime } from "./runtime-guard.js";
 
 refuseClientRuntime();
 
-// Rate limits, quotas and usage alerts (their packages load on first use, not here).
+// The limiter, its stores and the watcher load their packages (rate-limiter-flexible, ioredis)
+// on first use, not here.
 export * from "./anomaly/watcher.js";
 export type { Duration } from "./duration.js";
 export { listExpiring } from "./expiring.js";
