@@ -11,6 +11,7 @@
  * the whole budget of `secrets-loader/keys`.
  */
 import type * as Flexible from "rate-limiter-flexible";
+import { MissingDependencyError } from "../../errors.js";
 import { type KeyStore, memoryStore } from "./store.js";
 
 /**
@@ -264,6 +265,8 @@ export function createKeyLimiter(options: KeyLimiterOptions = {}): KeyLimiter {
         m = await loadLib();
       } catch (e) {
         compiled = undefined; // a store that failed to connect is tried again next time
+        // A package that is not installed is a mistake to fix, not an outage to ride out.
+        if (e instanceof MissingDependencyError) throw e;
         return storeDown(e);
       }
       sweep();
