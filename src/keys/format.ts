@@ -17,9 +17,8 @@
  * `acme_live_[0-9A-Za-z]{39}` finds it. The checksum covers the prefix, so a key pasted under
  * another prefix fails it too.
  */
-import { randomBytes } from "node:crypto";
-import { crc32 } from "node:zlib";
 import { BASE62_ALPHABET, bytesToBase62, uint32ToBase62 } from "./base62.js";
+import { nodeCrypto, nodeZlib } from "./builtins.js";
 
 /** Random bytes in a key's body (192 bits, above the 160-bit floor). */
 export const BODY_BYTES = 24;
@@ -56,12 +55,12 @@ export function isValidPrefix(prefix: string): boolean {
 
 /** The checksum of a prefix plus body, as it appears at the end of a key. */
 export function checksumOf(prefixAndBody: string): string {
-  return uint32ToBase62(crc32(prefixAndBody), CHECKSUM_LENGTH);
+  return uint32ToBase62(nodeZlib().crc32(prefixAndBody), CHECKSUM_LENGTH);
 }
 
 /** Mints a new key under a prefix the caller has validated. */
 export function mintKey(prefix: string): string {
-  const head = prefix + bytesToBase62(randomBytes(BODY_BYTES), BODY_LENGTH);
+  const head = prefix + bytesToBase62(nodeCrypto().randomBytes(BODY_BYTES), BODY_LENGTH);
   return head + checksumOf(head);
 }
 

@@ -3,8 +3,8 @@
  * Storage stays the caller's: records go out of `issueKey`/`rotateKey` and come back through
  * a lookup callback, so any database fits.
  */
-import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { ConfigError } from "../errors.js";
+import { nodeCrypto } from "./builtins.js";
 import { type Duration, toMillis } from "./duration.js";
 import { isValidPrefix, mintKey, parseKey } from "./format.js";
 import { IpAllowlists, normaliseAllowedIps } from "./ip.js";
@@ -233,7 +233,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
   // What an unknown key is compared and checked against, so it takes the known key's path.
   const dummy: KeyRecord = {
     id: "dummy",
-    hash: randomBytes(32).toString("base64url"),
+    hash: nodeCrypto().randomBytes(32).toString("base64url"),
     pepperId: "dummy",
     prefix: "dummy_",
     scopes: [],
@@ -259,7 +259,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
     const key = mintKey(issue.prefix);
     const createdAt = now();
     const record: KeyRecord = {
-      id: randomUUID(),
+      id: nodeCrypto().randomUUID(),
       hash: hmac(pepper, key).toString("base64url"),
       pepperId: pepper.id,
       prefix: issue.prefix,
@@ -319,7 +319,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
         ? Buffer.from(found.hash, "base64url")
         : dummyHash;
     const comparable = stored.length === hash.length;
-    const equal = timingSafeEqual(comparable ? stored : dummyHash, hash) && comparable;
+    const equal = nodeCrypto().timingSafeEqual(comparable ? stored : dummyHash, hash) && comparable;
     const record = equal ? found : undefined;
 
     const at = now();
