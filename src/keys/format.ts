@@ -2,8 +2,8 @@
  * The key format, in the style of GitHub's tokens:
  *
  * ```
- * acme_live_ 0b4TqR7s2ZkV9xWmE1yPaJcN3uLdQf8Hh6G 1xY2zA
- * └ prefix ┘ └──── body: 33 base62 characters ────┘ └ CRC ┘
+ * acme_live_ 0b4TqR7s2ZkV9xWmE1yPaJcN3uLdQf8Hh 1xY2zA
+ * └ prefix ┘ └─ body: 33 base62 characters ──┘ └─CRC┘
  * ```
  *
  * - prefix: 2 to 32 characters, lower-case ASCII letters and digits in `_`-separated words,
@@ -74,8 +74,11 @@ export function mintKey(prefix: string): string {
  * ```
  */
 export interface ParsedKey {
+  /** The prefix, such as `acme_live_`. */
   prefix: string;
+  /** The 33 base62 characters of the random part. */
   body: string;
+  /** The 6 base62 characters of the CRC-32. */
   checksum: string;
 }
 
@@ -88,8 +91,18 @@ export interface ParsedKey {
  * ```
  */
 export type ParseResult =
-  | { ok: true; key: ParsedKey }
-  | { ok: false; reason: "malformed" | "bad-checksum" };
+  | {
+      /** The string has the key format and its checksum holds. */
+      ok: true;
+      /** Its parts. */
+      key: ParsedKey;
+    }
+  | {
+      /** The string is not a key of this format. */
+      ok: false;
+      /** `malformed`: not the shape; `bad-checksum`: the shape, but a wrong CRC-32. */
+      reason: "malformed" | "bad-checksum";
+    };
 
 /**
  * Checks a presented string's shape and checksum, without any storage: `malformed` when it is

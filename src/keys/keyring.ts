@@ -112,7 +112,9 @@ export interface RotateOptions {
  * ```
  */
 export interface IssuedKey {
+  /** The key: show it to its owner once, never store or log it. */
   key: string;
+  /** What to store. */
   record: KeyRecord;
 }
 
@@ -127,6 +129,7 @@ export interface IssuedKey {
  * ```
  */
 export interface RotatedKey extends IssuedKey {
+  /** The old record, now expiring at the end of the overlap: store it in place of the old one. */
   retiring: KeyRecord;
 }
 

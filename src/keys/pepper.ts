@@ -20,7 +20,9 @@ import type { PepperSource } from "./types.js";
  * ```
  */
 export interface NamedPepper {
+  /** The id stored in each record's `pepperId`, such as `"2026-12"`. */
   id: string;
+  /** The pepper itself. */
   value: PepperSource;
 }
 
