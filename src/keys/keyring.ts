@@ -244,7 +244,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
     expiresAt: Number.MAX_SAFE_INTEGER,
     last4: "0000",
   };
-  const dummyHash = Buffer.from(dummy.hash, "base64url");
+  const dummyHash = Buffer.from(dummy.hash, "utf8");
 
   const resolve = async (ring: PepperRing): Promise<Pepper> => ring.get();
 
@@ -315,14 +315,17 @@ export function createKeyring(options: KeyringOptions): Keyring {
       }
     }
 
-    // Constant-time comparison, against the dummy when nothing (or nothing sane) was found;
-    // it also guards against a lookup that matches loosely (a case-insensitive collation).
+    // Constant-time comparison of the stored hash's text with the computed one (exact bytes:
+    // it also catches a lookup that matches loosely, such as a case-insensitive collation),
+    // against the dummy when nothing, or nothing of the right length, was found.
+    const computed = Buffer.from(hash.toString("base64url"), "utf8");
     const stored =
       found !== undefined && typeof found.hash === "string"
-        ? Buffer.from(found.hash, "base64url")
+        ? Buffer.from(found.hash, "utf8")
         : dummyHash;
-    const comparable = stored.length === hash.length;
-    const equal = nodeCrypto().timingSafeEqual(comparable ? stored : dummyHash, hash) && comparable;
+    const comparable = stored.length === computed.length;
+    const equal =
+      nodeCrypto().timingSafeEqual(comparable ? stored : dummyHash, computed) && comparable;
     const record = equal ? found : undefined;
 
     const at = now();
