@@ -2,8 +2,8 @@
  * The key format, in the style of GitHub's tokens:
  *
  * ```
- * acme_live_ 0b4TqR7s2ZkV9xWmE1yPaJcN3uLdQf8Hh6G 1xY2zA
- * └ prefix ┘ └──── body: 33 base62 characters ────┘ └ CRC ┘
+ * acme_live_ 0b4TqR7s2ZkV9xWmE1yPaJcN3uLdQf8Hh 1xY2zA
+ * └ prefix ┘ └─ body: 33 base62 characters ──┘ └─CRC┘
  * ```
  *
  * - prefix: 2 to 32 characters, lower-case ASCII letters and digits in `_`-separated words,
@@ -17,9 +17,8 @@
  * `acme_live_[0-9A-Za-z]{39}` finds it. The checksum covers the prefix, so a key pasted under
  * another prefix fails it too.
  */
-import { randomBytes } from "node:crypto";
-import { crc32 } from "node:zlib";
 import { BASE62_ALPHABET, bytesToBase62, uint32ToBase62 } from "./base62.js";
+import { nodeCrypto, nodeZlib } from "./builtins.js";
 
 /** Random bytes in a key's body (192 bits, above the 160-bit floor). */
 export const BODY_BYTES = 24;
@@ -56,12 +55,12 @@ export function isValidPrefix(prefix: string): boolean {
 
 /** The checksum of a prefix plus body, as it appears at the end of a key. */
 export function checksumOf(prefixAndBody: string): string {
-  return uint32ToBase62(crc32(prefixAndBody), CHECKSUM_LENGTH);
+  return uint32ToBase62(nodeZlib().crc32(prefixAndBody), CHECKSUM_LENGTH);
 }
 
 /** Mints a new key under a prefix the caller has validated. */
 export function mintKey(prefix: string): string {
-  const head = prefix + bytesToBase62(randomBytes(BODY_BYTES), BODY_LENGTH);
+  const head = prefix + bytesToBase62(nodeCrypto().randomBytes(BODY_BYTES), BODY_LENGTH);
   return head + checksumOf(head);
 }
 
@@ -75,8 +74,11 @@ export function mintKey(prefix: string): string {
  * ```
  */
 export interface ParsedKey {
+  /** The prefix, such as `acme_live_`. */
   prefix: string;
+  /** The 33 base62 characters of the random part. */
   body: string;
+  /** The 6 base62 characters of the CRC-32. */
   checksum: string;
 }
 
@@ -89,8 +91,18 @@ export interface ParsedKey {
  * ```
  */
 export type ParseResult =
-  | { ok: true; key: ParsedKey }
-  | { ok: false; reason: "malformed" | "bad-checksum" };
+  | {
+      /** The string has the key format and its checksum holds. */
+      ok: true;
+      /** Its parts. */
+      key: ParsedKey;
+    }
+  | {
+      /** The string is not a key of this format. */
+      ok: false;
+      /** `malformed`: not the shape; `bad-checksum`: the shape, but a wrong CRC-32. */
+      reason: "malformed" | "bad-checksum";
+    };
 
 /**
  * Checks a presented string's shape and checksum, without any storage: `malformed` when it is

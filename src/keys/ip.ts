@@ -3,8 +3,9 @@
  * which also matches IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`, as Node reports IPv4
  * peers on a dual-stack socket) against IPv4 ranges.
  */
-import { BlockList, isIP } from "node:net";
+import type { BlockList } from "node:net";
 import { ConfigError } from "../errors.js";
+import { nodeNet } from "./builtins.js";
 
 /** Parses `10.0.0.0/8`, `2001:db8::/32` or a single address; undefined when invalid. */
 function parseRange(
@@ -13,7 +14,7 @@ function parseRange(
   if (typeof range !== "string" || range.length > 64) return undefined;
   const slash = range.indexOf("/");
   const address = slash === -1 ? range : range.slice(0, slash);
-  const version = isIP(address);
+  const version = nodeNet().isIP(address);
   if (version === 0) return undefined;
   const max = version === 4 ? 32 : 128;
   let prefix = max;
@@ -45,7 +46,7 @@ export function normaliseAllowedIps(ranges: unknown): string[] | undefined {
 }
 
 function blockListOf(ranges: readonly string[]): BlockList {
-  const list = new BlockList();
+  const list = new (nodeNet().BlockList)();
   for (const range of ranges) {
     const r = parseRange(range);
     // A stored range that no longer parses (edited by hand) allows nothing.
@@ -61,7 +62,7 @@ export class IpAllowlists {
   /** True when `ip` is inside one of `ranges`. An absent or invalid IP is outside. */
   allows(ranges: readonly string[], ip: string | undefined): boolean {
     if (ip === undefined) return false;
-    const version = isIP(ip);
+    const version = nodeNet().isIP(ip);
     if (version === 0) return false;
     const cacheKey = ranges.join(",");
     let list = this.#lists.get(cacheKey);

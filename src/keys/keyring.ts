@@ -3,8 +3,8 @@
  * Storage stays the caller's: records go out of `issueKey`/`rotateKey` and come back through
  * a lookup callback, so any database fits.
  */
-import { randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
 import { ConfigError } from "../errors.js";
+import { nodeCrypto } from "./builtins.js";
 import { type Duration, toMillis } from "./duration.js";
 import { isValidPrefix, mintKey, parseKey } from "./format.js";
 import { IpAllowlists, normaliseAllowedIps } from "./ip.js";
@@ -112,7 +112,9 @@ export interface RotateOptions {
  * ```
  */
 export interface IssuedKey {
+  /** The key: show it to its owner once, never store or log it. */
   key: string;
+  /** What to store. */
   record: KeyRecord;
 }
 
@@ -127,6 +129,7 @@ export interface IssuedKey {
  * ```
  */
 export interface RotatedKey extends IssuedKey {
+  /** The old record, now expiring at the end of the overlap: store it in place of the old one. */
   retiring: KeyRecord;
 }
 
@@ -233,7 +236,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
   // What an unknown key is compared and checked against, so it takes the known key's path.
   const dummy: KeyRecord = {
     id: "dummy",
-    hash: randomBytes(32).toString("base64url"),
+    hash: nodeCrypto().randomBytes(32).toString("base64url"),
     pepperId: "dummy",
     prefix: "dummy_",
     scopes: [],
@@ -241,7 +244,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
     expiresAt: Number.MAX_SAFE_INTEGER,
     last4: "0000",
   };
-  const dummyHash = Buffer.from(dummy.hash, "base64url");
+  const dummyHash = Buffer.from(dummy.hash, "utf8");
 
   const resolve = async (ring: PepperRing): Promise<Pepper> => ring.get();
 
@@ -259,7 +262,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
     const key = mintKey(issue.prefix);
     const createdAt = now();
     const record: KeyRecord = {
-      id: randomUUID(),
+      id: nodeCrypto().randomUUID(),
       hash: hmac(pepper, key).toString("base64url"),
       pepperId: pepper.id,
       prefix: issue.prefix,
@@ -312,14 +315,17 @@ export function createKeyring(options: KeyringOptions): Keyring {
       }
     }
 
-    // Constant-time comparison, against the dummy when nothing (or nothing sane) was found;
-    // it also guards against a lookup that matches loosely (a case-insensitive collation).
+    // Constant-time comparison of the stored hash's text with the computed one (exact bytes:
+    // it also catches a lookup that matches loosely, such as a case-insensitive collation),
+    // against the dummy when nothing, or nothing of the right length, was found.
+    const computed = Buffer.from(hash.toString("base64url"), "utf8");
     const stored =
       found !== undefined && typeof found.hash === "string"
-        ? Buffer.from(found.hash, "base64url")
+        ? Buffer.from(found.hash, "utf8")
         : dummyHash;
-    const comparable = stored.length === hash.length;
-    const equal = timingSafeEqual(comparable ? stored : dummyHash, hash) && comparable;
+    const comparable = stored.length === computed.length;
+    const equal =
+      nodeCrypto().timingSafeEqual(comparable ? stored : dummyHash, computed) && comparable;
     const record = equal ? found : undefined;
 
     const at = now();

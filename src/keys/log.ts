@@ -9,6 +9,7 @@ import type { KeyEvent } from "./types.js";
  * ```
  */
 export interface LineSink {
+  /** Receives one line, newline included. */
   write(line: string): unknown;
 }
 

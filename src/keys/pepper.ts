@@ -4,8 +4,9 @@
  * keys (192 random bits are out of reach anyway; the pepper also covers a leaked dump being
  * replayed against a copy of the service's own verify code).
  */
-import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { ConfigError } from "../errors.js";
+import { nodeCrypto } from "./builtins.js";
 import type { PepperSource } from "./types.js";
 
 /**
@@ -19,7 +20,9 @@ import type { PepperSource } from "./types.js";
  * ```
  */
 export interface NamedPepper {
+  /** The id stored in each record's `pepperId`, such as `"2026-12"`. */
   id: string;
+  /** The pepper itself. */
   value: PepperSource;
 }
 
@@ -74,6 +77,7 @@ export class PepperRing {
         message: `${this.#setting} must be a string of at least ${MIN_PEPPER_LENGTH} characters (got ${got}).`,
       });
     }
+    const { createHmac, createSecretKey } = nodeCrypto();
     const key = createSecretKey(Buffer.from(value, "utf8"));
     const id =
       this.#id ??
@@ -86,5 +90,5 @@ export class PepperRing {
 
 /** HMAC-SHA-256 of a key under a pepper, as raw bytes. */
 export function hmac(pepper: Pepper, key: string): Buffer {
-  return createHmac("sha256", pepper.key).update(key, "utf8").digest();
+  return nodeCrypto().createHmac("sha256", pepper.key).update(key, "utf8").digest();
 }

@@ -73,6 +73,13 @@ describe("import cost", () => {
     expect(urls.filter((u) => /\/dist\/(src\/index|providers\/)/.test(u))).toEqual([]);
   });
 
+  it("importing secrets-loader/keys loads no node builtin yet (crypto, zlib, net on first use)", () => {
+    const urls = modulesLoadedBy(`await import("secrets-loader/keys");`);
+    expect(urls.filter((u) => u.startsWith("node:"))).toEqual([]);
+    // The check can fail: a static builtin import is seen.
+    expect(modulesLoadedBy(`await import("node:zlib");`)).toContain("node:zlib");
+  });
+
   it("the keys check can fail: the root's client code is seen", () => {
     const urls = modulesLoadedBy(`await import("secrets-loader");`);
     const text = urls

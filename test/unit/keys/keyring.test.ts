@@ -195,6 +195,18 @@ describe("verifyKey", () => {
       ok: false,
       reason: "unknown",
     });
+    // Base64 decoding would ignore padding and stray characters: the comparison is exact.
+    expect(await keys.verifyKey(key, () => ({ ...record, hash: `${record.hash}=` }))).toEqual({
+      ok: false,
+      reason: "unknown",
+    });
+    // A non-ASCII look-alike character never compares equal.
+    const i = record.hash.search(/[A-Za-z]/);
+    const fancy = `${record.hash.slice(0, i)}\u0100${record.hash.slice(i + 1)}`;
+    expect(await keys.verifyKey(key, () => ({ ...record, hash: fancy }))).toEqual({
+      ok: false,
+      reason: "unknown",
+    });
     // biome-ignore lint/suspicious/noExplicitAny: a corrupt row
     expect(await keys.verifyKey(key, () => ({ ...record, hash: 42 }) as any)).toEqual({
       ok: false,
