@@ -26,10 +26,50 @@ import type { KeyUsageEvent } from "../types.js";
  * ```
  */
 export type KeyAlert =
-  | { type: "spike"; at: number; keyId: string; count: number; windowSeconds: number }
-  | { type: "new-ip"; at: number; keyId: string; ip: string }
-  | { type: "new-route"; at: number; keyId: string; route: string }
-  | { type: "revoked-use"; at: number; keyId: string; ip?: string; route?: string };
+  | {
+      /** More uses of the key in the rolling window than the threshold. */
+      type: "spike";
+      /** The time of the event that raised it (epoch ms). */
+      at: number;
+      /** The key's id. */
+      keyId: string;
+      /** Uses in the window, counting this one. */
+      count: number;
+      /** The window's length. */
+      windowSeconds: number;
+    }
+  | {
+      /** A caller IP the key has not used before. */
+      type: "new-ip";
+      /** The time of the event that raised it (epoch ms). */
+      at: number;
+      /** The key's id. */
+      keyId: string;
+      /** The new IP. */
+      ip: string;
+    }
+  | {
+      /** A route the key has not called before. */
+      type: "new-route";
+      /** The time of the event that raised it (epoch ms). */
+      at: number;
+      /** The key's id. */
+      keyId: string;
+      /** The new route. */
+      route: string;
+    }
+  | {
+      /** A revoked key was presented. */
+      type: "revoked-use";
+      /** The time of the event that raised it (epoch ms). */
+      at: number;
+      /** The revoked key's id. */
+      keyId: string;
+      /** The caller's IP, when known. */
+      ip?: string;
+      /** The route, when known. */
+      route?: string;
+    };
 
 /**
  * Options of {@link createAnomalyWatcher}.
@@ -51,7 +91,14 @@ export interface AnomalyWatcherOptions {
    * (default 300 in 60 s). One alert each time the window crosses the threshold. `false` turns
    * it off.
    */
-  spike?: { threshold: number; windowSeconds: number } | false;
+  spike?:
+    | {
+        /** Uses allowed in the window before it alerts. */
+        threshold: number;
+        /** The rolling window's length. */
+        windowSeconds: number;
+      }
+    | false;
   /** Flag the first use of a key from an IP it has not used before (default true). */
   newIp?: boolean;
   /** Flag the first call of a key to a route it has not called before (default true). */

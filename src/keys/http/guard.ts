@@ -20,9 +20,11 @@ import type { KeyLookup, KeyRecord, KeyUsageEvent, VerifyReason, VerifyResult } 
  * ```
  */
 export interface RequestInfo {
+  /** The HTTP method. */
   method: string;
   /** Method and path (or route pattern), e.g. `GET /v1/items/:id`: for scopes and the log. */
   route: string;
+  /** The peer's IP address. */
   ip?: string;
   /** A request header by lower-case name. */
   header(name: string): string | string[] | undefined;
@@ -37,8 +39,11 @@ export interface RequestInfo {
  * ```
  */
 export interface VerifyContext {
+  /** The scope the route needs. */
   scope?: string;
+  /** The caller's IP. */
   ip?: string;
+  /** The route, for the usage log. */
   route: string;
 }
 
@@ -58,6 +63,7 @@ export interface VerifyContext {
 export interface ApiKeyOptions {
   /** Verifies with this keyring and lookup (the keyring logs each verification itself). */
   keyring?: Pick<Keyring, "verifyKey">;
+  /** Finds a record by its hash (with `keyring`). */
   lookup?: KeyLookup;
   /** Or any verification of your own (instead of `keyring` and `lookup`). */
   verify?: (presented: string, context: VerifyContext) => Promise<VerifyResult> | VerifyResult;
@@ -96,10 +102,15 @@ export interface ApiKeyOptions {
  * ```
  */
 export interface Problem {
+  /** The problem type: `about:blank` (the status says it all). */
   type: string;
+  /** The HTTP status phrase. */
   title: string;
+  /** The HTTP status. */
   status: number;
+  /** A fixed explanation (never anything from the request). */
   detail: string;
+  /** Why the request was refused, for programs. */
   reason: VerifyReason | "missing" | "rate-limited" | "quota" | "unavailable";
 }
 
@@ -113,8 +124,24 @@ export interface Problem {
  * ```
  */
 export type GuardOutcome =
-  | { ok: true; record: KeyRecord; limit?: LimitDecision }
-  | { ok: false; status: number; headers: Record<string, string>; problem: Problem };
+  | {
+      /** The request may go ahead. */
+      ok: true;
+      /** The verified key's record. */
+      record: KeyRecord;
+      /** The limiter's decision, when a limiter is set. */
+      limit?: LimitDecision;
+    }
+  | {
+      /** The request is refused. */
+      ok: false;
+      /** 401, 403, 429 or 503. */
+      status: number;
+      /** `www-authenticate`, `retry-after` and `cache-control` as they apply. */
+      headers: Record<string, string>;
+      /** The RFC 9457 body. */
+      problem: Problem;
+    };
 
 /**
  * Checks requests. Created by {@link createGuard}; the adapters wrap it.
@@ -125,6 +152,7 @@ export type GuardOutcome =
  * ```
  */
 export interface Guard {
+  /** Reads, verifies and rate-limits the request's key. */
   check(request: RequestInfo): Promise<GuardOutcome>;
 }
 

@@ -44,7 +44,9 @@ export type { ApiKeyOptions, GuardOutcome, Problem, RequestInfo, VerifyContext }
  * ```
  */
 export interface ApiKeyGuard {
+  /** Reads, verifies and rate-limits the request's key. */
   check(req: IncomingMessage): Promise<GuardOutcome>;
+  /** Sends a refusal: its status, headers and problem body. */
   refuse(res: ServerResponse, outcome: Extract<GuardOutcome, { ok: false }>): void;
 }
 

@@ -35,7 +35,9 @@ export type LimitKey = "key" | "scope" | "key-scope";
  * ```
  */
 export interface RateLimitRule {
+  /** What the counter is keyed by. */
   by: LimitKey;
+  /** Requests allowed per window. */
   points: number;
   /** Window length in seconds. */
   per: number;
@@ -54,10 +56,15 @@ export interface RateLimitRule {
  * ```
  */
 export interface QuotaRule {
+  /** What the counter is keyed by. */
   by: LimitKey;
+  /** Requests allowed per period. */
   points: number;
+  /** The period: a UTC calendar day or month. */
   per: "day" | "month";
+  /** Apply the quota only to requests for these scopes (default: every request). */
   scopes?: string[];
+  /** Names the quota in decisions and in Redis keys (default derived from the rule). */
   name?: string;
 }
 
@@ -77,7 +84,9 @@ export interface QuotaRule {
 export interface KeyLimiterOptions {
   /** Where the counters live (default: this process's memory). */
   store?: KeyStore;
+  /** Rate limits, checked in order before the quotas. */
   limits?: RateLimitRule[];
+  /** Quotas per day or month. */
   quotas?: QuotaRule[];
   /**
    * What to do when the store fails or does not answer within its time limit: `"open"` lets
@@ -100,7 +109,9 @@ export interface KeyLimiterOptions {
  * ```
  */
 export interface LimitSubject {
+  /** The verified key's id. */
   keyId: string;
+  /** The scope the request needs, if any. */
   scope?: string;
 }
 
@@ -115,6 +126,7 @@ export interface LimitSubject {
  */
 export type LimitDecision =
   | {
+      /** The request may go ahead. */
       allowed: true;
       /** Requests left under the tightest rule, when a rule applied. */
       remaining?: number;
@@ -122,8 +134,11 @@ export type LimitDecision =
       failedOpen?: true;
     }
   | {
+      /** The request is refused. */
       allowed: false;
+      /** A rate limit, a quota, or the store failing with `whenStoreDown: "closed"`. */
       reason: "rate-limited" | "quota" | "unavailable";
+      /** Seconds until a retry can succeed: the value for `Retry-After`. */
       retryAfterSeconds: number;
       /** The rule that refused (absent for "unavailable"). */
       rule?: string;

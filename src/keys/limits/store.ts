@@ -19,8 +19,11 @@ import { MissingDependencyError } from "../../errors.js";
 export interface RedisClientLike {
   /** ioredis's connection state ("ready", "reconnecting", "end" ...). */
   readonly status?: string;
+  /** Starts a MULTI transaction. */
   multi(): RedisMultiLike;
+  /** Closes the connection after pending replies. */
   quit(): Promise<unknown>;
+  /** Closes the connection at once. */
   disconnect(): void;
 }
 
@@ -33,12 +36,19 @@ export interface RedisClientLike {
  * ```
  */
 export interface RedisMultiLike {
+  /** ZADD: adds a member to a sorted set. */
   zadd(key: string, score: number, member: string): RedisMultiLike;
+  /** ZREMRANGEBYSCORE: removes the members scored between min and max. */
   zremrangebyscore(key: string, min: number, max: number): RedisMultiLike;
+  /** ZCARD: counts a sorted set's members. */
   zcard(key: string): RedisMultiLike;
+  /** PEXPIRE: sets a key's time to live in milliseconds. */
   pexpire(key: string, ms: number): RedisMultiLike;
+  /** SADD: adds a member to a set. */
   sadd(key: string, member: string): RedisMultiLike;
+  /** SCARD: counts a set's members. */
   scard(key: string): RedisMultiLike;
+  /** Runs the transaction: one `[error, result]` per command, or null if it was aborted. */
   exec(): Promise<[error: Error | null, result: unknown][] | null>;
 }
 
@@ -53,6 +63,7 @@ export interface RedisMultiLike {
  * ```
  */
 export interface MemoryKeyStore {
+  /** Tells the stores apart. */
   readonly kind: "memory";
   /** @internal Rolling windows: name -> sorted timestamps (ms). */
   readonly windows: Map<string, number[]>;
@@ -71,6 +82,7 @@ export interface MemoryKeyStore {
  * ```
  */
 export interface RedisKeyStore {
+  /** Tells the stores apart. */
   readonly kind: "redis";
   /** Prepended to every Redis key this module writes. */
   readonly prefix: string;
