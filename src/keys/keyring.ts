@@ -291,7 +291,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
     lookup: KeyLookup,
     check: VerifyOptions = {},
   ): Promise<VerifyResult> {
-    const started = performance.now();
+    const started = onEvent === undefined ? 0 : performance.now();
     const parsed = parseKey(presented, prefixes);
     if (!parsed.ok) return done({ ok: false, reason: parsed.reason }, undefined);
     const key = presented as string;
@@ -299,15 +299,15 @@ export function createKeyring(options: KeyringOptions): Keyring {
     // Hash under the current pepper, then each previous one, until the lookup finds a record.
     let pepper = current.get();
     if (isThenable(pepper)) pepper = await pepper;
-    const currentHash = hmac(pepper, key);
+    const currentHash = hmac(pepper, key).toString("base64url");
     let hash = currentHash;
-    const first = lookup(currentHash.toString("base64url"));
+    const first = lookup(currentHash);
     let found: KeyRecord | undefined = isThenable(first) ? await first : first;
     let underPrevious = false;
     for (let i = 0; found === undefined && i < previous.length; i++) {
       const old = await resolve(previous[i] as PepperRing);
-      const oldHash = hmac(old, key);
-      const hit = await lookup(oldHash.toString("base64url"));
+      const oldHash = hmac(old, key).toString("base64url");
+      const hit = await lookup(oldHash);
       if (hit !== undefined) {
         found = hit;
         hash = oldHash;
@@ -318,7 +318,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
     // Constant-time comparison of the stored hash's text with the computed one (exact bytes:
     // it also catches a lookup that matches loosely, such as a case-insensitive collation),
     // against the dummy when nothing, or nothing of the right length, was found.
-    const computed = Buffer.from(hash.toString("base64url"), "utf8");
+    const computed = Buffer.from(hash, "utf8");
     const stored =
       found !== undefined && typeof found.hash === "string"
         ? Buffer.from(found.hash, "utf8")
@@ -343,7 +343,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
     }
     const result: VerifyResult = { ok: true, record };
     if (underPrevious) {
-      result.rehashed = { ...record, hash: currentHash.toString("base64url"), pepperId: pepper.id };
+      result.rehashed = { ...record, hash: currentHash, pepperId: pepper.id };
     }
     return done(result, parsed.key.prefix);
 
