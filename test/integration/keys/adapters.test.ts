@@ -223,6 +223,49 @@ describe("a configurable header", () => {
   });
 });
 
+describe("pepper rotation through an adapter", () => {
+  it("hands the re-hashed record to onRehashed, and the key keeps working (Fastify adapter)", async () => {
+    const oldPepper = `pepper-old-${randomBytes(24).toString("base64url")}`;
+    const before = createKeyring({ pepper: oldPepper });
+    const { key, record } = await before.issueKey({ prefix: "kltest_", scopes: [] });
+    const records = new Map([[record.hash, record]]);
+    const keyring = createKeyring({
+      pepper: `pepper-new-${randomBytes(24).toString("base64url")}`,
+      previousPeppers: [oldPepper],
+    });
+    const rehashed: KeyRecord[] = [];
+    const app = Fastify();
+    app.get(
+      "/",
+      {
+        onRequest: apiKeyHook({
+          keyring,
+          lookup: (h) => records.get(h),
+          onRehashed: (r) => {
+            rehashed.push(r);
+            records.delete(record.hash);
+            records.set(r.hash, r);
+          },
+        }),
+      },
+      async (request) => ({ id: request.apiKey?.id }),
+    );
+    const url = await app.listen({ host: "127.0.0.1", port: 0 });
+    try {
+      const first = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+      expect(await first.json()).toEqual({ id: record.id });
+      expect(rehashed).toHaveLength(1);
+      expect(rehashed[0]?.pepperId).not.toBe(record.pepperId);
+      // Found under the new pepper now: nothing more to re-hash.
+      const second = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+      expect(second.status).toBe(200);
+      expect(rehashed).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
 describe("a limiter whose store is down and fails closed", () => {
   it("answers 503 with Retry-After (Express adapter)", async () => {
     const keyring = createKeyring({ pepper: `pepper-${randomBytes(24).toString("base64url")}` });

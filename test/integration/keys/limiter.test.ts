@@ -67,6 +67,31 @@ describe("key limiter on Redis", () => {
     }
   });
 
+  it("quotas on Redis roll over with the calendar (injected clock) and carry Retry-After", async () => {
+    let now = Date.UTC(2026, 11, 31, 23, 59, 30);
+    const store = redisStore({ url: redis.url });
+    const limiter = createKeyLimiter({
+      store,
+      quotas: [{ by: "key", points: 2, per: "month" }],
+      now: () => now,
+    });
+    const keyId = `key_${randomUUID()}`;
+    try {
+      expect((await limiter.consume({ keyId })).allowed).toBe(true);
+      expect((await limiter.consume({ keyId })).allowed).toBe(true);
+      expect(await limiter.consume({ keyId })).toEqual({
+        allowed: false,
+        reason: "quota",
+        retryAfterSeconds: 30,
+        rule: "q-key-month",
+      });
+      now = Date.UTC(2027, 0, 1, 0, 0, 1); // January: a new period, a new counter
+      expect((await limiter.consume({ keyId })).allowed).toBe(true);
+    } finally {
+      await store.close();
+    }
+  });
+
   describe("when Redis stops answering (Toxiproxy)", () => {
     let proxy: ToxiProxy;
     let proxyUrl: string;

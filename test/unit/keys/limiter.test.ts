@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createKeyLimiter, currentPeriod } from "../../../src/keys/limits/limiter.js";
 import { redisStore } from "../../../src/keys/limits/store.js";
 
@@ -106,6 +106,28 @@ describe("key limiter (memory store)", () => {
     expect((await limiter.consume({ keyId: a })).allowed).toBe(true);
     await new Promise((r) => setTimeout(r, 20));
     expect(await limiter.consume({ keyId: a })).toMatchObject({ allowed: false, reason: "quota" });
+  });
+
+  it("sweeps those untimed counters once their period is over", async () => {
+    const { RateLimiterMemory } = await import("rate-limiter-flexible");
+    const deleted = vi.spyOn(RateLimiterMemory.prototype, "delete");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      let now = Date.UTC(2026, 11, 1, 0, 0, 5);
+      const limiter = createKeyLimiter({
+        quotas: [{ by: "key", points: 5, per: "month" }],
+        now: () => now,
+      });
+      const a = id();
+      await limiter.consume({ keyId: a });
+      now = Date.UTC(2027, 0, 2);
+      vi.setSystemTime(Date.now() + 61_000); // sweeps run at most once a minute
+      await limiter.consume({ keyId: id() });
+      expect(deleted.mock.calls.map((c) => c[0])).toEqual([`k:${a}|2026-12`]);
+    } finally {
+      vi.useRealTimers();
+      deleted.mockRestore();
+    }
   });
 
   it("rate limits are checked before quotas, and a refusal names its rule", async () => {
