@@ -16,10 +16,15 @@ import { BUNDLE_OPTIONS } from "./bundle-options.ts";
 
 const root = new URL("..", import.meta.url).pathname;
 // The package's entries: the root, the provider kit and its conformance suite,
-// the CLI, and every provider folder (found, not listed).
+// the CLI, the keys entry and its adapters, and every provider folder (found, not listed).
 const entryPoints = ["src/index.ts", "src/browser.ts", "src/provider/index.ts"];
 for (const extra of ["src/provider/testing/index.ts", "src/cli/main.ts"]) {
   if (existsSync(join(root, extra))) entryPoints.push(extra);
+}
+if (existsSync(join(root, "src/keys/index.ts"))) entryPoints.push("src/keys/index.ts");
+for (const name of readdirSync(join(root, "src/keys"), { withFileTypes: true })) {
+  const entry = `src/keys/${name.name}/index.ts`;
+  if (name.isDirectory() && existsSync(join(root, entry))) entryPoints.push(entry);
 }
 for (const name of readdirSync(join(root, "providers"))) {
   const entry = `providers/${name}/index.ts`;

@@ -1,6 +1,6 @@
 // Types for start.mjs (plain JS so `node bench/x.ts` and vitest both load it as is).
 
-export type StandInName = "aws" | "vault" | "gcp" | "azure" | "toxiproxy";
+export type StandInName = "aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis";
 
 export interface AwsStandIn {
   endpoint: string;
@@ -99,12 +99,21 @@ export interface ToxiproxyStandIn {
   host: string;
 }
 
+/** Debian's redis-server, in memory only, one per run. */
+export interface RedisStandIn {
+  /** redis://127.0.0.1:PORT (no password, database 0). */
+  url: string;
+  host: string;
+  port: number;
+}
+
 export interface StandInInfo {
   aws: AwsStandIn;
   vault: VaultStandIn;
   gcp: GcpStandIn;
   azure: AzureStandIn;
   toxiproxy: ToxiproxyStandIn;
+  redis: RedisStandIn;
 }
 
 export interface RunningStandIn<N extends StandInName> {

@@ -18,12 +18,19 @@ import {
   writeFileSync,
 } from "node:fs";
 import { get as httpsGet } from "node:https";
-import { createServer } from "node:net";
+import { createServer, connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const STAND_IN_NAMES = /** @type {const} */ (["aws", "vault", "gcp", "azure", "toxiproxy"]);
+export const STAND_IN_NAMES = /** @type {const} */ ([
+  "aws",
+  "vault",
+  "gcp",
+  "azure",
+  "toxiproxy",
+  "redis",
+]);
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const TOOLS_DIR = process.env.SECRETS_LOADER_TOOLS ?? join(REPO, ".tools");
@@ -616,6 +623,72 @@ async function startToxiproxy() {
 }
 
 /**
+ * Redis (Debian's redis-server, installed by scripts/emulators/install): one server per run, in
+ * memory only (no RDB snapshot, no AOF), for the API-key limiter and anomaly watcher tests.
+ */
+async function startRedis() {
+  const server = findOnPath("redis-server");
+  if (!server) {
+    throw new Error(
+      "redis-server not found on PATH: run scripts/emulators/install (Debian: apt-get install -y redis-server)",
+    );
+  }
+  const dir = mkdtempSync(join(tmpdir(), "secrets-loader-redis-"));
+  const { proc, info } = await startOnFreePort("redis", 1, (port) => ({
+    proc: launch(
+      "redis",
+      server,
+      [
+        "--port",
+        String(port),
+        "--bind",
+        HOST,
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--daemonize",
+        "no",
+        // Its working directory (where it would write anything) is the run's temp dir.
+        "--dir",
+        dir,
+      ],
+      { tmpDirs: [dir], cwd: dir, marker: `${HOST}:${port}` },
+    ),
+    probe: () => redisPing(port),
+    info: { url: `redis://${HOST}:${port}`, host: HOST, port },
+  }));
+  return { info, stop: () => proc.stop() };
+}
+
+/** @param {string} name */
+function findOnPath(name) {
+  for (const d of [...(process.env.PATH ?? "").split(":"), "/usr/bin", "/usr/sbin"]) {
+    if (d && existsSync(join(d, name))) return join(d, name);
+  }
+  return undefined;
+}
+
+/** Sends PING over a plain TCP connection; true on +PONG. @param {number} port */
+function redisPing(port) {
+  return new Promise((res) => {
+    const sock = netConnect({ host: HOST, port });
+    let buf = "";
+    const done = (/** @type {boolean} */ ok) => {
+      sock.destroy();
+      res(ok);
+    };
+    sock.setTimeout(2000, () => done(false));
+    sock.on("error", () => done(false));
+    sock.on("connect", () => sock.write("PING\r\n"));
+    sock.on("data", (d) => {
+      buf += d.toString("latin1");
+      if (buf.includes("\r\n")) done(buf.startsWith("+PONG"));
+    });
+  });
+}
+
+/**
  * Azure: the harness's own HTTPS stand-in for Entra ID and the Key Vault secrets data plane
  * (test/support/azure/server.ts, run by this Node as its own process). Its per-run CA is at
  * info.caFile; test processes trust it through NODE_EXTRA_CA_CERTS (see the global setup).
@@ -655,7 +728,7 @@ function httpsOk(url, ca) {
 
 /**
  * Starts one stand-in and resolves once it answers (and is seeded).
- * @param {"aws" | "vault" | "gcp" | "azure" | "toxiproxy"} name
+ * @param {"aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis"} name
  */
 export async function startStandIn(name) {
   const why = unavailableReason(name);
@@ -671,6 +744,8 @@ export async function startStandIn(name) {
       return startToxiproxy();
     case "azure":
       return startAzure();
+    case "redis":
+      return startRedis();
     default:
       throw new Error(`unknown stand-in "${name}" (known: ${STAND_IN_NAMES.join(", ")})`);
   }
@@ -679,7 +754,7 @@ export async function startStandIn(name) {
 /**
  * Starts several stand-ins in parallel; if any fails, stops the others and throws.
  * Unavailable ones are reported in `unavailable`, not thrown.
- * @param {Iterable<"aws" | "vault" | "gcp" | "azure" | "toxiproxy">} names
+ * @param {Iterable<"aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis">} names
  */
 export async function startStandIns(names) {
   cleanLeftovers();

@@ -67,8 +67,22 @@ export type VerifyReason =
  * ```
  */
 export type VerifyResult =
-  | { ok: true; record: KeyRecord; rehashed?: KeyRecord }
-  | { ok: false; reason: VerifyReason; record?: KeyRecord };
+  | {
+      /** The key is valid for this request. */
+      ok: true;
+      /** Its stored record. */
+      record: KeyRecord;
+      /** The record re-hashed under the current pepper, when it verified under a previous one. */
+      rehashed?: KeyRecord;
+    }
+  | {
+      /** The key was refused. */
+      ok: false;
+      /** Why. */
+      reason: VerifyReason;
+      /** The record, when one was found (refused for revocation, expiry, IP or scope). */
+      record?: KeyRecord;
+    };
 
 /**
  * Finds a stored record by its hash. Storage-independent: a SQL query, a Map, a KV read.
@@ -102,6 +116,7 @@ export type PepperSource = string | (() => Promise<string> | string);
  * ```
  */
 export interface KeyUsageEvent {
+  /** The event's kind. */
   type: "key-used";
   /** Epoch ms. */
   at: number;
@@ -109,10 +124,15 @@ export interface KeyUsageEvent {
   keyId?: string;
   /** The presented key's prefix, when it had a well-formed one. */
   prefix?: string;
+  /** The scope the request asked for, when given. */
   scope?: string;
+  /** `ok`, the reason of a refusal, or a limiter's decision. */
   result: "ok" | VerifyReason | "rate-limited" | "quota";
+  /** The caller's IP, when given. */
   ip?: string;
+  /** The route, when given. */
   route?: string;
+  /** How long the verification took, in milliseconds. */
   latencyMs: number;
 }
 
@@ -125,10 +145,15 @@ export interface KeyUsageEvent {
  * ```
  */
 export interface KeyExpiringEvent {
+  /** The event's kind. */
   type: "key-expiring";
+  /** Epoch ms. */
   at: number;
+  /** The record's id. */
   keyId: string;
+  /** The key's prefix. */
   prefix: string;
+  /** When the key expires, epoch ms. */
   expiresAt: number;
 }
 

@@ -105,7 +105,15 @@ describe("browser refusal", () => {
     }
   });
 
-  const entries = ["secrets-loader", "secrets-loader/provider", "secrets-loader/providers/aws"];
+  const entries = [
+    "secrets-loader",
+    "secrets-loader/provider",
+    "secrets-loader/providers/aws",
+    "secrets-loader/keys",
+    "secrets-loader/keys/http",
+    "secrets-loader/keys/express",
+    "secrets-loader/keys/fastify",
+  ];
   it.each(
     ["browser", "react-native", "worker", "edge-light"].flatMap((c) =>
       entries.map((e) => [c, e] as const),
@@ -134,9 +142,14 @@ describe("browser refusal", () => {
     expect(out.trim()).toBe("function");
   });
 
-  it("the runtime guard refuses a browser-like global environment", () => {
-    const script =
-      'globalThis.window = {}; globalThis.document = {}; await import("secrets-loader");';
+  it.each([
+    "secrets-loader",
+    "secrets-loader/keys",
+    "secrets-loader/keys/http",
+    "secrets-loader/keys/express",
+    "secrets-loader/keys/fastify",
+  ])("the runtime guard of %s refuses a browser-like global environment", (entry) => {
+    const script = `globalThis.window = {}; globalThis.document = {}; await import("${entry}");`;
     const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
       cwd: root,
       encoding: "utf8",

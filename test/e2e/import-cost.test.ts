@@ -55,6 +55,41 @@ describe("import cost", () => {
     expect(ours.length, ours.join("\n")).toBeLessThanOrEqual(5);
   });
 
+  it("secrets-loader/keys loads neither the client nor any provider, nor any package", () => {
+    const urls = modulesLoadedBy(`
+      const { createKeyring } = await import("secrets-loader/keys");
+      const keys = createKeyring({ pepper: "import-cost-pepper-".repeat(3) });
+      const { key, record } = await keys.issueKey({ prefix: "cost_", scopes: [] });
+      await keys.verifyKey(key, () => record);
+    `);
+    const ours = [...new Set(urls.filter((u) => u.includes("/dist/")))];
+    const text = ours.map((u) => readFileSync(new URL(u), "utf8")).join("\n");
+    // The entry, the keys code (a chunk, because the CLI's scanner shares it) and the errors'
+    // chunk. Sharing any other core module would split it into a chunk of its own, and add a
+    // file to the root's import too (see the test above).
+    expect(ours.length, ours.join("\n")).toBeLessThanOrEqual(3);
+    expect(text).not.toMatch(/function createSecrets|BUILTIN_PROVIDERS =/);
+    expect(urls.filter((u) => u.includes("/node_modules/"))).toEqual([]);
+    expect(urls.filter((u) => /\/dist\/(src\/index|providers\/)/.test(u))).toEqual([]);
+  });
+
+  it("importing secrets-loader/keys loads no node builtin yet (crypto, zlib, net on first use)", () => {
+    const urls = modulesLoadedBy(`await import("secrets-loader/keys");`);
+    expect(urls.filter((u) => u.startsWith("node:"))).toEqual([]);
+    // The check can fail: a static builtin import is seen.
+    expect(modulesLoadedBy(`await import("node:zlib");`)).toContain("node:zlib");
+  });
+
+  it("the keys check can fail: the root's client code is seen", () => {
+    const urls = modulesLoadedBy(`await import("secrets-loader");`);
+    const text = urls
+      .filter((u) => u.includes("/dist/"))
+      .map((u) => readFileSync(new URL(u), "utf8"))
+      .join("\n");
+    expect(text).toMatch(/function createSecrets/);
+    expect(text).toMatch(/BUILTIN_PROVIDERS =/);
+  });
+
   it("the AWS runtime chunk carries no doctor-only code (IAM policy walk, key age)", () => {
     const chunks = readdirSync(join(root, "dist/chunks")).filter((f) => f.endsWith(".js"));
     const text = (f: string) => readFileSync(join(root, "dist/chunks", f), "utf8");

@@ -2,13 +2,13 @@
  * Real cloud stand-ins for integration tests: the one place tests get their addresses from.
  *
  * Contract
- * - `standIn("aws" | "vault" | "gcp" | "azure" | "toxiproxy")` returns the running stand-in's
- *   connection info (typed: AwsStandIn, VaultStandIn, GcpStandIn, AzureStandIn,
- *   ToxiproxyStandIn). It throws a readable error if that stand-in was not started for this
+ * - `standIn("aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis")` returns the running
+ *   stand-in's connection info (typed: AwsStandIn, VaultStandIn, GcpStandIn, AzureStandIn,
+ *   ToxiproxyStandIn, RedisStandIn). It throws a readable error if that stand-in was not started for this
  *   run, or cannot run on this machine.
  * - Which stand-ins start (test/support/stand-ins/global-setup.ts, the integration project's
  *   globalSetup, looks at the test files selected for the run):
- *     test/integration/<name>/**             starts <name>   (aws, vault, gcp, azure, toxiproxy)
+ *     test/integration/<name>/**             starts <name>   (aws, vault, gcp, azure, toxiproxy, redis)
  *     test/integration/smoke/<name>.test.ts  starts <name>
  *     any integration file with a line `// @stand-ins: aws, vault` in its first 40 lines
  *   `SECRETS_LOADER_STAND_INS=all` (or `aws,vault`) forces a set. Files matching none start
@@ -27,7 +27,8 @@
  * signAzureAccessToken, azureThrottle, azureStats, azureAppRegistration,
  * azureIdentityEnv); toxiproxy = Toxiproxy's server
  * (fault injection): put a proxy in front of another stand-in with `proxyTo(url)` from
- * test/support/toxiproxy.ts, e.g. `// @stand-ins: aws, toxiproxy`.
+ * test/support/toxiproxy.ts, e.g. `// @stand-ins: aws, toxiproxy`; redis = Debian's
+ * redis-server, in memory only (`standIn("redis").url`), for the API-key limiter and watcher.
  *
  * GCP extras, started by a test in beforeAll and closed in afterAll (in-process, free ports on
  * 127.0.0.1): `startGcpForwardingProxy(standIn("gcp"))` puts a proxy in front of drongo that adds
@@ -41,6 +42,7 @@ import type {
   AwsStandIn,
   AzureStandIn,
   GcpStandIn,
+  RedisStandIn,
   StandInInfo,
   StandInName,
   ToxiproxyStandIn,
@@ -53,6 +55,7 @@ export type {
   AzureStandIn,
   GcpStandIn,
   PostgresInfo,
+  RedisStandIn,
   StandInName,
   ToxiproxyStandIn,
   VaultStandIn,
@@ -69,6 +72,7 @@ export function standIn(name: "vault"): VaultStandIn;
 export function standIn(name: "gcp"): GcpStandIn;
 export function standIn(name: "azure"): AzureStandIn;
 export function standIn(name: "toxiproxy"): ToxiproxyStandIn;
+export function standIn(name: "redis"): RedisStandIn;
 export function standIn(name: StandInName): StandInInfo[StandInName] {
   let provided: ReturnType<typeof inject<"secretsLoaderStandIns">> | undefined;
   try {

@@ -13,6 +13,7 @@ import { buildSarif } from "../report/sarif.js";
 import { scanBuildOutput } from "../scan/build-output.js";
 import { KNOWN_VALUE_RULE } from "../scan/engine.js";
 import { repoTop, scanHistory, scanStaged } from "../scan/git.js";
+import { ISSUED_KEY_FIX, ISSUED_KEY_RULE_ID, ISSUED_KEY_TITLE } from "../scan/issued-keys.js";
 import type { ResolvedValues } from "../scan/resolve-values.js";
 import { RULES } from "../scan/rules.js";
 import { publicFinding, scanSetup } from "../scan/setup.js";
@@ -144,6 +145,7 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
       "secrets scan",
       [
         ...RULES.map((r) => ({ id: r.id, name: r.title, help: r.fix })),
+        { id: ISSUED_KEY_RULE_ID, name: ISSUED_KEY_TITLE, help: ISSUED_KEY_FIX },
         { id: KNOWN_VALUE_RULE, name: "Known secret value", help: KNOWN_VALUE_FIX },
       ],
       shown.map((f) => ({

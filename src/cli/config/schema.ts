@@ -5,11 +5,17 @@
  */
 
 import { z } from "zod";
+import { isValidPrefix } from "../../keys/index.js";
+import { ISSUED_KEY_RULE_ID } from "../scan/issued-keys.js";
 import { MAX_READABLE_FILE_SIZE } from "../scan/limits.js";
 import { RULES } from "../scan/rules.js";
 
-// Every pattern rule, and `known-value` (the app's own values, `scan --values`).
-const RULE_IDS = [...RULES.map((r) => r.id), "known-value"] as unknown as [string, ...string[]];
+// Every pattern rule, the project's own keys (`keys.prefixes`), and `known-value` (the app's
+// own values, `scan --values`).
+const RULE_IDS = [...RULES.map((r) => r.id), ISSUED_KEY_RULE_ID, "known-value"] as unknown as [
+  string,
+  ...string[],
+];
 
 const REFERENCE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -156,6 +162,20 @@ export const ConfigSchema = z.strictObject({
       maxFileSize: z.number().int().positive().max(MAX_READABLE_FILE_SIZE).optional(),
     })
     .default({ allowlist: { paths: [], rules: [], regexes: [], fingerprints: [] } }),
+  /** API keys this project issues with secrets-loader/keys. */
+  keys: z
+    .strictObject({
+      /** Prefixes of the keys, so `secrets scan` finds them (confirmed by their checksum). */
+      prefixes: z
+        .array(
+          z.string().refine(isValidPrefix, {
+            message:
+              'must be lower-case letters and digits in "_"-separated words, ending in "_" (at most 32 characters)',
+          }),
+        )
+        .default([]),
+    })
+    .optional(),
 });
 
 /**
@@ -167,11 +187,12 @@ export type SecretsConfig = z.infer<typeof ConfigSchema>;
  * Top-level and nested keys, for "did you mean" hints on typos.
  */
 export const KNOWN_KEYS: Record<string, readonly string[]> = {
-  "": ["$schema", "references", "providers", "policy", "audit", "scan"],
+  "": ["$schema", "references", "providers", "policy", "audit", "scan", "keys"],
   policy: ["requireShortLived", "rotationMaxDays"],
   audit: ["sink"],
   scan: ["allowlist", "maxFileSize"],
   "scan.allowlist": ["paths", "rules", "regexes", "fingerprints"],
+  keys: ["prefixes"],
 };
 
 /**
@@ -198,4 +219,6 @@ export const FIXES: ReadonlyArray<[RegExp, string]> = [
   [/^scan\.allowlist\.regexes/, 'use JavaScript regular expression source, such as "^sk_test_"'],
   [/^scan\.allowlist/, "use arrays of strings"],
   [/^scan\.maxFileSize$/, "use a size in bytes, such as 5000000 (at most about 512 MB)"],
+  [/^keys\.prefixes/, 'use an array of key prefixes, such as ["acme_live_", "acme_test_"]'],
+  [/^keys$/, 'use { "prefixes": ["acme_live_"] }'],
 ];

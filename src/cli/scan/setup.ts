@@ -7,6 +7,8 @@ import { isAbsolute, relative, resolve } from "node:path";
 import ignore, { type Ignore } from "ignore";
 import type { SecretsConfig } from "../config/schema.js";
 import { Scanner } from "./engine.js";
+import { issuedKeyRule } from "./issued-keys.js";
+import { RULES } from "./rules.js";
 import type { RawFinding } from "./types.js";
 import type { KnownValues } from "./values.js";
 
@@ -67,7 +69,10 @@ export function scanSetup(
   knownValues?: KnownValues,
 ): ScanSetup {
   const { allowlist } = config.scan;
+  // The project's own key format goes first: a checksummed key wins over any generic rule.
+  const issued = issuedKeyRule(config.keys?.prefixes ?? []);
   const scanner = new Scanner({
+    rules: issued ? [issued, ...RULES] : RULES,
     disabledRules: allowlist.rules,
     allowValues: allowlist.regexes.map((r) => new RegExp(r)),
     ...(knownValues ? { knownValues } : {}),

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { relative, sep } from "node:path";
 import type { StandInName } from "../../../scripts/emulators/start.mjs";
 
-export const NAMES: readonly StandInName[] = ["aws", "vault", "gcp", "azure", "toxiproxy"];
+export const NAMES: readonly StandInName[] = ["aws", "vault", "gcp", "azure", "toxiproxy", "redis"];
 const isName = (s: string | undefined): s is StandInName =>
   s !== undefined && (NAMES as readonly string[]).includes(s);
 

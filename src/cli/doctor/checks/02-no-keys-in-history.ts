@@ -5,12 +5,14 @@
  */
 
 import { KNOWN_VALUE_RULE } from "../../scan/engine.js";
+import { ISSUED_KEY_FIX, ISSUED_KEY_RULE_ID } from "../../scan/issued-keys.js";
 import { RULES } from "../../scan/rules.js";
 import { type Check, type CheckResult, fail, manual, pass } from "../types.js";
 import { KNOWN_VALUE_FIX, valuesNotChecked, valuesNote } from "./known-values.js";
 
 const FIX = new Map<string, string>([
   ...RULES.map((r) => [r.id, r.fix] as const),
+  [ISSUED_KEY_RULE_ID, ISSUED_KEY_FIX],
   [KNOWN_VALUE_RULE, KNOWN_VALUE_FIX],
 ]);
 

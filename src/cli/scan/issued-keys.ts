@@ -1,0 +1,49 @@
+/**
+ * The scanner's rule for API keys this project issues with `secrets-loader/keys`: the
+ * prefixes registered under `keys.prefixes` in the config, followed by the key format's 39
+ * base62 characters, confirmed by the key's CRC-32 checksum. A look-alike (a typo, a test
+ * string, random text after the prefix) fails the checksum and is not reported.
+ */
+
+import { checkKey, keyPattern } from "../../keys/index.js";
+import type { Rule } from "./rules.js";
+
+/** The rule id, usable in `scan.allowlist.rules`. */
+export const ISSUED_KEY_RULE_ID = "issued-api-key";
+
+/** What to do about an issued key found in code. */
+export const ISSUED_KEY_FIX =
+  "Revoke the key in your own service (set revokedAt on its record), issue its owner a new one with issueKey or rotateKey, and load keys at runtime instead of committing them.";
+
+/** The rule's title. */
+export const ISSUED_KEY_TITLE = "API key issued by this project";
+
+/**
+ * The rule for the registered prefixes, or undefined when there are none.
+ *
+ * @example
+ * ```ts
+ * const rule = issuedKeyRule(["acme_live_"]);
+ * new Scanner({ rules: rule ? [rule, ...RULES] : RULES });
+ * ```
+ */
+export function issuedKeyRule(prefixes: readonly string[]): Rule | undefined {
+  if (prefixes.length === 0) return undefined;
+  const alternatives = [...prefixes].sort((a, b) => b.length - a.length);
+  const escaped = alternatives.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  return {
+    id: ISSUED_KEY_RULE_ID,
+    title: ISSUED_KEY_TITLE,
+    keywords: alternatives,
+    pattern: new RegExp(`(${keyPattern(alternatives)})`, "g"),
+    // The prefix is public: it is what makes a leaked key recognisable.
+    publicPrefix: new RegExp(`^(?:${escaped})`),
+    confirm: (m, ctx) => {
+      const secret = m[1] as string;
+      if (!checkKey(secret, alternatives)) return undefined;
+      // The whole match is the key (the pattern's boundaries are lookarounds).
+      return { secret, index: ctx.lineStart + m.index };
+    },
+    fix: ISSUED_KEY_FIX,
+  };
+}

@@ -1,0 +1,77 @@
+// @stand-ins: redis
+// Runs examples/issue-api-keys as its README says (against dist/: build first), with its state
+// in memory and in the Redis stand-in, and checks the output and the usage log.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { standIn } from "../../support/stand-ins.js";
+
+const root = new URL("../../..", import.meta.url).pathname;
+
+function runExample(extra: string[]) {
+  const log = join(mkdtempSync(join(tmpdir(), "sl-keys-example-")), "usage.jsonl");
+  const r = spawnSync(
+    process.execPath,
+    [
+      "--env-file=examples/issue-api-keys/demo.env",
+      "examples/issue-api-keys/main.mjs",
+      "--log",
+      log,
+      ...extra,
+    ],
+    { cwd: root, encoding: "utf8", timeout: 60_000 },
+  );
+  return { ...r, log: readFileSync(log, "utf8") };
+}
+
+describe("examples/issue-api-keys", () => {
+  it("npm run example:keys runs the example with its demo pepper", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    expect(pkg.scripts["example:keys"]).toBe(
+      "node --env-file=examples/issue-api-keys/demo.env examples/issue-api-keys/main.mjs",
+    );
+    expect(pkg.scripts["preexample:keys"]).toBe("npm run build");
+  });
+
+  for (const mode of ["memory", "redis"] as const) {
+    it(`issues, verifies, limits, rotates, revokes and shows every alert (${mode})`, () => {
+      const r = runExample(mode === "redis" ? ["--redis", standIn("redis").url] : []);
+      expect(r.status, r.stderr).toBe(0);
+      const out = r.stdout;
+      expect(out).toContain(`limiter and watcher state: ${mode === "redis" ? "Redis" : "memory"}`);
+      expect(out).toMatch(/issued acme_demo_…[0-9A-Za-z]{4} \(id /);
+      expect(out).toContain("GET /v1/items -> 200");
+      expect(out).toContain("without a key -> 401 missing");
+      expect(out).toContain("typo in the key -> 401 bad-checksum");
+      expect(out).toContain("(no admin scope) -> 403 scope");
+      expect(out).toMatch(
+        /14 requests -> 12 answered, 2 refused: 429 rate-limited, Retry-After: \d+ s/,
+      );
+      expect(out).toContain("with the successor -> 200");
+      expect(out).toContain("with the retiring key -> 200");
+      expect(out).toContain("GET /v1/items -> 401 revoked");
+      expect(out).toMatch(/ALERT new-ip key=\S+ 127\.0\.0\.2/);
+      expect(out).toMatch(/ALERT new-route key=\S+ GET \/v1\/reports/);
+      // Admin routes are logged by pattern, not per key id.
+      expect(out).toMatch(/ALERT new-route key=\S+ POST \/admin\/keys\/:id\/rotate/);
+      expect(out).toMatch(/ALERT spike key=\S+ 11 uses in 10 s/);
+      expect(out).toMatch(/ALERT revoked-use key=\S+/);
+      expect(out).toContain("Alerts raised: new-ip, new-route, revoked-use, spike");
+
+      // The usage log: one JSON object per line, with the limiter's refusals among them.
+      const events = r.log
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { type: string; result: string; keyId?: string });
+      expect(events.length).toBeGreaterThan(20);
+      const results = new Set(events.map((e) => e.result));
+      for (const want of ["ok", "malformed", "bad-checksum", "scope", "rate-limited", "revoked"]) {
+        expect(results.has(want), want).toBe(true);
+      }
+      // No key anywhere: a key is the prefix and 39 base62 characters.
+      expect(`${out}${r.stderr}${r.log}`).not.toMatch(/acme_demo_[0-9A-Za-z]{39}/);
+    });
+  }
+});
