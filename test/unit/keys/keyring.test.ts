@@ -274,6 +274,8 @@ describe("verifyKey", () => {
     expect(await verdict("11.0.0.1")).toBe("ip");
     expect(await verdict("2001:db9::1")).toBe("ip");
     expect(await verdict("not an ip")).toBe("ip");
+    expect(await verdict(`10.0.0.1${" ".repeat(1_000_000)}`)).toBe("ip");
+    expect(await verdict("10.0.0.1/8")).toBe("ip");
     expect(await verdict(undefined)).toBe("ip");
   });
 
