@@ -164,8 +164,9 @@ export function checkKey(presented: unknown, prefixes?: readonly string[]): bool
  * ```
  */
 export function keyPattern(prefixes: readonly string[]): string {
-  for (const p of prefixes) {
-    if (!isValidPrefix(p)) throw new RangeError(`Invalid key prefix ${JSON.stringify(p)}`);
+  for (const [i, p] of prefixes.entries()) {
+    // Never quoted: a key pasted here by mistake must not end up in a log.
+    if (!isValidPrefix(p)) throw new RangeError(`prefixes[${i}] is not a valid key prefix`);
   }
   const alternatives = [...prefixes].sort((a, b) => b.length - a.length).join("|");
   return `(?<![0-9A-Za-z_])(?:${alternatives})[0-9A-Za-z]{${SUFFIX_LENGTH}}(?![0-9A-Za-z])`;

@@ -61,7 +61,8 @@ export class IpAllowlists {
 
   /** True when `ip` is inside one of `ranges`. An absent or invalid IP is outside. */
   allows(ranges: readonly string[], ip: string | undefined): boolean {
-    if (ip === undefined) return false;
+    // The longest textual IPv6 address (IPv4-mapped, with a zone) is well under 64 characters.
+    if (typeof ip !== "string" || ip.length > 64) return false;
     const version = nodeNet().isIP(ip);
     if (version === 0) return false;
     const cacheKey = ranges.join(",");

@@ -218,9 +218,13 @@ export function createKeyring(options: KeyringOptions): Keyring {
     "expiringWithin",
   );
   const prefixes = options.prefixes;
-  for (const p of prefixes ?? []) {
-    if (!isValidPrefix(p))
-      throw new ConfigError({ message: `prefixes: invalid prefix ${JSON.stringify(p)}.` });
+  for (const [i, p] of (prefixes ?? []).entries()) {
+    // Never quoted: a key pasted here by mistake must not end up in a log.
+    if (!isValidPrefix(p)) {
+      throw new ConfigError({
+        message: `prefixes[${i}] is not a key prefix (lower-case letters and digits in "_"-separated words, ending in "_", such as "acme_live_").`,
+      });
+    }
   }
   const onEvent = options.onEvent;
   const allowlists = new IpAllowlists();

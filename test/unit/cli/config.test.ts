@@ -129,6 +129,26 @@ describe("config", () => {
     for (const c of chunks(key.slice(4))) expect(bad.message).not.toContain(c);
   });
 
+  it("takes keys.prefixes, validated, and never echoes a key pasted as a prefix", () => {
+    expect(validateConfig({ keys: { prefixes: ["acme_live_"] } }, "c.json").keys).toEqual({
+      prefixes: ["acme_live_"],
+    });
+    expect(validateConfig({ keys: {} }, "c.json").keys).toEqual({ prefixes: [] });
+    const bad = errorOf(() => validateConfig({ keys: { prefixes: ["acme_live"] } }, "c.json"));
+    expect(bad.keyPath).toBe("keys.prefixes.0");
+    expect(bad.message).toMatch(/ending in "_".*Fix: use an array of key prefixes/);
+    const key = pasted();
+    const leaked = errorOf(() => validateConfig({ keys: { prefixes: [key] } }, "c.json"));
+    for (const c of chunks(key.slice(4))) expect(leaked.message).not.toContain(c);
+    expect(errorOf(() => validateConfig({ keys: { prefix: [] } }, "c.json")).message).toMatch(
+      /prefixes/,
+    );
+    expect(
+      validateConfig({ scan: { allowlist: { rules: ["issued-api-key"] } } }, "c.json").scan
+        .allowlist.rules,
+    ).toEqual(["issued-api-key"]);
+  });
+
   it("reports malformed JSON by line and column, quoting none of it", async () => {
     const key = pasted();
     const dir = project({ "secrets.config.json": `${key}\n` });

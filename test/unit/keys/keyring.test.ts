@@ -274,6 +274,8 @@ describe("verifyKey", () => {
     expect(await verdict("11.0.0.1")).toBe("ip");
     expect(await verdict("2001:db9::1")).toBe("ip");
     expect(await verdict("not an ip")).toBe("ip");
+    expect(await verdict(`10.0.0.1${" ".repeat(1_000_000)}`)).toBe("ip");
+    expect(await verdict("10.0.0.1/8")).toBe("ip");
     expect(await verdict(undefined)).toBe("ip");
   });
 
@@ -285,7 +287,19 @@ describe("verifyKey", () => {
   it("restricts prefixes when configured", async () => {
     const { keys, key, store } = await setup({ prefixes: ["acme_test_"] });
     expect(await keys.verifyKey(key, store.lookup)).toEqual({ ok: false, reason: "malformed" });
-    expect(() => createKeyring({ pepper: fakePepper(), prefixes: ["Bad"] })).toThrow(/prefixes/);
+    expect(() => createKeyring({ pepper: fakePepper(), prefixes: ["Bad"] })).toThrow(
+      /prefixes\[0\] is not a key prefix/,
+    );
+    // A key pasted as a prefix is not echoed.
+    const error = (() => {
+      try {
+        createKeyring({ pepper: fakePepper(), prefixes: ["acme_live_", key] });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error?.message).toMatch(/prefixes\[1\]/);
+    expect(error?.message).not.toContain(key.slice(10, 20));
   });
 
   it("emits key-expiring when a key within the window is used, and only then", async () => {
