@@ -328,6 +328,27 @@ export class BrowserUsageError extends SecretsError {
       options,
     );
   }
+
+  /**
+   * Throws a BrowserUsageError in a browser, a web worker or React Native. It lives on the
+   * error class because every entry already shares the errors module: a guard module of its
+   * own would be split into one more chunk for every entry to load.
+   *
+   * @example
+   * ```ts
+   * BrowserUsageError.refuseClientRuntime(); // no-op in Node.js
+   * ```
+   */
+  static refuseClientRuntime(): void {
+    const g = globalThis as Record<string, unknown>;
+    const isBrowser = typeof g.window === "object" && typeof g.document === "object";
+    const isWorker =
+      typeof g.importScripts === "function" && typeof g.WorkerGlobalScope !== "undefined";
+    const isReactNative =
+      typeof g.navigator === "object" &&
+      (g.navigator as { product?: string })?.product === "ReactNative";
+    if (isBrowser || isWorker || isReactNative) throw new BrowserUsageError();
+  }
 }
 
 /**

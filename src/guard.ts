@@ -12,12 +12,5 @@ import { BrowserUsageError } from "./errors.js";
  * ```
  */
 export function assertServerRuntime(): void {
-  const g = globalThis as Record<string, unknown>;
-  const isBrowser = typeof g.window === "object" && typeof g.document === "object";
-  const isWorker =
-    typeof g.importScripts === "function" && typeof g.WorkerGlobalScope !== "undefined";
-  const isReactNative =
-    typeof g.navigator === "object" &&
-    (g.navigator as { product?: string })?.product === "ReactNative";
-  if (isBrowser || isWorker || isReactNative) throw new BrowserUsageError();
+  BrowserUsageError.refuseClientRuntime();
 }

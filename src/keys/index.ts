@@ -16,9 +16,9 @@
  * @packageDocumentation
  */
 
-import { refuseClientRuntime } from "./runtime-guard.js";
+import { BrowserUsageError } from "../errors.js";
 
-refuseClientRuntime();
+BrowserUsageError.refuseClientRuntime();
 
 // The limiter, its stores and the watcher load their packages (rate-limiter-flexible, ioredis)
 // on first use, not here.

@@ -105,6 +105,16 @@ describe("browser refusal", () => {
     }
   });
 
+  it("every entry's module is marked as having side effects, so no bundler drops its guard", () => {
+    const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    for (const [subpath, conditions] of Object.entries(pkg.exports as Record<string, unknown>)) {
+      if (typeof conditions !== "object" || conditions === null) continue;
+      const target = (conditions as Record<string, string>).default;
+      if (subpath === "./provider/testing") continue; // a test helper, no guard of its own
+      expect(pkg.sideEffects, `sideEffects lists ${target}`).toContain(target);
+    }
+  });
+
   const entries = [
     "secrets-loader",
     "secrets-loader/provider",

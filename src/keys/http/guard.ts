@@ -292,17 +292,7 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 /**
  * Throws when running in a browser, a web worker or React Native (the adapters' entries call it
- * on import, as every entry of the package does). A copy of the keys entry's check, so that the
- * adapters share no module with it and each entry stays one file.
+ * on import, as every entry of the package does).
  * @internal
  */
-export function refuseClientRuntime(): void {
-  const g = globalThis as Record<string, unknown>;
-  const isBrowser = typeof g.window === "object" && typeof g.document === "object";
-  const isWorker =
-    typeof g.importScripts === "function" && typeof g.WorkerGlobalScope !== "undefined";
-  const isReactNative =
-    typeof g.navigator === "object" &&
-    (g.navigator as { product?: string })?.product === "ReactNative";
-  if (isBrowser || isWorker || isReactNative) throw new BrowserUsageError();
-}
+export const refuseClientRuntime = (): void => BrowserUsageError.refuseClientRuntime();
