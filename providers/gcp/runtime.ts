@@ -20,6 +20,7 @@ import { createGcpAuth } from "./auth/index.js";
 import { failureOf, type GcpSubject, RETRYABLE, toGcpError } from "./errors.js";
 import { accessWithOfficial, type OfficialClient, officialClient } from "./official-client.js";
 import { checkedPayload } from "./payload.js";
+import { gcpSm } from "./rules.js";
 import { SecretManagerRest } from "./secret-manager.js";
 import type { GcpOptions } from "./types.js";
 
@@ -208,6 +209,7 @@ export async function createGcpProvider(
   return {
     name: "gcp",
     scheme: "gcp-sm",
+    rules: { "gcp-sm": gcpSm },
     getSecret: read,
     getSecrets: readMany,
     projectId,
