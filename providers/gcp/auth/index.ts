@@ -47,7 +47,19 @@ export function createGcpAuth(options: GcpOptions, _ctx: ProviderContext): GcpAu
     client() {
       if (options.authClient) return Promise.resolve(options.authClient);
       if (!client) {
-        client = googleAuth().then((g) => g.getClient() as Promise<GcpAuthClient>);
+        client = googleAuth().then((g) =>
+          (g.getClient() as Promise<GcpAuthClient>).catch((cause: unknown) => {
+            // With no project known, the library looks one up while signing in; for a
+            // workload identity federation file that lookup can fail the sign-in itself.
+            if (known) throw cause;
+            throw new ConfigError({
+              provider: "gcp",
+              cause,
+              message:
+                "gcp: Application Default Credentials could not sign in, and no project was given. Set GOOGLE_CLOUD_PROJECT or pass gcpProvider({ projectId }) (needed with a workload identity federation file), then check GOOGLE_APPLICATION_CREDENTIALS.",
+            });
+          }),
+        );
         client.catch(() => {
           client = undefined;
         });
