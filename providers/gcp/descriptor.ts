@@ -21,6 +21,6 @@ export const gcpDescriptor: ProviderDescriptor<GcpOptions> = {
   rules: { "gcp-sm": gcpSm },
   // Application Default Credentials and GOOGLE_CLOUD_PROJECT at first use; google-auth-library loads then.
   create: async (context, options) =>
-    (await import("./runtime.js")).createGcpProvider(context, options),
+    (await import("./runtime.js")).createGcpProvider(context, options, gcpSm),
   doctor: async () => (await import("./doctor.js")).gcpDoctor,
 };

@@ -14,13 +14,13 @@ import {
   networkFailure,
   type ParsedRef,
   type ProviderContext,
+  type ReferenceRule,
   type SecretProvider,
 } from "../../src/provider/index.js";
 import { createGcpAuth } from "./auth/index.js";
 import { failureOf, type GcpSubject, RETRYABLE, toGcpError } from "./errors.js";
 import { accessWithOfficial, type OfficialClient, officialClient } from "./official-client.js";
 import { checkedPayload } from "./payload.js";
-import { gcpSm } from "./rules.js";
 import { SecretManagerRest } from "./secret-manager.js";
 import type { GcpOptions } from "./types.js";
 
@@ -107,16 +107,20 @@ async function withRetry<T>(attempt: () => Promise<T>, signal: AbortSignal): Pro
 }
 
 /**
- * Creates the GCP provider for a client (the descriptor's `create`).
+ * Creates the GCP provider for a client (the descriptor's `create`). The descriptor passes
+ * its `gcp-sm` rule, so the provider object carries it without this module importing
+ * `rules.ts`: a module shared by the root and this chunk would become a chunk of its own,
+ * one more file for every start-up to load.
  *
  * @example
  * ```ts
- * const provider = await createGcpProvider(context, { projectId: "acme-prod" });
+ * const provider = await createGcpProvider(context, { projectId: "acme-prod" }, gcpSm);
  * ```
  */
 export async function createGcpProvider(
   context: ProviderContext,
   options: GcpOptions = {},
+  rule?: ReferenceRule,
 ): Promise<GcpProvider> {
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -209,7 +213,7 @@ export async function createGcpProvider(
   return {
     name: "gcp",
     scheme: "gcp-sm",
-    rules: { "gcp-sm": gcpSm },
+    ...(rule ? { rules: { "gcp-sm": rule } } : {}),
     getSecret: read,
     getSecrets: readMany,
     projectId,
