@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type GcpProvider, gcpProvider } from "../../../providers/gcp/index.js";
-import { createSecrets, SecretsError } from "../../../src/index.js";
+import { createSecrets, redact, SecretsError } from "../../../src/index.js";
 import {
   type GcpForwardingProxy,
   standIn,
@@ -104,6 +104,15 @@ describe("values", () => {
     const s = client({ projectId: project });
     expect((await s.getSecret(`gcp-sm://${names.json}#db.password`)) === dbPassword).toBe(true);
     expect(await s.getSecret(`gcp-sm://${names.json}#db.user`)).toBe("app");
+    await s.close();
+  });
+
+  it("redact() masks a payload read as text, and the leaves of a JSON payload", async () => {
+    const s = client({ projectId: project });
+    await s.getSecret(`gcp-sm://${names.plain}@1`);
+    await s.getSecret(`gcp-sm://${names.json}`);
+    expect(redact(`a ${v1} b`)).toBe("a [REDACTED] b");
+    expect(redact(`pw=${dbPassword}`)).toBe("pw=[REDACTED]");
     await s.close();
   });
 
