@@ -71,8 +71,9 @@ export function targetOf(path: string): Target {
 
 /** Whether a failure is worth another attempt: throttled, unavailable, or the connection dropped. */
 function retryable(err: unknown): boolean {
-  const status = failureOf(err)?.status;
-  if (status) return RETRYABLE.has(status);
+  const f = failureOf(err);
+  // An answer without a Google status (a proxy's 502 page) is judged by its HTTP code.
+  if (f) return f.status ? RETRYABLE.has(f.status) : [429, 502, 503, 504].includes(f.httpCode ?? 0);
   const net = networkFailure(err);
   return net !== undefined && net !== "AbortError" && net !== "TimeoutError";
 }
