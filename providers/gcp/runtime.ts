@@ -16,6 +16,7 @@ import {
   type ProviderContext,
   type ReferenceRule,
   type SecretProvider,
+  SecretsError,
 } from "../../src/provider/index.js";
 import { createGcpAuth } from "./auth/index.js";
 import { failureOf, type GcpSubject, RETRYABLE, toGcpError } from "./errors.js";
@@ -163,7 +164,18 @@ export async function createGcpProvider(
 
   async function read(ref: ParsedRef, call: CallContext): Promise<Issued> {
     const t = targetOf(ref.path);
-    const project = t.project ?? (await projectId(call.signal));
+    const project =
+      t.project ??
+      (await projectId(call.signal).catch((cause: unknown) => {
+        throw SecretsError.is(cause)
+          ? cause
+          : new ConfigError({
+              provider: "gcp",
+              cause,
+              reference: ref.raw,
+              message: `gcp: the default project for ${ref.raw} could not be found (see the cause). Set GOOGLE_CLOUD_PROJECT or pass gcpProvider({ projectId }).`,
+            });
+      }));
     const name = `projects/${project}/${t.location ? `locations/${t.location}/` : ""}secrets/${t.secret}/versions/${t.version}`;
     const subject: GcpSubject = {
       reference: ref.raw,

@@ -106,7 +106,7 @@ export class SecretManagerRest {
 
 /** `Headers` (google-auth-library 10+) or a plain record (older clients) -> a plain record. */
 function plainHeaders(h: Headers | Record<string, string>): Record<string, string> {
-  if (typeof (h as Headers).forEach === "function" && !(h.constructor === Object)) {
+  if (typeof (h as Headers).forEach === "function") {
     const out: Record<string, string> = {};
     (h as Headers).forEach((v, k) => {
       out[k] = v;

@@ -51,7 +51,14 @@ export function createGcpAuth(options: GcpOptions, _ctx: ProviderContext): GcpAu
           (g.getClient() as Promise<GcpAuthClient>).catch((cause: unknown) => {
             // With no project known, the library looks one up while signing in; for a
             // workload identity federation file that lookup can fail the sign-in itself.
-            if (known) throw cause;
+            if (known) {
+              throw new ConfigError({
+                provider: "gcp",
+                cause,
+                message:
+                  "gcp: Application Default Credentials are not available (see the cause). Run on GCP (the metadata server signs in), set GOOGLE_APPLICATION_CREDENTIALS to a workload identity federation file, run gcloud auth application-default login, or pass gcpProvider({ authClient }).",
+              });
+            }
             throw new ConfigError({
               provider: "gcp",
               cause,

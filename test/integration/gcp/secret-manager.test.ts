@@ -275,6 +275,42 @@ describe("typed errors, each with its cause and no value", () => {
   });
 });
 
+describe("sign-in and project", () => {
+  it("credentials that cannot be loaded give a typed INVALID_CONFIG naming the fixes", async () => {
+    const s = createSecrets({
+      builtins: false,
+      providers: {
+        gcp: gcpProvider({
+          endpoint: proxy.url,
+          projectId: project,
+          keyFilename: `/nonexistent/${uniqueName("adc")}.json`,
+        }),
+      },
+    });
+    const err = await failure(s.getSecret(`gcp-sm://${names.plain}`));
+    expect(err.code).toBe("INVALID_CONFIG");
+    expect(err.message).toContain("Application Default Credentials are not available");
+    expect(err.cause).toBeDefined();
+    await s.close();
+  });
+
+  it("a short reference with no default project anywhere says how to give one", async () => {
+    const saved = [process.env.GOOGLE_CLOUD_PROJECT, process.env.GCLOUD_PROJECT];
+    delete process.env.GOOGLE_CLOUD_PROJECT;
+    delete process.env.GCLOUD_PROJECT;
+    try {
+      const s = client();
+      const err = await failure(s.getSecret(`gcp-sm://${names.plain}`));
+      expect(err.code).toBe("INVALID_CONFIG");
+      expect(err.message).toContain("GOOGLE_CLOUD_PROJECT");
+      await s.close();
+    } finally {
+      if (saved[0] !== undefined) process.env.GOOGLE_CLOUD_PROJECT = saved[0];
+      if (saved[1] !== undefined) process.env.GCLOUD_PROJECT = saved[1];
+    }
+  });
+});
+
 describe("batch", () => {
   const many = Array.from({ length: 24 }, (_, i) => ({
     name: uniqueName(`batch${i}`),
