@@ -17,7 +17,14 @@ import {
   UnavailableError,
 } from "../../src/provider/index.js";
 
-/** A Google API error, from either transport. */
+/**
+ * A Google API error, from either transport.
+ *
+ * @example
+ * ```ts
+ * const f: GcpFailure = { status: "PERMISSION_DENIED", httpCode: 403 };
+ * ```
+ */
 export interface GcpFailure {
   /** Canonical status name, such as `NOT_FOUND`. */
   status?: string;
@@ -29,7 +36,14 @@ export interface GcpFailure {
   message?: string;
 }
 
-/** What was read, for the message. */
+/**
+ * What was read, for the message.
+ *
+ * @example
+ * ```ts
+ * const s: GcpSubject = { reference: "gcp-sm://db", project: "acme-prod", secret: "db", version: "latest" };
+ * ```
+ */
 export interface GcpSubject {
   /** The reference as written. */
   reference?: string;
@@ -39,7 +53,14 @@ export interface GcpSubject {
   location?: string;
 }
 
-/** Thrown by our REST transport for a non-2xx answer: the parsed failure, no value. */
+/**
+ * Thrown by our REST transport for a non-2xx answer: the parsed failure, no value.
+ *
+ * @example
+ * ```ts
+ * throw new GcpApiError(restFailure(404, body));
+ * ```
+ */
 export class GcpApiError extends Error {
   readonly failure: GcpFailure;
   constructor(failure: GcpFailure) {
@@ -79,12 +100,23 @@ const HTTP_OF: Record<string, number> = {
   INTERNAL: 500,
 };
 
-/** Statuses worth another attempt after a pause. */
+/**
+ * Statuses worth another attempt after a pause.
+ *
+ * @example
+ * ```ts
+ * RETRYABLE.has("UNAVAILABLE"); // true
+ * ```
+ */
 export const RETRYABLE = new Set(["RESOURCE_EXHAUSTED", "UNAVAILABLE", "DEADLINE_EXCEEDED"]);
 
 /**
  * The failure of a REST answer's body (`{ error: { code, status, message, details } }`).
  *
+ * @example
+ * ```ts
+ * restFailure(403, { error: { code: 403, status: "PERMISSION_DENIED" } }).status; // "PERMISSION_DENIED"
+ * ```
  * @internal
  */
 export function restFailure(httpCode: number, body: unknown): GcpFailure {
@@ -103,6 +135,10 @@ export function restFailure(httpCode: number, body: unknown): GcpFailure {
  * The failure of any error: ours, the official client's (gax `GoogleError`, numeric gRPC
  * `code`), or none (a network failure, an abort).
  *
+ * @example
+ * ```ts
+ * failureOf(Object.assign(new Error("not found"), { code: 5 }))?.status; // "NOT_FOUND"
+ * ```
  * @internal
  */
 export function failureOf(err: unknown): GcpFailure | undefined {
@@ -132,6 +168,10 @@ const secretName = (s: GcpSubject) =>
 /**
  * Maps a failed read to a typed error that keeps `err` as its cause.
  *
+ * @example
+ * ```ts
+ * throw toGcpError(err, { reference: ref.raw, project: "acme-prod", secret: "db", version: "3" });
+ * ```
  * @internal
  */
 export function toGcpError(err: unknown, s: GcpSubject): SecretsError {

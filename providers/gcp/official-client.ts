@@ -6,7 +6,14 @@
 
 import { ConfigError } from "../../src/provider/index.js";
 
-/** The part of `SecretManagerServiceClient` the provider calls. */
+/**
+ * The part of `SecretManagerServiceClient` the provider calls.
+ *
+ * @example
+ * ```ts
+ * const client: OfficialClient = new SecretManagerServiceClient();
+ * ```
+ */
 export interface OfficialClient {
   accessSecretVersion(
     request: { name: string },
@@ -27,6 +34,10 @@ export interface OfficialClient {
 /**
  * The injected client, checked to be one (an object with `accessSecretVersion`).
  *
+ * @example
+ * ```ts
+ * const client = officialClient(options.client);
+ * ```
  * @internal
  */
 export function officialClient(client: unknown): OfficialClient {
@@ -47,6 +58,10 @@ export function officialClient(client: unknown): OfficialClient {
 /**
  * Reads one version through the official client: its name and payload bytes.
  *
+ * @example
+ * ```ts
+ * const { data } = await accessWithOfficial(client, "projects/p/secrets/s/versions/1", signal);
+ * ```
  * @internal
  */
 export async function accessWithOfficial(

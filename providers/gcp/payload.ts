@@ -12,6 +12,10 @@ import { ProviderError } from "../../src/provider/index.js";
  * Node's `zlib.crc32` is another polynomial) and returns it; a mismatch throws, so a
  * damaged payload is never a value.
  *
+ * @example
+ * ```ts
+ * const bytes = checkedPayload(data, answer.payload.dataCrc32c, { subject: 'secret "db"' });
+ * ```
  * @internal
  */
 export function checkedPayload(

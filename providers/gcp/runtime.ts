@@ -58,6 +58,10 @@ interface Target {
 /**
  * The parts of a path the rule normalised.
  *
+ * @example
+ * ```ts
+ * targetOf("secrets/db/versions/3"); // { secret: "db", version: "3" }
+ * ```
  * @internal
  */
 export function targetOf(path: string): Target {

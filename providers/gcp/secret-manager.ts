@@ -10,19 +10,49 @@ import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { GcpApiError, restFailure } from "./errors.js";
 import type { GcpAuthClient } from "./types.js";
 
-/** The default global endpoint. */
+/**
+ * The default global endpoint.
+ *
+ * @example
+ * ```ts
+ * new SecretManagerRest(DEFAULT_ENDPOINT);
+ * ```
+ */
 export const DEFAULT_ENDPOINT = "https://secretmanager.googleapis.com";
-/** The default regional endpoint template (`{location}` is replaced). */
+/**
+ * The default regional endpoint template (`{location}` is replaced).
+ *
+ * @example
+ * ```ts
+ * DEFAULT_REGIONAL_ENDPOINT.replace("{location}", "europe-west1");
+ * ```
+ */
 export const DEFAULT_REGIONAL_ENDPOINT = "https://secretmanager.{location}.rep.googleapis.com";
 
-/** An `:access` answer's fields the provider reads. */
+/**
+ * An `:access` answer's fields the provider reads.
+ *
+ * @example
+ * ```ts
+ * const a: AccessAnswer = { name: "projects/p/secrets/s/versions/3", payload: { data: "YQ==", dataCrc32c: "3251651376" } };
+ * ```
+ */
 export interface AccessAnswer {
   /** The resolved version's name (`.../versions/3` for `latest` or an alias). */
   name?: string;
   payload?: { data?: string; dataCrc32c?: string };
 }
 
-/** One REST client per provider: the endpoints and the keep-alive agents. */
+/**
+ * One REST client per provider: the endpoints and the keep-alive agents.
+ *
+ * @example
+ * ```ts
+ * const rest = new SecretManagerRest();
+ * const answer = await rest.access("projects/p/secrets/s/versions/latest", undefined, authClient, signal);
+ * rest.close();
+ * ```
+ */
 export class SecretManagerRest {
   readonly #endpoint: string;
   readonly #regional: string;
