@@ -4,6 +4,9 @@
  * forms, #field and binary payloads, the CRC32C check, version states, every typed error,
  * retries, and the batch's concurrency bound over one keep-alive agent.
  */
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type GcpProvider, gcpProvider } from "../../../providers/gcp/index.js";
 import { createSecrets, redact, SecretsError } from "../../../src/index.js";
@@ -11,6 +14,7 @@ import {
   type GcpForwardingProxy,
   standIn,
   startGcpForwardingProxy,
+  startGcpTokenServer,
 } from "../../support/stand-ins.js";
 import { fakeValue, fixedClient, putSecret, setVersionState, uniqueName } from "./support/sm.js";
 
@@ -347,6 +351,48 @@ describe("batch", () => {
     });
     expect((await failure(bad.getSecret(`gcp-sm://${many[0]?.name}`))).code).toBe("INVALID_CONFIG");
     await bad.close();
+  });
+
+  it("through ADC, a batch signs in once: one client, one token exchange for every read", async () => {
+    const audience =
+      "//iam.googleapis.com/projects/123/locations/global/workloadIdentityPools/pool/providers/batch";
+    const subject = fakeValue("subject");
+    const tokens = await startGcpTokenServer({ audience, subjectTokens: [subject] });
+    const dir = mkdtempSync(join(tmpdir(), "gcp-batch-"));
+    try {
+      writeFileSync(join(dir, "subject"), subject);
+      writeFileSync(
+        join(dir, "adc.json"),
+        JSON.stringify({
+          type: "external_account",
+          audience,
+          subject_token_type: "urn:ietf:params:oauth:token-type:jwt",
+          token_url: tokens.tokenUrl,
+          credential_source: { file: join(dir, "subject") },
+        }),
+      );
+      const s = createSecrets({
+        builtins: false,
+        providers: {
+          gcp: gcpProvider({
+            endpoint: proxy.url,
+            projectId: project,
+            keyFilename: join(dir, "adc.json"),
+          }),
+        },
+      });
+      const before = proxy.bearerTokens.length;
+      const out = await s.load(spec());
+      expect(many.every((m, i) => out[`S${i}`] === m.value)).toBe(true);
+      expect(tokens.counts.sts).toBe(1);
+      const seen = proxy.bearerTokens.slice(before);
+      expect(seen.length).toBe(many.length);
+      expect(seen.every((t) => tokens.issued.has(t))).toBe(true);
+      await s.close();
+    } finally {
+      await tokens.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("every read of a batch carries the one client's token", async () => {
