@@ -32,7 +32,9 @@ function visit(value: unknown, fn: (s: string) => void, depth = 0): void {
       }
     }
   } else if (value instanceof Uint8Array) {
-    fn(Buffer.from(value).toString("utf8"));
+    // As text (and, at the top, a JSON payload's leaves: a provider whose backend
+    // stores bytes returns JSON as bytes), and as base64.
+    visit(Buffer.from(value).toString("utf8"), fn, depth);
     fn(Buffer.from(value).toString("base64"));
   } else if (typeof value === "object") {
     for (const v of Object.values(value)) visit(v, fn, depth + 1);

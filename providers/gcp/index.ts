@@ -1,12 +1,15 @@
 /**
- * The `gcp` provider's public entry. Only its descriptor exists so far:
- * references validate, and creating the provider fails with NO_PROVIDER
- * until it lands.
+ * The `gcp` provider: GCP Secret Manager secrets (`gcp-sm://`) over the REST API v1,
+ * through one authorised `google-auth-library` client (loaded on first use) or the
+ * caller's own `SecretManagerServiceClient`.
  *
  * @example
  * ```ts
- * import { gcpDescriptor } from "secrets-loader/providers/gcp";
- * gcpDescriptor.name; // "gcp"
+ * import { createSecrets } from "secrets-loader";
+ * import { gcpProvider } from "secrets-loader/providers/gcp";
+ *
+ * const secrets = createSecrets({ providers: { gcp: gcpProvider() } });
+ * const key = await secrets.getSecret("gcp-sm://stripe-key");
  * ```
  * @packageDocumentation
  */
@@ -16,20 +19,44 @@
 import { assertServerRuntime } from "../../src/index.js";
 import { bindProvider } from "../../src/provider/index.js";
 import { gcpDescriptor } from "./descriptor.js";
+import type { GcpOptions } from "./types.js";
 
 assertServerRuntime();
 
 export { gcpDescriptor } from "./descriptor.js";
+export type { GcpProvider } from "./runtime.js";
+export type {
+  GcpAuthClient,
+  GcpCredentials,
+  GcpCredentialsRequest,
+  GcpImpersonation,
+  GcpOptions,
+  GcpSourceKind,
+} from "./types.js";
 
 /**
- * The gcp provider, for `createSecrets({ providers })`. Not implemented yet:
- * its first use fails with a `NoProviderError` that says so.
+ * The GCP provider, for `createSecrets({ providers })`. With no options, Application
+ * Default Credentials sign in (`GOOGLE_APPLICATION_CREDENTIALS`, the gcloud login, the
+ * metadata server) and references that name no project use `GOOGLE_CLOUD_PROJECT`
+ * (else the credentials' project).
+ *
+ * - `gcp-sm://projects/<p>/secrets/<s>[/versions/<v>]`, `gcp-sm://<s>`, `gcp-sm://<s>@<v>`,
+ *   where `<v>` is a number, `latest` (the default) or an alias;
+ * - `gcp-sm://projects/<p>/locations/<l>/secrets/<s>...` reads from the regional endpoint;
+ * - `#field` reads a JSON payload's field; `{ type: "binary" }` returns the payload's bytes.
  *
  * @example
  * ```ts
- * createSecrets({ providers: { gcp: gcpProvider() } });
+ * import { createSecrets } from "secrets-loader";
+ * import { gcpProvider } from "secrets-loader/providers/gcp";
+ *
+ * const secrets = createSecrets({ providers: { gcp: gcpProvider({ projectId: "acme-prod" }) } });
+ * const { DB_PASSWORD, STRIPE_KEY } = await secrets.load({
+ *   DB_PASSWORD: "gcp-sm://checkout-db#password",
+ *   STRIPE_KEY: "gcp-sm://stripe-key@prod",
+ * });
  * ```
  */
-export function gcpProvider(options: Record<string, unknown> = {}) {
+export function gcpProvider(options: GcpOptions = {}) {
   return bindProvider(gcpDescriptor, options);
 }

@@ -1,17 +1,36 @@
 /**
  * Reference rules for `gcp-sm://`, checked before any I/O; shared by the
  * descriptor (routing) and the provider object (which carries its rules).
+ *
+ * Forms (all normalise to `[projects/<p>/[locations/<l>/]]secrets/<s>/versions/<v>`):
+ * - `projects/<p>/secrets/<s>[/versions/<v>]`, `projects/<p>/locations/<l>/secrets/<s>[...]`;
+ * - `<s>`, `<s>/versions/<v>`, `secrets/<s>[...]` and `<s>@<v>` in the default project.
+ *
+ * The checks stop at what GCP itself guarantees: a project is an id (lower-case
+ * letters, digits, hyphens), a project number, or a legacy domain-scoped id
+ * (`example.com:my-proj`); a version is a number, `latest` or an alias. The API
+ * rejects the rest, with its own message.
  */
 
 import type { ReferenceRule } from "../../src/provider/index.js";
 
-const GCP_PROJECT = /^([a-z][a-z0-9-]{4,28}[a-z0-9]|\d{1,20})$/;
+// A project id, a project number, or `domain:id` (legacy domain-scoped projects).
+const GCP_PROJECT = /^(?:[a-z0-9][a-z0-9.-]*[a-z0-9]:)?[a-z0-9][a-z0-9-]*$/;
 const GCP_SECRET = /^[A-Za-z0-9_-]{1,255}$/;
-const GCP_VERSION = /^(latest|[1-9]\d*)$/;
+// A version number, `latest`, or a version alias (letters, digits, '_' and '-'; not a number).
+const GCP_VERSION = /^(latest|[1-9]\d*|[A-Za-z_-][A-Za-z0-9_-]{0,62})$/;
 const GCP_LOCATION = /^[a-z][a-z0-9-]{0,62}$/;
 
 const ok = (path: string, options: Record<string, string>) => ({ path, options });
 
+/**
+ * The `gcp-sm://` rule.
+ *
+ * @example
+ * ```ts
+ * gcpSm.path?.("stripe@prod", {}); // { path: "secrets/stripe/versions/prod", options: {} }
+ * ```
+ */
 export const gcpSm: ReferenceRule = {
   example: "gcp-sm://projects/acme-prod/secrets/stripe/versions/latest",
   options: {},
@@ -24,7 +43,8 @@ export const gcpSm: ReferenceRule = {
       project = parts[1];
       if (!project || !GCP_PROJECT.test(project)) {
         return {
-          problem: "bad project id (6-30 lower-case letters, digits, hyphens; or a project number)",
+          problem:
+            "bad project id (lower-case letters, digits and hyphens; a project number; or domain:id)",
           part: project ?? "projects/",
         };
       }
@@ -46,7 +66,21 @@ export const gcpSm: ReferenceRule = {
     } else if (parts[0] === "secrets") {
       rest = parts.slice(1);
     }
-    const [secret, versionsWord, version, ...extra] = rest;
+    let [secret, versionsWord, version, ...extra] = rest;
+    // `<secret>@<version>`: the short form of `<secret>/versions/<version>`.
+    const at = secret?.indexOf("@") ?? -1;
+    if (secret && at !== -1 && versionsWord === undefined) {
+      version = secret.slice(at + 1);
+      secret = secret.slice(0, at);
+      versionsWord = "versions";
+      if (!GCP_VERSION.test(version)) {
+        return {
+          problem: "a version is 'latest', a positive number or an alias",
+          part: `@${version}`,
+          example: `gcp-sm://${GCP_SECRET.test(secret) ? secret : "stripe"}@latest`,
+        };
+      }
+    }
     if (!secret || !GCP_SECRET.test(secret)) {
       return {
         problem: "a secret id uses letters, digits, '_' and '-' only (at most 255)",
@@ -62,7 +96,7 @@ export const gcpSm: ReferenceRule = {
     }
     if (versionsWord !== undefined && (version === undefined || !GCP_VERSION.test(version))) {
       return {
-        problem: "a version is 'latest' or a positive number",
+        problem: "a version is 'latest', a positive number or an alias",
         part: version || "versions/",
         example: `gcp-sm://${secret}/versions/latest`,
       };

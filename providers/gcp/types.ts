@@ -15,6 +15,7 @@
  * ```
  */
 export interface GcpAuthClient {
+  /** The headers (the bearer token) to send with a request to `url`. */
   getRequestHeaders(url?: string): Promise<Headers | Record<string, string>>;
 }
 

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
+import { envProvider } from "../../providers/env/index.js";
 import type { Secrets } from "../../src/api.js";
 import { createSecrets } from "../../src/client.js";
 import {
@@ -67,7 +68,8 @@ describe("load()", () => {
 
   it("reports every failure in one error, without values", async () => {
     process.env.SL_TEST_OK = "ok-value-123";
-    secrets = createSecrets();
+    // Built-ins off, env registered: gcp-sm:// still parses, and has no provider here.
+    secrets = createSecrets({ builtins: false, providers: { env: envProvider() } });
     const err = await secrets
       .load({
         OK: "env://SL_TEST_OK",

@@ -12,6 +12,7 @@ import { createSecrets } from "../../src/client.js";
 import { UnavailableError } from "../../src/errors.js";
 import type { SecretsEvent } from "../../src/events.js";
 import { redact, trackedCount } from "../../src/redact.js";
+import type { SecretProvider } from "../../src/types.js";
 import { scriptedProvider } from "../support/fake-provider.js";
 
 // Distinctive fake values, made at runtime so that no scanner trips on this file.
@@ -222,6 +223,21 @@ describe("redact()", () => {
     await client.close();
     expect(trackedCount()).toBeLessThan(before);
     expect(redact(`x ${values.plain}`)).toBe(`x ${values.plain}`);
+  });
+
+  it("masks the leaves of a JSON value a provider returns as bytes", async () => {
+    const password = `pw-${randomBytes(8).toString("hex")}`;
+    const bytes: SecretProvider = {
+      name: "bytes",
+      scheme: "bytes",
+      getSecret: async () => ({
+        value: new TextEncoder().encode(JSON.stringify({ user: "app", password })),
+      }),
+    };
+    const client = createSecrets({ builtins: false, providers: { bytes } });
+    await client.getSecret("bytes://db"); // the whole value, no #field asked for
+    expect(redact(`pw=${password}`)).toBe("pw=[REDACTED]");
+    await client.close();
   });
 
   it("leaves short values and non-matching text alone", async () => {

@@ -239,6 +239,15 @@ function observed(
   return parts.join("\n");
 }
 
+/**
+ * A result's value as text: providers whose backend stores bytes (GCP payloads) return
+ * them as bytes, which the client decodes as UTF-8 for a string.
+ */
+function asText(result: unknown): unknown {
+  const value = (result as { value?: unknown } | undefined)?.value;
+  return value instanceof Uint8Array ? new TextDecoder().decode(value) : value;
+}
+
 /** Wraps a provider input so the suite can tell whether it was created or called. */
 function counted(input: ProviderInput): { input: ProviderInput; touched: () => number } {
   let n = 0;
@@ -377,9 +386,9 @@ export function testProvider(t: TestRunner, fixture: ProviderFixture): void {
           },
         );
         expect(results.length).toBe(3);
-        expect((results[0] as { value: unknown }).value).toEqual(second.value);
+        expect(asText(results[0])).toEqual(second.value);
         expect(SecretsError.is(results[1], "NOT_FOUND")).toBe(true);
-        expect((results[2] as { value: unknown }).value).toEqual(fixture.present.value);
+        expect(asText(results[2])).toEqual(fixture.present.value);
         await client.close();
       });
     } else {

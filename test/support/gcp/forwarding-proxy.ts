@@ -32,7 +32,35 @@ export interface GcpForwardingProxy {
   readonly bearerTokens: string[];
   /** The next `:access` answer carries a wrong `dataCrc32c` (for the provider's mismatch test). */
   corruptNextCrc(): void;
+  /** Secret Manager reads: injected error answers, concurrency and connection counters. */
+  readonly reads: ReadHooks;
   close(): Promise<void>;
+}
+
+/** An error answer to give instead of forwarding, for requests whose path matches. */
+export interface InjectedAnswer {
+  /** Matched against the request path (`/v1/projects/...`), regional prefix included. */
+  match: RegExp;
+  /** HTTP status, such as 403. */
+  status: number;
+  /** Canonical status, such as `PERMISSION_DENIED`. */
+  code: string;
+  /** The service's message. */
+  message?: string;
+  /** A `google.rpc.ErrorInfo` reason and its metadata, as the real service adds for some errors. */
+  errorInfo?: { reason: string; metadata?: Record<string, string> };
+  /** How many matching requests get it (default: all, until `clear()`). */
+  times?: number;
+}
+
+/** Test hooks for reads (kept apart from the forwarding logic above). */
+export interface ReadHooks {
+  /** Answer matching requests with an error, shaped as the public API's. */
+  inject(answer: InjectedAnswer): void;
+  /** Remove every injected answer and reset the counters. */
+  clear(): void;
+  /** Requests being served now, the most at once, injected answers given, TCP connections accepted. */
+  readonly stats: { inFlight: number; maxInFlight: number; injected: number; connections: number };
 }
 
 const SECRET_PATH = /^\/v1\/projects\/([^/]+)\/secrets\/([^/:?]+)$/;
@@ -59,7 +87,10 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
   const bearerTokens: string[] = [];
   let corruptNext = false;
 
+  const reads = readHooks();
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (reads.answer(req, res)) return;
     counts.requests++;
     const auth = req.headers.authorization;
     if (auth?.startsWith("Bearer ")) bearerTokens.push(auth.slice(7));
@@ -162,6 +193,7 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
   }
 
   const server = createServer((req, res) => {
+    reads.started(res);
     handle(req, res).catch((err: unknown) => {
       res.writeHead(502, { "content-type": "application/json" });
       res.end(
@@ -171,6 +203,7 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
       );
     });
   });
+  server.on("connection", () => reads.connected());
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -181,11 +214,78 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
     corruptNextCrc() {
       corruptNext = true;
     },
+    reads: reads.hooks,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
         server.close((err) => (err ? reject(err) : resolve()));
       }),
+  };
+}
+
+/**
+ * The read hooks: injected error answers (`{ error: { code, message, status, details } }`,
+ * as https://cloud.google.com/apis/design/errors describes), in-flight and connection counts.
+ */
+function readHooks() {
+  let rules: InjectedAnswer[] = [];
+  const stats = { inFlight: 0, maxInFlight: 0, injected: 0, connections: 0 };
+  return {
+    hooks: {
+      inject(answer: InjectedAnswer) {
+        rules.push({ ...answer });
+      },
+      clear() {
+        rules = [];
+        Object.assign(stats, { inFlight: 0, maxInFlight: 0, injected: 0, connections: 0 });
+      },
+      stats,
+    } satisfies ReadHooks,
+    connected() {
+      stats.connections++;
+    },
+    /** Counts a request in flight until its answer is sent. */
+    started(res: ServerResponse) {
+      stats.inFlight++;
+      stats.maxInFlight = Math.max(stats.maxInFlight, stats.inFlight);
+      res.on("close", () => {
+        stats.inFlight--;
+      });
+    },
+    /** Sends an injected answer when one matches; true if it did. */
+    answer(req: IncomingMessage, res: ServerResponse): boolean {
+      const path = new URL(req.url ?? "/", "http://proxy").pathname;
+      const rule = rules.find((r) => r.match.test(path) && (r.times === undefined || r.times > 0));
+      if (!rule) return false;
+      if (rule.times !== undefined) rule.times--;
+      stats.injected++;
+      const details = rule.errorInfo
+        ? [
+            {
+              "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+              reason: rule.errorInfo.reason,
+              domain: "googleapis.com",
+              metadata: rule.errorInfo.metadata ?? {},
+            },
+          ]
+        : undefined;
+      // Drain the request first, so a keep-alive connection stays usable.
+      req.resume();
+      req.on("end", () => {
+        res.writeHead(rule.status, { "content-type": "application/json; charset=UTF-8" });
+        res.end(
+          JSON.stringify({
+            error: {
+              code: rule.status,
+              message: rule.message ?? `injected ${rule.code}`,
+              status: rule.code,
+              ...(details ? { details } : {}),
+            },
+          }),
+        );
+      });
+      return true;
+    },
   };
 }
 
