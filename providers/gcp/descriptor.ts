@@ -2,8 +2,9 @@
  * The `gcp` provider's descriptor: `gcp-sm://` (Secret Manager) references and their rule.
  */
 
-import { notImplemented, type ProviderDescriptor } from "../../src/provider/index.js";
+import type { ProviderDescriptor } from "../../src/provider/index.js";
 import { gcpSm } from "./rules.js";
+import type { GcpOptions } from "./types.js";
 
 /**
  * The `gcp` provider: GCP Secret Manager.
@@ -14,11 +15,10 @@ import { gcpSm } from "./rules.js";
  * gcpDescriptor.scheme; // "gcp-sm"
  * ```
  */
-export const gcpDescriptor: ProviderDescriptor = {
+export const gcpDescriptor: ProviderDescriptor<GcpOptions> = {
   name: "gcp",
   scheme: "gcp-sm",
   rules: { "gcp-sm": gcpSm },
-  // The provider itself has not landed yet: references validate, reads fail clearly.
-  create: notImplemented("gcp"),
+  create: async (ctx, options) => (await import("./runtime.js")).createGcpProvider(ctx, options),
   doctor: async () => (await import("./doctor.js")).gcpDoctor,
 };

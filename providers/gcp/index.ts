@@ -16,10 +16,19 @@
 import { assertServerRuntime } from "../../src/index.js";
 import { bindProvider } from "../../src/provider/index.js";
 import { gcpDescriptor } from "./descriptor.js";
+import type { GcpOptions } from "./types.js";
 
 assertServerRuntime();
 
+export { type GcpCredentialsSource, gcpAuthClient } from "./auth/auth-client.js";
 export { gcpDescriptor } from "./descriptor.js";
+export type {
+  GcpAuthClient,
+  GcpCredentials,
+  GcpCredentialsRequest,
+  GcpImpersonation,
+  GcpOptions,
+} from "./types.js";
 
 /**
  * The gcp provider, for `createSecrets({ providers })`. Not implemented yet:
@@ -30,6 +39,6 @@ export { gcpDescriptor } from "./descriptor.js";
  * createSecrets({ providers: { gcp: gcpProvider() } });
  * ```
  */
-export function gcpProvider(options: Record<string, unknown> = {}) {
+export function gcpProvider(options: GcpOptions = {}) {
   return bindProvider(gcpDescriptor, options);
 }
