@@ -12,6 +12,7 @@ import {
   ProviderError,
   SecretsError,
 } from "../../src/errors.js";
+import { notImplemented } from "../../src/provider/index.js";
 import type { Issued, JsonValue, ParsedRef, SecretProvider } from "../../src/types.js";
 import { scriptedProvider } from "../support/fake-provider.js";
 
@@ -67,7 +68,10 @@ describe("load()", () => {
 
   it("reports every failure in one error, without values", async () => {
     process.env.SL_TEST_OK = "ok-value-123";
-    secrets = createSecrets();
+    // A provider that is not implemented (the built-in gcp one now reads through ADC).
+    secrets = createSecrets({
+      providers: { gcp: { scheme: "gcp-sm", create: notImplemented("gcp") } },
+    });
     const err = await secrets
       .load({
         OK: "env://SL_TEST_OK",

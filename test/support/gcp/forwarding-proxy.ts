@@ -12,7 +12,14 @@
  *   ones, and resource names in the answer are rewritten back to the regional form
  *   (https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.locations.secrets).
  *   Regional and global secrets share one namespace here; the real service keeps them apart.
- * - a test hook, `corruptNextCrc()`, that sends a wrong `dataCrc32c` on the next access answer.
+ * - a test hook, `corruptNextCrc()`, that sends a wrong `dataCrc32c` on the next access answer;
+ * - `rotation` on secrets (with its `topics`), kept here as drongo drops both: given at creation
+ *   or by PATCH with an update mask naming it, echoed on secret reads
+ *   (https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets#Rotation);
+ * - `:testIamPermissions` on secrets (POST `{ permissions }` -> `{ permissions }`, the subset the
+ *   caller holds; empty answers `{}` as the real API omits empty lists,
+ *   https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/testIamPermissions),
+ *   with grants set per secret by the test (`grant()`); a missing secret is drongo's 404.
  *
  * drongo serves one request at a time; the proxy does not change that.
  */
@@ -32,6 +39,8 @@ export interface GcpForwardingProxy {
   readonly bearerTokens: string[];
   /** The next `:access` answer carries a wrong `dataCrc32c` (for the provider's mismatch test). */
   corruptNextCrc(): void;
+  /** The permissions `:testIamPermissions` reports the caller holds on `secret` (`projects/<p>/secrets/<s>`). */
+  grant(secret: string, permissions: readonly string[]): void;
   close(): Promise<void>;
 }
 
@@ -58,6 +67,7 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
   const counts = { requests: 0, access: 0, aliasResolved: 0, regional: 0 };
   const bearerTokens: string[] = [];
   let corruptNext = false;
+  const extras = rotationAndIam(upstream);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     counts.requests++;
@@ -119,6 +129,10 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
       }
     }
 
+    const answered = await extras.intercept(method, path, body, req.headers.authorization, res);
+    if (answered) return;
+    body = extras.keep(method, path, url, body);
+
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       if (typeof v === "string" && !["host", "content-length", "connection"].includes(k))
@@ -152,6 +166,7 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
         }
         payload.dataCrc32c = String(crc);
       }
+      extras.decorate(method, path, json);
       text = JSON.stringify(json);
     }
     if (regionalPrefix) text = text.split(regionalPrefix.from).join(regionalPrefix.to);
@@ -178,6 +193,7 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
     port,
     counts,
     bearerTokens,
+    grant: extras.grant,
     corruptNextCrc() {
       corruptNext = true;
     },
@@ -205,4 +221,107 @@ function parseJson(buf: Buffer): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What drongo lacks for the doctor: `rotation` (and `topics`) on secrets, and
+ * `:testIamPermissions`. Kept apart from the forwarding so other hooks stay independent.
+ */
+function rotationAndIam(upstream: string) {
+  // secret name -> the fields drongo drops.
+  const kept = new Map<string, { rotation?: unknown; topics?: unknown }>();
+  const grants = new Map<string, Set<string>>();
+  const TEST_IAM = /^\/v1\/(projects\/[^/]+\/secrets\/[^/:]+):testIamPermissions$/;
+  const CREATE = /^\/v1\/(projects\/[^/]+)\/secrets$/;
+  const SECRET = /^\/v1\/(projects\/[^/]+\/secrets\/[^/:]+)$/;
+
+  return {
+    grant(secret: string, permissions: readonly string[]) {
+      grants.set(secret, new Set(permissions));
+    },
+
+    /** Answers `:testIamPermissions` itself; true when it did. */
+    async intercept(
+      method: string,
+      path: string,
+      body: Buffer,
+      authorization: string | undefined,
+      res: ServerResponse,
+    ): Promise<boolean> {
+      const m = TEST_IAM.exec(path);
+      if (!m || method !== "POST") return false;
+      const name = m[1] as string;
+      const send = (status: number, json: unknown) => {
+        res.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
+        res.end(JSON.stringify(json));
+      };
+      const asked = parseJson(body)?.permissions;
+      if (!Array.isArray(asked) || !asked.every((p) => typeof p === "string")) {
+        send(400, {
+          error: {
+            code: 400,
+            message: "Invalid JSON payload: permissions.",
+            status: "INVALID_ARGUMENT",
+          },
+        });
+        return true;
+      }
+      // The secret must exist: drongo's answer for it (404 NOT_FOUND) is the real one's.
+      const exists = await fetch(`${upstream}/v1/${name}`, {
+        headers: authorization ? { authorization } : {},
+      });
+      if (!exists.ok) {
+        res.writeHead(exists.status, { "content-type": "application/json; charset=UTF-8" });
+        res.end(await exists.text());
+        return true;
+      }
+      await exists.arrayBuffer();
+      const held = grants.get(name) ?? new Set<string>();
+      const granted = (asked as string[]).filter((p) => held.has(p));
+      send(200, granted.length ? { permissions: granted } : {});
+      return true;
+    },
+
+    /** Takes `rotation`/`topics` out of a create or a PATCH naming them; returns the body to forward. */
+    keep(method: string, path: string, url: URL, body: Buffer): Buffer {
+      const create = method === "POST" && CREATE.exec(path) && url.searchParams.get("secretId");
+      const patch = method === "PATCH" && SECRET.exec(path);
+      if (!create && !patch) return body;
+      const parsed = parseJson(body);
+      if (!parsed) return body;
+      const name = create ? `${path.slice(4)}/${url.searchParams.get("secretId")}` : path.slice(4);
+      const mask = (url.searchParams.get("updateMask") ?? "").split(",");
+      const entry = create ? {} : { ...kept.get(name) };
+      for (const field of ["rotation", "topics"] as const) {
+        const named = create
+          ? field in parsed
+          : mask.some((f) => f === field || f.startsWith(`${field}.`));
+        if (!named) continue;
+        if (parsed[field] === undefined) delete entry[field];
+        else entry[field] = parsed[field];
+        delete parsed[field];
+        if (patch) {
+          const rest = mask.filter((f) => f && f !== field && !f.startsWith(`${field}.`));
+          if (rest.length) url.searchParams.set("updateMask", rest.join(","));
+          else url.searchParams.delete("updateMask");
+        }
+      }
+      kept.set(name, entry);
+      return Buffer.from(JSON.stringify(parsed));
+    },
+
+    /** Echoes the kept fields on a secret's answer; forgets them with the secret. */
+    decorate(method: string, path: string, json: Record<string, unknown>) {
+      const m = SECRET.exec(path);
+      if (m && method === "DELETE") {
+        kept.delete(m[1] as string);
+        grants.delete(m[1] as string);
+        return;
+      }
+      const name = typeof json.name === "string" ? json.name : "";
+      const extra = /^projects\/[^/]+\/secrets\/[^/]+$/.test(name) ? kept.get(name) : undefined;
+      if (extra?.rotation !== undefined) json.rotation = extra.rotation;
+      if (extra?.topics !== undefined) json.topics = extra.topics;
+    },
+  };
 }
