@@ -95,7 +95,7 @@ async function call<T>(
 }
 
 interface SecretJson {
-  rotation?: { nextRotationTime?: string; rotationPeriod?: string };
+  rotation?: { nextRotationTime?: string };
 }
 interface VersionJson {
   name?: string;
@@ -105,7 +105,7 @@ interface VersionJson {
 
 /**
  * Rotation metadata of a reference's secret: the version's `createTime` (its age), and
- * the secret's `rotation` (`rotationPeriod`, `nextRotationTime`), for the doctor's item 6.
+ * the secret's `rotation.nextRotationTime`, for the doctor's item 6.
  *
  * @example
  * ```ts
@@ -132,23 +132,18 @@ export async function describeGcpSecret(
       ctx.signal,
     ),
   ]);
-  const period = /^(\d+(?:\.\d+)?)s$/.exec(secret.rotation?.rotationPeriod ?? "")?.[1];
+  // rotationPeriod is input only: a read shows the schedule by its nextRotationTime alone.
   const next = secret.rotation?.nextRotationTime;
   const created = version.createTime ? new Date(version.createTime) : undefined;
   const meta: SecretMetadata = {
-    rotationEnabled: Boolean(period || next),
+    rotationEnabled: next !== undefined,
     details: {
       version: version.name?.split("/").pop(),
       state: version.state,
-      rotation: period
-        ? `every ${Math.round(Number(period) / 86_400)} days`
-        : next
-          ? "scheduled"
-          : "none",
+      rotation: next ? `next ${next}` : "none",
     },
   };
   if (created) meta.lastChanged = created;
-  if (period) meta.rotationDays = Number(period) / 86_400;
   if (next) meta.nextRotation = new Date(next);
   return meta;
 }

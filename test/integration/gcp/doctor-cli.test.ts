@@ -5,7 +5,7 @@
  *   fails, read-only metadata passes.
  * - Item 6: no rotation settings warns while the version is young and fails past 90 days
  *   (`--now` moves the clock, as drongo cannot backdate a version); a nextRotationTime in
- *   the past fails.
+ *   the past (the proxy's `lapseRotation`, as the API refuses one on write) fails.
  * - Item 10: a JSON key warns, fails under policy.requireShortLived and the run under
  *   --strict; impersonation over workload identity federation passes.
  * - Item 11: the references resolve.
@@ -69,8 +69,10 @@ beforeAll(async () => {
     proxy.url,
     gcp,
     values[2] as string,
-    rotation(new Date(Date.now() - 2 * DAY)),
+    rotation(new Date(Date.now() + DAY)),
   );
+  // The API takes only a future nextRotationTime; a schedule that lapsed looks like this.
+  proxy.lapseRotation(s.overdue.name, new Date(Date.now() - 2 * DAY));
   s.scheduled = await seedSecret(
     proxy.url,
     gcp,
