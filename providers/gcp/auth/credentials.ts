@@ -8,7 +8,7 @@
 import type { Impersonated } from "google-auth-library";
 import type { CallContext, Issued, ProviderContext } from "../../../src/provider/index.js";
 import type { GcpAuth, GcpCredentials, GcpCredentialsRequest, GcpOptions } from "../types.js";
-import { type ImpersonationSpec, impersonationSpec, internalsOf, specKey } from "./create.js";
+import { type ImpersonationSpec, impersonationSpec, internalsOf } from "./create.js";
 import { toGcpAuthError } from "./errors.js";
 import { raceSignal } from "./signal.js";
 
@@ -99,9 +99,11 @@ export async function issueGcpCredentials(
   const internal = internalsOf(auth);
   internal.assertPolicy();
   const { spec, audience, includeEmail } = normalise(options, request ?? {});
+  // The memo key names the token (it shows in events); never a token or a secret.
+  const via = spec.delegates.length ? `, via ${spec.delegates.join(" ")}` : "";
   const key = audience
-    ? `id-token ${spec.target}|${spec.delegates.join(",")}|${audience}|${includeEmail}`
-    : `access-token ${specKey(spec)}`;
+    ? `gcp:id-token ${spec.target} for ${audience}${includeEmail ? " with email" : ""}${via}`
+    : `gcp:access-token ${spec.target} (${[...spec.scopes].sort().join(" ")}, ${spec.lifetimeSeconds}s${via})`;
   const subject = audience
     ? `an ID token of ${spec.target} for ${audience}`
     : `an access token of ${spec.target}`;
