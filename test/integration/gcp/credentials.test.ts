@@ -8,6 +8,8 @@
 
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -18,6 +20,7 @@ import {
   createSecrets,
   PolicyViolationError,
   type SecretsEvent,
+  UnavailableError,
 } from "../../../src/index.js";
 import {
   type GcpForwardingProxy,
@@ -179,6 +182,25 @@ describe("getCredentials('gcp')", () => {
     expect(err.cause).toBeDefined();
     expect(err.message).not.toContain(source);
     await secrets.close();
+  });
+
+  it("honours the call's deadline when IAM Credentials never answers", async () => {
+    const silent = createServer(() => {}); // accepts, never answers
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+    const { port } = silent.address() as AddressInfo;
+    const secrets = client({
+      authClient: fixedClient(source),
+      iamCredentialsEndpoint: `http://127.0.0.1:${port}`,
+    });
+    const started = Date.now();
+    const err = await secrets
+      .getCredentials("gcp", { targetPrincipal: target }, { timeout: "300ms" })
+      .catch((e) => e);
+    expect(err).toBeInstanceOf(UnavailableError);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await secrets.close();
+    silent.closeAllConnections();
+    await new Promise((r) => silent.close(r));
   });
 
   it("gcpAuthClient hands the same memoised token to another Google client", async () => {
