@@ -11,6 +11,11 @@
  *   `POST /v1/projects/-/serviceAccounts/{email}:generateIdToken`, Bearer source token,
  *   JSON `{ audience, includeEmail, delegates }` -> `{ token }` (a JWT whose `aud` is the
  *   audience, with `email` when includeEmail). google-auth-library also sends `useEmailAzp`.
+ * - the metadata server (https://cloud.google.com/compute/docs/metadata/querying-metadata), when
+ *   `metadata` is given: `GET /computeMetadata/v1/...` with `Metadata-Flavor: Google` (403
+ *   without it), answering `instance/service-accounts/default/token` with `{ access_token,
+ *   expires_in, token_type }`, its `email`, and `project/project-id`. Point
+ *   google-auth-library at it with `GCE_METADATA_HOST=127.0.0.1:<port>`.
  * - STS token exchange (https://cloud.google.com/iam/docs/reference/sts/rest/v1/TopLevel/token):
  *   `POST /v1/token`, form-encoded (RFC 8693) -> `{ access_token, issued_token_type,
  *   token_type, expires_in }`. Errors use the OAuth shape `{ error, error_description }`.
@@ -44,6 +49,8 @@ export interface GcpTokenServerOptions {
   audience?: string;
   /** Subject tokens STS accepts (others: 400 invalid_grant). */
   subjectTokens?: string[];
+  /** Serve the metadata server as this VM's or Cloud Run service's default service account. */
+  metadata?: { projectId: string; email: string; lifetimeSeconds?: number };
 }
 
 /** A running token stand-in; STS-issued tokens are also accepted as impersonation sources. */
@@ -55,6 +62,7 @@ export interface GcpTokenServer {
   readonly counts: {
     generateAccessToken: number;
     generateIdToken: number;
+    metadataToken: number;
     sts: number;
     rejected: number;
   };
@@ -99,7 +107,15 @@ export async function startGcpTokenServer(
     counts: GcpTokenServer["counts"];
     lastGenerate?: GcpTokenServer["lastGenerate"];
     lastGenerateId?: GcpTokenServer["lastGenerateId"];
-  } = { counts: { generateAccessToken: 0, generateIdToken: 0, sts: 0, rejected: 0 } };
+  } = {
+    counts: {
+      generateAccessToken: 0,
+      generateIdToken: 0,
+      metadataToken: 0,
+      sts: 0,
+      rejected: 0,
+    },
+  };
 
   function googleError(res: ServerResponse, code: number, status: string, message: string) {
     state.counts.rejected++;
@@ -297,6 +313,40 @@ export async function startGcpTokenServer(
     send(res, 200, { token });
   }
 
+  /** The metadata server's few paths the library reads; plain text except the token. */
+  function metadataServer(req: IncomingMessage, res: ServerResponse, path: string) {
+    const md = opts.metadata;
+    const text = (status: number, body: string) => {
+      res.writeHead(status, { "content-type": "text/plain", "metadata-flavor": "Google" });
+      res.end(body);
+    };
+    if (!md) return text(404, "Not Found");
+    if (req.headers["metadata-flavor"] !== "Google") {
+      state.counts.rejected++;
+      return text(403, "Missing required header: Metadata-Flavor");
+    }
+    const rest = path.slice("/computeMetadata/v1/".length);
+    if (rest === "instance" || rest === "instance/") return text(200, "attributes/\nhostname\n");
+    if (rest === "project/project-id") return text(200, md.projectId);
+    if (rest === "universe/universe-domain") return text(200, "googleapis.com");
+    if (rest === "instance/service-accounts/default/email") return text(200, md.email);
+    if (rest === "instance/service-accounts/default/token") {
+      state.counts.metadataToken++;
+      const access_token = `ya29.metadata-stand-in-${randomUUID()}`;
+      issued.add(access_token);
+      res.writeHead(200, { "content-type": "application/json", "metadata-flavor": "Google" });
+      res.end(
+        JSON.stringify({
+          access_token,
+          expires_in: md.lifetimeSeconds ?? 3599,
+          token_type: "Bearer",
+        }),
+      );
+      return;
+    }
+    return text(404, "Not Found");
+  }
+
   async function sts(req: IncomingMessage, res: ServerResponse) {
     if (!(req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) {
       return oauthError(
@@ -358,6 +408,9 @@ export async function startGcpTokenServer(
     const path = new URL(req.url ?? "/", "http://x").pathname;
     const g = GENERATE.exec(path);
     const gi = GENERATE_ID.exec(path);
+    if (req.method === "GET" && path.startsWith("/computeMetadata/v1/")) {
+      return metadataServer(req, res, path);
+    }
     const run =
       req.method === "POST" && g
         ? generate(req, res, decodeURIComponent(g[1] as string))
