@@ -114,6 +114,19 @@ export function specKey(s: ImpersonationSpec): string {
   );
 }
 
+/** No credentials at all (no file, no gcloud login, not on GCP): a typed error saying where to put some. */
+function noCredentials(err: unknown): unknown {
+  if (!/could not load the default credentials/i.test(String((err as Error)?.message))) return err;
+  return new ConfigError({
+    provider: "gcp",
+    cause: err,
+    message:
+      "gcp: no credentials found: not on Google Cloud (no metadata server), no GOOGLE_APPLICATION_CREDENTIALS file and no gcloud login. " +
+      "Fix: on GCP, attach a service account to the workload; elsewhere, point GOOGLE_APPLICATION_CREDENTIALS at a workload identity federation file " +
+      "(`gcloud iam workload-identity-pools create-cred-config`); on a developer machine, run `gcloud auth application-default login`; or pass gcpProvider({ authClient }).",
+  });
+}
+
 /**
  * Creates the provider's authentication. Nothing is loaded or read until first use;
  * `google-auth-library` is imported only when the provider builds a client of its own
@@ -166,7 +179,12 @@ export function createGcpAuth(options: GcpOptions, ctx: ProviderContext): GcpAut
           ...(projectId ? { projectId } : {}),
           ...(options.keyFilename ? { keyFilename: options.keyFilename } : {}),
         });
-        const client = await google.getClient();
+        let client: AuthClient;
+        try {
+          client = await google.getClient();
+        } catch (err) {
+          throw noCredentials(err);
+        }
         // As the Cloud client libraries do: a key signs its own scoped JWT, no token round trip.
         if (client instanceof JWT) client.useJWTAccessWithScope = true;
         return { google, client };
@@ -187,6 +205,13 @@ export function createGcpAuth(options: GcpOptions, ctx: ProviderContext): GcpAut
           loadGoogleAuth(),
           sourceClient(),
         ]);
+        if (typeof (client as Partial<AuthClient>).request !== "function") {
+          throw new ConfigError({
+            provider: "gcp",
+            message:
+              "gcp: impersonation signs its IAM Credentials call with the authClient, so it must be a google-auth-library AuthClient (GoogleAuth.getClient(), OAuth2Client …), not only getRequestHeaders().",
+          });
+        }
         return new Impersonated({
           sourceClient: client,
           targetPrincipal: spec.target,

@@ -145,3 +145,24 @@ it("secrets doctor passes item 10 once a token came through the metadata server"
   expect(item(11)).toEqual([expect.stringMatching(/^pass DB \(.+\) resolved in/)]);
   expect(stdout).not.toContain(value);
 });
+
+it("with no credentials anywhere, a read is a ConfigError that says where to put some", async () => {
+  const script = `
+    const { createSecrets } = await import("${root}dist/src/index.js");
+    const { gcpProvider } = await import("${root}dist/providers/gcp/index.js");
+    const secrets = createSecrets({ providers: { gcp: gcpProvider({ endpoint: process.argv[1], projectId: "p1" }) } });
+    const err = await secrets.getSecret("gcp-sm://anything").catch((e) => e);
+    await secrets.close();
+    console.log(JSON.stringify({ code: err.code, message: err.message }));
+  `;
+  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script, proxy.url], {
+    cwd: root,
+    // Never probe the real metadata address from a test.
+    env: { PATH: process.env.PATH ?? "", HOME: dir, METADATA_SERVER_DETECTION: "none" },
+  });
+  const out = JSON.parse(stdout.trim().split("\n").at(-1) as string);
+  expect(out.code).toBe("INVALID_CONFIG");
+  expect(out.message).toContain("no credentials found");
+  expect(out.message).toContain("GOOGLE_APPLICATION_CREDENTIALS");
+  expect(out.message).toContain("gcloud auth application-default login");
+});
