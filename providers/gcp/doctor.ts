@@ -9,7 +9,6 @@ import type { DoctorFacet, DoctorFinding, SecretProvider } from "../../src/provi
 import { gcpIdentity } from "./auth/identity.js";
 import { inspectGcpSource } from "./auth/source.js";
 import { testGcpPermissions } from "./metadata.js";
-import { gcpSm } from "./rules.js";
 import type { GcpOptions, GcpProviderInternals } from "./types.js";
 
 /** Permissions that let the app change or destroy a secret, or grant access to it. */
@@ -33,12 +32,17 @@ function internals(provider: SecretProvider): GcpProviderInternals {
   return p as GcpProviderInternals;
 }
 
-/** A raw `gcp-sm://` reference's normalised path (scheme, options and field dropped). */
+const REF =
+  /^gcp-sm:\/\/(projects\/[^/]+\/(?:locations\/[^/]+\/)?)?(?:secrets\/)?([^/@?#]+)(?:@([^/?#]+)|\/versions\/([^/?#]+))?(?:[?#].*)?$/i;
+
+/**
+ * A raw `gcp-sm://` reference's secret path, as the rule normalises it (the doctor reads
+ * only which secret; the rule itself stays out of this chunk, which the root must not load).
+ */
 function pathOf(ref: string): string | undefined {
-  const m = /^gcp-sm:\/\/([^?#]*)/i.exec(ref);
-  if (!m?.[1]) return undefined;
-  const r = gcpSm.path?.(m[1], {}) ?? { path: m[1], options: {} };
-  return "path" in r ? r.path : undefined;
+  const m = REF.exec(ref);
+  if (!m) return undefined;
+  return `${m[1] ?? ""}secrets/${m[2]}/versions/${m[3] ?? m[4] ?? "latest"}`;
 }
 
 /**
