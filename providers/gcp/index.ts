@@ -1,12 +1,13 @@
 /**
- * The `gcp` provider's public entry. Only its descriptor exists so far:
- * references validate, and creating the provider fails with NO_PROVIDER
- * until it lands.
+ * The `gcp` provider: GCP Secret Manager (`gcp-sm://`) and short-lived tokens
+ * (`getCredentials("gcp", { targetPrincipal })`, impersonation and workload identity
+ * federation through `google-auth-library`, loaded on first use).
  *
  * @example
  * ```ts
- * import { gcpDescriptor } from "secrets-loader/providers/gcp";
- * gcpDescriptor.name; // "gcp"
+ * import { createSecrets } from "secrets-loader";
+ * import { gcpProvider } from "secrets-loader/providers/gcp";
+ * const secrets = createSecrets({ providers: { gcp: gcpProvider() } });
  * ```
  * @packageDocumentation
  */
@@ -20,7 +21,7 @@ import type { GcpOptions } from "./types.js";
 
 assertServerRuntime();
 
-export { type GcpCredentialsSource, gcpAuthClient } from "./auth/auth-client.js";
+export { type GcpCredentialsSource, type GcpTokenLike, gcpAuthClient } from "./auth/auth-client.js";
 export { gcpDescriptor } from "./descriptor.js";
 export type {
   GcpAuthClient,
@@ -31,12 +32,15 @@ export type {
 } from "./types.js";
 
 /**
- * The gcp provider, for `createSecrets({ providers })`. Not implemented yet:
- * its first use fails with a `NoProviderError` that says so.
+ * The GCP provider, for `createSecrets({ providers })`. With no options,
+ * Application Default Credentials decide, and the default project comes from
+ * `GOOGLE_CLOUD_PROJECT` or the credentials.
  *
  * @example
  * ```ts
- * createSecrets({ providers: { gcp: gcpProvider() } });
+ * createSecrets({
+ *   providers: { gcp: gcpProvider({ impersonate: { targetPrincipal: "reader@acme-prod.iam.gserviceaccount.com" } }) },
+ * });
  * ```
  */
 export function gcpProvider(options: GcpOptions = {}) {

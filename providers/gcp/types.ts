@@ -15,6 +15,7 @@
  * ```
  */
 export interface GcpAuthClient {
+  /** The headers (an `Authorization` bearer) for a request to `url`. */
   getRequestHeaders(url?: string): Promise<Headers | Record<string, string>>;
 }
 

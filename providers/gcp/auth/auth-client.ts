@@ -7,12 +7,32 @@ import type { OAuth2Client } from "google-auth-library";
 import type { GcpCredentialsRequest } from "../types.js";
 import { loadGoogleAuth } from "./library.js";
 
-/** The part of a secrets client `gcpAuthClient` uses (`createSecrets()` returns one). */
+/**
+ * The part of a secrets client `gcpAuthClient` uses (`createSecrets()` returns one).
+ *
+ * @example
+ * ```ts
+ * const source: GcpCredentialsSource = createSecrets({ providers: { gcp: gcpProvider() } });
+ * ```
+ */
 export interface GcpCredentialsSource {
-  getCredentials(
-    provider: "gcp",
-    request?: GcpCredentialsRequest,
-  ): Promise<{ readonly accessToken?: string; readonly expiresAt: number }>;
+  /** `secrets.getCredentials("gcp", request)`: a token and when it expires. */
+  getCredentials(provider: "gcp", request?: GcpCredentialsRequest): Promise<GcpTokenLike>;
+}
+
+/**
+ * What `gcpAuthClient` reads from `getCredentials("gcp")`.
+ *
+ * @example
+ * ```ts
+ * const t: GcpTokenLike = { accessToken: "ya29…", expiresAt: Date.now() + 3_600_000 };
+ * ```
+ */
+export interface GcpTokenLike {
+  /** The OAuth 2.0 access token. */
+  readonly accessToken?: string;
+  /** When it expires (epoch ms). */
+  readonly expiresAt: number;
 }
 
 /**
