@@ -5,6 +5,7 @@
 
 import type { AwsCredentialIdentity, AwsCredentialsRequest } from "../providers/aws/types.js";
 import type { AzureCredentials, AzureCredentialsRequest } from "../providers/azure/types.js";
+import type { GcpCredentials, GcpCredentialsRequest } from "../providers/gcp/types.js";
 import type { VaultCredentials, VaultCredentialsRequest } from "../providers/vault/types.js";
 import type { Duration } from "./duration.js";
 import type { SecretsListener } from "./events.js";
@@ -83,6 +84,8 @@ export interface CallOptions {
 export interface CredentialsMap {
   /** AWS STS: AssumeRole, AssumeRoleWithWebIdentity or GetSessionToken. */
   aws: CredentialsEntry<AwsCredentialsRequest, AwsCredentialIdentity>;
+  /** GCP: an impersonated service account's access token, or an ID token for `{ audience }`. */
+  gcp: CredentialsEntry<GcpCredentialsRequest, GcpCredentials>;
   /** Azure: an Entra ID access token for `{ scopes }`. */
   azure: CredentialsEntry<AzureCredentialsRequest, AzureCredentials>;
   /** Vault/OpenBao: a leased path such as `database/creds/<role>`; its data. */

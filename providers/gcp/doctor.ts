@@ -1,10 +1,49 @@
 /**
- * The GCP provider's doctor facet: what the credential file and options say
- * about short-lived credentials, and the guidance texts. Loaded only by the CLI.
+ * The GCP provider's doctor facet: the credential file's kind (item 10), who the
+ * provider reads as (items 4 and 10), the caller's write or admin permissions on each
+ * referenced secret through `testIamPermissions` (item 4), and the guidance texts.
+ * Loaded only by the CLI.
  */
 
-import { readFileSync } from "node:fs";
-import type { DoctorFacet } from "../../src/provider/index.js";
+import type { DoctorFacet, DoctorFinding, SecretProvider } from "../../src/provider/index.js";
+import { gcpIdentity } from "./auth/identity.js";
+import { inspectGcpSource } from "./auth/source.js";
+import { testGcpPermissions } from "./metadata.js";
+import type { GcpOptions, GcpProviderInternals } from "./types.js";
+
+/** Permissions that let the app change or destroy a secret, or grant access to it. */
+export const GCP_WRITE_PERMISSIONS = [
+  "secretmanager.secrets.setIamPolicy",
+  "secretmanager.secrets.delete",
+  "secretmanager.secrets.update",
+  "secretmanager.versions.add",
+  "secretmanager.versions.destroy",
+] as const;
+
+/** What the app needs (reads) and the doctor's extra metadata read. */
+const READ_PERMISSIONS = ["secretmanager.versions.access", "secretmanager.secrets.get"] as const;
+
+const LEAST_PRIVILEGE =
+  "Grant roles/secretmanager.secretAccessor on each secret the app reads (not on the project), to a dedicated service account; the doctor also needs secretmanager.secrets.get (roles/secretmanager.viewer on those secrets) to read rotation metadata.";
+
+function internals(provider: SecretProvider): GcpProviderInternals {
+  const p = provider as Partial<GcpProviderInternals>;
+  if (!p.gcpAuth || !p.gcpOptions) throw new Error("not the built-in GCP provider");
+  return p as GcpProviderInternals;
+}
+
+const REF =
+  /^gcp-sm:\/\/(projects\/[^/]+\/(?:locations\/[^/]+\/)?)?(?:secrets\/)?([^/@?#]+)(?:@([^/?#]+)|\/versions\/([^/?#]+))?(?:[?#].*)?$/i;
+
+/**
+ * A raw `gcp-sm://` reference's secret path, as the rule normalises it (the doctor reads
+ * only which secret; the rule itself stays out of this chunk, which the root must not load).
+ */
+function pathOf(ref: string): string | undefined {
+  const m = REF.exec(ref);
+  if (!m) return undefined;
+  return `${m[1] ?? ""}secrets/${m[2]}/versions/${m[3] ?? m[4] ?? "latest"}`;
+}
 
 /**
  * The GCP doctor facet.
@@ -16,48 +55,116 @@ import type { DoctorFacet } from "../../src/provider/index.js";
  */
 export const gcpDoctor: DoctorFacet = {
   guidance: {
-    leastPrivilege:
-      "Grant roles/secretmanager.secretAccessor on each secret the app reads (not on the project), to a dedicated service account.",
+    leastPrivilege: LEAST_PRIVILEGE,
     ipRestrictions:
       "Put Secret Manager inside a VPC Service Controls perimeter; restrict API keys by IP or referrer (APIs & Services > Credentials).",
     shortLived:
-      "Use service-account impersonation or workload identity federation instead of a JSON key file.",
+      "Use workload identity federation (an external_account credential file) or the metadata server's service account (Cloud Run, GKE, Compute Engine), with impersonation where the app needs another identity, instead of a JSON key file.",
   },
+
+  // Item 10 passes only once a token came through short-lived credentials.
+  identity: (provider, call) => {
+    const { gcpAuth, gcpOptions } = internals(provider);
+    return gcpIdentity(gcpAuth, gcpOptions, call?.signal);
+  },
+
+  evidence: {
+    // Item 4: Secret Manager tells the caller which of the asked permissions it holds.
+    4: async (provider, settings, call) => {
+      const { gcpAuth, gcpOptions } = internals(provider);
+      const who = (await gcpAuth.source()).principal ?? "the provider's identity";
+      const seen = new Set<string>();
+      const out: DoctorFinding[] = [];
+      for (const ref of settings.references ?? []) {
+        const path = pathOf(ref);
+        if (!path) continue;
+        let answer: Awaited<ReturnType<typeof testGcpPermissions>>;
+        try {
+          answer = await testGcpPermissions(
+            gcpAuth,
+            gcpOptions,
+            path,
+            [...GCP_WRITE_PERMISSIONS, ...READ_PERMISSIONS],
+            call.signal,
+          );
+        } catch (err) {
+          out.push({
+            status: "manual",
+            evidence: `gcp: permissions on ${ref} not checked: ${(err as Error).message.split("\n")[0]}`,
+            fix: LEAST_PRIVILEGE,
+          });
+          continue;
+        }
+        if (seen.has(answer.secret)) continue;
+        seen.add(answer.secret);
+        const write = answer.granted.filter((p) =>
+          (GCP_WRITE_PERMISSIONS as readonly string[]).includes(p),
+        );
+        const read = answer.granted.filter((p) => !write.includes(p));
+        if (write.length) {
+          out.push({
+            status: "fail",
+            evidence: `gcp: ${who} holds write or admin permissions on secret ${answer.secret}: ${write.join(", ")}`,
+            fix: `Remove the role that grants them (such as roles/secretmanager.admin or roles/owner) and grant roles/secretmanager.secretAccessor on the secret only.`,
+          });
+        } else {
+          out.push({
+            status: "pass",
+            evidence: `gcp: ${who} holds no write or admin permission on secret ${answer.secret}${read.length ? ` (holds ${read.join(", ")})` : ""}`,
+          });
+        }
+      }
+      return out;
+    },
+  },
+
   inspectEnvironment(env, options) {
-    if (options.impersonate || options.targetPrincipal || options.targetServiceAccount) {
-      return { kind: "configured", evidence: "service-account impersonation" };
+    const o = options as GcpOptions;
+    const info = inspectGcpSource(o, env);
+    // The config may name the target alone ("impersonate": "sa@…").
+    const raw = o.impersonate as GcpOptions["impersonate"] | string | undefined;
+    const target = typeof raw === "string" ? raw : raw?.targetPrincipal;
+    const via = target ? `, the source for impersonating ${target}` : "";
+    switch (info.kind) {
+      case "service_account":
+        return {
+          kind: "long-lived",
+          evidence: `gcp: ${info.origin ?? "the credential file"} is a service-account key file (${info.file})${via}`,
+        };
+      case "authorized_user":
+        return {
+          kind: "long-lived",
+          evidence: `gcp: ${info.origin ?? "the credential file"} is a user refresh token (${info.file})${via}`,
+        };
+      case "external_account":
+        return {
+          kind: "short-lived",
+          evidence: `gcp: credentials are workload identity federation (external_account)${via}`,
+        };
+      case "impersonated_service_account":
+        return info.longLived
+          ? {
+              kind: "long-lived",
+              evidence: `gcp: impersonation from a long-lived ${info.sourceOf} source (${info.file})`,
+            }
+          : {
+              kind: "short-lived",
+              evidence: "gcp: credentials are an impersonation (short-lived)",
+            };
+      case "metadata":
+        return target
+          ? { kind: "configured", evidence: `impersonating ${target} over the metadata server` }
+          : {
+              kind: "unknown",
+              evidence: "gcp: ambient credentials (metadata server) were not inspected",
+            };
+      case "injected":
+        return { kind: "unknown", evidence: "gcp: an auth client of the application's own" };
+      default:
+        return {
+          kind: "unknown",
+          evidence: `gcp: credential file ${info.file} has a type that is not classified`,
+        };
     }
-    const file = env.GOOGLE_APPLICATION_CREDENTIALS;
-    if (!file) {
-      return {
-        kind: "unknown",
-        evidence: "gcp: ambient credentials (metadata server or gcloud login) were not inspected",
-      };
-    }
-    let type: unknown;
-    try {
-      type = (JSON.parse(readFileSync(file, "utf8")) as { type?: unknown }).type;
-    } catch {
-      return {
-        kind: "unknown",
-        evidence: `gcp: GOOGLE_APPLICATION_CREDENTIALS (${file}) could not be read`,
-      };
-    }
-    if (type === "service_account") {
-      return {
-        kind: "long-lived",
-        evidence: `gcp: GOOGLE_APPLICATION_CREDENTIALS is a service-account key file (${file})`,
-      };
-    }
-    if (type === "external_account" || type === "impersonated_service_account") {
-      return {
-        kind: "short-lived",
-        evidence: `gcp: credentials are ${type === "external_account" ? "workload identity federation" : "impersonation"} (short-lived)`,
-      };
-    }
-    return {
-      kind: "unknown",
-      evidence: `gcp: credential file type ${String(type)} not classified`,
-    };
   },
 };

@@ -1,7 +1,9 @@
 /**
  * The `gcp` provider: GCP Secret Manager secrets (`gcp-sm://`) over the REST API v1,
  * through one authorised `google-auth-library` client (loaded on first use) or the
- * caller's own `SecretManagerServiceClient`.
+ * caller's own `SecretManagerServiceClient`; and short-lived tokens
+ * (`getCredentials("gcp", { targetPrincipal })`, impersonation and workload identity
+ * federation).
  *
  * @example
  * ```ts
@@ -23,6 +25,7 @@ import type { GcpOptions } from "./types.js";
 
 assertServerRuntime();
 
+export { type GcpCredentialsSource, type GcpTokenLike, gcpAuthClient } from "./auth/auth-client.js";
 export { gcpDescriptor } from "./descriptor.js";
 export type { GcpProvider } from "./runtime.js";
 export type {
@@ -50,7 +53,15 @@ export type {
  * import { createSecrets } from "secrets-loader";
  * import { gcpProvider } from "secrets-loader/providers/gcp";
  *
- * const secrets = createSecrets({ providers: { gcp: gcpProvider({ projectId: "acme-prod" }) } });
+ * const secrets = createSecrets({
+ *   providers: {
+ *     gcp: gcpProvider({
+ *       projectId: "acme-prod",
+ *       // optional: every read runs as this service account
+ *       impersonate: { targetPrincipal: "reader@acme-prod.iam.gserviceaccount.com" },
+ *     }),
+ *   },
+ * });
  * const { DB_PASSWORD, STRIPE_KEY } = await secrets.load({
  *   DB_PASSWORD: "gcp-sm://checkout-db#password",
  *   STRIPE_KEY: "gcp-sm://stripe-key@prod",

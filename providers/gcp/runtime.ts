@@ -18,12 +18,14 @@ import {
   type SecretProvider,
   SecretsError,
 } from "../../src/provider/index.js";
-import { createGcpAuth } from "./auth/index.js";
+import { gcpIdentity } from "./auth/identity.js";
+import { createGcpAuth, gcpCredentialsLabel, issueGcpCredentials } from "./auth/index.js";
 import { failureOf, type GcpSubject, RETRYABLE, toGcpError } from "./errors.js";
+import { describeGcpSecret } from "./metadata.js";
 import { accessWithOfficial, type OfficialClient, officialClient } from "./official-client.js";
 import { checkedPayload } from "./payload.js";
 import { SecretManagerRest } from "./secret-manager.js";
-import type { GcpOptions } from "./types.js";
+import type { GcpCredentialsRequest, GcpOptions, GcpProviderInternals } from "./types.js";
 
 /**
  * The GCP provider instance (`await secrets.provider("gcp")`).
@@ -34,7 +36,7 @@ import type { GcpOptions } from "./types.js";
  * await gcp.projectId(); // "acme-prod"
  * ```
  */
-export interface GcpProvider extends SecretProvider {
+export interface GcpProvider extends SecretProvider, GcpProviderInternals {
   /** Always `"gcp"`. */
   readonly name: "gcp";
   /** The project of references that name none. */
@@ -234,6 +236,13 @@ export async function createGcpProvider(
     getSecret: read,
     getSecrets: readMany,
     projectId,
+    gcpAuth: auth,
+    gcpOptions: options,
+    getCredentials: (request, call) =>
+      issueGcpCredentials(auth, options, request as GcpCredentialsRequest, call, context),
+    credentialsLabel: (request) => gcpCredentialsLabel(options, request),
+    describe: (ref, call) => describeGcpSecret(auth, options, ref, call),
+    identity: (call) => gcpIdentity(auth, options, call?.signal),
     async close() {
       rest?.close();
     },

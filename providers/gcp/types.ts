@@ -143,3 +143,17 @@ export interface GcpAuth {
   /** The source credentials' kind and whether they are long-lived. */
   source(): Promise<{ kind: GcpSourceKind; longLived: boolean; principal?: string }>;
 }
+
+/**
+ * What the doctor facet reads from a GCP provider instance: its auth layer and
+ * options (internal; the provider exposes them for `secrets doctor`).
+ *
+ * @example
+ * ```ts
+ * const { gcpAuth } = (await secrets.provider("gcp")) as SecretProvider & GcpProviderInternals;
+ * ```
+ */
+export interface GcpProviderInternals {
+  readonly gcpAuth: GcpAuth;
+  readonly gcpOptions: GcpOptions;
+}

@@ -42,6 +42,8 @@ export interface DoctorFinding {
 export interface DoctorSettings {
   /** The longest a key may live before it must be rotated. */
   maxKeyAgeDays: number;
+  /** The configured references this provider serves, as written (for per-secret checks). */
+  references?: readonly string[];
 }
 
 /**

@@ -9,6 +9,7 @@ import {
   ConfigError,
   ExpiredError,
   NotFoundError,
+  PolicyViolationError,
   ProviderError,
   SecretsError,
   type SecretsErrorOptions,
@@ -82,6 +83,7 @@ const BY_CODE: Partial<Record<string, new (o: SecretsErrorOptions) => SecretsErr
   THROTTLED: ThrottledError,
   UNAVAILABLE: UnavailableError,
   INVALID_CONFIG: ConfigError,
+  POLICY_VIOLATION: PolicyViolationError,
 };
 
 /**

@@ -32,9 +32,11 @@
  *
  * GCP extras, started by a test in beforeAll and closed in afterAll (in-process, free ports on
  * 127.0.0.1): `startGcpForwardingProxy(standIn("gcp"))` puts a proxy in front of drongo that adds
- * version aliases, `dataCrc32c`, regional routes and a corrupt-next-CRC hook;
- * `startGcpTokenServer({...})` is a request-checking IAM Credentials (generateAccessToken) and
- * STS (token exchange) stand-in with counters.
+ * version aliases, `dataCrc32c`, regional routes and a corrupt-next-CRC hook, plus `rotation` and
+ * `:testIamPermissions` (`grant()`, `lapseRotation()`) for the doctor;
+ * `startGcpTokenServer({...})` is a request-checking IAM Credentials (generateAccessToken,
+ * generateIdToken), STS (token exchange) and, with `metadata`, metadata-server stand-in with
+ * counters.
  */
 import { createPrivateKey, randomUUID, sign } from "node:crypto";
 import { inject } from "vitest";

@@ -305,3 +305,94 @@ describe("IAM Credentials + STS token stand-in", () => {
     expect(tokens.counts.rejected).toBe(rejected + 3);
   });
 });
+
+describe("forwarding proxy: rotation and testIamPermissions", () => {
+  const gcp = standIn("gcp");
+  let proxy: GcpForwardingProxy;
+  const base = () => `${proxy.url}/v1/projects/${gcp.projectId}`;
+  const topics = [{ name: `projects/${gcp.projectId}/topics/rotations` }];
+  const soon = () => new Date(Date.now() + 86_400_000).toISOString();
+
+  async function call(path: string, init: RequestInit = {}) {
+    const r = await fetch(`${base()}${path}`, {
+      ...init,
+      headers: { authorization: "Bearer proxy-test", "content-type": "application/json" },
+    });
+    return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+  }
+  const create = (id: string, extra: Record<string, unknown>) =>
+    call(`/secrets?secretId=${id}`, {
+      method: "POST",
+      body: JSON.stringify({ replication: { automatic: {} }, ...extra }),
+    });
+
+  beforeAll(async () => {
+    proxy = await startGcpForwardingProxy(gcp);
+  });
+  afterAll(() => proxy.close());
+
+  it("keeps rotation with its topics, echoes nextRotationTime only (rotationPeriod is input only)", async () => {
+    const id = `rot-${randomUUID()}`;
+    const next = soon();
+    const created = await create(id, {
+      topics,
+      rotation: { nextRotationTime: next, rotationPeriod: "2592000s" },
+    });
+    expect(created.status).toBe(200);
+    const read = await call(`/secrets/${id}`);
+    expect(read.json.rotation).toEqual({ nextRotationTime: next });
+    expect(read.json.topics).toEqual(topics);
+    proxy.lapseRotation(`projects/${gcp.projectId}/secrets/${id}`, new Date(0));
+    expect((await call(`/secrets/${id}`)).json.rotation).toEqual({
+      nextRotationTime: new Date(0).toISOString(),
+    });
+    const patched = await call(`/secrets/${id}?updateMask=rotation`, {
+      method: "PATCH",
+      body: JSON.stringify({ rotation: null }),
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.json.rotation).toBeUndefined();
+    await call(`/secrets/${id}`, { method: "DELETE" });
+  });
+
+  it("refuses rotation without topics, a past nextRotationTime, or a period without a time", async () => {
+    const refused = [
+      { rotation: { nextRotationTime: soon() } },
+      { topics, rotation: { nextRotationTime: new Date().toISOString() } },
+      { topics, rotation: { rotationPeriod: "86400s" } },
+      { topics, rotation: { nextRotationTime: soon(), rotationPeriod: "60s" } },
+    ];
+    for (const extra of refused) {
+      const r = await create(`rot-bad-${randomUUID()}`, extra);
+      expect(r.status).toBe(400);
+      expect(r.json).toMatchObject({ error: { status: "INVALID_ARGUMENT" } });
+    }
+  });
+
+  it("answers testIamPermissions with the granted subset, {} when none or no secret", async () => {
+    const id = `iam-${randomUUID()}`;
+    await create(id, {});
+    const name = `projects/${gcp.projectId}/secrets/${id}`;
+    proxy.grant(name, ["secretmanager.versions.access", "secretmanager.secrets.delete"]);
+    const ask = (secret: string, permissions: string[]) =>
+      call(`/secrets/${secret}:testIamPermissions`, {
+        method: "POST",
+        body: JSON.stringify({ permissions }),
+      });
+    const r = await ask(id, [
+      "secretmanager.secrets.delete",
+      "secretmanager.secrets.get",
+      "secretmanager.versions.access",
+    ]);
+    expect(r).toEqual({
+      status: 200,
+      json: { permissions: ["secretmanager.secrets.delete", "secretmanager.versions.access"] },
+    });
+    expect(await ask(id, ["secretmanager.versions.add"])).toEqual({ status: 200, json: {} });
+    expect(await ask(`missing-${randomUUID()}`, ["secretmanager.secrets.get"])).toEqual({
+      status: 200,
+      json: {},
+    });
+    await call(`/secrets/${id}`, { method: "DELETE" });
+  });
+});

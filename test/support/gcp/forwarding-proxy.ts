@@ -12,7 +12,19 @@
  *   ones, and resource names in the answer are rewritten back to the regional form
  *   (https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.locations.secrets).
  *   Regional and global secrets share one namespace here; the real service keeps them apart.
- * - a test hook, `corruptNextCrc()`, that sends a wrong `dataCrc32c` on the next access answer.
+ * - a test hook, `corruptNextCrc()`, that sends a wrong `dataCrc32c` on the next access answer;
+ * - `rotation` on secrets (with the `topics` it needs), kept here as drongo drops both: given at
+ *   creation or by PATCH with an update mask naming it, checked as the reference says (topics
+ *   required, `nextRotationTime` at least 5 minutes ahead and required with `rotationPeriod`, a
+ *   period of at least 3600s), and echoed on secret reads without `rotationPeriod` (input only,
+ *   https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets#Rotation);
+ *   a test hook, `lapseRotation()`, moves a kept `nextRotationTime` into the past, as a
+ *   schedule whose rotation never happened looks;
+ * - `:testIamPermissions` on secrets (POST `{ permissions }` -> `{ permissions }`, the subset the
+ *   caller holds; an empty answer is `{}`, as the real API omits empty lists, and a secret that
+ *   does not exist also answers `{}`, not NOT_FOUND,
+ *   https://cloud.google.com/secret-manager/docs/reference/rest/v1/projects.secrets/testIamPermissions),
+ *   with grants set per secret by the test (`grant()`).
  *
  * drongo serves one request at a time; the proxy does not change that.
  */
@@ -34,6 +46,10 @@ export interface GcpForwardingProxy {
   corruptNextCrc(): void;
   /** Secret Manager reads: injected error answers, concurrency and connection counters. */
   readonly reads: ReadHooks;
+  /** The permissions `:testIamPermissions` reports the caller holds on `secret` (`projects/<p>/secrets/<s>`). */
+  grant(secret: string, permissions: readonly string[]): void;
+  /** Moves `secret`'s kept `rotation.nextRotationTime` to `at` (a past time the API refuses on write). */
+  lapseRotation(secret: string, at: Date): void;
   close(): Promise<void>;
 }
 
@@ -86,6 +102,7 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
   const counts = { requests: 0, access: 0, aliasResolved: 0, regional: 0 };
   const bearerTokens: string[] = [];
   let corruptNext = false;
+  const extras = rotationAndIam();
 
   const reads = readHooks();
 
@@ -150,6 +167,18 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
       }
     }
 
+    const answered = extras.intercept(method, path, body, res);
+    if (answered) return;
+    const kept = extras.keep(method, path, url, body);
+    if ("invalid" in kept) {
+      res.writeHead(400, { "content-type": "application/json; charset=UTF-8" });
+      res.end(
+        JSON.stringify({ error: { code: 400, message: kept.invalid, status: "INVALID_ARGUMENT" } }),
+      );
+      return;
+    }
+    body = kept.body;
+
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) {
       if (typeof v === "string" && !["host", "content-length", "connection"].includes(k))
@@ -158,7 +187,7 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
     const init: RequestInit = { method, headers };
     if (body.length && method !== "GET" && method !== "HEAD") init.body = new Uint8Array(body);
     let up: Response;
-    if (storeAliases && !createMatch && !url.searchParams.get("updateMask")) {
+    if ((storeAliases || kept.onlyKept) && !createMatch && !url.searchParams.get("updateMask")) {
       // Only versionAliases was asked for: drongo has nothing to update, so read the secret.
       up = await fetch(`${upstream}${path}`, { headers });
     } else {
@@ -183,6 +212,7 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
         }
         payload.dataCrc32c = String(crc);
       }
+      extras.decorate(method, path, json);
       text = JSON.stringify(json);
     }
     if (regionalPrefix) text = text.split(regionalPrefix.from).join(regionalPrefix.to);
@@ -211,6 +241,8 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
     port,
     counts,
     bearerTokens,
+    grant: extras.grant,
+    lapseRotation: extras.lapseRotation,
     corruptNextCrc() {
       corruptNext = true;
     },
@@ -305,4 +337,125 @@ function parseJson(buf: Buffer): Record<string, unknown> | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * What drongo lacks for the doctor: `rotation` (and `topics`) on secrets, and
+ * `:testIamPermissions`. Kept apart from the forwarding so other hooks stay independent.
+ */
+function rotationAndIam() {
+  // secret name -> the fields drongo drops.
+  const kept = new Map<string, { rotation?: unknown; topics?: unknown }>();
+  const grants = new Map<string, Set<string>>();
+  const TEST_IAM = /^\/v1\/(projects\/[^/]+\/secrets\/[^/:]+):testIamPermissions$/;
+  const CREATE = /^\/v1\/(projects\/[^/]+)\/secrets$/;
+  const SECRET = /^\/v1\/(projects\/[^/]+\/secrets\/[^/:]+)$/;
+
+  return {
+    grant(secret: string, permissions: readonly string[]) {
+      grants.set(secret, new Set(permissions));
+    },
+
+    /** Answers `:testIamPermissions` itself; true when it did. */
+    intercept(method: string, path: string, body: Buffer, res: ServerResponse): boolean {
+      const m = TEST_IAM.exec(path);
+      if (!m || method !== "POST") return false;
+      const name = m[1] as string;
+      const send = (status: number, json: unknown) => {
+        res.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
+        res.end(JSON.stringify(json));
+      };
+      const asked = parseJson(body)?.permissions;
+      if (!Array.isArray(asked) || !asked.every((p) => typeof p === "string")) {
+        send(400, {
+          error: {
+            code: 400,
+            message: "Invalid JSON payload: permissions.",
+            status: "INVALID_ARGUMENT",
+          },
+        });
+        return true;
+      }
+      // A secret that does not exist holds no permission: the same empty answer.
+      const held = grants.get(name) ?? new Set<string>();
+      const granted = (asked as string[]).filter((p) => held.has(p));
+      send(200, granted.length ? { permissions: granted } : {});
+      return true;
+    },
+
+    lapseRotation(secret: string, at: Date) {
+      const entry = kept.get(secret);
+      if (!entry?.rotation) throw new Error(`lapseRotation: ${secret} has no rotation`);
+      entry.rotation = { ...(entry.rotation as object), nextRotationTime: at.toISOString() };
+    },
+
+    /**
+     * Takes `rotation`/`topics` out of a create or a PATCH naming them. Returns the body to
+     * forward, or an INVALID_ARGUMENT answer's message when the reference's rules refuse it.
+     */
+    keep(
+      method: string,
+      path: string,
+      url: URL,
+      body: Buffer,
+    ): { body: Buffer; onlyKept?: boolean } | { invalid: string } {
+      const create = method === "POST" && CREATE.exec(path) && url.searchParams.get("secretId");
+      const patch = method === "PATCH" && SECRET.exec(path);
+      if (!create && !patch) return { body };
+      const parsed = parseJson(body);
+      if (!parsed) return { body };
+      const name = create ? `${path.slice(4)}/${url.searchParams.get("secretId")}` : path.slice(4);
+      const mask = (url.searchParams.get("updateMask") ?? "").split(",");
+      const entry: { rotation?: unknown; topics?: unknown } = create ? {} : { ...kept.get(name) };
+      let touched = false;
+      for (const field of ["rotation", "topics"] as const) {
+        const named = create
+          ? field in parsed
+          : mask.some((f) => f === field || f.startsWith(`${field}.`));
+        if (!named) continue;
+        touched = true;
+        if (parsed[field] === undefined || parsed[field] === null) delete entry[field];
+        else entry[field] = parsed[field];
+        delete parsed[field];
+        if (patch) {
+          const rest = mask.filter((f) => f && f !== field && !f.startsWith(`${field}.`));
+          if (rest.length) url.searchParams.set("updateMask", rest.join(","));
+          else url.searchParams.delete("updateMask");
+        }
+      }
+      if (touched && entry.rotation !== undefined) {
+        const r = entry.rotation as { nextRotationTime?: string; rotationPeriod?: string };
+        const next = r.nextRotationTime ? Date.parse(r.nextRotationTime) : undefined;
+        const period = /^(\d+)s$/.exec(r.rotationPeriod ?? "")?.[1];
+        if (!Array.isArray(entry.topics) || entry.topics.length === 0)
+          return { invalid: "Secret.topics must be set to configure rotation." };
+        if (r.rotationPeriod !== undefined && next === undefined)
+          return { invalid: "next_rotation_time must be set if rotation_period is set." };
+        if (next !== undefined && (Number.isNaN(next) || next < Date.now() + 300_000))
+          return { invalid: "next_rotation_time cannot be set to less than 300s in the future." };
+        if (r.rotationPeriod !== undefined && !(Number(period) >= 3600))
+          return { invalid: "rotation_period must be in seconds and at least 3600s." };
+        // rotationPeriod is input only: reads return nextRotationTime alone.
+        entry.rotation = r.nextRotationTime ? { nextRotationTime: r.nextRotationTime } : {};
+      }
+      if (touched || create) kept.set(name, entry);
+      // A PATCH of kept fields only leaves drongo nothing to update: the proxy reads instead.
+      const onlyKept = Boolean(patch && touched && !url.searchParams.get("updateMask"));
+      return { body: Buffer.from(JSON.stringify(parsed)), onlyKept };
+    },
+
+    /** Echoes the kept fields on a secret's answer; forgets them with the secret. */
+    decorate(method: string, path: string, json: Record<string, unknown>) {
+      const m = SECRET.exec(path);
+      if (m && method === "DELETE") {
+        kept.delete(m[1] as string);
+        grants.delete(m[1] as string);
+        return;
+      }
+      const name = typeof json.name === "string" ? json.name : "";
+      const extra = /^projects\/[^/]+\/secrets\/[^/]+$/.test(name) ? kept.get(name) : undefined;
+      if (extra?.rotation !== undefined) json.rotation = extra.rotation;
+      if (extra?.topics !== undefined) json.topics = extra.topics;
+    },
+  };
 }

@@ -5,8 +5,33 @@
  * guidance.
  */
 
-import { type Check, type CheckResult, fail, manual, pass } from "../types.js";
+import { type DoctorFinding, firstLine } from "../../../provider/index.js";
+import type { DoctorContext } from "../context.js";
+import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
 import { identityOf } from "./identity.js";
+
+/**
+ * What a provider's facet finds about the permissions on the referenced secrets
+ * (GCP: testIamPermissions on each); empty when it has nothing to add or offline.
+ */
+async function facetEvidence(ctx: DoctorContext, name: string): Promise<CheckResult[]> {
+  const evidence = (await ctx.facet(name))?.evidence?.[4];
+  if (!evidence || ctx.options.offline) return [];
+  const references = ctx
+    .references()
+    .filter((r) => r.provider === name)
+    .map((r) => r.ref);
+  if (references.length === 0) return [];
+  let found: readonly DoctorFinding[];
+  try {
+    found = await ctx.withProvider(name, (provider, call) =>
+      evidence(provider, { maxKeyAgeDays: ctx.config.policy.rotationMaxDays, references }, call),
+    );
+  } catch (err) {
+    found = [{ status: "manual", evidence: `${name}: permissions not checked: ${firstLine(err)}` }];
+  }
+  return found.map((f) => ({ pass, warn, fail, manual })[f.status](f.evidence, f.fix ?? ""));
+}
 
 /**
  * The check.
@@ -58,14 +83,19 @@ export const leastPrivilege: Check = {
           results.push(pass(`${name}: ${who} has no administrator rights${policies}`));
           continue;
         }
-        results.push(
-          manual(
-            `${name}: authenticated as ${who}; its permissions are not enumerated here`,
-            guidance,
-          ),
-        );
+        const found = await facetEvidence(ctx, name);
+        if (found.length) results.push(...found);
+        else
+          results.push(
+            manual(
+              `${name}: authenticated as ${who}; its permissions are not enumerated here`,
+              guidance,
+            ),
+          );
       } else {
-        results.push(manual(`${name}: ${id.reason}`, guidance));
+        const found = await facetEvidence(ctx, name);
+        if (found.length) results.push(...found);
+        else results.push(manual(`${name}: ${id.reason}`, guidance));
       }
     }
     return results;

@@ -74,6 +74,14 @@ export const rotation: Check = {
               : `Rotate it now and enable automatic rotation (at most every ${max} days).`,
           ),
         );
+      } else if (meta.nextRotation && meta.nextRotation.getTime() < ctx.now().getTime()) {
+        // A schedule whose next run is in the past: rotation stopped happening.
+        results.push(
+          fail(
+            `${r.name} (${r.shown}): rotation overdue since ${meta.nextRotation.toISOString().slice(0, 10)}`,
+            "Rotate it now, and check the rotation job (its notifications and the function that adds the new version).",
+          ),
+        );
       } else if (meta.rotationEnabled === false) {
         results.push(
           warn(
@@ -106,6 +114,7 @@ export const rotation: Check = {
         );
       }
     }
+    const refsOf = (name: string) => refs.filter((r) => r.provider === name).map((r) => r.ref);
     // Extra evidence from each provider's facet (such as the age of IAM access keys).
     for (const name of ctx.providersInUse()) {
       const evidence = (await ctx.facet(name))?.evidence?.[6];
@@ -113,7 +122,7 @@ export const rotation: Check = {
       let found: readonly DoctorFinding[];
       try {
         found = await ctx.withProvider(name, (provider, call) =>
-          evidence(provider, { maxKeyAgeDays: max }, call),
+          evidence(provider, { maxKeyAgeDays: max, references: refsOf(name) }, call),
         );
       } catch (err) {
         found = [{ status: "manual", evidence: `${name}: not checked: ${firstLine(err)}` }];
