@@ -7,8 +7,8 @@
  *  2. a warm getSecret vs raw reads of the official client (throughput);
  *  3. load() of 50 gcp-sm:// references vs a sequential loop of the official client, both
  *     through a 20 ms Toxiproxy latency toxic, and on bare loopback (median of rounds).
- *  4. (the cold token storm, 1,000 concurrent cold getCredentials("gcp"), is added with the
- *     provider's short-lived credentials: see the marked place below.)
+ *  (the cold token storm, 1,000 concurrent cold getCredentials("gcp"), is in
+ *  bench/gcp-tokens.bench.ts: it needs only the token stand-in.)
  * drongo serves one request at a time (a global lock), and on a kept-alive connection each
  * of its answers waits ~40 ms (it writes headers and body in two small segments, so Nagle
  * on its side meets delayed ACK on ours; a fresh connection answers in ~3 ms). Both clients
@@ -253,10 +253,6 @@ try {
   ]);
   console.log("(target with the toxic: >= 5x)\n");
   await raw.close();
-
-  // 4. Cold token storm: 1,000 concurrent cold getCredentials("gcp") -> generateAccessToken
-  //    calls. TODO(gcp-identity): added with getCredentials("gcp") by the short-lived
-  //    credentials work; it belongs here, after the Secret Manager measurements.
 } finally {
   await tokens.close();
   rmSync(dir, { recursive: true, force: true });
