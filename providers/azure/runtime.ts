@@ -9,11 +9,13 @@ import type { SecretClient } from "@azure/keyvault-secrets";
 import {
   type CallContext,
   ConfigError,
+  concurrencyOption,
   ExpiredError,
   type Issued,
   type ParsedRef,
   type ProviderContext,
   type ProviderIdentity,
+  readEach,
   type SecretMetadata,
   type SecretProvider,
 } from "../../src/provider/index.js";
@@ -297,29 +299,7 @@ export async function createAzureProvider(
     };
   }
 
-  const concurrency = options.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ConfigError({
-      provider: "azure",
-      message: `azure: concurrency must be a whole number >= 1 (got ${JSON.stringify(options.concurrency)}).`,
-    });
-  }
-
-  /** Key Vault has no batch read: reads with bounded concurrency, one result per reference, in order. */
-  async function readMany(
-    refs: readonly ParsedRef[],
-    call: CallContext,
-  ): Promise<Array<Issued | Error>> {
-    const out: Array<Issued | Error> = new Array(refs.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < refs.length; i = next++) {
-        out[i] = await read(refs[i] as ParsedRef, call).catch((e: Error) => e);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, refs.length) }, worker));
-    return out;
-  }
+  const concurrency = concurrencyOption("azure", options.concurrency, 8);
 
   return {
     name: "azure",
@@ -327,7 +307,8 @@ export async function createAzureProvider(
 
     getSecret: read,
 
-    getSecrets: readMany,
+    // Key Vault has no batch read.
+    getSecrets: (refs, call) => readEach(refs, call, read, concurrency),
 
     async describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata> {
       // Key Vault has no metadata-only read for one secret: the value is read and dropped.

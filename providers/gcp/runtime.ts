@@ -10,11 +10,14 @@
 import {
   type CallContext,
   ConfigError,
+  concurrencyOption,
   type Issued,
   networkFailure,
   type ParsedRef,
   type ProviderContext,
+  pause,
   type ReferenceRule,
+  readEach,
   type SecretProvider,
   SecretsError,
 } from "../../src/provider/index.js";
@@ -85,22 +88,6 @@ function retryable(err: unknown): boolean {
   return net !== undefined && net !== "AbortError" && net !== "TimeoutError";
 }
 
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const t = setTimeout(done, ms);
-    function done() {
-      signal.removeEventListener("abort", abort);
-      resolve();
-    }
-    function abort() {
-      clearTimeout(t);
-      reject(signal.reason);
-    }
-    signal.addEventListener("abort", abort, { once: true });
-  });
-}
-
 /** Runs `attempt` until it succeeds, fails for good, runs out of attempts or the signal fires. */
 async function withRetry<T>(attempt: () => Promise<T>, signal: AbortSignal): Promise<T> {
   for (let n = 1; ; n++) {
@@ -130,13 +117,7 @@ export async function createGcpProvider(
   options: GcpOptions = {},
   rule?: ReferenceRule,
 ): Promise<GcpProvider> {
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new ConfigError({
-      provider: "gcp",
-      message: `gcp: concurrency must be a whole number >= 1 (got ${JSON.stringify(options.concurrency)}).`,
-    });
-  }
+  const concurrency = concurrencyOption("gcp", options.concurrency, DEFAULT_CONCURRENCY);
   const official: OfficialClient | undefined =
     options.client !== undefined ? officialClient(options.client) : undefined;
   const auth = createGcpAuth(options, context);
@@ -213,28 +194,13 @@ export async function createGcpProvider(
     return { value, ...(version ? { version } : {}) };
   }
 
-  /** Secret Manager has no batch read: reads with bounded concurrency, one result per reference, in order. */
-  async function readMany(
-    refs: readonly ParsedRef[],
-    call: CallContext,
-  ): Promise<Array<Issued | Error>> {
-    const out: Array<Issued | Error> = new Array(refs.length);
-    let next = 0;
-    const worker = async () => {
-      for (let i = next++; i < refs.length; i = next++) {
-        out[i] = await read(refs[i] as ParsedRef, call).catch((e: Error) => e);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(concurrency, refs.length) }, worker));
-    return out;
-  }
-
   return {
     name: "gcp",
     scheme: "gcp-sm",
     ...(rule ? { rules: { "gcp-sm": rule } } : {}),
     getSecret: read,
-    getSecrets: readMany,
+    // Secret Manager has no batch read.
+    getSecrets: (refs, call) => readEach(refs, call, read, concurrency),
     projectId,
     gcpAuth: auth,
     gcpOptions: options,

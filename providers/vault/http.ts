@@ -6,7 +6,7 @@
  * 429 and 503 (sealed, rate-limited, standby) with backoff inside the deadline.
  */
 
-import { importPeer } from "../../src/provider/index.js";
+import { importPeer, pause } from "../../src/provider/index.js";
 
 type NodeVault = typeof import("node-vault");
 type VaultClient = ReturnType<NodeVault>;
@@ -92,22 +92,6 @@ function fetchShim(attempts: number) {
     }
   };
   return { defaults: () => request };
-}
-
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener("abort", abort);
-      resolve();
-    }
-    function abort() {
-      clearTimeout(t);
-      reject(signal?.reason);
-    }
-    signal?.addEventListener("abort", abort, { once: true });
-  });
 }
 
 /** A node-vault client bound to one server, with per-request token, namespace and signal. */

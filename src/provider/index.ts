@@ -68,6 +68,7 @@ export type {
   ValueType,
 } from "../types.js";
 export { closest, editDistance, firstLine, schemeOf } from "../util/text.js";
+export { concurrencyOption, pause, readEach } from "./batch.js";
 export {
   type BoundProvider,
   bindProvider,
