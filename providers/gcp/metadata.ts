@@ -10,10 +10,8 @@ import {
   type ParsedRef,
   type SecretMetadata,
 } from "../../src/provider/index.js";
+import { DEFAULT_ENDPOINT, DEFAULT_REGIONAL_ENDPOINT } from "./secret-manager.js";
 import type { GcpAuth, GcpOptions } from "./types.js";
-
-const GLOBAL = "https://secretmanager.googleapis.com";
-const REGIONAL = "https://secretmanager.{location}.rep.googleapis.com";
 
 /** A reference's secret, in full. */
 export interface GcpSecretName {
@@ -50,8 +48,8 @@ export async function gcpSecretName(
   const secret = m?.[1] ?? full;
   const location = m?.[2];
   const endpoint = location
-    ? (options.regionalEndpoint ?? REGIONAL).replaceAll("{location}", location)
-    : (options.endpoint ?? GLOBAL);
+    ? (options.regionalEndpoint ?? DEFAULT_REGIONAL_ENDPOINT).replaceAll("{location}", location)
+    : (options.endpoint ?? DEFAULT_ENDPOINT);
   return { secret, version: m?.[3] ?? "latest", endpoint: endpoint.replace(/\/+$/, "") };
 }
 
