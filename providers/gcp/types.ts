@@ -154,6 +154,8 @@ export interface GcpAuth {
  * ```
  */
 export interface GcpProviderInternals {
+  /** The provider's auth layer (for the doctor's identity and permission checks). @internal */
   readonly gcpAuth: GcpAuth;
+  /** The options the provider was created with. @internal */
   readonly gcpOptions: GcpOptions;
 }
