@@ -42,7 +42,7 @@ if (!CHILD) {
   const { SecretClient } = await import("@azure/keyvault-secrets");
   const { azureProvider } = await import("../dist/providers/azure/index.js");
   const { createSecrets } = await import("../dist/src/index.js");
-  const { median, table, throughput } = await import("./support.ts");
+  const { benchProxy, median, table, throughput } = await import("./support.ts");
 
   const N = 50;
   const ROUNDS = 7;
@@ -95,39 +95,17 @@ if (!CHILD) {
   console.log(`ratio: ${warmRatio.toFixed(0)}x\n`);
 
   // 2. Cold load() vs a sequential loop of the raw client (both with a token and TLS warm).
-  // Toxiproxy through its HTTP API (test/support/toxiproxy.ts needs a TypeScript transform).
   const toxi = JSON.parse(process.env.TOXIPROXY_BENCH_INFO ?? "{}") as {
     apiUrl: string;
     host: string;
   };
-  const toxiCall = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${toxi.apiUrl}${path}`, {
-      method,
-      headers: { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!r.ok) throw new Error(`toxiproxy ${method} ${path}: HTTP ${r.status}`);
-    const text = await r.text();
-    return text ? JSON.parse(text) : undefined;
-  };
-  const proxyName = `bench-azure-${randomUUID().slice(0, 8)}`;
-  const created = (await toxiCall("POST", "/proxies", {
-    name: proxyName,
-    listen: `${toxi.host}:0`,
-    upstream: new URL(azure.vaultUrl).host,
-    enabled: true,
-  })) as { listen: string };
+  const tp = await benchProxy(
+    toxi,
+    `bench-azure-${randomUUID().slice(0, 8)}`,
+    new URL(azure.vaultUrl).host,
+  );
   // The certificate names 127.0.0.1: the proxy's URL keeps that host.
-  const proxy = {
-    url: `https://${created.listen}`,
-    latency: (ms: number) =>
-      toxiCall("POST", `/proxies/${proxyName}/toxics`, {
-        name: "latency",
-        type: "latency",
-        attributes: { latency: ms },
-      }),
-    close: () => toxiCall("DELETE", `/proxies/${proxyName}`),
-  };
+  const proxy = { url: `https://${tp.listen}`, latency: tp.latency, close: tp.close };
   const compare = async (vaultUrl: string, rounds: number) => {
     const client = new SecretClient(vaultUrl, credential, {
       disableChallengeResourceVerification: true,

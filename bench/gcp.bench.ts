@@ -29,7 +29,7 @@ import { gcpProvider } from "../dist/providers/gcp/index.js";
 import { createSecrets } from "../dist/src/index.js";
 import { startStandIn } from "../scripts/emulators/start.mjs";
 import { startGcpTokenServer } from "../test/support/gcp/token-server.ts";
-import { median, table, throughput } from "./support.ts";
+import { benchProxy, median, table, throughput } from "./support.ts";
 
 const N = 50;
 const AUDIENCE =
@@ -186,25 +186,12 @@ try {
   console.log(`ratio: ${warmRatio.toFixed(0)}x (target >= 50x)\n`);
 
   // 3. Bulk load() vs a sequential loop of the official client, through Toxiproxy.
-  const toxi = toxiproxy.info as { apiUrl: string; host: string };
-  const toxiCall = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${toxi.apiUrl}${path}`, {
-      method,
-      headers: { "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!r.ok) throw new Error(`toxiproxy ${method} ${path}: HTTP ${r.status}`);
-    const text = await r.text();
-    return text ? JSON.parse(text) : undefined;
-  };
-  const proxyName = `bench-gcp-${randomUUID().slice(0, 8)}`;
-  const created = (await toxiCall("POST", "/proxies", {
-    name: proxyName,
-    listen: `${toxi.host}:0`,
-    upstream: `${host}:${port}`,
-    enabled: true,
-  })) as { listen: string };
-  const proxyPort = Number(created.listen.split(":").at(-1));
+  const tp = await benchProxy(
+    toxiproxy.info as { apiUrl: string; host: string },
+    `bench-gcp-${randomUUID().slice(0, 8)}`,
+    `${host}:${port}`,
+  );
+  const proxyPort = Number(tp.listen.split(":").at(-1));
   const spec = Object.fromEntries(names.map((n, i) => [`S${i}`, ref(n)]));
   const compare = async (p: number, rounds: number) => {
     const client = official(p);
@@ -229,13 +216,9 @@ try {
     return { load: median(loadMs), loop: median(loopMs) };
   };
   const bareRun = await compare(port, 7);
-  await toxiCall("POST", `/proxies/${proxyName}/toxics`, {
-    name: "latency",
-    type: "latency",
-    attributes: { latency: 20 },
-  });
+  await tp.latency(20);
   const slow = await compare(proxyPort, 3);
-  await toxiCall("DELETE", `/proxies/${proxyName}`);
+  await tp.close();
   console.log(`load() of ${N} vs a sequential official-client loop (median ms; concurrency 16):`);
   table([
     {

@@ -45,3 +45,56 @@ export async function throughput(
   for (const [name, xs] of Object.entries(samples)) out[name] = median(xs);
   return out;
 }
+
+/** A Toxiproxy proxy made for one benchmark, through Toxiproxy's HTTP API. */
+export interface BenchProxy {
+  /** `host:port` the proxy listens on. */
+  listen: string;
+  /** Adds a latency toxic (downstream, no jitter). */
+  latency(ms: number): Promise<void>;
+  /** Deletes the proxy. */
+  close(): Promise<void>;
+}
+
+async function toxiproxyCall(apiUrl: string, method: string, path: string, body?: unknown) {
+  const r = await fetch(`${apiUrl}${path}`, {
+    method,
+    headers: { "content-type": "application/json" },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`toxiproxy ${method} ${path} -> ${r.status} ${text.slice(0, 200)}`);
+  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+}
+
+/**
+ * Creates a Toxiproxy proxy named `name` in front of `upstream` (`host:port`), listening on a
+ * free port of Toxiproxy's host. (test/support/toxiproxy.ts is for vitest; benches run plain.)
+ */
+export async function benchProxy(
+  toxiproxy: { apiUrl: string; host: string },
+  name: string,
+  upstream: string,
+): Promise<BenchProxy> {
+  const created = await toxiproxyCall(toxiproxy.apiUrl, "POST", "/proxies", {
+    name,
+    listen: `${toxiproxy.host}:0`,
+    upstream,
+    enabled: true,
+  });
+  return {
+    listen: String(created.listen),
+    latency: async (ms) => {
+      await toxiproxyCall(toxiproxy.apiUrl, "POST", `/proxies/${name}/toxics`, {
+        name: "latency",
+        type: "latency",
+        stream: "downstream",
+        attributes: { latency: ms, jitter: 0 },
+      });
+    },
+    close: async () => {
+      await toxiproxyCall(toxiproxy.apiUrl, "DELETE", `/proxies/${name}`);
+    },
+  };
+}

@@ -20,7 +20,7 @@ import nodeVault from "node-vault";
 import { vaultProvider } from "../dist/providers/vault/index.js";
 import { createSecrets } from "../dist/src/index.js";
 import { startStandIn } from "../scripts/emulators/start.mjs";
-import { median, table, throughput } from "./support.ts";
+import { type BenchProxy, benchProxy, median, table, throughput } from "./support.ts";
 
 const N = 50;
 const ROUNDS = 5;
@@ -61,18 +61,6 @@ async function countingProxy(upstream: string) {
 }
 
 /** Toxiproxy's HTTP API, called directly (a proxy and a latency toxic). */
-async function toxi(apiUrl: string, method: string, path: string, body?: unknown) {
-  const r = await fetch(`${apiUrl}${path}`, {
-    method,
-    headers: { "Content-Type": "application/json" },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await r.text();
-  if (!r.ok) throw new Error(`toxiproxy ${method} ${path} -> ${r.status} ${text.slice(0, 200)}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
 const verdict = (ok: boolean) => (ok ? "met" : "NOT MET");
 let failed = false;
 
@@ -80,6 +68,7 @@ const bao = await startStandIn("vault");
 const toxiproxy = await startStandIn("toxiproxy");
 const { address, token } = bao.info;
 const proxyName = `bench-vault-${randomUUID().slice(0, 8)}`;
+let tp: BenchProxy | undefined;
 const counters: Array<Awaited<ReturnType<typeof countingProxy>>> = [];
 try {
   const api = async (method: string, path: string, body?: unknown) => {
@@ -98,13 +87,8 @@ try {
     await api("POST", `secret/data/${p}`, { data: { value: `bench-${randomUUID()}` } });
 
   // Toxiproxy in front of OpenBao, then a counter in front of each path to it.
-  const created = (await toxi(toxiproxy.info.apiUrl, "POST", "/proxies", {
-    name: proxyName,
-    listen: `${toxiproxy.info.host}:0`,
-    upstream: new URL(address).host,
-    enabled: true,
-  })) as { listen: string };
-  const slow = await countingProxy(`http://${created.listen}`);
+  tp = await benchProxy(toxiproxy.info, proxyName, new URL(address).host);
+  const slow = await countingProxy(`http://${tp.listen}`);
   const bare = await countingProxy(address);
   counters.push(slow, bare);
 
@@ -158,12 +142,7 @@ try {
     );
     return loopMs / loadMs;
   };
-  await toxi(toxiproxy.info.apiUrl, "POST", `/proxies/${proxyName}/toxics`, {
-    name: "latency",
-    type: "latency",
-    stream: "downstream",
-    attributes: { latency: LATENCY_MS, jitter: 0 },
-  });
+  await tp.latency(LATENCY_MS);
   const slowRatio = await batch(`through a ${LATENCY_MS} ms Toxiproxy latency toxic`, slow);
   const bareRatio = await batch("bare loopback", bare);
 
@@ -275,7 +254,7 @@ try {
   );
 } finally {
   for (const c of counters) await c.close();
-  await toxi(toxiproxy.info.apiUrl, "DELETE", `/proxies/${proxyName}`).catch(() => undefined);
+  await tp?.close().catch(() => undefined);
   await toxiproxy.stop();
   await bao.stop();
 }
