@@ -15,6 +15,7 @@ import {
   type ParsedRef,
   type ProviderContext,
   type ProviderIdentity,
+  raceSignal,
   readEach,
   type SecretMetadata,
   type SecretProvider,
@@ -110,16 +111,6 @@ export function vaultUrl(vault: string, template: string = DEFAULT_TEMPLATE): st
   return vault.includes(".") || vault.includes(":") || vault === "localhost"
     ? `https://${vault}`
     : template.replaceAll("{name}", vault);
-}
-
-/** The promise, or the signal's reason once it aborts (the promise itself runs on). */
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }
 
 /** When a secret is outside its validity window, why (from its attributes). */

@@ -5,7 +5,12 @@
  * Loaded only by the CLI.
  */
 
-import type { DoctorFacet, DoctorFinding, SecretProvider } from "../../src/provider/index.js";
+import {
+  type DoctorFacet,
+  type DoctorFinding,
+  firstLine,
+  type SecretProvider,
+} from "../../src/provider/index.js";
 import { gcpIdentity } from "./auth/identity.js";
 import { inspectGcpSource } from "./auth/source.js";
 import { testGcpPermissions } from "./metadata.js";
@@ -32,17 +37,16 @@ function internals(provider: SecretProvider): GcpProviderInternals {
   return p as GcpProviderInternals;
 }
 
-const REF =
-  /^gcp-sm:\/\/(projects\/[^/]+\/(?:locations\/[^/]+\/)?)?(?:secrets\/)?([^/@?#]+)(?:@([^/?#]+)|\/versions\/([^/?#]+))?(?:[?#].*)?$/i;
-
 /**
- * A raw `gcp-sm://` reference's secret path, as the rule normalises it (the doctor reads
- * only which secret; the rule itself stays out of this chunk, which the root must not load).
+ * A raw `gcp-sm://` reference's path, normalised by the provider's own rule (which the
+ * provider carries, so this chunk need not import it), or undefined when it does not parse.
  */
-function pathOf(ref: string): string | undefined {
-  const m = REF.exec(ref);
-  if (!m) return undefined;
-  return `${m[1] ?? ""}secrets/${m[2]}/versions/${m[3] ?? m[4] ?? "latest"}`;
+function pathOf(provider: SecretProvider, ref: string): string | undefined {
+  const raw = /^gcp-sm:\/\/([^?#]*)/i.exec(ref)?.[1];
+  const rule = provider.rules?.["gcp-sm"];
+  if (raw === undefined || !rule?.path) return undefined;
+  const result = rule.path(raw, {});
+  return "path" in result ? result.path : undefined;
 }
 
 /**
@@ -74,10 +78,15 @@ export const gcpDoctor: DoctorFacet = {
       const { gcpAuth, gcpOptions } = internals(provider);
       const who = (await gcpAuth.source()).principal ?? "the provider's identity";
       const seen = new Set<string>();
+      const asked = new Set<string>();
       const out: DoctorFinding[] = [];
       for (const ref of settings.references ?? []) {
-        const path = pathOf(ref);
+        const path = pathOf(provider, ref);
         if (!path) continue;
+        // One call per secret: `db`, `db@3` and `db#field` name the same one.
+        const secret = path.replace(/\/versions\/[^/]+$/, "");
+        if (asked.has(secret)) continue;
+        asked.add(secret);
         let answer: Awaited<ReturnType<typeof testGcpPermissions>>;
         try {
           answer = await testGcpPermissions(
@@ -90,7 +99,7 @@ export const gcpDoctor: DoctorFacet = {
         } catch (err) {
           out.push({
             status: "manual",
-            evidence: `gcp: permissions on ${ref} not checked: ${(err as Error).message.split("\n")[0]}`,
+            evidence: `gcp: permissions on ${ref} not checked: ${firstLine(err)}`,
             fix: LEAST_PRIVILEGE,
           });
           continue;

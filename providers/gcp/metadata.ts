@@ -8,6 +8,7 @@ import {
   type CallContext,
   classifyFailure,
   type ParsedRef,
+  raceSignal,
   type SecretMetadata,
 } from "../../src/provider/index.js";
 import { DEFAULT_ENDPOINT, DEFAULT_REGIONAL_ENDPOINT } from "./secret-manager.js";
@@ -64,7 +65,8 @@ async function call<T>(
 ): Promise<T> {
   let res: Response;
   try {
-    const headers = new Headers(await (await auth.client(signal)).getRequestHeaders(url));
+    const client = await auth.client(signal);
+    const headers = new Headers(await raceSignal(client.getRequestHeaders(url), signal));
     if (init.body !== undefined) headers.set("content-type", "application/json");
     res = await fetch(url, {
       method: init.method ?? "GET",

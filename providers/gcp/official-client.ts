@@ -4,7 +4,7 @@
  * the object it was given. Declared structurally for that reason.
  */
 
-import { ConfigError } from "../../src/provider/index.js";
+import { ConfigError, raceSignal } from "../../src/provider/index.js";
 
 /**
  * The part of `SecretManagerServiceClient` the provider calls.
@@ -84,13 +84,4 @@ export async function accessWithOfficial(
       ? { dataCrc32c: answer.payload.dataCrc32c }
       : {}),
   };
-}
-
-/** The promise, or the signal's reason once it aborts (the promise itself runs on). */
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -17,6 +17,7 @@ import {
   type ProviderContext,
   pause,
   type ReferenceRule,
+  raceSignal,
   readEach,
   type SecretProvider,
   SecretsError,
@@ -146,7 +147,7 @@ export async function createGcpProvider(
         officialProject = undefined;
       });
     }
-    return officialProject;
+    return raceSignal(officialProject, signal);
   }
 
   async function read(ref: ParsedRef, call: CallContext): Promise<Issued> {

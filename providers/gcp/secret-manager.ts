@@ -7,6 +7,7 @@
 
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { raceSignal } from "../../src/provider/index.js";
 import { GcpApiError, restFailure } from "./errors.js";
 import type { GcpAuthClient } from "./types.js";
 
@@ -78,16 +79,18 @@ export class SecretManagerRest {
     signal: AbortSignal,
   ): Promise<AccessAnswer> {
     const url = this.accessUrl(name, location);
-    const headers = plainHeaders(await client.getRequestHeaders(url));
-    signal.throwIfAborted();
+    // Getting the headers may refresh a token (metadata server, STS, impersonation).
+    const headers = plainHeaders(await raceSignal(client.getRequestHeaders(url), signal));
     const { status, body } = await this.#get(url, headers, signal);
     let parsed: unknown;
     try {
       parsed = body.length ? JSON.parse(body.toString("utf8")) : undefined;
     } catch {
-      parsed = undefined; // A proxy's HTML error page: the status says enough.
+      parsed = undefined; // A proxy's HTML page: the status says enough for an error.
     }
-    if (status < 200 || status > 299) throw new GcpApiError(restFailure(status, parsed));
+    // A success that is not JSON (a captive proxy's page) is an error, never an empty value.
+    if (status < 200 || status > 299 || (parsed === undefined && body.length > 0))
+      throw new GcpApiError(restFailure(status, parsed));
     return (parsed ?? {}) as AccessAnswer;
   }
 

@@ -81,3 +81,23 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", abort, { once: true });
   });
 }
+
+/**
+ * The promise, or the signal's reason once the signal fires. For SDK calls that take no
+ * signal (google-auth-library, some Azure paths): the call runs on, but the caller stops
+ * waiting at its deadline or on `close()`.
+ *
+ * @example
+ * ```ts
+ * const token = await raceSignal(client.getAccessToken(), call.signal);
+ * ```
+ */
+export function raceSignal<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -68,7 +68,7 @@ export type {
   ValueType,
 } from "../types.js";
 export { closest, editDistance, firstLine, schemeOf } from "../util/text.js";
-export { concurrencyOption, pause, readEach } from "./batch.js";
+export { concurrencyOption, pause, raceSignal, readEach } from "./batch.js";
 export {
   type BoundProvider,
   bindProvider,

@@ -9,10 +9,10 @@ import {
   ConfigError,
   PolicyViolationError,
   type ProviderContext,
+  raceSignal,
 } from "../../../src/provider/index.js";
 import type { GcpAuth, GcpAuthClient, GcpImpersonation, GcpOptions } from "../types.js";
 import { loadGoogleAuth } from "./library.js";
-import { raceSignal } from "./signal.js";
 import {
   type GcpSourceInfo,
   inspectGcpSource,
@@ -34,8 +34,6 @@ export interface ImpersonationSpec {
 
 /** What `issueGcpCredentials` needs beyond the public contract. */
 export interface GcpAuthInternals {
-  readonly options: GcpOptions;
-  info(): GcpSourceInfo;
   /** Throws the policy's refusal, if any. */
   assertPolicy(): void;
   /** One `Impersonated` per spec, over the source credentials. */
@@ -232,10 +230,16 @@ export function createGcpAuth(options: GcpOptions, ctx: ProviderContext): GcpAut
     return raceSignal(p, signal);
   }
 
+  // Normalised on first use (a bad lifetime fails the first read, not the constructor), once.
+  let readSpec: ImpersonationSpec | undefined;
+
   const auth: GcpAuth = {
     async client(signal?: AbortSignal): Promise<GcpAuthClient> {
       assertPolicy();
-      if (options.impersonate) return impersonated(impersonationSpec(options.impersonate), signal);
+      if (options.impersonate) {
+        readSpec ??= impersonationSpec(options.impersonate);
+        return impersonated(readSpec, signal);
+      }
       return (await raceSignal(sourceClient(), signal)).client;
     },
 
@@ -275,8 +279,6 @@ export function createGcpAuth(options: GcpOptions, ctx: ProviderContext): GcpAut
     },
   };
   internals.set(auth, {
-    options,
-    info: sourceInfo,
     assertPolicy,
     impersonated,
   });

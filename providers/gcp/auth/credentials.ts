@@ -6,11 +6,15 @@
  */
 
 import type { Impersonated } from "google-auth-library";
-import type { CallContext, Issued, ProviderContext } from "../../../src/provider/index.js";
+import {
+  type CallContext,
+  type Issued,
+  type ProviderContext,
+  raceSignal,
+} from "../../../src/provider/index.js";
 import type { GcpAuth, GcpCredentials, GcpCredentialsRequest, GcpOptions } from "../types.js";
 import { type ImpersonationSpec, impersonationSpec, internalsOf } from "./create.js";
 import { toGcpAuthError } from "./errors.js";
-import { raceSignal } from "./signal.js";
 
 /** An ID token's `exp` (epoch ms), read from its payload; undefined for an opaque token. */
 function idTokenExpiry(token: string): number | undefined {

@@ -3,9 +3,8 @@
  * and whether the credentials expire by themselves, confirmed by getting a token.
  */
 
-import type { ProviderIdentity } from "../../../src/provider/index.js";
+import { type ProviderIdentity, raceSignal } from "../../../src/provider/index.js";
 import type { GcpAuth, GcpOptions, GcpSourceKind } from "../types.js";
-import { raceSignal } from "./signal.js";
 
 const KIND: Record<GcpSourceKind, string> = {
   service_account: "service-account-key",

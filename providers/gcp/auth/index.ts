@@ -14,7 +14,5 @@
  * @packageDocumentation
  */
 
-export { type GcpCredentialsSource, gcpAuthClient } from "./auth-client.js";
-export { CLOUD_PLATFORM, createGcpAuth, lifetimeSeconds } from "./create.js";
+export { createGcpAuth } from "./create.js";
 export { gcpCredentialsLabel, issueGcpCredentials } from "./credentials.js";
-export { type GcpSourceInfo, inspectGcpSource, refusalUnderShortLived } from "./source.js";

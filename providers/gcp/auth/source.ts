@@ -75,6 +75,7 @@ export function inspectGcpSource(options: GcpOptions, env: Env = process.env): G
   if (options.authClient) return { kind: "injected", longLived: false, projectHints: [] };
   let file: string | undefined;
   let origin: GcpSourceInfo["origin"];
+  let json: Record<string, unknown> | undefined;
   if (options.keyFilename) {
     file = options.keyFilename;
     origin = "keyFilename";
@@ -83,13 +84,14 @@ export function inspectGcpSource(options: GcpOptions, env: Env = process.env): G
     origin = "GOOGLE_APPLICATION_CREDENTIALS";
   } else {
     const g = gcloudFile(env);
-    if (readJson(g)) {
+    json = readJson(g);
+    if (json) {
       file = g;
       origin = "gcloud";
     }
   }
   if (!file) return { kind: "metadata", longLived: false, projectHints: [] };
-  const json = readJson(file);
+  json ??= readJson(file);
   const type = str(json?.type) as GcpSourceKind | undefined;
   const kind: GcpSourceKind = type && KINDS.has(type) ? type : "unknown";
   const hints = [str(json?.project_id), str(json?.quota_project_id)];

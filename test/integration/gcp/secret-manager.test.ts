@@ -219,6 +219,20 @@ describe("typed errors, each with its cause and no value", () => {
     await s.close();
   });
 
+  it("a success that is not JSON (a captive proxy's page) is an error, never an empty value", async () => {
+    const s = client({ projectId: project });
+    proxy.reads.inject({
+      match: /:access$/,
+      status: 200,
+      code: "OK",
+      rawBody: "<html>sign in to the network</html>",
+    });
+    const err = await failure(s.getSecret(`gcp-sm://${names.plain}`));
+    expect(err.code).toBe("PROVIDER_ERROR");
+    expect(err.message).toContain("HTTP 200");
+    await s.close();
+  });
+
   it("RESOURCE_EXHAUSTED is retried with backoff, then typed Throttled", async () => {
     const s = client({ projectId: project });
     proxy.reads.inject({ match: /:access$/, status: 429, code: "RESOURCE_EXHAUSTED", times: 2 });

@@ -67,6 +67,8 @@ export interface InjectedAnswer {
   errorInfo?: { reason: string; metadata?: Record<string, string> };
   /** How many matching requests get it (default: all, until `clear()`). */
   times?: number;
+  /** Send this body as is (`text/html`) instead of the JSON error: a proxy's page. */
+  rawBody?: string;
 }
 
 /** Test hooks for reads (kept apart from the forwarding logic above). */
@@ -304,6 +306,11 @@ function readHooks() {
       // Drain the request first, so a keep-alive connection stays usable.
       req.resume();
       req.on("end", () => {
+        if (rule.rawBody !== undefined) {
+          res.writeHead(rule.status, { "content-type": "text/html" });
+          res.end(rule.rawBody);
+          return;
+        }
         res.writeHead(rule.status, { "content-type": "application/json; charset=UTF-8" });
         res.end(
           JSON.stringify({
