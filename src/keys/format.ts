@@ -21,15 +21,15 @@ import { BASE62_ALPHABET, bytesToBase62, uint32ToBase62 } from "./base62.js";
 import { nodeCrypto, nodeZlib } from "./builtins.js";
 
 /** Random bytes in a key's body (192 bits, above the 160-bit floor). */
-export const BODY_BYTES = 24;
+const BODY_BYTES = 24;
 /** Base62 characters of the body: the fewest that hold any 24-byte value. */
-export const BODY_LENGTH = 33;
+const BODY_LENGTH = 33;
 /** Base62 characters of the checksum: 62^6 > 2^32. */
-export const CHECKSUM_LENGTH = 6;
+const CHECKSUM_LENGTH = 6;
 /** Everything after the prefix. */
 export const SUFFIX_LENGTH = BODY_LENGTH + CHECKSUM_LENGTH;
 /** Longest accepted prefix, so a key is never longer than 71 characters. */
-export const MAX_PREFIX_LENGTH = 32;
+const MAX_PREFIX_LENGTH = 32;
 
 const PREFIX = /^[a-z][a-z0-9]*(?:_[a-z0-9]+)*_$/;
 const BASE62 = new RegExp(`^[${BASE62_ALPHABET}]+$`);
@@ -54,7 +54,7 @@ export function isValidPrefix(prefix: string): boolean {
 }
 
 /** The checksum of a prefix plus body, as it appears at the end of a key. */
-export function checksumOf(prefixAndBody: string): string {
+function checksumOf(prefixAndBody: string): string {
   return uint32ToBase62(nodeZlib().crc32(prefixAndBody), CHECKSUM_LENGTH);
 }
 

@@ -27,7 +27,7 @@ export interface NamedPepper {
 }
 
 /** The shortest pepper accepted: 32 characters (such as `openssl rand -base64 32`). */
-export const MIN_PEPPER_LENGTH = 32;
+const MIN_PEPPER_LENGTH = 32;
 
 /** A pepper ready for hashing. */
 export interface Pepper {

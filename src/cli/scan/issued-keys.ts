@@ -29,18 +29,19 @@ export const ISSUED_KEY_TITLE = "API key issued by this project";
  */
 export function issuedKeyRule(prefixes: readonly string[]): Rule | undefined {
   if (prefixes.length === 0) return undefined;
-  const alternatives = [...prefixes].sort((a, b) => b.length - a.length);
-  const escaped = alternatives.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  // keyPattern refuses any prefix that is not lower-case words and "_": nothing to escape.
+  const pattern = keyPattern(prefixes);
   return {
     id: ISSUED_KEY_RULE_ID,
     title: ISSUED_KEY_TITLE,
-    keywords: alternatives,
-    pattern: new RegExp(`(${keyPattern(alternatives)})`, "g"),
+    keywords: [...prefixes],
+    pattern: new RegExp(`(${pattern})`, "g"),
     // The prefix is public: it is what makes a leaked key recognisable.
-    publicPrefix: new RegExp(`^(?:${escaped})`),
+    // Longest first, so `acme_live_eu_` is not cut at `acme_live_`.
+    publicPrefix: new RegExp(`^(?:${[...prefixes].sort((a, b) => b.length - a.length).join("|")})`),
     confirm: (m, ctx) => {
       const secret = m[1] as string;
-      if (!checkKey(secret, alternatives)) return undefined;
+      if (!checkKey(secret, prefixes)) return undefined;
       // The whole match is the key (the pattern's boundaries are lookarounds).
       return { secret, index: ctx.lineStart + m.index };
     },

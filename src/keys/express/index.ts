@@ -16,16 +16,17 @@
  * ```
  * @packageDocumentation
  */
+
 import type { Request, RequestHandler } from "express";
+import { BrowserUsageError } from "../../errors.js";
 import {
   type ApiKeyOptions,
   createGuard,
   PROBLEM_CONTENT_TYPE,
   type RequestInfo,
-  refuseClientRuntime,
 } from "../http/guard.js";
 
-refuseClientRuntime();
+BrowserUsageError.refuseClientRuntime();
 
 export type {
   ApiKeyOptions,
@@ -34,6 +35,7 @@ export type {
   RequestInfo,
   VerifyContext,
 } from "../http/guard.js";
+export { ApiKeyCheckError } from "../http/guard.js";
 
 /**
  * Express middleware that lets a request through only with a verified key within its limits;

@@ -15,16 +15,13 @@
  * ```
  * @packageDocumentation
  */
+
 import type { FastifyReply, FastifyRequest } from "fastify";
-import {
-  type ApiKeyOptions,
-  createGuard,
-  PROBLEM_CONTENT_TYPE,
-  refuseClientRuntime,
-} from "../http/guard.js";
+import { BrowserUsageError } from "../../errors.js";
+import { type ApiKeyOptions, createGuard, PROBLEM_CONTENT_TYPE } from "../http/guard.js";
 import type { KeyRecord } from "../types.js";
 
-refuseClientRuntime();
+BrowserUsageError.refuseClientRuntime();
 
 export type {
   ApiKeyOptions,
@@ -33,6 +30,7 @@ export type {
   RequestInfo,
   VerifyContext,
 } from "../http/guard.js";
+export { ApiKeyCheckError } from "../http/guard.js";
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -6,7 +6,6 @@
  * A refusal never echoes the presented key: bodies and headers are built from fixed texts and
  * the refusal's reason.
  */
-import { BrowserUsageError } from "../../errors.js";
 import type { Keyring } from "../keyring.js";
 import type { KeyLimiter, LimitDecision } from "../limits/limiter.js";
 import type { KeyLookup, KeyRecord, KeyUsageEvent, VerifyReason, VerifyResult } from "../types.js";
@@ -91,6 +90,31 @@ export interface ApiKeyOptions {
    * pattern). Map ids out of paths (`/keys/:id`), or every id is a "new route" to the watcher.
    */
   route?: (request: RequestInfo) => string;
+  /**
+   * The node `http` adapter calls it when the check itself fails (a lookup, pepper or store
+   * that throws) and answers 500; default: one line on stderr. Express passes the same error
+   * to `next()`, Fastify rejects the hook. Its message is fixed; the original is its `cause`.
+   */
+  onError?: (error: ApiKeyCheckError) => void;
+}
+
+/**
+ * The check itself failed: a lookup, pepper or limiter store threw. Its message is fixed, so a
+ * framework's error page shows nothing of the lookup's own error (which may quote a hash or a
+ * query); the original error is the `cause`.
+ *
+ * @example
+ * ```ts
+ * app.use((err, req, res, next) => err instanceof ApiKeyCheckError ? res.sendStatus(503) : next(err));
+ * ```
+ */
+export class ApiKeyCheckError extends Error {
+  constructor(cause: unknown) {
+    super("The API key could not be checked (lookup, pepper or limiter store failed).", {
+      cause,
+    });
+    this.name = "ApiKeyCheckError";
+  }
 }
 
 /**
@@ -213,11 +237,22 @@ export function createGuard(options: ApiKeyOptions): Guard {
 
   return {
     async check(request) {
-      const t0 = performance.now();
-      const ip = options.ip ? options.ip(request) : request.ip;
-      const route = options.route ? options.route(request) : request.route;
-      const scope = typeof options.scope === "function" ? options.scope(request) : options.scope;
-      const event = (result: KeyUsageEvent["result"], record?: KeyRecord) => {
+      try {
+        return await check(request);
+      } catch (err) {
+        throw new ApiKeyCheckError(err);
+      }
+    },
+  };
+
+  async function check(request: RequestInfo): Promise<GuardOutcome> {
+    const t0 = performance.now();
+    const ip = options.ip ? options.ip(request) : request.ip;
+    const route = options.route ? options.route(request) : request.route;
+    const scope = typeof options.scope === "function" ? options.scope(request) : options.scope;
+    const event = (result: KeyUsageEvent["result"], record?: KeyRecord) => {
+      // A listener that throws must not change the answer (as in the keyring's own events).
+      try {
         options.onEvent?.({
           type: "key-used",
           at: Date.now(),
@@ -228,37 +263,39 @@ export function createGuard(options: ApiKeyOptions): Guard {
           route,
           latencyMs: performance.now() - t0,
         });
-      };
+      } catch {
+        // The answer stands.
+      }
+    };
 
-      const presented = readKey(request.header(header), bearer);
-      if (presented === undefined) {
-        event("malformed");
-        return refuse("missing");
-      }
-      const result = await verify(presented, {
-        route,
-        ...(scope !== undefined ? { scope } : {}),
-        ...(ip !== undefined ? { ip } : {}),
-      });
-      if (!result.ok) return refuse(result.reason);
-      if (result.rehashed && options.onRehashed) {
-        // Storing the re-hashed record must not fail the request: the next use retries it.
-        await Promise.resolve()
-          .then(() => options.onRehashed?.(result.rehashed as KeyRecord))
-          .catch(() => {});
-      }
-      if (!options.limiter) return { ok: true, record: result.record };
-      const limit = await options.limiter.consume({
-        keyId: result.record.id,
-        ...(scope !== undefined ? { scope } : {}),
-      });
-      if (!limit.allowed) {
-        event(limit.reason === "quota" ? "quota" : "rate-limited", result.record);
-        return refuse(limit.reason, limit.retryAfterSeconds);
-      }
-      return { ok: true, record: result.record, limit };
-    },
-  };
+    const presented = readKey(request.header(header), bearer);
+    if (presented === undefined) {
+      event("malformed");
+      return refuse("missing");
+    }
+    const result = await verify(presented, {
+      route,
+      ...(scope !== undefined ? { scope } : {}),
+      ...(ip !== undefined ? { ip } : {}),
+    });
+    if (!result.ok) return refuse(result.reason);
+    if (result.rehashed && options.onRehashed) {
+      // Storing the re-hashed record must not fail the request: the next use retries it.
+      await Promise.resolve()
+        .then(() => options.onRehashed?.(result.rehashed as KeyRecord))
+        .catch(() => {});
+    }
+    if (!options.limiter) return { ok: true, record: result.record };
+    const limit = await options.limiter.consume({
+      keyId: result.record.id,
+      ...(scope !== undefined ? { scope } : {}),
+    });
+    if (!limit.allowed) {
+      event(limit.reason === "quota" ? "quota" : "rate-limited", result.record);
+      return refuse(limit.reason, limit.retryAfterSeconds);
+    }
+    return { ok: true, record: result.record, limit };
+  }
 }
 
 function resolveVerify(options: ApiKeyOptions): NonNullable<ApiKeyOptions["verify"]> {
@@ -289,10 +326,3 @@ function readKey(value: string | string[] | undefined, bearer: boolean): string 
  * @internal
  */
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
-
-/**
- * Throws when running in a browser, a web worker or React Native (the adapters' entries call it
- * on import, as every entry of the package does).
- * @internal
- */
-export const refuseClientRuntime = (): void => BrowserUsageError.refuseClientRuntime();

@@ -17,20 +17,23 @@
  * ```
  * @packageDocumentation
  */
+
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { BrowserUsageError } from "../../errors.js";
 import type { KeyRecord } from "../types.js";
 import {
+  type ApiKeyCheckError,
   type ApiKeyOptions,
   createGuard,
   type GuardOutcome,
   PROBLEM_CONTENT_TYPE,
   type RequestInfo,
-  refuseClientRuntime,
 } from "./guard.js";
 
-refuseClientRuntime();
+BrowserUsageError.refuseClientRuntime();
 
 export type { ApiKeyOptions, GuardOutcome, Problem, RequestInfo, VerifyContext } from "./guard.js";
+export { ApiKeyCheckError } from "./guard.js";
 
 /**
  * A request checker for `node:http`: `check(req)` gives the verdict, `refuse(res, outcome)`
@@ -84,8 +87,13 @@ export function withApiKey(
     let outcome: GuardOutcome;
     try {
       outcome = await guard.check(req);
-    } catch {
-      // A lookup or store that throws: answer 500 without detail (it could name internals).
+    } catch (err) {
+      // A lookup or store that throws: answer 500 without detail, and report the error.
+      const report =
+        options.onError ??
+        ((e: Error) =>
+          console.error(`secrets-loader/keys: ${e.message} (pass onError for the cause)`));
+      report(err as ApiKeyCheckError);
       if (!res.headersSent) {
         res.writeHead(500, { "content-type": PROBLEM_CONTENT_TYPE });
         res.end(

@@ -9,7 +9,7 @@ import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyMiddleware } from "../../../src/keys/express/index.js";
 import { apiKeyHook } from "../../../src/keys/fastify/index.js";
-import type { ApiKeyOptions } from "../../../src/keys/http/guard.js";
+import { ApiKeyCheckError, type ApiKeyOptions } from "../../../src/keys/http/guard.js";
 import { withApiKey } from "../../../src/keys/http/index.js";
 import { createKeyring } from "../../../src/keys/keyring.js";
 import { createKeyLimiter } from "../../../src/keys/limits/limiter.js";
@@ -292,4 +292,39 @@ describe("a limiter whose store is down and fails closed", () => {
       await server.close();
     }
   });
+});
+
+describe("a lookup that throws", () => {
+  for (const [name, start] of Object.entries(adapters)) {
+    it(`answers 500 naming nothing of the lookup's error, and keeps it as the cause (${name} adapter)`, async () => {
+      const keyring = createKeyring({ pepper: `pepper-${randomBytes(24).toString("base64url")}` });
+      const { key } = await keyring.issueKey({ prefix: "kltest_", scopes: ["read"] });
+      const detail = `relation "api_keys" does not exist near hash ${randomBytes(8).toString("hex")}`;
+      const reported: unknown[] = [];
+      const server = await start((scope) => ({
+        keyring,
+        scope,
+        lookup: () => {
+          throw new Error(detail);
+        },
+        onError: (e) => reported.push(e),
+      }));
+      try {
+        const res = await fetch(`${server.url}/v1/items`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        expect(res.status).toBe(500);
+        const text = await res.text();
+        expect(text).not.toContain(detail);
+        expect(text).not.toContain(key);
+        if (name === "http") {
+          expect(reported).toHaveLength(1);
+          expect(reported[0]).toBeInstanceOf(ApiKeyCheckError);
+          expect((reported[0] as Error).cause).toMatchObject({ message: detail });
+        }
+      } finally {
+        await server.close();
+      }
+    });
+  }
 });
