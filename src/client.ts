@@ -396,7 +396,7 @@ class SecretsClient implements Secrets {
   }
 
   #wrap(err: unknown, slot: Slot, parsed?: ParsedRef): Error {
-    scrub(err);
+    scrub(err); // Also for errors thrown before any backend call (callWithDeadline scrubs those).
     if (SecretsError.is(err)) return err;
     return new ProviderError({ provider: slot.name, reference: parsed?.raw, cause: err });
   }

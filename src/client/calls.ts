@@ -7,6 +7,7 @@
 
 import { ClientClosedError, UnavailableError } from "../errors.js";
 import type { CallContext, Issued, ProviderContext } from "../types.js";
+import { scrub } from "./values.js";
 
 /** What a call concerns, for its deadline error. */
 export interface CallSubject {
@@ -58,7 +59,12 @@ export function callWithDeadline<T>(
     } catch (err) {
       p = Promise.reject(err);
     }
-    p.then(resolve, reject).finally(() => {
+    // Every backend failure passes here (reads, credentials, the memo, revocations): mask any
+    // loaded value an SDK quoted before the error reaches an event, a log or the caller.
+    p.then(resolve, (err: unknown) => {
+      scrub(err);
+      reject(err);
+    }).finally(() => {
       clearTimeout(timer);
       closed.removeEventListener("abort", onClose);
     });

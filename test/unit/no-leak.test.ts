@@ -12,7 +12,7 @@ import { createSecrets } from "../../src/client.js";
 import { UnavailableError } from "../../src/errors.js";
 import type { SecretsEvent } from "../../src/events.js";
 import { redact, trackedCount } from "../../src/redact.js";
-import type { SecretProvider } from "../../src/types.js";
+import type { ProviderContext, SecretProvider } from "../../src/types.js";
 import { scriptedProvider } from "../support/fake-provider.js";
 
 // Distinctive fake values, made at runtime so that no scanner trips on this file.
@@ -55,6 +55,20 @@ const leaky = {
   getSecret: async () => Promise.reject(quoting("rejected value")),
   getSecrets: async () => Promise.reject(quoting("batch rejected")),
 };
+// A provider whose auth material (issued through the client's memo) fails quoting a value.
+const memoLeaky = {
+  scheme: "memoleaky",
+  create: (ctx: ProviderContext) => ({
+    name: "memoleaky",
+    scheme: "memoleaky",
+    getSecret: async () => ({ value: "unused" }),
+    getCredentials: async () => ({
+      value: await ctx.memo<string>("login", async () =>
+        Promise.reject(quoting("memo login rejected")),
+      ),
+    }),
+  }),
+};
 const broken = {
   scheme: "broken",
   create: () => {
@@ -90,7 +104,7 @@ async function expectFailure(p: Promise<unknown>): Promise<void> {
 beforeAll(() => {
   vi.useFakeTimers({ now: new Date("2026-11-28T00:00:00Z") });
   secrets = createSecrets({
-    providers: { env: envProvider({ env }), fake, leaky, broken },
+    providers: { env: envProvider({ env }), fake, leaky, broken, memoleaky: memoLeaky },
     cache: { maxAge: "1m", refreshAhead: 0.5, maxStale: "5m", maxEntries: 100 },
     onEvent: (e) => events.push(e),
   });
@@ -162,6 +176,7 @@ describe("no secret value ever leaves the SDK", () => {
     await expectFailure(secrets.getSecret("leaky://a"));
     await expectFailure(secrets.load({ A: "leaky://a", B: "leaky://b" }));
     await expectFailure(secrets.getSecret("broken://a"));
+    await expectFailure(secrets.getCredentials("memoleaky" as never));
     // A dotenv file that cannot be read.
     const dotenvClient = createSecrets({
       providers: { env: envProvider({ env: {}, dotenvPath: "/nonexistent/.env" }) },
