@@ -8,7 +8,6 @@
 import type {
   CacheOptions,
   CallOptions,
-  CredentialsMap,
   GetOptions,
   LoadResult,
   LoadSpec,
@@ -441,16 +440,7 @@ class SecretsClient implements Secrets {
     }
   }
 
-  getCredentials<N extends keyof CredentialsMap>(
-    provider: N,
-    request?: NoInfer<CredentialsMap[N]["request"]>,
-    options?: CallOptions,
-  ): Promise<CredentialsMap[N]["credentials"]>;
-  getCredentials<P extends string>(
-    provider: P extends keyof CredentialsMap ? never : P,
-    request?: unknown,
-    options?: CallOptions,
-  ): Promise<unknown>;
+  // Typed by the Secrets interface's overloads (the class is never exported).
   async getCredentials(
     provider: string,
     request: unknown = {},

@@ -57,7 +57,7 @@ export function getSecret(ref: string, options?: GetOptions): Promise<unknown> {
  */
 export function getCredentials<N extends keyof CredentialsMap>(
   provider: N,
-  request?: CredentialsMap[N]["request"],
+  request?: NoInfer<CredentialsMap[N]["request"]>,
   options?: CallOptions,
 ): Promise<CredentialsMap[N]["credentials"]>;
 export function getCredentials<P extends string>(
