@@ -280,7 +280,7 @@ class SecretsClient implements Secrets {
     type: ValueType,
     hitCounted: boolean,
     timeout: number,
-    batch?: Promise<Array<Issued<unknown> | Error>>,
+    batch?: Promise<Array<Issued<unknown> | Error> | undefined>,
     index = 0,
   ): Promise<unknown> {
     const slot = this.#registry.slotFor(parsed);
@@ -289,9 +289,13 @@ class SecretsClient implements Secrets {
     const load = async (previous: Issued<Stored> | undefined): Promise<Issued<Stored>> => {
       if (first && batch) {
         first = false;
-        const result = (await batch)[index];
-        if (result instanceof Error) throw this.#wrap(result, slot, parsed);
-        return toStored(checkedSecret(result, slot.name, parsed));
+        const results = await batch;
+        // No batch read: this reference is read on its own (renewing its lease, if any).
+        if (results) {
+          const result = results[index];
+          if (result instanceof Error) throw this.#wrap(result, slot, parsed);
+          return toStored(checkedSecret(result, slot.name, parsed));
+        }
       }
       return this.#fetchSecret(slot, parsed, timeout, previous);
     };
@@ -526,14 +530,7 @@ class SecretsClient implements Secrets {
                   { provider: slot.name, what: `${refs.length} references` },
                   (call) => (p.getSecrets as NonNullable<SecretProvider["getSecrets"]>)(refs, call),
                 )
-              : Promise.all(
-                  refs.map((r) =>
-                    this.#fetchSecret(slot, r, timeout, undefined).then(
-                      (s) => ({ ...s, value: s.value.raw }),
-                      (e: Error) => e,
-                    ),
-                  ),
-                ),
+              : undefined,
           )
           // A whole batch that fails is each reference's failure, typed like a single fetch.
           .catch((err: unknown) => refs.map((r) => this.#wrap(err, slot, r))),

@@ -22,13 +22,16 @@ export interface LoadDeps {
   parse(ref: string): ParsedRef;
   slotFor(parsed: ParsedRef): Slot;
   needsFetch(source: string): boolean;
-  /** One provider call (batch API, or single reads) for several references, one result each. */
-  batch(slot: Slot, refs: ParsedRef[]): Promise<Array<Issued<unknown> | Error>>;
+  /**
+   * One provider call for several references, one result each; `undefined` when the provider
+   * has no batch read (each reference is then read on its own, through the cache).
+   */
+  batch(slot: Slot, refs: ParsedRef[]): Promise<Array<Issued<unknown> | Error> | undefined>;
   /** Resolves one reference, the first fetch served from a batch when given. */
   resolve(
     parsed: ParsedRef,
     type: ValueType,
-    batch?: Promise<Array<Issued<unknown> | Error>>,
+    batch?: Promise<Array<Issued<unknown> | Error> | undefined>,
     index?: number,
   ): Promise<unknown>;
 }
@@ -106,7 +109,7 @@ export async function planLoad(spec: LoadSpec, deps: LoadDeps): Promise<Record<s
     {
       refs: ParsedRef[];
       index: Map<string, number>;
-      promise?: Promise<Array<Issued<unknown> | Error>>;
+      promise?: Promise<Array<Issued<unknown> | Error> | undefined>;
     }
   >();
   for (const it of items) {

@@ -167,3 +167,17 @@ describe("leases", () => {
     for (const v of p.values) expect(text).not.toContain(v);
   });
 });
+
+describe("load() on a provider without a batch read", () => {
+  it("reads each reference through the cache, so an entry past maxAge renews its lease", async () => {
+    client({ maxAge: "30s" });
+    const spec = { A: "lease://db/creds/a#password", B: "lease://db/creds/b#password" };
+    await secrets.load(spec);
+    expect(p.issued).toEqual(["db/creds/a/lease-1", "db/creds/b/lease-2"]);
+    // The cache entries end at maxAge (30 s) while the leases (60 s) still run.
+    await vi.advanceTimersByTimeAsync(31 * S);
+    await secrets.load(spec);
+    expect(p.renewals.sort()).toEqual(["db/creds/a/lease-1", "db/creds/b/lease-2"]);
+    expect(p.issued).toHaveLength(2);
+  });
+});
