@@ -189,6 +189,7 @@ describe("secrets doctor against drongo (GCP)", () => {
 
   it("--now 100 days ahead: a version older than 90 days fails item 6", async () => {
     const later = new Date(Date.now() + 100 * DAY).toISOString();
+    const reads = proxy.counts.access;
     const r = await doctor(
       ["--json", "--now", later],
       project({ FRESH: all().FRESH, SCHEDULED: all().SCHEDULED }),
@@ -201,6 +202,8 @@ describe("secrets doctor against drongo (GCP)", () => {
       ]),
     );
     expect(r.code).toBe(1);
+    // Items 1-3 and 11 share one read of each secret.
+    expect(proxy.counts.access - reads).toBe(2);
   });
 
   it("a JSON key fails item 10 under policy.requireShortLived, and the run under --strict", async () => {
