@@ -227,6 +227,23 @@ describe("doctor", () => {
     expect(item(items, 11).status).toBe("pass");
   });
 
+  it("asks each provider for its identity once, though items 4 and 10 both use it", async () => {
+    let asked = 0;
+    const provider = fakeAws({ ageDays: 10, rotation: true });
+    provider.identity = async () => {
+      asked++;
+      return { principal: "arn:aws:sts::1:assumed-role/app/s", shortLived: true };
+    };
+    const client = createSecrets({ builtins: false, providers: { aws: provider } });
+    const items = await doctor(
+      makeProject(),
+      { references: { DB: "aws-sm://prod/db" } },
+      { client },
+    );
+    expect(item(items, 10).status).toBe("pass");
+    expect(asked).toBe(1);
+  });
+
   it("measures rotation ages from options.now when given (item 6), never from describe() alone", async () => {
     const client = createSecrets({
       builtins: false,

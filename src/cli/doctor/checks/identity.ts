@@ -14,10 +14,28 @@ export type IdentityOutcome =
   | { kind: "identity"; identity: ProviderIdentity }
   | { kind: "unknown"; reason: string };
 
+// Items 4 and 10 both ask: one lookup per provider and run (for Vault, lookup-self plus a read
+// per policy).
+const asked = new WeakMap<DoctorContext, Map<string, Promise<IdentityOutcome>>>();
+
 /**
- * Calls `identity()` on the provider named `name`, if it has one.
+ * Calls `identity()` on the provider named `name`, if it has one; once per doctor run.
  */
-export async function identityOf(ctx: DoctorContext, name: string): Promise<IdentityOutcome> {
+export function identityOf(ctx: DoctorContext, name: string): Promise<IdentityOutcome> {
+  let byName = asked.get(ctx);
+  if (!byName) {
+    byName = new Map();
+    asked.set(ctx, byName);
+  }
+  let outcome = byName.get(name);
+  if (!outcome) {
+    outcome = lookUp(ctx, name);
+    byName.set(name, outcome);
+  }
+  return outcome;
+}
+
+async function lookUp(ctx: DoctorContext, name: string): Promise<IdentityOutcome> {
   if (ctx.options.offline) return { kind: "unknown", reason: "not contacted (--offline)" };
   let provider: Awaited<ReturnType<DoctorContext["provider"]>>;
   try {
