@@ -29,6 +29,7 @@ import {
   scrub,
   toStored,
   trackStored,
+  typeOf,
   VIEW_TYPES,
   viewOf,
 } from "./client/values.js";
@@ -657,25 +658,6 @@ class SecretsClient implements Secrets {
   toJSON(): Record<string, unknown> {
     return { providers: this.#registry.names(), cached: this.#cache.size, closed: this.#closed };
   }
-}
-
-/** The value type asked for, checked with own-property lookups (`"constructor"` is not a type). */
-function typeOf(options: GetOptions | undefined, parsed: ParsedRef): ValueType {
-  if (options === undefined) return "string";
-  if (options === null || typeof options !== "object") {
-    throw new ConfigError({
-      reference: parsed.raw,
-      message: `getSecret options must be an object such as { type: "json" } (got ${options === null ? "null" : typeof options}).`,
-    });
-  }
-  const type = options.type ?? "string";
-  if (typeof type !== "string" || !Object.hasOwn(VIEW_TYPES, type)) {
-    throw new ConfigError({
-      reference: parsed.raw,
-      message: `type must be "string", "json" or "binary" (got ${typeof type === "string" ? JSON.stringify(type.slice(0, 20)) : typeof type}).`,
-    });
-  }
-  return type;
 }
 
 /**

@@ -15,7 +15,7 @@ import {
 import { displayReference } from "../reference/parse.js";
 import type { Issued, ParsedRef, ValueType } from "../types.js";
 import type { Slot } from "./registry.js";
-import { VIEW_TYPES } from "./values.js";
+import { typeOf } from "./values.js";
 
 /** What `load()` needs from the client. */
 export interface LoadDeps {
@@ -79,13 +79,7 @@ export async function planLoad(spec: LoadSpec, deps: LoadDeps): Promise<Record<s
     const ref = typeof entry === "string" ? entry : entry?.ref;
     try {
       const parsed = deps.parse(ref as string);
-      const type = typeof entry === "string" ? "string" : (entry.type ?? "string");
-      if (typeof type !== "string" || !Object.hasOwn(VIEW_TYPES, type)) {
-        throw new ProviderError({
-          reference: parsed.raw,
-          message: `${name}: type must be "string", "json" or "binary".`,
-        });
-      }
+      const type = typeOf(typeof entry === "string" ? undefined : entry, parsed);
       items.push({
         name,
         parsed,

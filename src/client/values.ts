@@ -4,7 +4,7 @@
  * entry or caller holds it, and forgotten when its entry lets go of it.
  */
 
-import { InvalidValueError, ProviderError, SecretsError } from "../errors.js";
+import { ConfigError, InvalidValueError, ProviderError, SecretsError } from "../errors.js";
 import { redact, track } from "../redact.js";
 import type { Issued, JsonValue, ParsedRef, ValueType } from "../types.js";
 import { shapeValue } from "../value.js";
@@ -180,4 +180,23 @@ export function scrub(err: unknown): void {
       if (e.stack) e.stack = redact(e.stack);
     }
   }
+}
+
+/** The value type asked for, checked with own-property lookups (`"constructor"` is not a type). */
+export function typeOf(options: { type?: unknown } | undefined, parsed: ParsedRef): ValueType {
+  if (options === undefined) return "string";
+  if (options === null || typeof options !== "object") {
+    throw new ConfigError({
+      reference: parsed.raw,
+      message: `getSecret options must be an object such as { type: "json" } (got ${options === null ? "null" : typeof options}).`,
+    });
+  }
+  const type = options.type ?? "string";
+  if (typeof type !== "string" || !Object.hasOwn(VIEW_TYPES, type)) {
+    throw new ConfigError({
+      reference: parsed.raw,
+      message: `type must be "string", "json" or "binary" (got ${typeof type === "string" ? JSON.stringify(type.slice(0, 20)) : typeof type}).`,
+    });
+  }
+  return type as ValueType;
 }

@@ -211,6 +211,11 @@ describe("providers", () => {
     await expect(secrets.getSecret("fake://a", { type: "yaml" as "json" })).rejects.toThrow(
       /type must be/,
     );
+    // load() says the same, as a configuration error (the caller's mistake, not the provider's).
+    const err = await secrets
+      .load({ A: { ref: "fake://a", type: "yaml" as "json" } })
+      .catch((e) => e);
+    expect(err.failures[0]).toMatchObject({ name: "A", code: "INVALID_CONFIG" });
     expect(fake.calls).toEqual([]);
   });
 });
