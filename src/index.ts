@@ -55,6 +55,7 @@ export {
 } from "./errors.js";
 export type { EventBase, SecretsEvent, SecretsListener } from "./events.js";
 export { assertServerRuntime } from "./guard.js";
+export { providePeer } from "./peer.js";
 export { redact } from "./redact.js";
 export { builtinSchemes, displayReference, parseReference } from "./reference/parse.js";
 export { PUBLIC_ENV_PREFIXES, publicPrefixOf } from "./reference/public-env.js";
