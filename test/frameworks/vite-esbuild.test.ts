@@ -28,6 +28,7 @@ async function render(bundle: string) {
   return JSON.parse(r.output) as {
     value: string;
     missing: { name: string; code: string; packageName: string; message: string };
+    notFound: { name: string; code: string };
   };
 }
 
@@ -109,6 +110,10 @@ describe("esbuild", () => {
     expect(answer.value).toBe(value);
     expect(answer.missing).toMatchObject(missingDependency);
     expect(answer.missing.message).toContain("npm install @aws-sdk/client-secrets-manager");
+    expect(answer.notFound).toEqual({ name: "NotFoundError", code: "NOT_FOUND" });
+    // Minified: the classes were renamed, their names were not.
+    const code = readFileSync(join(dir, "dist-esbuild/server.mjs"), "utf8");
+    expect(code).not.toMatch(/class MissingDependencyError\b/);
   });
 
   it("a browser bundle fails, naming the package and the fix", async () => {

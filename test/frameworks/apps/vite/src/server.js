@@ -8,5 +8,9 @@ export async function render() {
     () => null,
     (e) => ({ name: e.name, code: e.code, packageName: e.packageName, message: e.message }),
   );
-  return { value, missing };
+  const notFound = await getSecret("env://SL_FW_UNSET_VARIABLE").then(
+    () => null,
+    (e) => ({ name: e.name, code: e.code }),
+  );
+  return { value, missing, notFound };
 }
