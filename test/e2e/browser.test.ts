@@ -62,7 +62,10 @@ async function bundleForBrowser(
                 path: "dropped",
                 namespace: "dropped",
               }));
-              b.onLoad({ filter: /.*/, namespace: "dropped" }, () => ({ contents: "" }));
+              // CommonJS: exports unknown at build time, as a bundler that drops a module makes them.
+              b.onLoad({ filter: /.*/, namespace: "dropped" }, () => ({
+                contents: "module.exports = {};",
+              }));
             },
           },
         ]

@@ -6,6 +6,8 @@ export interface Outcome {
   code: number | null;
   /** stdout and stderr, interleaved. */
   output: string;
+  /** stdout alone. */
+  stdout: string;
   ms: number;
 }
 
@@ -23,8 +25,10 @@ export function runTool(
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
+    let stdout = "";
     child.stdout.on("data", (d) => {
       output += d;
+      stdout += d;
     });
     child.stderr.on("data", (d) => {
       output += d;
@@ -38,7 +42,7 @@ export function runTool(
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, output, ms: Date.now() - started });
+      resolve({ code, output, stdout, ms: Date.now() - started });
     });
   });
 }

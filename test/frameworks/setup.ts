@@ -28,7 +28,7 @@ async function install(app: { source: string; dir: string }, tarball: string): P
     if (!KEEP.has(name)) rmSync(join(app.dir, name), { recursive: true, force: true });
   cpSync(app.source, app.dir, {
     recursive: true,
-    filter: (src) => !/\/(node_modules|\.next[^/]*|dist[^/]*)$/.test(src),
+    filter: (src) => !/\/(node_modules|\.next[^/]*|dist[^/]*|counter-example)$/.test(src),
   });
   const pkgFile = join(app.dir, "package.json");
   const pkg = JSON.parse(readFileSync(pkgFile, "utf8"));

@@ -24,6 +24,8 @@ describe("doctor item 3 and .next/server", () => {
         ".next/server/pages/legacy.html": `<p>${value}</p>`,
         ".next/server/chunks/ssr/route.js": `var k="${value}";`,
         ".next/server/app/clean.html": "<p>nothing here</p>",
+        // Next's own per-build keys (preview mode, server actions): not the app's.
+        ".next/server/preview-props.json": `{\n  "previewModeId": "${"a1".repeat(16)}",\n  "previewModeSigningKey": "${"b2c3".repeat(16)}"\n}`,
       });
       const ctx = new DoctorContext(
         dir,
@@ -50,7 +52,7 @@ describe("doctor item 3 and .next/server", () => {
       expect(text).toMatch(
         /^warn \.next\/server\/chunks\/ssr\/route\.js:1 known-value .*baked in at build: rotation ignored/m,
       );
-      expect(text).not.toMatch(/clean\.html/);
+      expect(text).not.toMatch(/clean\.html|preview-props/);
       expect(JSON.stringify(items)).not.toContain(value.slice(2, 12));
     } finally {
       delete process.env[name];

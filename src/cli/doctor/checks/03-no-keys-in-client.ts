@@ -176,6 +176,9 @@ function builtClientOutput(ctx: DoctorContext, values: ResolvedValues | undefine
 // everything else there (server chunks) stays on the server but was frozen at build time.
 const NEXT_SERVER = ".next/server";
 const PRERENDERED = /^\.next\/server\/(?:app\/.*\.(?:html|rsc|body)|pages\/.*\.html)$/;
+// Keys Next generates for each build (preview mode, server action encryption): not the app's.
+const NEXT_OWN_KEYS =
+  /^\.next\/server\/(?:preview-props\.json|server-reference-manifest\.js(?:on)?)$/;
 
 /** `.next/server`: values baked in by `next build` (prerendering reads secrets at build time). */
 function nextServerOutput(ctx: DoctorContext): CheckResult[] {
@@ -187,9 +190,12 @@ function nextServerOutput(ctx: DoctorContext): CheckResult[] {
     exclude: ctx.setup.excluded,
   });
   const prefix = `${ctx.dir.replace(/\/+$/, "")}/`;
-  const found = r.findings.filter(ctx.setup.keep);
+  const relative = (file: string) => (file.startsWith(prefix) ? file.slice(prefix.length) : file);
+  const found = r.findings
+    .filter(ctx.setup.keep)
+    .filter((f) => !NEXT_OWN_KEYS.test(relative(f.file)));
   const results = found.map((f) => {
-    const file = f.file.startsWith(prefix) ? f.file.slice(prefix.length) : f.file;
+    const file = relative(f.file);
     const read =
       "Read it at request time (`await connection()` from next/server before getSecret), rotate it, and rebuild; see docs/frameworks.md.";
     return PRERENDERED.test(file)
