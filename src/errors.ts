@@ -137,6 +137,7 @@ function where(o: SecretsErrorOptions): string {
  * ```
  */
 export class InvalidReferenceError extends SecretsError {
+  /** `"InvalidReferenceError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "InvalidReferenceError";
   /** The offending part of the reference. */
   readonly part: string;
@@ -169,6 +170,7 @@ export class InvalidReferenceError extends SecretsError {
  * ```
  */
 export class NotFoundError extends SecretsError {
+  /** `"NotFoundError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "NotFoundError";
   constructor(options: SecretsErrorOptions = {}) {
     super("NOT_FOUND", `Secret not found:${where(options)}`, options);
@@ -184,6 +186,7 @@ export class NotFoundError extends SecretsError {
  * ```
  */
 export class AccessDeniedError extends SecretsError {
+  /** `"AccessDeniedError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "AccessDeniedError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
@@ -203,6 +206,7 @@ export class AccessDeniedError extends SecretsError {
  * ```
  */
 export class ThrottledError extends SecretsError {
+  /** `"ThrottledError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "ThrottledError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
@@ -222,6 +226,7 @@ export class ThrottledError extends SecretsError {
  * ```
  */
 export class UnavailableError extends SecretsError {
+  /** `"UnavailableError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "UnavailableError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
@@ -241,6 +246,7 @@ export class UnavailableError extends SecretsError {
  * ```
  */
 export class ExpiredError extends SecretsError {
+  /** `"ExpiredError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "ExpiredError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
@@ -260,6 +266,7 @@ export class ExpiredError extends SecretsError {
  * ```
  */
 export class InvalidValueError extends SecretsError {
+  /** `"InvalidValueError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "InvalidValueError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
@@ -279,6 +286,7 @@ export class InvalidValueError extends SecretsError {
  * ```
  */
 export class NoProviderError extends SecretsError {
+  /** `"NoProviderError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "NoProviderError";
   constructor(options: SecretsErrorOptions = {}) {
     super("NO_PROVIDER", `No provider is registered for${where(options)}`, options);
@@ -294,6 +302,7 @@ export class NoProviderError extends SecretsError {
  * ```
  */
 export class MissingDependencyError extends SecretsError {
+  /** `"MissingDependencyError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "MissingDependencyError";
   /** The npm package to install. */
   readonly packageName: string;
@@ -316,6 +325,7 @@ export class MissingDependencyError extends SecretsError {
  * ```
  */
 export class PolicyViolationError extends SecretsError {
+  /** `"PolicyViolationError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "PolicyViolationError";
   constructor(options: SecretsErrorOptions = {}) {
     super("POLICY_VIOLATION", `Refused by policy:${where(options)}`, options);
@@ -332,6 +342,7 @@ export class PolicyViolationError extends SecretsError {
  * ```
  */
 export class BrowserUsageError extends SecretsError {
+  /** `"BrowserUsageError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "BrowserUsageError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
@@ -410,6 +421,7 @@ export interface LoadFailure {
  * ```
  */
 export class LoadError extends SecretsError {
+  /** `"LoadError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "LoadError";
   /** Every reference that failed, and why. */
   readonly failures: readonly LoadFailure[];
@@ -436,6 +448,7 @@ export class LoadError extends SecretsError {
  * ```
  */
 export class ClientClosedError extends SecretsError {
+  /** `"ClientClosedError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "ClientClosedError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
@@ -455,6 +468,7 @@ export class ClientClosedError extends SecretsError {
  * ```
  */
 export class ConfigError extends SecretsError {
+  /** `"ConfigError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "ConfigError";
   constructor(options: SecretsErrorOptions = {}) {
     super("INVALID_CONFIG", "Invalid configuration.", options);
@@ -470,6 +484,7 @@ export class ConfigError extends SecretsError {
  * ```
  */
 export class ProviderError extends SecretsError {
+  /** `"ProviderError"`, a string literal: a minifier renames the class, not this. */
   override readonly name: string = "ProviderError";
   constructor(options: SecretsErrorOptions = {}) {
     super("PROVIDER_ERROR", `Provider call failed:${where(options)}`, options);
