@@ -289,6 +289,7 @@ class SecretsClient implements Secrets {
     const meta: EntryMeta = { provider: slot.name, reference: parsed.source, kind: "secret" };
     let first = batch !== undefined;
     const load = async (previous: Issued<Stored> | undefined): Promise<Issued<Stored>> => {
+      warnIfReadAtBuild(parsed.raw, slot.name, this.#emit);
       if (first && batch) {
         first = false;
         const results = await batch;
@@ -313,7 +314,6 @@ class SecretsClient implements Secrets {
     previous: Issued<Stored> | undefined,
   ): Promise<Issued<Stored>> {
     try {
-      warnIfReadAtBuild(parsed.raw, slot.name, this.#emit);
       const provider = slot.instance ?? (await this.#registry.instance(slot));
       if (previous?.lease) {
         const renewed = await this.#renewed(slot, provider, parsed.source, timeout, previous);
@@ -522,26 +522,21 @@ class SecretsClient implements Secrets {
       parse: (ref) => this.#parse(ref),
       slotFor: (parsed) => this.#registry.slotFor(parsed),
       needsFetch: (source) => this.#cache.needsFetch(source),
-      batch: (slot, refs) => {
-        for (const r of refs) warnIfReadAtBuild(r.raw, slot.name, this.#emit);
-        return (
-          this.#registry
-            .instance(slot)
-            .then((p) =>
-              p.getSecrets
-                ? this.#call(
-                    slot,
-                    timeout,
-                    { provider: slot.name, what: `${refs.length} references` },
-                    (call) =>
-                      (p.getSecrets as NonNullable<SecretProvider["getSecrets"]>)(refs, call),
-                  )
-                : undefined,
-            )
-            // A whole batch that fails is each reference's failure, typed like a single fetch.
-            .catch((err: unknown) => refs.map((r) => this.#wrap(err, slot, r)))
-        );
-      },
+      batch: (slot, refs) =>
+        this.#registry
+          .instance(slot)
+          .then((p) =>
+            p.getSecrets
+              ? this.#call(
+                  slot,
+                  timeout,
+                  { provider: slot.name, what: `${refs.length} references` },
+                  (call) => (p.getSecrets as NonNullable<SecretProvider["getSecrets"]>)(refs, call),
+                )
+              : undefined,
+          )
+          // A whole batch that fails is each reference's failure, typed like a single fetch.
+          .catch((err: unknown) => refs.map((r) => this.#wrap(err, slot, r))),
       resolve: (parsed, type, batch, index) =>
         this.#resolve(parsed, type, false, timeout, batch, index),
     }) as Promise<LoadResult<S>>;

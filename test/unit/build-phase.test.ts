@@ -48,6 +48,24 @@ describe("reads during next build", () => {
     expect(JSON.stringify([events, ours.map((w) => w.message)])).not.toContain(process.env[NAME]);
   });
 
+  it("load() warns too", async () => {
+    process.env.NEXT_PHASE = "phase-production-build";
+    const other = `${NAME}_LOAD`;
+    process.env[other] = "x";
+    const events: SecretsEvent[] = [];
+    const secrets = createSecrets({ onEvent: (e) => events.push(e) });
+    try {
+      await secrets.load({ A: `env://${other}` });
+    } finally {
+      await secrets.close();
+      delete process.env[other];
+      await new Promise((r) => setImmediate(r)); // let its process warning out before the next test
+    }
+    expect(events.filter((e) => e.type === "warning").map((e) => e.reference)).toEqual([
+      `env://${other}`,
+    ]);
+  });
+
   it("do not warn outside the build phase", async () => {
     process.env[NAME] = "x";
     for (const phase of [undefined, "phase-production-server"]) {
