@@ -1,0 +1,141 @@
+/**
+ * Parses the record a lookup returns, as databases really return it: times as `Date`, ISO 8601
+ * text, epoch milliseconds (number, digit string, or `bigint`, as node-postgres returns `int8`),
+ * lists as arrays or JSON text, `null` for absent. Checks then compare parsed values only.
+ *
+ * Hand-written rather than a zod schema: this runs on every verification (zod would about
+ * double the hot path's cost against the bench's bare HMAC loop) and `secrets-loader/keys`
+ * imports nothing but node builtins (zod costs more import time than the entry's whole budget).
+ * A present value that does not parse throws {@link ApiKeyCheckError} naming the field (never
+ * the value); an absent one (`undefined` or `null`) means "not set".
+ */
+import { ApiKeyCheckError } from "./errors.js";
+import { isValidRange } from "./ip.js";
+import type { KeyRecord } from "./types.js";
+
+const bad = (field: string, problem: string): never => {
+  throw new ApiKeyCheckError(undefined, { field, problem });
+};
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const DIGITS = /^-?\d{1,16}$/;
+const TIME_PROBLEM =
+  "is not a time (a Date, ISO 8601 text, or epoch milliseconds as a number, digit string or bigint)";
+
+/** Epoch milliseconds from a stored time, undefined when absent. */
+export function parseTime(value: unknown, field: string): number | undefined {
+  if (value === undefined || value === null) return undefined;
+  let ms: number;
+  if (typeof value === "number") ms = value;
+  else if (value instanceof Date) ms = value.getTime();
+  else if (typeof value === "bigint") {
+    ms = Number(value);
+    if (!Number.isSafeInteger(ms)) return bad(field, TIME_PROBLEM);
+  } else if (typeof value === "string") {
+    const text = value.trim();
+    if (DIGITS.test(text)) ms = Number(text);
+    else {
+      const m = ISO.exec(text);
+      if (m === null) return bad(field, TIME_PROBLEM);
+      // Text without an offset (a `timestamp` column) is read as UTC, never as local time.
+      let zone = m[8] ?? "Z";
+      if (/^[+-]\d{2}$/.test(zone)) zone = `${zone}:00`;
+      else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+      const time = m[4] === undefined ? "00:00:00" : `${m[4]}:${m[5]}:${m[6] ?? "00"}`;
+      const frac = m[7] === undefined ? "" : m[7].slice(0, 4);
+      ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${time}${frac}${zone.toUpperCase()}`);
+    }
+  } else return bad(field, TIME_PROBLEM);
+  if (!Number.isFinite(ms)) return bad(field, TIME_PROBLEM);
+  return ms;
+}
+
+/** A list of strings from an array or JSON text of one, undefined when absent. */
+function parseList(value: unknown, field: string): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  let list: unknown = value;
+  if (typeof value === "string") {
+    try {
+      list = JSON.parse(value);
+    } catch {
+      return bad(field, "is text but not a JSON array of strings");
+    }
+  }
+  if (!Array.isArray(list)) return bad(field, "is not an array of strings (nor JSON text of one)");
+  for (const item of list) {
+    if (typeof item !== "string") return bad(field, "holds an entry that is not a string");
+  }
+  return list as string[];
+}
+
+function parseText(value: unknown, field: string, required: true): string;
+function parseText(value: unknown, field: string, required: false): string | undefined;
+function parseText(value: unknown, field: string, required: boolean): string | undefined {
+  if (value === undefined || value === null) {
+    return required ? bad(field, "is missing") : undefined;
+  }
+  if (typeof value === "string" && value !== "") return value;
+  // An id column of integers (int4, or int8 as bigint) is still an id.
+  if (typeof value === "bigint" || (typeof value === "number" && Number.isSafeInteger(value))) {
+    return String(value);
+  }
+  return bad(field, "is not a non-empty string");
+}
+
+// A row read with `select *` from snake_case columns: refuse rather than read the camelCase
+// field as absent (a `revoked_at` ignored would make a revoked key verify).
+const SNAKE: [camel: string, snake: string][] = [
+  ["revokedAt", "revoked_at"],
+  ["allowedIps", "allowed_ips"],
+  ["rotatedTo", "rotated_to"],
+  ["expiresAt", "expires_at"],
+];
+
+/**
+ * The record as the keyring checks it, from what the lookup returned: undefined for "not
+ * found" (`null` or `undefined`); throws {@link ApiKeyCheckError} naming the first field that
+ * does not parse. Unknown fields are kept as they were.
+ */
+export function parseRecord(raw: unknown): KeyRecord | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== "object" || Array.isArray(raw)) {
+    return bad("record", "is not an object (the lookup must return a record, null or undefined)");
+  }
+  const r = raw as Record<string, unknown>;
+  for (const [camel, snake] of SNAKE) {
+    if (r[camel] === undefined && r[snake] !== undefined && r[snake] !== null) {
+      bad(camel, `is absent but "${snake}" is set: map the column to "${camel}"`);
+    }
+  }
+  const createdAt = parseTime(r.createdAt, "createdAt");
+  const expiresAt = parseTime(r.expiresAt, "expiresAt");
+  if (createdAt === undefined) return bad("createdAt", "is missing");
+  if (expiresAt === undefined) return bad("expiresAt", "is missing");
+  const record: KeyRecord = {
+    ...r,
+    id: parseText(r.id, "id", true),
+    hash: parseText(r.hash, "hash", true),
+    pepperId: parseText(r.pepperId, "pepperId", true),
+    prefix: parseText(r.prefix, "prefix", true),
+    scopes: parseList(r.scopes, "scopes") ?? [],
+    createdAt,
+    expiresAt,
+    last4: parseText(r.last4, "last4", true),
+  };
+  const revokedAt = parseTime(r.revokedAt, "revokedAt");
+  if (revokedAt === undefined) delete record.revokedAt;
+  else record.revokedAt = revokedAt;
+  const allowedIps = parseList(r.allowedIps, "allowedIps");
+  if (allowedIps !== undefined && !allowedIps.every(isValidRange)) {
+    bad("allowedIps", "holds an entry that is not an IP address or CIDR range");
+  }
+  if (allowedIps === undefined || allowedIps.length === 0) delete record.allowedIps;
+  else record.allowedIps = allowedIps;
+  for (const field of ["owner", "lineageId", "rotatedFrom", "rotatedTo"] as const) {
+    const v = parseText(r[field], field, false);
+    if (v === undefined) delete record[field];
+    else record[field] = v;
+  }
+  return record;
+}
