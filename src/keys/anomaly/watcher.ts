@@ -118,7 +118,10 @@ export interface AnomalyWatcherOptions {
    * are held back for this many seconds (default 300): a flood of new routes is one alert.
    */
   alertEverySeconds?: number;
-  /** Told about store failures (default: a process warning). Alerts are then skipped. */
+  /**
+   * Told about store failures (default: one process warning per outage). Alerts that need the
+   * store are then skipped.
+   */
   onStoreError?: (error: unknown) => void;
 }
 
@@ -178,10 +181,18 @@ export function createAnomalyWatcher(options: AnomalyWatcherOptions): AnomalyWat
   }
   const seen = new WeakSet<object>();
   const ops = store.kind === "redis" ? redisOps(store) : memoryOps(store);
+  // The default reports an outage once (a process warning), not once per event.
+  let warned = false;
   const onStoreError =
     options.onStoreError ??
-    ((e: unknown) =>
-      process.emitWarning(`anomaly watcher: key store failed: ${(e as Error)?.message ?? e}`));
+    ((e: unknown) => {
+      if (warned) return;
+      warned = true;
+      process.emitWarning(
+        `anomaly watcher: key store failed (${(e as Error)?.message ?? e}); checks that need it are skipped until it answers`,
+        { code: "SECRETS_LOADER_WATCHER_STORE_DOWN" },
+      );
+    });
 
   const observe = async (event: KeyUsageEvent): Promise<KeyAlert[]> => {
     const keyId = event.keyId;
@@ -235,6 +246,7 @@ export function createAnomalyWatcher(options: AnomalyWatcherOptions): AnomalyWat
           );
         }
         await Promise.all(checks);
+        if (checks.length > 0) warned = false;
       } catch (e) {
         onStoreError(e);
       }
