@@ -23,7 +23,13 @@ const PREFIX = "acme_demo_";
  * the default; "closed": refuse them with 503); `onLimiterEvent` hears each outage and recovery.
  * @param {{ redisUrl?: string, whenStoreDown?: "open" | "closed", usageLog: { write(line: string): unknown }, onAlert: (alert: object) => void, onLimiterEvent?: (event: object) => void }} options
  */
-export async function startApi({ redisUrl, whenStoreDown = "open", usageLog, onAlert, onLimiterEvent }) {
+export async function startApi({
+  redisUrl,
+  whenStoreDown = "open",
+  usageLog,
+  onAlert,
+  onLimiterEvent,
+}) {
   const store = redisUrl ? redisStore({ url: redisUrl }) : memoryStore();
   const log = jsonLinesLogger(usageLog);
   const watcher = createAnomalyWatcher({
@@ -85,9 +91,17 @@ export async function startApi({ redisUrl, whenStoreDown = "open", usageLog, onA
     const outcome = await adminGuard.check(req);
     if (!outcome.ok) return adminGuard.refuse(res, outcome);
     const body = await readJson(req);
-    // POST /admin/keys {scopes, expiresIn?, allowedIps?}: a new key (shown once) and its record.
+    // POST /admin/keys {scopes, expiresIn?, allowedIps?, owner?}: a new key (shown once) and
+    // its record. Only these fields are taken from the body (never allowLongLived).
     if (req.method === "POST" && url.pathname === "/admin/keys") {
-      const issued = await keyring.issueKey({ prefix: PREFIX, ...body });
+      const { scopes, expiresIn, allowedIps, owner } = body;
+      const issued = await keyring.issueKey({
+        prefix: PREFIX,
+        scopes,
+        expiresIn,
+        allowedIps,
+        owner,
+      });
       save(issued.record);
       return json(res, 201, { key: issued.key, record: publicView(issued.record) });
     }
