@@ -92,6 +92,29 @@ const SNAKE: [camel: string, snake: string][] = [
   ["expiresAt", "expires_at"],
 ];
 
+const OPTIONAL_TEXT = ["owner", "lineageId", "rotatedFrom", "rotatedTo"] as const;
+
+const isText = (v: unknown): boolean => typeof v === "string" && v !== "";
+const isTime = (v: unknown): boolean => typeof v === "number" && Number.isFinite(v);
+
+/** True when `r` has exactly the types parseRecord would produce (so nothing to convert). */
+function isCanonical(r: Record<string, unknown>): boolean {
+  if (!(isText(r.id) && isText(r.hash) && isText(r.pepperId) && isText(r.prefix))) return false;
+  if (!(isText(r.last4) && isTime(r.createdAt) && isTime(r.expiresAt))) return false;
+  if (r.revokedAt !== undefined && !isTime(r.revokedAt)) return false;
+  const scopes = r.scopes;
+  if (!Array.isArray(scopes)) return false;
+  for (const s of scopes) if (typeof s !== "string") return false;
+  const ips = r.allowedIps;
+  if (ips !== undefined) {
+    if (!Array.isArray(ips) || ips.length === 0) return false;
+    for (const ip of ips) if (!isValidRange(ip)) return false;
+  }
+  for (const f of OPTIONAL_TEXT) if (r[f] !== undefined && !isText(r[f])) return false;
+  for (const [, snake] of SNAKE) if (r[snake] !== undefined && r[snake] !== null) return false;
+  return true;
+}
+
 /**
  * The record as the keyring checks it, from what the lookup returned: undefined for "not
  * found" (`null` or `undefined`); throws {@link ApiKeyCheckError} naming the first field that
@@ -103,6 +126,9 @@ export function parseRecord(raw: unknown): KeyRecord | undefined {
     return bad("record", "is not an object (the lookup must return a record, null or undefined)");
   }
   const r = raw as Record<string, unknown>;
+  // Already in the keyring's own shape (a record from issueKey, kept in memory or a document
+  // store): every field is checked the same, and the object is returned without a copy.
+  if (isCanonical(r)) return r as unknown as KeyRecord;
   for (const [camel, snake] of SNAKE) {
     if (r[camel] === undefined && r[snake] !== undefined && r[snake] !== null) {
       bad(camel, `is absent but "${snake}" is set: map the column to "${camel}"`);
@@ -123,19 +149,26 @@ export function parseRecord(raw: unknown): KeyRecord | undefined {
     expiresAt,
     last4: parseText(r.last4, "last4", true),
   };
+  // Absent optional fields stay absent. (`delete` only runs for a stored null: it slows later
+  // property reads of the object, so the common case never pays for it.)
   const revokedAt = parseTime(r.revokedAt, "revokedAt");
-  if (revokedAt === undefined) delete record.revokedAt;
-  else record.revokedAt = revokedAt;
+  if (revokedAt !== undefined) record.revokedAt = revokedAt;
+  else if ("revokedAt" in record) delete record.revokedAt;
   const allowedIps = parseList(r.allowedIps, "allowedIps");
-  if (allowedIps !== undefined && !allowedIps.every(isValidRange)) {
-    bad("allowedIps", "holds an entry that is not an IP address or CIDR range");
-  }
-  if (allowedIps === undefined || allowedIps.length === 0) delete record.allowedIps;
-  else record.allowedIps = allowedIps;
-  for (const field of ["owner", "lineageId", "rotatedFrom", "rotatedTo"] as const) {
-    const v = parseText(r[field], field, false);
-    if (v === undefined) delete record[field];
-    else record[field] = v;
+  if (allowedIps !== undefined && allowedIps.length > 0) {
+    for (const range of allowedIps) {
+      if (!isValidRange(range)) {
+        bad("allowedIps", "holds an entry that is not an IP address or CIDR range");
+      }
+    }
+    record.allowedIps = allowedIps;
+  } else if ("allowedIps" in record) delete record.allowedIps;
+  for (const field of OPTIONAL_TEXT) {
+    const value = r[field];
+    if (typeof value === "string" && value !== "") continue; // already as it should be
+    const v = parseText(value, field, false);
+    if (v !== undefined) record[field] = v;
+    else if (field in record) delete record[field];
   }
   return record;
 }
