@@ -4,20 +4,27 @@
  * with the limiter's outcome (a refusal, or `limits: "skipped"`), to the keyring's listener
  * and, when it is another function, the adapter's. Both get the same object, so a watcher fed
  * by both counts it once.
+ *
+ * The two sides meet through registry symbols (`Symbol.for`), not through an import: the
+ * adapters' code then shares no module with the keys entry but its public index, so neither
+ * entry loads an extra file.
  * @internal
  */
 import type { KeyEvent, KeyUsageEvent, VerifyResult } from "./types.js";
 
-/** Passed in `verifyKey`'s options by the adapters: hold the event for {@link releaseEvent}. */
-export const HOLD_EVENT: unique symbol = Symbol("secrets-loader.keys.holdEvent");
+/** Passed in `verifyKey`'s options by the adapters: hold the event (see release). */
+export const HOLD_EVENT: unique symbol = Symbol.for("secrets-loader.keys.holdEvent") as never;
+/** Where a held result keeps its release function (non-enumerable). */
+const RELEASE = Symbol.for("secrets-loader.keys.releaseEvent");
 
-interface Held {
-  event: KeyUsageEvent;
-  emit: (event: KeyEvent) => void;
-  listener: unknown;
-}
-
-const held = new WeakMap<VerifyResult, Held>();
+/**
+ * The release function of a held result: emits the held event, patched, to the keyring's
+ * listener and to `also` unless it is the same function; once only.
+ */
+export type ReleaseEvent = (
+  patch: Partial<KeyUsageEvent>,
+  also: ((event: KeyUsageEvent) => void) | undefined,
+) => void;
 
 /** Keeps `event` for `result` until the adapter releases it. */
 export function holdEvent(
@@ -26,29 +33,19 @@ export function holdEvent(
   emit: (event: KeyEvent) => void,
   listener: unknown,
 ): void {
-  held.set(result, { event, emit, listener });
-}
-
-/**
- * Emits the held event of `result`, patched, to the keyring's listener and to `also` unless it
- * is the same function. False when nothing was held (a `verify` of the caller's own).
- */
-export function releaseEvent(
-  result: VerifyResult,
-  patch: Partial<KeyUsageEvent>,
-  also: ((event: KeyUsageEvent) => void) | undefined,
-): boolean {
-  const h = held.get(result);
-  if (h === undefined) return false;
-  held.delete(result);
-  const event = { ...h.event, ...patch };
-  h.emit(event);
-  if (also !== undefined && also !== h.listener) {
-    try {
-      also(event);
-    } catch {
-      // A listener's failure must not change the answer.
+  let released = false;
+  const release: ReleaseEvent = (patch, also) => {
+    if (released) return;
+    released = true;
+    const final = { ...event, ...patch };
+    emit(final);
+    if (also !== undefined && also !== listener) {
+      try {
+        also(final);
+      } catch {
+        // A listener's failure must not change the answer.
+      }
     }
-  }
-  return true;
+  };
+  Object.defineProperty(result, RELEASE, { value: release, enumerable: false });
 }

@@ -6,13 +6,31 @@
  * A refusal never echoes the presented key: bodies and headers are built from fixed texts and
  * the refusal's reason.
  */
-import { ApiKeyCheckError } from "../errors.js";
-import { HOLD_EVENT, releaseEvent } from "../held-events.js";
+import type { ReleaseEvent } from "../held-events.js";
+// The keys entry's own index, not its modules: importing a module of it directly would split
+// that module into a chunk of its own, one more file for every importer of secrets-loader/keys.
+import { ApiKeyCheckError } from "../index.js";
 import type { Keyring } from "../keyring.js";
 import type { KeyLimiter, LimitDecision } from "../limits/limiter.js";
 import type { KeyLookup, KeyRecord, KeyUsageEvent, VerifyReason, VerifyResult } from "../types.js";
 
-export { ApiKeyCheckError } from "../errors.js";
+export { ApiKeyCheckError } from "../index.js";
+
+/** The keyring's registry symbols (held-events.ts): hold the event, and release it. */
+const HOLD_EVENT = Symbol.for("secrets-loader.keys.holdEvent");
+const RELEASE_EVENT = Symbol.for("secrets-loader.keys.releaseEvent");
+
+/** Releases the keyring's held event of `result`; false when none was held. */
+function releaseEvent(
+  result: VerifyResult,
+  patch: Partial<KeyUsageEvent>,
+  also: ((event: KeyUsageEvent) => void) | undefined,
+): boolean {
+  const release = (result as { [RELEASE_EVENT]?: ReleaseEvent })[RELEASE_EVENT];
+  if (typeof release !== "function") return false;
+  release(patch, also);
+  return true;
+}
 
 /**
  * What the adapters know about a request, whatever the framework.
