@@ -20,6 +20,8 @@ const bad = (field: string, problem: string): never => {
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const DIGITS = /^-?\d{1,16}$/;
+/** `{a,b}`: a PostgreSQL array literal without quoting, nesting or NULL items. */
+const PG_ARRAY = /^\{(?:[^\s"{},\\]+(?:,[^\s"{},\\]+)*)?\}$/;
 const TIME_PROBLEM =
   "is not a time (a Date, ISO 8601 text, or epoch milliseconds as a number, digit string or bigint)";
 
@@ -42,6 +44,13 @@ export function parseTime(value: unknown, field: string): number | undefined {
       let zone = m[8] ?? "Z";
       if (/^[+-]\d{2}$/.test(zone)) zone = `${zone}:00`;
       else if (/^[+-]\d{4}$/.test(zone)) zone = `${zone.slice(0, 3)}:${zone.slice(3)}`;
+      // Date.parse rolls 2026-02-30 over to March: check the calendar first.
+      const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      const [h, mi, se] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
+      const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+      if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || se > 59) {
+        return bad(field, TIME_PROBLEM);
+      }
       const time = m[4] === undefined ? "00:00:00" : `${m[4]}:${m[5]}:${m[6] ?? "00"}`;
       const frac = m[7] === undefined ? "" : m[7].slice(0, 4);
       ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${time}${frac}${zone.toUpperCase()}`);
@@ -59,7 +68,13 @@ function parseList(value: unknown, field: string): string[] | undefined {
     try {
       list = JSON.parse(value);
     } catch {
-      return bad(field, "is text but not a JSON array of strings");
+      // A PostgreSQL array literal of plain items ({read,write}), as a driver returns an
+      // array column of a type it does not parse (cidr[], a domain over text[]).
+      if (!PG_ARRAY.test(value)) {
+        return bad(field, "is text but neither a JSON array of strings nor an array literal");
+      }
+      const inner = value.slice(1, -1);
+      list = inner === "" ? [] : inner.split(",");
     }
   }
   if (!Array.isArray(list)) return bad(field, "is not an array of strings (nor JSON text of one)");

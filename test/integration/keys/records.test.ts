@@ -25,9 +25,9 @@ const SELECT = `id, hash, pepper_id as "pepperId", prefix, scopes, created_at as
 
 /** One layout per way of storing times and lists. */
 const TABLES = {
-  // timestamptz times (pg: Date), text[] lists (pg: arrays).
+  // timestamptz times (pg: Date), text[] scopes and cidr[] allowlists (pg: arrays).
   native: `scopes text[], created_at timestamptz not null, expires_at timestamptz not null,
-    revoked_at timestamptz, allowed_ips text[]`,
+    revoked_at timestamptz, allowed_ips cidr[]`,
   // int8 epoch ms (pg: digit strings, or bigint with a type parser), jsonb lists (pg: parsed).
   epoch: `scopes jsonb, created_at int8 not null, expires_at int8 not null, revoked_at int8,
     allowed_ips jsonb`,

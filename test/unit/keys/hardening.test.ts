@@ -57,6 +57,8 @@ describe("records are parsed by type", () => {
       "yesterday",
       "",
       "2026-02-30T25:00:00Z",
+      "2026-02-30T10:00:00Z",
+      "2026-04-31",
       true,
       false,
       {},
@@ -96,9 +98,20 @@ describe("records are parsed by type", () => {
     expect(
       await keys.verifyKey(key, as({ allowedIps: '["10.0.0.0/8"]' }), { ip: "192.0.2.1" }),
     ).toMatchObject({ reason: "ip" });
+    // PostgreSQL array literals, as a driver returns array types it does not parse (cidr[]).
+    expect(
+      await keys.verifyKey(key, as({ allowedIps: "{10.0.0.0/8,2001:db8::/32}" }), {
+        ip: "192.0.2.1",
+      }),
+    ).toMatchObject({ reason: "ip" });
+    expect((await keys.verifyKey(key, as({ scopes: "{read,admin}" }), { scope: "admin" })).ok).toBe(
+      true,
+    );
     for (const [field, value] of [
       ["scopes", "admin"],
       ["scopes", '{"admin":true}'],
+      ["scopes", '{"read",admin}'],
+      ["scopes", "{read,{admin}}"],
       ["scopes", [1]],
       ["scopes", { 0: "admin", length: 1 }],
       ["allowedIps", "10.0.0.0/8"],
