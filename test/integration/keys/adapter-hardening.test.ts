@@ -218,6 +218,30 @@ for (const [name, start] of Object.entries(adapters)) {
       expect(after.status).toBe(200);
     });
 
+    it("a lookup that throws is a 500 problem through onError, never a framework's HTML page", async () => {
+      const reported: unknown[] = [];
+      const failing = await start({
+        keyring,
+        lookup: () => {
+          throw new Error(`connection refused at /srv/app/db.js:${randomBytes(4).toString("hex")}`);
+        },
+        onError: (e) => reported.push(e),
+      });
+      try {
+        const res = await fetch(`${failing.url}/v1/items`, {
+          headers: { authorization: `Bearer ${key}` },
+        });
+        expect(res.status).toBe(500);
+        expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+        const text = await res.text();
+        expect(text).not.toMatch(/<html|<pre|\/srv\/app|at .*\.js/i);
+        expect(reported).toHaveLength(1);
+        expect(reported[0]).toMatchObject({ name: "ApiKeyCheckError" });
+      } finally {
+        await failing.close();
+      }
+    });
+
     it("one key-used event per request with a shared listener: 8 requests, 5 allowed, no spike", async () => {
       const before = events.length;
       const statuses: number[] = [];
