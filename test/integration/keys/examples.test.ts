@@ -2,9 +2,9 @@
 // Runs examples/issue-api-keys as its README says (against dist/: build first), with its state
 // in memory and in the Redis stand-in, and checks the output and the usage log.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { standIn } from "../../support/stand-ins.js";
 
@@ -23,7 +23,9 @@ function runExample(extra: string[]) {
     ],
     { cwd: root, encoding: "utf8", timeout: 60_000 },
   );
-  return { ...r, log: readFileSync(log, "utf8") };
+  const text = readFileSync(log, "utf8");
+  rmSync(dirname(log), { recursive: true, force: true });
+  return { ...r, log: text };
 }
 
 describe("examples/issue-api-keys", () => {
