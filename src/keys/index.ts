@@ -24,6 +24,7 @@ BrowserUsageError.refuseClientRuntime();
 // on first use, not here.
 export * from "./anomaly/watcher.js";
 export type { Duration } from "./duration.js";
+export { ApiKeyCheckError, type KeyRotationCode, KeyRotationError } from "./errors.js";
 export { listExpiring } from "./expiring.js";
 export {
   checkKey,
@@ -72,7 +73,9 @@ export type {
   KeyLookup,
   KeyRecord,
   KeyUsageEvent,
+  LimiterStoreEvent,
   PepperSource,
+  StoredKeyRecord,
   VerifyReason,
   VerifyResult,
 } from "./types.js";
