@@ -34,6 +34,11 @@ BrowserUsageError.refuseClientRuntime();
 
 export type { ApiKeyOptions, GuardOutcome, Problem, RequestInfo, VerifyContext } from "./guard.js";
 export { ApiKeyCheckError } from "./guard.js";
+export {
+  type LeakAlertListenerOptions,
+  leakAlertListener,
+} from "./leak-alert.js";
+export { LeakAlertBodyError } from "./raw-body.js";
 
 /**
  * A request checker for `node:http`: `check(req)` gives the verdict, `refuse(res, outcome)`
