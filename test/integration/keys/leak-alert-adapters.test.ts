@@ -151,7 +151,7 @@ for (const [name, mount] of Object.entries(adapters)) {
       fetch(`${app.url}/leak-alerts`, {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
-        body,
+        body: new Uint8Array(body),
       });
     const signed = (body: Buffer) => ({
       "github-public-key-identifier": KEY_ID,
