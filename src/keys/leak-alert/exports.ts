@@ -4,6 +4,7 @@ export type {
   KeyLeakedEvent,
   LeakAlertHandler,
   LeakAlertOptions,
+  LeakAlertRateLimit,
   LeakAlertRequest,
   LeakAlertResponse,
   LeakAlertSender,

@@ -7,7 +7,6 @@
 import { createHash } from "node:crypto";
 import type { parseKey as ParseKey } from "../format.js";
 import type { createKeyLimiter as CreateKeyLimiter, KeyLimiter } from "../limits/limiter.js";
-import type { KeyStore } from "../limits/store.js";
 import type { KeyRecord } from "../types.js";
 import { type AlertEntry, parseAlert } from "./alert.js";
 import type { CheckedOptions } from "./checked.js";
@@ -15,6 +14,7 @@ import { SenderKeys } from "./public-keys.js";
 import { verifySignature } from "./signature.js";
 import type {
   KeyLeakedEvent,
+  LeakAlertRateLimit,
   LeakAlertRequest,
   LeakAlertResponse,
   LeakAlertSender,
@@ -79,8 +79,7 @@ export function createEngine(checked: CheckedOptions, deps: EngineDeps): Engine 
   if (checked.gitlab) keys.gitlab = new SenderKeys("gitlab", checked.gitlab, now, report);
   let limiter: KeyLimiter | undefined;
   if (options.rateLimit !== false) {
-    const rate: { points: number; per: number; store?: KeyStore } =
-      options.rateLimit ?? DEFAULT_RATE;
+    const rate: LeakAlertRateLimit = options.rateLimit ?? DEFAULT_RATE;
     limiter = deps.createKeyLimiter({
       ...(rate.store !== undefined ? { store: rate.store } : {}),
       limits: [{ by: "key", points: rate.points, per: rate.per, name: "leak-alert" }],

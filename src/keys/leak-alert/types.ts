@@ -47,7 +47,10 @@ export interface PublicKeyResponse {
   /** The HTTP status (200, or 304 for a conditional request whose list did not change). */
   status: number;
   /** Response headers (`etag`, `last-modified`). */
-  headers: { get(name: string): string | null };
+  headers: {
+    /** A header's value by name, or null. */
+    get(name: string): string | null;
+  };
   /** The body as text. */
   text(): Promise<string>;
 }
@@ -175,12 +178,29 @@ export interface LeakAlertOptions {
   /** Largest body accepted, in bytes (default 1 MiB: about 4,000 matches). Larger: 413. */
   maxBodyBytes?: number;
   /**
-   * Requests accepted per client IP, checked before anything else (default 60 a minute);
-   * `store` shares the counters across a fleet (`redisStore`). `false` when your edge limits.
+   * Requests accepted per client IP, checked before anything else (default 60 a minute).
+   * `false` when your edge limits them.
    */
-  rateLimit?: { points: number; per: number; store?: KeyStore } | false;
+  rateLimit?: LeakAlertRateLimit | false;
   /** The clock, in epoch milliseconds (tests). */
   now?: () => number;
+}
+
+/**
+ * The rate limit of the alert endpoint, per client IP.
+ *
+ * @example
+ * ```ts
+ * const rateLimit: LeakAlertRateLimit = { points: 120, per: 60, store: redisStore({ url: process.env.REDIS_URL }) };
+ * ```
+ */
+export interface LeakAlertRateLimit {
+  /** Requests allowed per window. */
+  points: number;
+  /** Window length in seconds. */
+  per: number;
+  /** Where the counters live (default: this process's memory; `redisStore` shares them across a fleet). */
+  store?: KeyStore;
 }
 
 /**
