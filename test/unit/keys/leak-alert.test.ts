@@ -429,6 +429,30 @@ describe("handleLeakAlert: tokens", () => {
     expect(t.revoked).toHaveLength(3);
   });
 
+  it("a key restricted to IP ranges, or already expired, is revoked all the same", async () => {
+    const gh = signer("gh-1");
+    const t = await setup({}, [gh]);
+    const restricted = await t.keyring.issueKey({
+      prefix: "acme_live_",
+      scopes: [],
+      allowedIps: ["10.0.0.0/8"],
+    });
+    const shortLived = await t.keyring.issueKey({
+      prefix: "acme_live_",
+      scopes: [],
+      expiresIn: "1h",
+    });
+    t.store.put(restricted.record);
+    t.store.put(shortLived.record);
+    t.time.advance(2 * 3_600_000);
+    const answer = await t.send(githubRequest(gh, githubBody([restricted.key, shortLived.key])));
+    expect(JSON.parse(answer.body).map((l: { label: string }) => l.label)).toEqual([
+      "true_positive",
+      "true_positive",
+    ]);
+    expect(t.revoked.map((r) => r.id)).toEqual([restricted.record.id, shortLived.record.id]);
+  });
+
   it("a token reported twice in one alert is answered and revoked once", async () => {
     const gh = signer("gh-1");
     const t = await setup({}, [gh]);
