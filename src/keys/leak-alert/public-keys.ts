@@ -15,6 +15,8 @@ import type { LeakAlertSender, PublicKeyResponse } from "./types.js";
 const MAX_AGE_MS = 60 * 60_000;
 /** Refetch on an unknown identifier at most this often (GitHub allows 60 anonymous requests an hour). */
 const REFETCH_AFTER_MS = 60_000;
+/** After a failed fetch, alerts are answered 503 at once for this long rather than each waiting on a fetch. */
+const RETRY_AFTER_FAILURE_MS = 10_000;
 /** A key list is a few hundred bytes per key: refuse anything past this. */
 const MAX_LIST_CHARS = 256 * 1024;
 
@@ -35,6 +37,7 @@ export class SenderKeys {
   #etag: string | undefined;
   #lastModified: string | undefined;
   #inflight: Promise<Error | undefined> | undefined;
+  #lastError: Error | undefined;
 
   constructor(
     sender: LeakAlertSender,
@@ -59,11 +62,18 @@ export class SenderKeys {
       return key ? { found: key } : { unknown: true };
     }
     let fetched = false;
-    if (!this.#loaded || this.#now() - this.#fetchedAt >= MAX_AGE_MS) {
-      const error = await this.#refresh();
+    const sinceAttempt = this.#now() - this.#attemptedAt;
+    if (!this.#loaded) {
+      // Unreachable a moment ago: answer at once instead of making every alert wait a deadline.
+      const recent = this.#lastError !== undefined && sinceAttempt < RETRY_AFTER_FAILURE_MS;
+      const error = recent ? this.#lastError : await this.#refresh();
+      if (error !== undefined) return { unavailable: error };
       fetched = true;
-      if (error !== undefined && !this.#loaded) return { unavailable: error };
-      // A failed revalidation keeps the list it had: the sender's keys rarely change.
+    } else if (this.#now() - this.#fetchedAt >= MAX_AGE_MS && sinceAttempt >= REFETCH_AFTER_MS) {
+      // A failed revalidation keeps the list it had (the sender's keys rarely change), and is
+      // retried at most once a minute.
+      await this.#refresh();
+      fetched = true;
     }
     const key = this.#keys.get(id);
     if (key !== undefined) return { found: key };
@@ -137,6 +147,7 @@ export class SenderKeys {
         this.#lastModified = text.lastModified ?? undefined;
       }
       this.#fetchedAt = this.#now();
+      this.#lastError = undefined;
       return undefined;
     } catch (err) {
       const error = new Error(
@@ -144,6 +155,7 @@ export class SenderKeys {
         { cause: err },
       );
       this.#report(error);
+      this.#lastError = error;
       return error;
     } finally {
       clearTimeout(timer);

@@ -345,6 +345,36 @@ describe("handleLeakAlert: signature", () => {
     expect(t.revoked).toEqual([]);
   });
 
+  it("an unreachable key URL is retried after 10 s, not by every alert", async () => {
+    const gh = signer("gh-1");
+    let calls = 0;
+    let up = false;
+    const t = await setup({
+      github: {
+        url: "https://api.github.test/keys",
+        fetch: async () => {
+          calls++;
+          return (
+            up
+              ? new Response(JSON.stringify({ public_keys: [gh.entry] }))
+              : new Response("unavailable", { status: 502 })
+          ) as PublicKeyResponse;
+        },
+      },
+    });
+    const request = githubRequest(gh, githubBody([t.issued[0]?.key as string]));
+    expect((await t.send(request)).status).toBe(503);
+    expect((await t.send(request)).status).toBe(503);
+    expect(calls).toBe(1);
+    expect(t.errors.map((e) => e.message)).toEqual([
+      "Could not fetch GitHub's public keys from https://api.github.test/keys: HTTP 502",
+    ]);
+    up = true;
+    t.time.advance(10_000);
+    expect((await t.send(request)).status).toBe(200);
+    expect(calls).toBe(2);
+  });
+
   it("keys that cannot be fetched in time: 503 with Retry-After, nothing revoked", async () => {
     const gh = signer("gh-1");
     const t = await setup({
