@@ -45,6 +45,7 @@ export {
   type RotateOptions,
   type VerifyOptions,
 } from "./keyring.js";
+export * from "./leak-alert/exports.js";
 export {
   createKeyLimiter,
   type KeyLimiter,

@@ -61,7 +61,7 @@ describe("layering", () => {
     const own = files("src/keys").filter((f) => f.split("/").length === 3);
     // Folders bundled into the entry itself (the limiter and the watcher), unlike the adapter
     // folders (http, express, fastify), which are entries of their own.
-    const INTERNAL = ["src/keys/limits/", "src/keys/anomaly/"];
+    const INTERNAL = ["src/keys/limits/", "src/keys/anomaly/", "src/keys/leak-alert/"];
     const inEntry = (t: string) =>
       (t.startsWith("src/keys/") && t.split("/").length === 3) ||
       INTERNAL.some((d) => t.startsWith(d));

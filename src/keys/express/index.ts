@@ -42,6 +42,8 @@ export type {
   VerifyContext,
 } from "../http/guard.js";
 export { ApiKeyCheckError, ApiKeyHandlerError } from "../http/guard.js";
+export { LeakAlertBodyError } from "../http/raw-body.js";
+export { leakAlertMiddleware } from "./leak-alert.js";
 
 /**
  * Express middleware that lets a request through only with a verified key within its limits;

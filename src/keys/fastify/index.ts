@@ -41,6 +41,8 @@ export type {
   VerifyContext,
 } from "../http/guard.js";
 export { ApiKeyCheckError, ApiKeyHandlerError } from "../http/guard.js";
+export { LeakAlertBodyError } from "../http/raw-body.js";
+export { type LeakAlertPluginOptions, leakAlertPlugin } from "./leak-alert.js";
 
 declare module "fastify" {
   interface FastifyRequest {

@@ -39,6 +39,11 @@ BrowserUsageError.refuseClientRuntime();
 
 export type { ApiKeyOptions, GuardOutcome, Problem, RequestInfo, VerifyContext } from "./guard.js";
 export { ApiKeyCheckError, ApiKeyHandlerError } from "./guard.js";
+export {
+  type LeakAlertListenerOptions,
+  leakAlertListener,
+} from "./leak-alert.js";
+export { LeakAlertBodyError } from "./raw-body.js";
 export { routeName } from "./route.js";
 
 /**
