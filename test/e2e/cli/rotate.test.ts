@@ -165,6 +165,35 @@ describe("secrets rotate", () => {
       expect(failed.stdout + failed.stderr + again.stdout + again.stderr).not.toContain(v);
   });
 
+  it("the doctor's rotation check passes a secret rotated within 90 days, with the date, and fails it 100 days later", async () => {
+    const { name } = await seed();
+    const e = env();
+    expect(
+      cli(["rotate", `aws-sm://${name}`, "--with", "steps.mjs"], { cwd: dir, env: e }).code,
+    ).toBe(0);
+    const project = makeProject({
+      "secrets.config.json": JSON.stringify({ references: { API_KEY: `aws-sm://${name}` } }),
+    });
+    const rotation = (args: string[]) => {
+      const r = cli(["doctor", "--json", ...args], { cwd: project, env: e });
+      const doc = JSON.parse(r.stdout) as {
+        checks: Array<{ item: number; results: Array<{ status: string; evidence: string }> }>;
+      };
+      return (doc.checks.find((c) => c.item === 6)?.results ?? [])
+        .filter((x) => x.evidence.startsWith("API_KEY"))
+        .map((x) => `${x.status} ${x.evidence}`);
+    };
+    const today = new Date().toISOString().slice(0, 10);
+    expect(rotation([])).toEqual([
+      `pass API_KEY (aws-sm://${name}): last changed 0 days ago (${today}); no rotation schedule, so rotate again within 90 days`,
+    ]);
+    const later = new Date(Date.now() + 100 * 86_400_000).toISOString();
+    expect(rotation(["--now", later])).toEqual([
+      `fail API_KEY (aws-sm://${name}): last changed 100 days ago (maximum 90)`,
+    ]);
+    rmSync(project, { recursive: true, force: true });
+  });
+
   it("a module without the three steps, or a missing one, is a usage error (exit 2, one line)", () => {
     const line = usageLine(
       cli(["rotate", "aws-sm://app/db", "--with", "no-verify.mjs"], { cwd: dir, env: env() }),
