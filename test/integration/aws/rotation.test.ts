@@ -14,12 +14,13 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import {
+  pendingReference,
   type RotateSecretOptions,
   RotationError,
   type RotationEvent,
   rotateSecret,
 } from "../../../providers/aws/index.js";
-import type { Secrets } from "../../../src/index.js";
+import { type Secrets, withSecret } from "../../../src/index.js";
 import { aws, awsSecrets, fakeValue, seedConfig, uniquePrefix } from "./support/moto.js";
 
 let sm: SecretsManagerClient;
@@ -322,5 +323,72 @@ describe("rotateSecret against moto", () => {
     }).catch((e: unknown) => e)) as RotationError;
     expect(err).toMatchObject({ step: "deploy" });
     expect(err.message).toContain("stepTimeout (200 ms)");
+  });
+});
+
+describe("withSecret's pending option while a rotation is under way", () => {
+  /** A target that accepts one value, as a database accepts one password per role. */
+  function target() {
+    const t = {
+      accepted: "",
+      calls: 0,
+      use: async (value: string) => {
+        t.calls++;
+        if (value !== t.accepted)
+          throw Object.assign(new Error("password authentication failed"), { code: "28P01" });
+        return "ok";
+      },
+    };
+    return t;
+  }
+
+  it("between deploy and finish, a new login falls back to AWSPENDING; without the option it fails", async () => {
+    const { ref, first } = await seed();
+    const app = client(); // another instance of the service, with its own cache
+    const t = target();
+    t.accepted = first;
+    expect(await withSecret(ref, t.use, { secrets: app })).toBe("ok");
+    const inWindow: unknown[] = [];
+    await rotateSecret(ref, {
+      secrets: client(),
+      generate: () => fakeValue("next"),
+      deploy: ({ pending }) => {
+        t.accepted = pending;
+      },
+      verify: async () => {
+        inWindow.push(
+          await withSecret(ref, t.use, { secrets: app }).catch((e: { code?: string }) => e.code),
+        );
+        inWindow.push(
+          await withSecret(ref, t.use, { secrets: app, pending: pendingReference(ref) }),
+        );
+      },
+    });
+    expect(inWindow).toEqual(["28P01", "ok"]);
+    // After finish: AWSCURRENT holds the new value; the app's stale cache is replaced on the retry.
+    expect(await withSecret(ref, t.use, { secrets: app, pending: pendingReference(ref) })).toBe(
+      "ok",
+    );
+  });
+
+  it("with no rotation under way, a refused value is refused once more, not retried with a missing AWSPENDING", async () => {
+    const { ref } = await seed();
+    const t = target();
+    t.accepted = "something-else";
+    const err = await withSecret(ref, t.use, {
+      secrets: client(),
+      pending: pendingReference(ref),
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "28P01" });
+    expect(t.calls).toBe(1);
+  });
+
+  it("pendingReference keeps the region and the field", () => {
+    expect(pendingReference("aws-sm://app/db?region=eu-west-1#password")).toBe(
+      "aws-sm://app/db?versionStage=AWSPENDING&region=eu-west-1#password",
+    );
+    expect(() => pendingReference("aws-sm://app/db?versionStage=AWSPREVIOUS")).toThrow(
+      /selects a version/,
+    );
   });
 });
