@@ -4,6 +4,8 @@
  * ListSecretVersionIds, then a second run that resumes.
  */
 
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import {
   CreateSecretCommand,
   GetSecretValueCommand,
@@ -391,4 +393,69 @@ describe("withSecret's pending option while a rotation is under way", () => {
       /selects a version/,
     );
   });
+});
+
+describe("a process killed after each step", () => {
+  const dist = new URL("../../../dist/providers/aws/index.js", import.meta.url);
+  const root = new URL("../../../dist/src/index.js", import.meta.url);
+  // The child rotates with the built package and exits abruptly (no finally, no close)
+  // as soon as the given step is done, as a killed job would.
+  const child = `
+    import { createSecrets } from ${JSON.stringify(root.href)};
+    import { awsProvider, rotateSecret } from ${JSON.stringify(dist.href)};
+    const secrets = createSecrets({ builtins: false, providers: { aws: awsProvider({
+      region: process.env.R, endpoint: process.env.E,
+      credentials: { accessKeyId: "testing", secretAccessKey: "testing" }, env: {} }) } });
+    await rotateSecret(process.env.REF, {
+      secrets,
+      generate: () => process.env.NEXT,
+      deploy: () => {},
+      verify: () => true,
+      onEvent: (e) => { if (e.step === process.env.STEP && e.status === "done") process.exit(137); },
+    });
+    process.exit(0);
+  `;
+
+  for (const step of ["generate", "deploy", "verify"] as const) {
+    it(`killed after ${step}: AWSCURRENT untouched, one AWSPENDING holding the generated value; the next run finishes with it`, async () => {
+      if (!existsSync(dist)) throw new Error("dist/ is missing: run `npm run build` first");
+      const { name, ref, first } = await seed();
+      const currentId = holding(await labels(name), "AWSCURRENT")[0];
+      const next = fakeValue("killed");
+      const r = spawnSync(process.execPath, ["--input-type=module", "-e", child], {
+        env: {
+          PATH: process.env.PATH,
+          R: aws().region,
+          E: aws().endpoint,
+          REF: ref,
+          NEXT: next,
+          STEP: step,
+        },
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      expect(r.status, r.stderr).toBe(137);
+      const mid = await labels(name);
+      expect(holding(mid, "AWSCURRENT")).toEqual([currentId]);
+      const pending = holding(mid, "AWSPENDING");
+      expect(pending).toHaveLength(1);
+      expect(await valueAt(name, "AWSCURRENT")).toBe(first);
+      expect(await valueAt(name, "AWSPENDING")).toBe(next);
+
+      const two = steps();
+      const result = await rotateSecret(ref, { ...two.o, secrets: client() });
+      expect(result).toMatchObject({
+        versionId: pending[0],
+        previousVersionId: currentId,
+        resumed: true,
+      });
+      expect(two.seen.generated).toEqual([]);
+      expect(two.seen.deployed).toEqual([next]);
+      const end = await labels(name);
+      expect(holding(end, "AWSCURRENT")).toEqual(pending);
+      expect(holding(end, "AWSPREVIOUS")).toEqual([currentId]);
+      expect(holding(end, "AWSPENDING")).toEqual([]);
+      expect(await valueAt(name, "AWSCURRENT")).toBe(next);
+    });
+  }
 });
