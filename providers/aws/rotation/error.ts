@@ -69,14 +69,36 @@ export class RotationError extends SecretsError {
 
 const MASK = "[REDACTED]";
 
+/** A value and, for a JSON secret, each of its string and number fields (a password field). */
+function withLeaves(value: string): string[] {
+  const out = [value];
+  if (!/^\s*[[{]/.test(value)) return out;
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 8) return;
+    if (typeof v === "string") out.push(v);
+    else if (typeof v === "number") out.push(String(v));
+    else if (typeof v === "object" && v !== null)
+      for (const x of Object.values(v)) visit(x, depth + 1);
+  };
+  try {
+    visit(JSON.parse(value), 0);
+  } catch {
+    // Not JSON: the whole value is masked.
+  }
+  return out;
+}
+
 /**
  * A copy of a step's failure with the given values masked in its message
  * (a driver may quote what it was sent); keeps `name` and `code` (such as
  * PostgreSQL's `28P01`), drops the stack and anything else it carried.
  */
 export function scrubbed(err: unknown, values: readonly string[]): Error {
-  const mask = (text: string) =>
-    values.reduce((t, v) => (v.length >= 4 ? t.split(v).join(MASK) : t), text);
+  // Longest first, so a value is masked whole before any of its JSON fields.
+  const all = [...new Set(values.flatMap(withLeaves))]
+    .filter((v) => v.length >= 4)
+    .sort((a, b) => b.length - a.length);
+  const mask = (text: string) => all.reduce((t, v) => t.split(v).join(MASK), text);
   const e = err as { name?: unknown; message?: unknown; code?: unknown } | null;
   const message =
     typeof e?.message === "string" ? e.message : typeof err === "string" ? err : String(err);

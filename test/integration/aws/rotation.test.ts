@@ -270,6 +270,28 @@ describe("rotateSecret against moto", () => {
     expectNoValue([err.message, (err.cause as Error).message, one.events], one.seen.generated);
   });
 
+  it("a JSON secret's fields are masked too when a step's error quotes one", async () => {
+    const name = `${uniquePrefix()}/json`;
+    const password = fakeValue("pw");
+    await sm.send(
+      new CreateSecretCommand({
+        Name: name,
+        SecretString: JSON.stringify({ username: "app", password }),
+      }),
+    );
+    const next = fakeValue("pw-next");
+    const err = (await rotateSecret(`aws-sm://${name}`, {
+      secrets: client(),
+      generate: () => JSON.stringify({ username: "app", password: next }),
+      deploy: () => {
+        throw new Error(`could not set ${next} (was ${password})`);
+      },
+      verify: () => true,
+    }).catch((e: unknown) => e)) as RotationError;
+    expect(err.message).toContain("could not set [REDACTED] (was [REDACTED])");
+    expectNoValue([err.message, (err.cause as Error).message], [password, next]);
+  });
+
   it("refuses to start with two AWSPENDING versions (moto lets a label move leave two)", async () => {
     const { name, ref } = await seed();
     const ids: string[] = [];
