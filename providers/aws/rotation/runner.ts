@@ -197,9 +197,12 @@ export async function rotateSecret(
     } catch (err) {
       const timedOut = deadline.aborted && err === deadline.reason;
       const cause = scrubbed(err, known);
+      const own = `rotation of ${ref} failed at ${name}: `;
       const detail = timedOut
         ? `took longer than stepTimeout (${stepTimeout} ms)`
-        : `${cause.name}: ${firstLine(cause.message)}`;
+        : err instanceof RotationError && err.message.startsWith(own)
+          ? firstLine(err.message.slice(own.length))
+          : `${cause.name}: ${firstLine(cause.message)}`;
       emit({
         step: name,
         status: "failed",
