@@ -26,6 +26,15 @@ assertServerRuntime();
 export type { AwsProviderOptions, AwsService } from "./config.js";
 export { awsDescriptor } from "./descriptor.js";
 export { type AwsCredentialsProviderOptions, awsCredentialsProvider } from "./identity.js";
+export type {
+  GenerateContext,
+  RotateSecretOptions,
+  RotationContext,
+  RotationEvent,
+  RotationResult,
+  RotationStep,
+} from "./rotation/index.js";
+export { pendingReference, RotationError, rotateSecret } from "./rotation/index.js";
 export type { AwsProvider } from "./runtime.js";
 export type {
   AwsCredentialIdentity,
