@@ -17,7 +17,7 @@
 // The guard comes through the root: the provider and the client then share one module
 // graph, which the bundler keeps in one chunk (fewer files to load at start-up).
 import { assertServerRuntime } from "../../src/index.js";
-import { bindProvider } from "../../src/provider/index.js";
+import { type BoundProvider, bindProvider } from "../../src/provider/index.js";
 import type { AwsProviderOptions } from "./config.js";
 import { awsDescriptor } from "./descriptor.js";
 
@@ -75,6 +75,6 @@ export type {
  * });
  * ```
  */
-export function awsProvider(options: AwsProviderOptions = {}) {
+export function awsProvider(options: AwsProviderOptions = {}): BoundProvider<AwsProviderOptions> {
   return bindProvider(awsDescriptor, options);
 }

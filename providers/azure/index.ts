@@ -18,7 +18,7 @@
 // The guard comes through the root: the provider and the client then share one module
 // graph, which the bundler keeps in one chunk (fewer files to load at start-up).
 import { assertServerRuntime } from "../../src/index.js";
-import { bindProvider } from "../../src/provider/index.js";
+import { type BoundProvider, bindProvider } from "../../src/provider/index.js";
 import { azureDescriptor } from "./descriptor.js";
 import type { AzureProviderOptions } from "./types.js";
 
@@ -70,6 +70,8 @@ export type {
  * const { token } = await secrets.getCredentials("azure", { scopes: "https://storage.azure.com/.default" });
  * ```
  */
-export function azureProvider(options: AzureProviderOptions = {}) {
+export function azureProvider(
+  options: AzureProviderOptions = {},
+): BoundProvider<AzureProviderOptions> {
   return bindProvider(azureDescriptor, options);
 }

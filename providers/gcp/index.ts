@@ -19,7 +19,7 @@
 // The guard comes through the root: the provider and the client then share one module
 // graph, which the bundler keeps in one chunk (fewer files to load at start-up).
 import { assertServerRuntime } from "../../src/index.js";
-import { bindProvider } from "../../src/provider/index.js";
+import { type BoundProvider, bindProvider } from "../../src/provider/index.js";
 import { gcpDescriptor } from "./descriptor.js";
 import type { GcpOptions } from "./types.js";
 
@@ -80,6 +80,6 @@ export type {
  * });
  * ```
  */
-export function gcpProvider(options: GcpOptions = {}) {
+export function gcpProvider(options: GcpOptions = {}): BoundProvider<GcpOptions> {
   return bindProvider(gcpDescriptor, options);
 }

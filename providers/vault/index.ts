@@ -19,7 +19,7 @@
 // The guard comes through the root: the provider and the client then share one module
 // graph, which the bundler keeps in one chunk (fewer files to load at start-up).
 import { assertServerRuntime } from "../../src/index.js";
-import { bindProvider, classifyFailure } from "../../src/provider/index.js";
+import { type BoundProvider, bindProvider, classifyFailure } from "../../src/provider/index.js";
 import { vaultDescriptor } from "./descriptor.js";
 import type { VaultProviderOptions } from "./options.js";
 
@@ -76,7 +76,9 @@ export type { VaultCredentials, VaultCredentialsRequest } from "./types.js";
  * const { username, password } = await secrets.getCredentials("vault", { path: "database/creds/readonly" });
  * ```
  */
-export function vaultProvider(options: VaultProviderOptions = {}) {
+export function vaultProvider(
+  options: VaultProviderOptions = {},
+): BoundProvider<VaultProviderOptions> {
   return bindProvider(vaultDescriptor, options);
 }
 

@@ -1,0 +1,226 @@
+/**
+ * The published package, as npm ships it and as users install it.
+ *
+ * - `npm pack --dry-run --json`: what the tarball holds (no tests, benches,
+ *   scripts, fixtures or examples; the guides, LICENSE and CHANGELOG; source
+ *   maps only with the sources they name; no declaration naming a `.ts` path).
+ * - The packed tarball installed with npm into a temp app (once per run), then
+ *   run on Node 24 and on Node 22.12, the minimum engine (the npm package
+ *   `node@22.12.0`, installed once into node_modules/.cache): ESM `import` and
+ *   CommonJS `require()` of every entry, and `secrets --help`.
+ * - TypeScript consumers with `skipLibCheck: false` that installed only the
+ *   SDKs they use (AWS: client-secrets-manager; GCP: none; Azure:
+ *   keyvault-secrets + identity), under moduleResolution nodenext, node16 and
+ *   bundler, ESM and CommonJS: `tsc --noEmit` passes. Their node_modules link
+ *   the repository's installed packages (no network; tsc resolves each import
+ *   of the package from its own copy, so an SDK that is not linked is absent).
+ *
+ * Needs `npm run build` first (npm test runs it).
+ */
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const root = new URL("../..", import.meta.url).pathname;
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  name: string;
+  exports: Record<string, unknown>;
+  dependencies: Record<string, string>;
+};
+const MIN_NODE = "22.12.0";
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+
+let work = "";
+let tarball = "";
+let packed: string[] = [];
+
+/** Every import path of the package ("secrets-loader", "secrets-loader/keys", ...). */
+function importPaths(): string[] {
+  const providers = readdirSync(join(root, "dist/providers")).filter((name) =>
+    existsSync(join(root, "dist/providers", name, "index.js")),
+  );
+  return Object.keys(pkg.exports)
+    .filter((key) => key !== "./package.json")
+    .flatMap((key) => (key.includes("*") ? providers.map((name) => key.replace("*", name)) : [key]))
+    .map((key) => (key === "." ? pkg.name : `${pkg.name}/${key.slice(2)}`));
+}
+
+/** Node 22.12 from the npm registry, installed once into node_modules/.cache and reused. */
+function minimumNode(): string {
+  const dir = join(root, "node_modules/.cache/secrets-loader-tests", `node-${MIN_NODE}`);
+  const bin = join(dir, "node_modules/node/bin/node");
+  if (!existsSync(bin)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ private: true, allowScripts: { node: true } }),
+    );
+    execFileSync(
+      npm,
+      ["install", "--no-save", "--no-audit", "--no-fund", "--prefer-offline", `node@${MIN_NODE}`],
+      { cwd: dir, stdio: "pipe", timeout: 180_000 },
+    );
+  }
+  return bin;
+}
+
+/** Runs a command with a deadline; resolves with its status and output. */
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
+  return new Promise<{ status: number | null; stdout: string; output: string }>((resolve) => {
+    const child = spawn(command, args, { cwd, env, timeout: 120_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("close", (status) => resolve({ status, stdout, output: stdout + stderr }));
+  });
+}
+
+beforeAll(() => {
+  expect(
+    existsSync(join(root, "dist/src/index.js")),
+    "dist/ is missing: run `npm run build` first",
+  ).toBe(true);
+  work = mkdtempSync(join(tmpdir(), "secrets-loader-package-"));
+  // --ignore-scripts: dist is built already; prepack would rebuild it.
+  const out = execFileSync(
+    npm,
+    ["pack", "--json", "--ignore-scripts", "--pack-destination", work],
+    { cwd: root, encoding: "utf8", timeout: 60_000 },
+  );
+  const info = JSON.parse(out) as { filename: string; files: { path: string }[] }[];
+  tarball = join(work, info[0]?.filename ?? "");
+  packed = (info[0]?.files ?? []).map((f) => f.path);
+}, 90_000);
+
+afterAll(() => {
+  if (work !== "") rmSync(work, { recursive: true, force: true });
+});
+
+describe("npm pack", () => {
+  it("ships the build, the guides, README, LICENSE and CHANGELOG, and nothing of the repository's own", () => {
+    for (const file of ["package.json", "README.md", "LICENSE", "CHANGELOG.md", "docs/cli.md"]) {
+      expect(packed).toContain(file);
+    }
+    expect(packed).toContain("docs/providers/aws.md");
+    const stray = packed.filter(
+      (path) =>
+        /(^|\/)(test|tests|bench|scripts|fixtures|examples|\.ci|\.tools|node_modules)\//.test(
+          path,
+        ) ||
+        /\.(test|bench)\.[cm]?[jt]s$/.test(path) ||
+        (path.endsWith(".ts") && !path.endsWith(".d.ts")),
+    );
+    expect(stray).toEqual([]);
+    // Every file an export names is in the tarball.
+    for (const target of Object.values(pkg.exports).flatMap((t) =>
+      typeof t === "string" ? [t] : Object.values(t as Record<string, string>),
+    )) {
+      if (target.includes("*")) continue;
+      expect(packed).toContain(target.replace(/^\.\//, ""));
+    }
+  });
+
+  it("ships source maps only with the sources they name", () => {
+    const maps = packed.filter((path) => path.endsWith(".map"));
+    const missing: string[] = [];
+    for (const map of maps) {
+      const json = JSON.parse(readFileSync(join(root, map), "utf8")) as {
+        sources: string[];
+        sourcesContent?: (string | null)[];
+      };
+      json.sources.forEach((source, i) => {
+        const shipped = packed.includes(join(dirname(map), source).replace(/^\.\//, ""));
+        if (!shipped && typeof json.sourcesContent?.[i] !== "string") {
+          missing.push(`${map}: ${source}`);
+        }
+      });
+    }
+    expect(missing).toEqual([]);
+  });
+
+  it("has no declaration that names a .ts path", () => {
+    const offenders: string[] = [];
+    for (const file of packed.filter((path) => path.endsWith(".d.ts"))) {
+      const code = readFileSync(join(root, file), "utf8")
+        .split("\n")
+        .filter((line) => !/^\s*(\*|\/\/)/.test(line));
+      for (const line of code) {
+        if (
+          /(from\s+|import\()["'][^"']+\.[cm]?ts["']/.test(line) &&
+          !/\.d\.[cm]?ts["']/.test(line)
+        ) {
+          offenders.push(`${file}: ${line.trim()}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe("the packed tarball, installed", () => {
+  let app = "";
+  let node22 = "";
+
+  beforeAll(async () => {
+    app = join(work, "app");
+    mkdirSync(app);
+    writeFileSync(join(app, "package.json"), JSON.stringify({ private: true }));
+    const installed = await run(
+      npm,
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", tarball],
+      app,
+    );
+    expect(installed.status, installed.output).toBe(0);
+    node22 = minimumNode();
+    const paths = importPaths();
+    writeFileSync(
+      join(app, "esm.mjs"),
+      `${paths.map((p, i) => `import * as m${i} from ${JSON.stringify(p)};`).join("\n")}\n` +
+        `console.log([${paths.map((_, i) => `Object.keys(m${i}).length`).join(", ")}].join(" "));\n`,
+    );
+    writeFileSync(
+      join(app, "cjs.cjs"),
+      `const counts = ${JSON.stringify(paths)}.map((p) => Object.keys(require(p)).length);\n` +
+        `console.log(counts.join(" "));\n`,
+    );
+  }, 400_000);
+
+  for (const which of ["24", "22.12"] as const) {
+    it(`imports every entry as ESM and require()s it from CommonJS on Node ${which}, and runs secrets --help`, async () => {
+      const node = which === "24" ? process.execPath : node22;
+      const version = spawnSync(node, ["--version"], { encoding: "utf8" }).stdout.trim();
+      expect(version.startsWith(which === "24" ? "v24." : `v${MIN_NODE}`)).toBe(true);
+      const esm = await run(node, ["esm.mjs"], app);
+      expect(esm.status, esm.output).toBe(0);
+      const cjs = await run(node, ["cjs.cjs"], app);
+      expect(cjs.status, cjs.output).toBe(0);
+      // Same exports either way; every entry exports something. (Node 22.12 also
+      // prints an ExperimentalWarning for require() of an ES module, on stderr.)
+      expect(cjs.stdout.trim()).toBe(esm.stdout.trim());
+      expect(esm.stdout.trim().split(" ").map(Number)).not.toContain(0);
+      // `secrets` through npm's bin link, with this Node first on PATH (the shebang is `env node`).
+      const env = { ...process.env, PATH: `${dirname(node)}:${process.env.PATH ?? ""}` };
+      const help = await run(join(app, "node_modules/.bin/secrets"), ["--help"], app, env);
+      expect(help.status, help.output).toBe(0);
+      for (const command of ["doctor", "scan", "get", "run"])
+        expect(help.output).toContain(command);
+    }, 120_000);
+  }
+});
