@@ -224,3 +224,144 @@ describe("the packed tarball, installed", () => {
     }, 120_000);
   }
 });
+
+/** What each consumer imports, beside the package root and the env provider every one uses. */
+const CONSUMERS = {
+  aws: {
+    sdks: ["@aws-sdk/client-secrets-manager"],
+    code: `
+import { awsCredentialsProvider, awsProvider, type AwsCredentialIdentity } from "secrets-loader/providers/aws";
+export async function aws(): Promise<string> {
+  const secrets = createSecrets({ providers: { aws: awsProvider({ region: "eu-west-1" }) } });
+  const creds: AwsCredentialIdentity = await secrets.getCredentials("aws", {
+    roleArn: "arn:aws:iam::123456789012:role/api",
+  });
+  const viaDefault = await getCredentials("aws", { roleArn: "arn:aws:iam::123456789012:role/api" });
+  const provider = awsCredentialsProvider({ roleArn: "arn:aws:iam::123456789012:role/api" });
+  return creds.accessKeyId + viaDefault.secretAccessKey + String(typeof provider);
+}`,
+  },
+  gcp: {
+    sdks: [],
+    code: `
+import { gcpAuthClient, gcpProvider } from "secrets-loader/providers/gcp";
+export async function gcp(): Promise<string> {
+  const secrets = createSecrets({ providers: { gcp: gcpProvider({ projectId: "acme-prod" }) } });
+  const { accessToken } = await secrets.getCredentials("gcp", {
+    targetPrincipal: "reader@acme-prod.iam.gserviceaccount.com",
+  });
+  const client = await gcpAuthClient(secrets, { targetPrincipal: "reader@acme-prod.iam.gserviceaccount.com" });
+  return accessToken + String(typeof client);
+}`,
+  },
+  azure: {
+    sdks: ["@azure/keyvault-secrets", "@azure/identity"],
+    code: `
+import { azureProvider } from "secrets-loader/providers/azure";
+export async function azure(): Promise<string> {
+  const secrets = createSecrets({ providers: { azure: azureProvider() } });
+  const { token, expiresAt } = await secrets.getCredentials("azure", { scopes: "https://storage.azure.com/.default" });
+  const provider = await secrets.provider("azure");
+  return token + String(expiresAt) + String(typeof provider);
+}`,
+  },
+} as const;
+
+const COMMON = `
+import { createSecrets, getCredentials, getSecret, load, SecretsError } from "secrets-loader";
+import { envProvider } from "secrets-loader/providers/env";
+import { createKeyring } from "secrets-loader/keys";
+import { withApiKey } from "secrets-loader/keys/http";
+export const keysEntries = [createKeyring, withApiKey];
+export async function common(): Promise<string> {
+  const secrets = createSecrets({ providers: { env: envProvider({ dotenvPath: ".env" }) } });
+  const { A, B } = await load({ A: "env://A", B: { ref: "env://B", type: "json", optional: true } });
+  const key: string = await getSecret("env://KEY");
+  try {
+    await secrets.getSecret("env://MISSING");
+  } catch (err) {
+    if (SecretsError.is(err, "NOT_FOUND")) return err.code;
+  }
+  return A + JSON.stringify(B) + key;
+}`;
+
+/** Three module resolutions; ESM (.mts) and CommonJS (.cts) files in each. */
+const RESOLUTIONS = {
+  nodenext: { module: "nodenext", moduleResolution: "nodenext" },
+  node16: { module: "nodenext", moduleResolution: "node16" },
+  bundler: { module: "preserve", moduleResolution: "bundler" },
+} as const;
+
+/** At most `n` of the calls run at once (each tsc takes a core and ~300 MB). */
+function limit(n: number) {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(fn: () => Promise<T>): Promise<T> => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await fn();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}
+const tscSlot = limit(2);
+
+// Concurrent, two at a time: each tsc run is one process; the runs share nothing.
+describe.concurrent("TypeScript consumers with skipLibCheck: false", () => {
+  const dirs = new Map<string, string>();
+
+  beforeAll(() => {
+    const extracted = join(work, "extracted");
+    mkdirSync(extracted);
+    execFileSync("tar", ["xzf", tarball, "-C", extracted]);
+    for (const [name, consumer] of Object.entries(CONSUMERS)) {
+      const dir = join(work, `types-${name}`);
+      const modules = join(dir, "node_modules");
+      // The package as npm unpacks it; its dependencies and the consumer's SDKs linked
+      // from this repository's node_modules (nothing else: an SDK not listed is absent).
+      cpSync(join(extracted, "package"), join(modules, pkg.name), { recursive: true });
+      for (const dep of [...Object.keys(pkg.dependencies), "@types/node", ...consumer.sdks]) {
+        mkdirSync(dirname(join(modules, dep)), { recursive: true });
+        symlinkSync(join(root, "node_modules", dep), join(modules, dep), "dir");
+      }
+      const source = `${COMMON}\n${consumer.code}\n`;
+      // ESM: top-level await is allowed; CommonJS: the same code inside functions.
+      writeFileSync(join(dir, "consumer.mts"), source);
+      writeFileSync(join(dir, "consumer.cts"), source);
+      for (const [resolution, options] of Object.entries(RESOLUTIONS)) {
+        writeFileSync(
+          join(dir, `tsconfig.${resolution}.json`),
+          JSON.stringify({
+            compilerOptions: {
+              ...options,
+              target: "es2022",
+              strict: true,
+              noEmit: true,
+              skipLibCheck: false,
+              types: ["node"],
+            },
+            files: ["consumer.mts", "consumer.cts"],
+          }),
+        );
+      }
+      dirs.set(name, dir);
+    }
+  });
+
+  const tsc = join(root, "node_modules/typescript/bin/tsc");
+  for (const name of Object.keys(CONSUMERS)) {
+    for (const resolution of Object.keys(RESOLUTIONS)) {
+      it(`${name} SDKs only, moduleResolution ${resolution}, ESM and CommonJS: tsc --noEmit passes`, async () => {
+        const dir = dirs.get(name) ?? "";
+        const r = await tscSlot(() =>
+          run(process.execPath, [tsc, "-p", `tsconfig.${resolution}.json`], dir),
+        );
+        expect(r.output).toBe("");
+        expect(r.status).toBe(0);
+      }, 300_000);
+    }
+  }
+});
