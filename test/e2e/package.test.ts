@@ -155,6 +155,52 @@ describe("npm pack", () => {
     expect(missing).toEqual([]);
   });
 
+  it("points every fix text at a guide the package ships, and at a heading it has", () => {
+    const sources = execFileSync("git", ["ls-files", "src", "providers"], {
+      cwd: root,
+      encoding: "utf8",
+    })
+      .split("\n")
+      .filter((f) => f.endsWith(".ts"));
+    const links: string[] = [];
+    const broken: string[] = [];
+    for (const file of sources) {
+      const text = readFileSync(join(root, file), "utf8");
+      for (const m of text.matchAll(
+        /node_modules\/secrets-loader\/(docs\/[\w/.-]+\.md)(?:#([\w-]+))?/g,
+      )) {
+        const [, guide = "", anchor] = m;
+        links.push(`${file}: ${guide}`);
+        if (!packed.includes(guide)) {
+          broken.push(`${file}: ${guide} is not in the package`);
+          continue;
+        }
+        const slugs = readFileSync(join(root, guide), "utf8")
+          .split("\n")
+          .filter((line) => /^#{1,6} /.test(line))
+          .map((line) =>
+            line
+              .replace(/^#+ /, "")
+              .trim()
+              .toLowerCase()
+              .replace(/[^\p{L}\p{M}\p{N}\p{Pc}\- ]/gu, "")
+              .replace(/ /g, "-"),
+          );
+        if (anchor !== undefined && !slugs.includes(anchor)) {
+          broken.push(`${file}: ${guide} has no heading #${anchor}`);
+        }
+      }
+      // A repository folder is not where a user can look: examples/ and the README's sections do not ship as such.
+      for (const m of text.matchAll(
+        /["`'][^"`'\n]*\b(see examples\/[\w-]+|README's [\w ]+ section)[^"`'\n]*["`']/g,
+      )) {
+        broken.push(`${file}: "${m[1]}"`);
+      }
+    }
+    expect(links.length).toBeGreaterThan(0);
+    expect(broken).toEqual([]);
+  });
+
   it("has no declaration that names a .ts path", () => {
     const offenders: string[] = [];
     for (const file of packed.filter((path) => path.endsWith(".d.ts"))) {
