@@ -238,6 +238,12 @@ export interface Secrets {
    * Resolves one reference. Served from the cache while fresh; concurrent
    * calls for the same secret share one provider call.
    *
+   * @param ref - A reference such as `aws-sm://prod/db#password`, validated
+   *   before any I/O ([References](../docs/references.md)).
+   * @throws A `SecretsError` whose `code` says why; the codes, and the
+   *   `options` of the second form (`type`, `timeout`), are listed at
+   *   {@link getSecret}.
+   *
    * @example
    * ```ts
    * const password = await secrets.getSecret("aws-sm://prod/db#password");
@@ -262,6 +268,11 @@ export interface Secrets {
   /**
    * Short-lived credentials from a provider (`aws`, `gcp`, `azure`, `vault` ...),
    * cached and renewed before they expire. Typed by {@link CredentialsMap}.
+   *
+   * @param provider - The provider's name.
+   * @param request - What to issue; each provider's fields are listed at {@link getCredentials}.
+   * @param options - `timeout`: the deadline of each provider call this makes.
+   * @throws A `SecretsError`; the codes are listed at {@link getCredentials}.
    *
    * @example
    * ```ts
@@ -289,6 +300,10 @@ export interface Secrets {
   /**
    * Resolves many references concurrently (with a provider's batch API where
    * it has one). Fails with ONE {@link LoadError} listing every failure.
+   *
+   * @param spec - Names to references, or to `{ ref, type, optional }` (see {@link load}).
+   * @param options - `timeout`: the deadline of each provider call this makes.
+   * @throws {@link LoadError} (`LOAD_FAILED`) naming every failed entry and its code.
    *
    * @example
    * ```ts

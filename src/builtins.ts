@@ -17,7 +17,7 @@ import type { ProviderDescriptor } from "./provider/descriptor.js";
  *
  * @example
  * ```ts
- * import { BUILTIN_PROVIDERS } from "secrets-loader/provider";
+ * import { BUILTIN_PROVIDERS } from "secrets-loader";
  * BUILTIN_PROVIDERS.map((d) => d.name); // ["env", "aws", "vault", "gcp", "azure"]
  * ```
  */

@@ -662,14 +662,49 @@ class SecretsClient implements Secrets {
 
 /**
  * Creates a secrets client. With no options it is the zero-config client:
- * every built-in provider is registered and created on first use.
+ * every built-in provider is registered and created on first use (its module
+ * and SDK imported then), configured from its ecosystem's standard
+ * environment variables. Call `close()` at shutdown: it stops timers, drops
+ * the cache and closes every provider (revoking leases and login tokens).
+ *
+ * @param options - Every field is optional ({@link SecretsOptions}):
+ *   - `providers`: providers by name, each a provider object (such as
+ *     `awsProvider({ region })`) or `{ scheme, create }` to create it on first
+ *     use. A name of a built-in replaces it.
+ *   - `builtins`: register the built-in providers for the schemes not given
+ *     in `providers` (default `true`).
+ *   - `timeout`: the deadline of every provider call, a number of ms or a
+ *     duration such as `"10s"` (default `"10s"`; per call: `{ timeout }`).
+ *   - `cache` ({@link CacheOptions}): `maxAge` (`"5m"`), `refreshAhead`
+ *     (`0.1`), `maxStale` (`"1h"`, `0` disables), `maxEntries` (`10_000`),
+ *     `credentialRefreshLead` (`"5m"`), `staleWait` (`250` ms), `maxBackoff`
+ *     (`"60s"`), `leaseGrace` (`"30s"`).
+ *   - `policy` ({@link SecretsPolicy}): `requireShortLived: true` refuses
+ *     long-lived credentials with `POLICY_VIOLATION`.
+ *   - `onEvent`: a listener for every event (`fetch`, `hit`, `miss`,
+ *     `refresh`, `stale`, `error`, `credentials`, `lease`, `evict`); events
+ *     never contain a value.
+ * @returns A {@link Secrets} client: `getSecret`, `load`, `getCredentials`,
+ *   `describe`, `invalidate`, `invalidateCredentials`, `clear`, `on`,
+ *   `register`, `provider` and `close`.
+ * @throws {@link ConfigError} (`code` `INVALID_CONFIG`) when an option has
+ *   the wrong type or range (the message names the setting and what it
+ *   takes). Nothing else: no provider is created and no I/O happens here.
  *
  * @example
  * ```ts
  * import { createSecrets } from "secrets-loader";
+ * import { awsProvider } from "secrets-loader/providers/aws";
  *
- * const secrets = createSecrets({ timeout: "5s", cache: { maxAge: "10m" }, onEvent: (e) => log.info(e) });
- * const config = await secrets.load({ DB_PASSWORD: "env://DB_PASSWORD" });
+ * const secrets = createSecrets({
+ *   providers: { aws: awsProvider({ region: "eu-west-1" }) },
+ *   timeout: "5s",
+ *   cache: { maxAge: "10m", maxStale: "30m" },
+ *   policy: { requireShortLived: true },
+ *   onEvent: (e) => console.log(e.type, e.reference),
+ * });
+ * const config = await secrets.load({ DB_PASSWORD: "aws-sm://prod/db#password" });
+ * process.on("SIGTERM", () => void secrets.close());
  * ```
  */
 export function createSecrets(options: SecretsOptions = {}): Secrets {

@@ -17,7 +17,7 @@
 // The guard comes through the root: the provider and the client then share one module
 // graph, which the bundler keeps in one chunk (fewer files to load at start-up).
 import { assertServerRuntime } from "../../src/index.js";
-import { bindProvider } from "../../src/provider/index.js";
+import { type BoundProvider, bindProvider } from "../../src/provider/index.js";
 import type { AwsProviderOptions } from "./config.js";
 import { awsDescriptor } from "./descriptor.js";
 
@@ -58,6 +58,17 @@ export type {
  * - With a role configured, secrets are read with the role's STS credentials;
  *   `policy.requireShortLived` refuses reads signed with long-lived keys.
  *
+ * @param options - {@link AwsProviderOptions}, all optional: `region`, `profile`,
+ *   `credentials` (base credentials, else the SDK's default chain), `roleArn`,
+ *   `roleSessionName`, `externalId`, `durationSeconds` and `webIdentityTokenFile`
+ *   (the role secrets are read with), `endpoint` / `endpoints` (`secretsManager`,
+ *   `ssm`, `sts`, `iam`), `maxAttempts` (default 3). Each falls back to its
+ *   standard variable. See the AWS guide (docs/providers/aws.md).
+ * @returns A provider for `aws-sm://` and `aws-ssm://`, and for `getCredentials("aws", request)`.
+ * @throws `ConfigError` (`INVALID_CONFIG`) for an option of the wrong type or range.
+ *   Reads through it fail with a `SecretsError` whose `code` is `MISSING_DEPENDENCY` (the SDK is not installed: the error names the package and the install command), `NOT_FOUND`, `ACCESS_DENIED` (names the permission or role to grant), `THROTTLED` (after the SDK's retries), `UNAVAILABLE` (network failure, outage, or the call's deadline), `INVALID_VALUE` (`#field` or type mismatch), `EXPIRED`, or `POLICY_VIOLATION` (long-lived keys under
+ *   `policy.requireShortLived`; names `AWS_ROLE_ARN` as the fix).
+ *
  * @example
  * ```ts
  * import { createSecrets } from "secrets-loader";
@@ -73,6 +84,6 @@ export type {
  * });
  * ```
  */
-export function awsProvider(options: AwsProviderOptions = {}) {
+export function awsProvider(options: AwsProviderOptions = {}): BoundProvider<AwsProviderOptions> {
   return bindProvider(awsDescriptor, options);
 }

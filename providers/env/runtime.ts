@@ -25,6 +25,16 @@ import { envRule } from "./rules.js";
  *   values are inlined into client bundles.
  * - `#field` selects from a JSON value; `{ type: "binary" }` decodes base64.
  *
+ * @param options - {@link EnvProviderOptions}, all optional: `dotenvPath` (a
+ *   dotenv file or a list of them, re-read on every fetch; later files win) and
+ *   `override` (the files win over the environment; default `false`).
+ * @returns A provider for `env://NAME`.
+ * @throws `ConfigError` (`INVALID_CONFIG`) when `dotenvPath` is not a path
+ *   or a list of paths, or names something other than a regular file. Reads fail
+ *   with `NOT_FOUND` (unset or empty variable; says where it looked),
+ *   `INVALID_REFERENCE` (a public-prefixed name such as `NEXT_PUBLIC_…`), or
+ *   `INVALID_VALUE` (`#field` of a value that is not JSON, bad base64).
+ *
  * @example
  * ```ts
  * import { createSecrets } from "secrets-loader";

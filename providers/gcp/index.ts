@@ -19,7 +19,7 @@
 // The guard comes through the root: the provider and the client then share one module
 // graph, which the bundler keeps in one chunk (fewer files to load at start-up).
 import { assertServerRuntime } from "../../src/index.js";
-import { bindProvider } from "../../src/provider/index.js";
+import { type BoundProvider, bindProvider } from "../../src/provider/index.js";
 import { gcpDescriptor } from "./descriptor.js";
 import type { GcpOptions } from "./types.js";
 
@@ -48,6 +48,18 @@ export type {
  * - `gcp-sm://projects/<p>/locations/<l>/secrets/<s>...` reads from the regional endpoint;
  * - `#field` reads a JSON payload's field; `{ type: "binary" }` returns the payload's bytes.
  *
+ * @param options - {@link GcpOptions}, all optional: `projectId` (else
+ *   `GOOGLE_CLOUD_PROJECT`, the credentials' project, the metadata server),
+ *   `authClient` (an authorised client of your own) or `keyFilename`, `impersonate`
+ *   (`{ targetPrincipal, scopes, delegates, lifetime }`: every read runs as that
+ *   service account), `client` (an existing `SecretManagerServiceClient`, used as
+ *   is), `endpoint`, `regionalEndpoint` and `iamCredentialsEndpoint` (other hosts),
+ *   `concurrency` (parallel reads of `load()`). See the GCP guide (docs/providers/gcp.md).
+ * @returns A provider for `gcp-sm://`, and for `getCredentials("gcp", request)`.
+ * @throws `ConfigError` (`INVALID_CONFIG`) for an option of the wrong type,
+ *   or no project for a reference that names none. Reads through it fail with a `SecretsError` whose `code` is `MISSING_DEPENDENCY` (the SDK is not installed: the error names the package and the install command), `NOT_FOUND`, `ACCESS_DENIED` (names the permission or role to grant), `THROTTLED` (after the SDK's retries), `UNAVAILABLE` (network failure, outage, or the call's deadline), `INVALID_VALUE` (`#field` or type mismatch), or
+ *   `POLICY_VIOLATION` (a service-account JSON key under `policy.requireShortLived`).
+ *
  * @example
  * ```ts
  * import { createSecrets } from "secrets-loader";
@@ -68,6 +80,6 @@ export type {
  * });
  * ```
  */
-export function gcpProvider(options: GcpOptions = {}) {
+export function gcpProvider(options: GcpOptions = {}): BoundProvider<GcpOptions> {
   return bindProvider(gcpDescriptor, options);
 }

@@ -19,7 +19,7 @@
 // The guard comes through the root: the provider and the client then share one module
 // graph, which the bundler keeps in one chunk (fewer files to load at start-up).
 import { assertServerRuntime } from "../../src/index.js";
-import { bindProvider, classifyFailure } from "../../src/provider/index.js";
+import { type BoundProvider, bindProvider, classifyFailure } from "../../src/provider/index.js";
 import { vaultDescriptor } from "./descriptor.js";
 import type { VaultProviderOptions } from "./options.js";
 
@@ -47,6 +47,19 @@ export type { VaultCredentials, VaultCredentialsRequest } from "./types.js";
  *   place up to its max TTL, then re-issued; revoked once when dropped and on `close()`.
  * - `getCredentials("vault", { path: "database/creds/<role>" })`: the same lease and cache entry.
  *
+ * @param options - {@link VaultProviderOptions}, all optional: `address` (else
+ *   `VAULT_ADDR`), `namespace` (else `VAULT_NAMESPACE`), `auth` (`{ method: "token" }`
+ *   by default; `approle`, `jwt` or `kubernetes` logins, renewed and revoked by the
+ *   client), `kvVersion` (KV version by mount, else detected per mount), `renewAt` (share of a token's
+ *   TTL after which it is renewed), `maxAttempts`. See the Vault guide
+ *   (docs/providers/vault.md).
+ * @returns A provider for `vault://` (`bao://`, `openbao://`), and for
+ *   `getCredentials("vault", { path })`.
+ * @throws `ConfigError` (`INVALID_CONFIG`) for an option of the wrong type,
+ *   or a server certificate Node does not trust (add its CA with
+ *   `NODE_EXTRA_CA_CERTS`). Reads through it fail with a `SecretsError` whose `code` is `MISSING_DEPENDENCY` (the SDK is not installed: the error names the package and the install command), `NOT_FOUND`, `ACCESS_DENIED` (names the permission or role to grant), `THROTTLED` (after the SDK's retries), `UNAVAILABLE` (network failure, outage, or the call's deadline), `INVALID_VALUE` (`#field` or type mismatch), or `EXPIRED` (a lease or token that
+ *   could not be renewed).
+ *
  * @example
  * ```ts
  * import { createSecrets } from "secrets-loader";
@@ -63,7 +76,9 @@ export type { VaultCredentials, VaultCredentialsRequest } from "./types.js";
  * const { username, password } = await secrets.getCredentials("vault", { path: "database/creds/readonly" });
  * ```
  */
-export function vaultProvider(options: VaultProviderOptions = {}) {
+export function vaultProvider(
+  options: VaultProviderOptions = {},
+): BoundProvider<VaultProviderOptions> {
   return bindProvider(vaultDescriptor, options);
 }
 

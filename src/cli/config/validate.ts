@@ -36,7 +36,7 @@ function failReserved(file: string, path: string, key: string): never {
 
 function fixFor(path: string): string {
   for (const [re, fix] of FIXES) if (re.test(path)) return fix;
-  return "see Configuration in the README's CLI section";
+  return "see Configuration in the CLI guide (node_modules/secrets-loader/docs/cli.md#configuration)";
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): ConfigFileError {

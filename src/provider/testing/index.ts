@@ -175,7 +175,7 @@ export interface HangControl {
  *   missing: "aws-sm://app/absent",
  *   denied: { unsupported: "moto checks no IAM permissions" },
  *   invalid: "aws-sm://bad name",
- *   capabilities: { batch: true, leases: false, credentials: { roleArn } },
+ *   capabilities: { batch: true, leases: false, credentials: { request: { roleArn } } },
  * };
  * ```
  */
