@@ -155,7 +155,7 @@ describe("TSDoc examples", () => {
         if (declared.has(name)) continue;
         const from = exportsOf.get(name);
         if (from !== undefined) preamble.push(`import { ${name} } from "${from}";`);
-        else if (CONTEXT[name] !== undefined)
+        else if (Object.hasOwn(CONTEXT, name))
           preamble.push(`declare const ${name}: ${CONTEXT[name]};`);
       }
       // Imports of the example's own sibling modules ("./runtime.js") stand for code not shown.
