@@ -15,12 +15,11 @@ import type {
   SecretsOptions,
   ValueOf,
 } from "./api.js";
-import { BUILTIN_PROVIDERS } from "./builtins.js";
 import { type CacheSettings, type EntryMeta, FreshnessCache, sameLease } from "./cache/cache.js";
 import { callWithDeadline } from "./client/calls.js";
 import { type LeaseEndReason, LeaseKeeper } from "./client/leases.js";
 import { planLoad } from "./client/load-plan.js";
-import { Registry, type Slot } from "./client/registry.js";
+import { Registry, type Slot, stamp } from "./client/registry.js";
 import {
   checkedSecret,
   checkedTimes,
@@ -43,8 +42,9 @@ import {
 } from "./errors.js";
 import { Emitter, type SecretsEvent, type SecretsListener } from "./events.js";
 import { assertServerRuntime } from "./guard.js";
-import { bindProvider } from "./provider/descriptor.js";
+import type { AnyProvider, ProviderInput, ProviderOperations } from "./provider/define.js";
 import { parseReference } from "./reference/parse.js";
+import type { SchemeTable } from "./reference/table.js";
 import { stableKey } from "./stable-key.js";
 import type {
   CallContext,
@@ -52,9 +52,7 @@ import type {
   Lease,
   ParsedRef,
   ProviderContext,
-  ProviderInput,
   SecretMetadata,
-  SecretProvider,
   ValueType,
 } from "./types.js";
 
@@ -118,7 +116,7 @@ class SecretsClient implements Secrets {
   #closed = false;
   #closing = false;
 
-  constructor(options: SecretsOptions) {
+  constructor(options: SecretsOptions, composition: ClientComposition) {
     assertServerRuntime();
     if (options === null || typeof options !== "object") {
       throw new ConfigError({ message: "createSecrets(options): options must be an object." });
@@ -156,13 +154,15 @@ class SecretsClient implements Secrets {
     this.#registry = new Registry(
       (name) => this.#contextFor(name),
       () => this.#closed,
+      composition.table,
     );
     if (options.onEvent) this.#events.on(options.onEvent);
     for (const [name, input] of Object.entries(options.providers ?? {})) this.register(name, input);
     if (options.builtins !== false) {
-      for (const d of BUILTIN_PROVIDERS) {
-        if (this.#registry.taken(d.name, d.scheme)) continue;
-        this.#registry.register(d.name, bindProvider(d));
+      for (const p of composition.providers) {
+        const { name, schemes } = p.declaration;
+        if (this.#registry.taken(name, Object.keys(schemes))) continue;
+        this.#registry.register(name, p);
       }
     }
   }
@@ -178,7 +178,10 @@ class SecretsClient implements Secrets {
       ctx = Object.freeze({
         name,
         policy: this.#policy,
-        emit: this.#emit,
+        // Every event of the provider carries the name it is registered under.
+        emit: (event: SecretsEvent) => {
+          if (this.#events.active) this.#events.emit({ ...event, provider: name });
+        },
         signal: this.#abort.signal,
         memo: <T>(key: string, issue: (signal: AbortSignal) => Promise<Issued<T>>): Promise<T> =>
           this.#memoized(name, key, issue),
@@ -333,7 +336,7 @@ class SecretsClient implements Secrets {
   /** Extends `previous`'s lease in place, if the provider can; `undefined` means issue anew. */
   async #renewed(
     slot: Slot,
-    provider: SecretProvider,
+    provider: ProviderOperations,
     reference: string,
     timeout: number,
     previous: Issued<Stored> | undefined,
@@ -350,7 +353,7 @@ class SecretsClient implements Secrets {
         slot,
         timeout,
         { provider: slot.name, what: `lease renewal for ${reference}` },
-        (call) => (provider.renew as NonNullable<SecretProvider["renew"]>)(lease, call),
+        (call) => (provider.renew as NonNullable<ProviderOperations["renew"]>)(lease, call),
         previous,
       );
     } catch {
@@ -401,7 +404,7 @@ class SecretsClient implements Secrets {
 
   #wrap(err: unknown, slot: Slot, parsed?: ParsedRef): Error {
     scrub(err); // Also for errors thrown before any backend call (callWithDeadline scrubs those).
-    if (SecretsError.is(err)) return err;
+    if (SecretsError.is(err)) return stamp(err, slot.name);
     return new ProviderError({ provider: slot.name, reference: parsed?.raw, cause: err });
   }
 
@@ -460,7 +463,7 @@ class SecretsClient implements Secrets {
       });
     }
     const timeout = this.#timeoutOf(options);
-    let p: SecretProvider;
+    let p: ProviderOperations;
     try {
       p = await this.#registry.instance(slot);
     } catch (err) {
@@ -529,7 +532,8 @@ class SecretsClient implements Secrets {
                   slot,
                   timeout,
                   { provider: slot.name, what: `${refs.length} references` },
-                  (call) => (p.getSecrets as NonNullable<SecretProvider["getSecrets"]>)(refs, call),
+                  (call) =>
+                    (p.getSecrets as NonNullable<ProviderOperations["getSecrets"]>)(refs, call),
                 )
               : undefined,
           )
@@ -583,7 +587,7 @@ class SecretsClient implements Secrets {
     return this.#events.on(listener);
   }
 
-  provider(name: string): Promise<SecretProvider> {
+  provider(name: string): Promise<ProviderOperations> {
     if (this.#closed) return Promise.reject(new ClientClosedError({ provider: name }));
     const slot = this.#registry.byName(name);
     if (!slot) {
@@ -599,7 +603,7 @@ class SecretsClient implements Secrets {
 
   async withProvider<T>(
     name: string,
-    fn: (provider: SecretProvider, call: CallContext) => Promise<T>,
+    fn: (provider: ProviderOperations, call: CallContext) => Promise<T>,
     options?: CallOptions,
   ): Promise<T> {
     if (this.#closed) throw new ClientClosedError({ provider: name });
@@ -611,10 +615,14 @@ class SecretsClient implements Secrets {
       });
     }
     const timeout = this.#timeoutOf(options);
-    const provider = await this.#registry.instance(slot);
-    return this.#call(slot, timeout, { provider: name, what: `a ${name} call` }, (call) =>
-      fn(provider, call),
-    );
+    try {
+      const provider = await this.#registry.instance(slot);
+      return await this.#call(slot, timeout, { provider: name, what: `a ${name} call` }, (call) =>
+        fn(provider, call),
+      );
+    } catch (err) {
+      throw SecretsError.is(err) ? stamp(err, name) : err;
+    }
   }
 
   async close(): Promise<void> {
@@ -660,18 +668,19 @@ class SecretsClient implements Secrets {
   }
 }
 
+/** What a client is composed of: the providers registered by default, and their scheme table. */
+export interface ClientComposition {
+  /** Registered unless `builtins: false`, each under its declaration's name. */
+  readonly providers: readonly AnyProvider[];
+  /** Their schemes, rules, aliases and suggestions. */
+  readonly table: SchemeTable;
+}
+
 /**
- * Creates a secrets client. With no options it is the zero-config client:
- * every built-in provider is registered and created on first use.
+ * Creates a client over a composition (the root's `createSecrets` passes the built-ins).
  *
- * @example
- * ```ts
- * import { createSecrets } from "secrets-loader";
- *
- * const secrets = createSecrets({ timeout: "5s", cache: { maxAge: "10m" }, onEvent: (e) => log.info(e) });
- * const config = await secrets.load({ DB_PASSWORD: "env://DB_PASSWORD" });
- * ```
+ * @internal
  */
-export function createSecrets(options: SecretsOptions = {}): Secrets {
-  return new SecretsClient(options);
+export function createClient(options: SecretsOptions, composition: ClientComposition): Secrets {
+  return new SecretsClient(options, composition);
 }

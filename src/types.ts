@@ -70,18 +70,29 @@ export type JsonValue =
  * A lease on a value or on credentials: something the backend issued and will
  * end by itself, that the provider may extend (`renew`) or end early (`revoke`).
  *
+ * @typeParam D - what the provider needs back to renew or revoke it (opaque to the client).
  * @example
  * ```ts
- * const lease: Lease = { id: "database/creds/ro/8Kx2", renewable: true, maxExpiresAt: Date.now() + 86_400_000 };
+ * const lease: Lease<{ namespace: string }> = {
+ *   id: "database/creds/ro/8Kx2",
+ *   renewable: true,
+ *   maxExpiresAt: Date.now() + 86_400_000,
+ *   data: { namespace: "team-a" },
+ * };
  * ```
  */
-export interface Lease {
+export interface Lease<D = unknown> {
   /** The backend's lease id; safe to log (it is not the credential). */
   readonly id: string;
   /** Whether `renew(lease)` can extend it. */
   readonly renewable: boolean;
   /** The latest instant a renewal can reach (epoch ms); past it the provider must issue anew. */
   readonly maxExpiresAt?: number;
+  /**
+   * The provider's own data for this lease (a namespace, a mount), handed back
+   * unchanged to `renew` and `revoke`. Never logged; never put a secret in it.
+   */
+  readonly data?: D;
 }
 
 /**
@@ -151,12 +162,9 @@ export type Memo = <T>(
  *
  * @example
  * ```ts
- * const definition: ProviderDefinition = {
- *   scheme: "mem",
- *   create: (ctx) => {
- *     ctx.signal.addEventListener("abort", () => console.log("client closed"));
- *     return memoryProvider();
- *   },
+ * const create = (ctx: ProviderContext) => {
+ *   ctx.signal.addEventListener("abort", () => console.log("client closed"));
+ *   return { getSecret: async () => ({ value: "v" }) };
  * };
  * ```
  */
@@ -180,10 +188,8 @@ export interface ProviderContext {
  *
  * @example
  * ```ts
- * const provider: SecretProvider = {
- *   name: "http",
- *   scheme: "http-kv",
- *   async getSecret(ref, call) {
+ * const operations = {
+ *   async getSecret(ref: ParsedRef, call: CallContext) {
  *     const res = await fetch(`http://127.0.0.1:8200/${ref.path}`, { signal: call.signal });
  *     return { value: await res.text() };
  *   },
@@ -258,29 +264,6 @@ export interface ReferenceRule {
 }
 
 /**
- * Which references a provider serves: its schemes with their rules, and other
- * spellings of them. Known before the provider exists, so references are routed
- * and validated without loading anything.
- *
- * @example
- * ```ts
- * const routing: ProviderRouting = {
- *   scheme: "vault",
- *   rules: { vault: { example: "vault://secret/app#key" } },
- *   aliases: { bao: "vault" },
- * };
- * ```
- */
-export interface ProviderRouting {
-  /** The reference scheme(s) served. */
-  readonly scheme: string | readonly string[];
-  /** Reference rules by scheme. A scheme without one accepts any non-empty path and no options. */
-  readonly rules?: Readonly<Record<string, ReferenceRule>>;
-  /** Other spellings of a scheme (`{ bao: "vault" }`): normalised to it, so both share one cache entry. */
-  readonly aliases?: Readonly<Record<string, string>>;
-}
-
-/**
  * Metadata about a secret, for `secrets doctor` (rotation age and the like).
  * Never contains the value.
  *
@@ -339,88 +322,3 @@ export interface ProviderIdentity {
   /** Whether the token can be renewed (Vault). */
   renewable?: boolean;
 }
-
-/**
- * A backend: a plain object made by a factory, such as `envProvider()`.
- * Implement `getSecret`; the rest is optional.
- *
- * @example
- * ```ts
- * import { createSecrets, NotFoundError } from "secrets-loader";
- * import type { SecretProvider } from "secrets-loader/provider";
- *
- * const memory = (data: Record<string, string>): SecretProvider => ({
- *   name: "memory",
- *   scheme: "mem",
- *   async getSecret(ref) {
- *     const value = data[ref.path];
- *     if (value === undefined) throw new NotFoundError({ provider: "memory", reference: ref.raw });
- *     return { value };
- *   },
- * });
- * const secrets = createSecrets({ providers: { memory: memory({ key: "v" }) } });
- * await secrets.getSecret("mem://key");
- * ```
- */
-export interface SecretProvider extends ProviderRouting {
-  /** Short provider name used in events and errors. */
-  readonly name: string;
-  /** Fetch one secret. Throw the core's typed errors, keeping the SDK's error as `cause`. */
-  getSecret(ref: ParsedRef, call: CallContext): Promise<Issued>;
-  /**
-   * Fetch many secrets at once where the backend has a batch API. Returns one
-   * result per input, in order: a value or the error for that reference.
-   */
-  getSecrets?(refs: readonly ParsedRef[], call: CallContext): Promise<Array<Issued | Error>>;
-  /** Issue short-lived credentials. */
-  getCredentials?(request: unknown, call: CallContext): Promise<Issued<unknown>>;
-  /**
-   * A label for a credentials request, for events and audit logs, such as
-   * `vault:database/creds/readonly`. It tells two roles apart and never
-   * contains a request field that may be secret. Default: `<name>:credentials`.
-   */
-  credentialsLabel?(request: unknown): string;
-  /**
-   * The reference whose cache entry a credentials request shares, when the
-   * same lease can be read both ways (`getCredentials("vault", { path })` and
-   * `vault://<path>#field`). Default: none (credentials have their own entry).
-   */
-  credentialsReference?(request: unknown): string | undefined;
-  /** Extends a lease in place; resolves to the renewed value, or `undefined` when it cannot (then the value is issued anew). */
-  renew?(lease: Lease, call: CallContext): Promise<Issued<unknown> | undefined>;
-  /** Ends a lease early. Called exactly once per lease the client drops. */
-  revoke?(lease: Lease, call: CallContext): Promise<void>;
-  /** Metadata for the doctor (rotation dates etc.). */
-  describe?(ref: ParsedRef, call: CallContext): Promise<SecretMetadata>;
-  /** Who the provider authenticates as, for the doctor's least-privilege and short-lived checks. */
-  identity?(call?: CallContext): Promise<ProviderIdentity>;
-  /** Stop timers, close connections. Leases are revoked by the client before this runs. */
-  close?(): Promise<void>;
-}
-
-/**
- * A provider that is created on first use, with its context, so its module
- * and SDK load only when a reference needs them.
- *
- * @example
- * ```ts
- * const lazy: ProviderDefinition = {
- *   scheme: "mem",
- *   create: async (ctx) => (await import("./memory.js")).memoryProvider(ctx),
- * };
- * ```
- */
-export interface ProviderDefinition extends ProviderRouting {
-  /** Creates the provider the first time one of its references is used. */
-  create(context: ProviderContext): SecretProvider | Promise<SecretProvider>;
-}
-
-/**
- * A provider object, or a definition that creates one on first use.
- *
- * @example
- * ```ts
- * createSecrets({ providers: { mem: memory({ key: "v" }), vault: vaultProvider({ address }) } });
- * ```
- */
-export type ProviderInput = SecretProvider | ProviderDefinition;

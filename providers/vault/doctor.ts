@@ -5,7 +5,7 @@
  * about the token, and the guidance texts. Loaded only by the CLI.
  */
 
-import type { DoctorFacet, ProviderIdentity, SecretProvider } from "../../src/provider/index.js";
+import type { DoctorFacet } from "../../src/provider/index.js";
 import type { VaultProvider } from "./runtime.js";
 
 const EVERYTHING = ["create", "read", "update", "delete", "list"];
@@ -43,7 +43,7 @@ export function adminGrant(hcl: string): string | undefined {
  * vaultDoctor.inspectEnvironment?.({}, { auth: { method: "approle" } }).kind; // "configured"
  * ```
  */
-export const vaultDoctor: DoctorFacet = {
+export const vaultDoctor: DoctorFacet<VaultProvider> = {
   guidance: {
     leastPrivilege:
       'Give the app\'s role a policy like: path "secret/data/app/*" { capabilities = ["read"] }; never the root policy, sudo, or everything on "*".',
@@ -51,35 +51,6 @@ export const vaultDoctor: DoctorFacet = {
       "Set token_bound_cidrs / secret_id_bound_cidrs on the app's AppRole or auth role.",
     shortLived:
       "Log in with AppRole, JWT/OIDC or Kubernetes auth to get TTL'd, renewable tokens instead of a long-lived static token.",
-  },
-
-  // auth/token/lookup-self, then each policy's text where the token may read
-  // sys/policies/acl/<name> (the doctor's one extra permission); a policy it
-  // may not read is not judged.
-  async identity(provider: SecretProvider, call): Promise<ProviderIdentity> {
-    const vault = provider as Partial<VaultProvider>;
-    if (!vault.policy && provider.identity) return provider.identity(call); // not vaultProvider()'s
-    if (!vault.identity || !vault.policy) {
-      throw new Error("vault: this provider instance was not made by vaultProvider()");
-    }
-    const id = await vault.identity(call);
-    if (id.admin) return id;
-    let unread = 0;
-    for (const name of id.policies ?? []) {
-      if (name === "default") continue;
-      const text = await vault.policy(name, call);
-      if (text === undefined) unread++;
-      const why = text === undefined ? undefined : adminGrant(text);
-      if (why) {
-        return {
-          ...id,
-          admin: true,
-          kind: `${id.kind ?? "token"}; policy "${name}" grants ${why}`,
-        };
-      }
-    }
-    // Every policy read and none grants sudo or everything on "*": a verified non-admin.
-    return unread === 0 ? { ...id, admin: false, permissionsRead: true } : id;
   },
 
   inspectEnvironment(env, options) {

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Secrets, SecretsOptions } from "../../src/api.js";
-import { createSecrets } from "../../src/client.js";
 import {
   AccessDeniedError,
   ClientClosedError,
@@ -9,6 +8,7 @@ import {
   UnavailableError,
 } from "../../src/errors.js";
 import type { SecretsEvent } from "../../src/events.js";
+import { createSecrets } from "../../src/index.js";
 import { deferred, type ScriptedProvider, scriptedProvider } from "../support/fake-provider.js";
 
 const MIN = 60_000;

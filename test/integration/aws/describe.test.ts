@@ -6,8 +6,8 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AwsProvider } from "../../../providers/aws/index.js";
 import { accessKeyAge } from "../../../providers/aws/key-age.js";
+import type { AwsOperations } from "../../../providers/aws/runtime.js";
 import { expectNoValues } from "./support/leaks.js";
 import { aws, awsSecrets, fakeValue, seedConfig, uniquePrefix } from "./support/moto.js";
 
@@ -95,7 +95,7 @@ describe("accessKeyAge()", () => {
         secretAccessKey: key?.SecretAccessKey as string,
       },
     });
-    const provider = (await secrets.provider("aws")) as AwsProvider;
+    const provider = (await secrets.provider("aws")) as AwsOperations;
     const report = await accessKeyAge(provider.clients);
     expect(report.permitted).toBe(true);
     expect(report.userName).toBe(user);
@@ -109,7 +109,7 @@ describe("accessKeyAge()", () => {
 
   it("says why when the caller has no IAM user keys (not permitted)", async () => {
     const { secrets } = awsSecrets(aws().endpoint);
-    const provider = (await secrets.provider("aws")) as AwsProvider;
+    const provider = (await secrets.provider("aws")) as AwsOperations;
     const report = await accessKeyAge(provider.clients);
     expect(report.permitted).toBe(false);
     expect(report.reason).toMatch(/not an IAM user/);

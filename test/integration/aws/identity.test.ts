@@ -8,7 +8,7 @@ import {
   IAMClient,
 } from "@aws-sdk/client-iam";
 import { describe, expect, it } from "vitest";
-import type { AwsProvider } from "../../../providers/aws/index.js";
+import type { AwsOperations } from "../../../providers/aws/runtime.js";
 import { allowsEverything, callerIdentity, principalOf } from "../../../providers/aws/whoami.js";
 import { aws, awsSecrets, seedConfig, uniquePrefix } from "./support/moto.js";
 
@@ -61,7 +61,7 @@ async function role(
 async function identityWith(options: Parameters<typeof awsSecrets>[1]) {
   const { secrets } = awsSecrets(aws().endpoint, options);
   try {
-    return await callerIdentity(((await secrets.provider("aws")) as AwsProvider).clients);
+    return await callerIdentity(((await secrets.provider("aws")) as AwsOperations).clients);
   } finally {
     await secrets.close();
   }

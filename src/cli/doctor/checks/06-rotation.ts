@@ -117,13 +117,9 @@ export const rotation: Check = {
     const refsOf = (name: string) => refs.filter((r) => r.provider === name).map((r) => r.ref);
     // Extra evidence from each provider's facet (such as the age of IAM access keys).
     for (const name of ctx.providersInUse()) {
-      const evidence = (await ctx.facet(name))?.evidence?.[6];
-      if (!evidence || ctx.options.offline) continue;
       let found: readonly DoctorFinding[];
       try {
-        found = await ctx.withProvider(name, (provider, call) =>
-          evidence(provider, { maxKeyAgeDays: max, references: refsOf(name) }, call),
-        );
+        found = (await ctx.evidence(name, "rotation", refsOf(name))) ?? [];
       } catch (err) {
         found = [{ status: "manual", evidence: `${name}: not checked: ${firstLine(err)}` }];
       }
