@@ -8,7 +8,7 @@
 import { type CredentialsEntry, defineProvider } from "../../src/provider/index.js";
 import type { AwsProviderOptions } from "./config.js";
 import { awsSm, awsSsm } from "./rules.js";
-import type { AwsOperations } from "./runtime.js";
+import type { AwsProvider } from "./runtime.js";
 import type { AwsCredentialIdentity, AwsCredentialsRequest } from "./types.js";
 
 declare module "../../src/provider/index.js" {
@@ -49,7 +49,7 @@ declare module "../../src/provider/index.js" {
  * });
  * ```
  */
-export const awsProvider = defineProvider<AwsProviderOptions, AwsOperations>({
+export const awsProvider = defineProvider<AwsProviderOptions, AwsProvider>({
   name: "aws",
   schemes: { "aws-sm": awsSm, "aws-ssm": awsSsm },
   suggestions: {
@@ -72,5 +72,6 @@ export const awsProvider = defineProvider<AwsProviderOptions, AwsOperations>({
   // Configured from AWS_REGION, AWS_PROFILE, AWS_ROLE_ARN, AWS_ENDPOINT_URL ... at first use.
   create: async (context, options) =>
     (await import("./runtime.js")).createAwsProvider(context, options),
+  // The facet is typed by the operations with their doctor handle (a subtype of the public type).
   doctor: async () => (await import("./doctor.js")).awsDoctor,
 });

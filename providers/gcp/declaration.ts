@@ -5,7 +5,7 @@
 
 import { type CredentialsEntry, defineProvider } from "../../src/provider/index.js";
 import { gcpSm } from "./rules.js";
-import type { GcpOperations } from "./runtime.js";
+import type { GcpProvider } from "./runtime.js";
 import type { GcpCredentials, GcpCredentialsRequest, GcpOptions } from "./types.js";
 
 declare module "../../src/provider/index.js" {
@@ -45,7 +45,7 @@ declare module "../../src/provider/index.js" {
  *   STRIPE_KEY: "gcp-sm://stripe-key@prod",
  * });
  * ```
- */ export const gcpProvider = defineProvider<GcpOptions, GcpOperations>({
+ */ export const gcpProvider = defineProvider<GcpOptions, GcpProvider>({
   name: "gcp",
   schemes: { "gcp-sm": gcpSm },
   suggestions: {
@@ -64,5 +64,6 @@ declare module "../../src/provider/index.js" {
   // Application Default Credentials and GOOGLE_CLOUD_PROJECT at first use; google-auth-library loads then.
   create: async (context, options) =>
     (await import("./runtime.js")).createGcpProvider(context, options, gcpSm),
+  // The facet is typed by the operations with their doctor handle (a subtype of the public type).
   doctor: async () => (await import("./doctor.js")).gcpDoctor,
 });

@@ -310,8 +310,46 @@ export function configured(value: ProviderInput): ConfiguredProvider {
 }
 
 /**
+ * One issue a schema reports.
+ *
+ * @example
+ * ```ts
+ * const issue: SchemaIssue = { path: ["region"], message: "must be a string" };
+ * ```
+ */
+export interface SchemaIssue {
+  /** Where, as keys and indexes. */
+  readonly path: readonly PropertyKey[];
+  /** What is wrong. */
+  readonly message: string;
+}
+
+/**
+ * What a schema's `safeParse` returns.
+ *
+ * @example
+ * ```ts
+ * const r: SafeParseResult = { success: false, error: { issues: [{ path: ["ttl"], message: "must be a number" }] } };
+ * ```
+ */
+export type SafeParseResult =
+  | {
+      /** Valid. */
+      success: true;
+    }
+  | {
+      /** Not valid. */
+      success: false;
+      /** The issues found. */
+      error: {
+        /** In the order found; the first is reported. */
+        issues: readonly SchemaIssue[];
+      };
+    };
+
+/**
  * The part of a schema library's API {@link optionsCheck} needs: zod's
- * `safeParse` has this shape (so do valibot's and arktype's adapters).
+ * `safeParse` has this shape.
  *
  * @example
  * ```ts
@@ -320,12 +358,7 @@ export function configured(value: ProviderInput): ConfiguredProvider {
  */
 export interface SafeParser {
   /** Parses without throwing. */
-  safeParse(value: unknown):
-    | { success: true }
-    | {
-        success: false;
-        error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] };
-      };
+  safeParse(value: unknown): SafeParseResult;
 }
 
 /**

@@ -49,6 +49,7 @@ export type CheckId = (typeof CHECK_IDS)[number];
  */
 export type EvidenceHook<P = ProviderOperations> = {
   // A method's parameters are bivariant: a facet typed by its own operations fits a list of any.
+  /** Finds evidence with the provider's operations, under the doctor's deadline (`call.signal`). */
   hook(provider: P, settings: DoctorSettings, call: CallContext): Promise<readonly DoctorFinding[]>;
 }["hook"];
 

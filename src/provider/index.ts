@@ -83,7 +83,9 @@ export {
   type ProviderDeclaration,
   type ProviderInput,
   type ProviderOperations,
+  type SafeParseResult,
   type SafeParser,
+  type SchemaIssue,
 } from "./define.js";
 export {
   CHECK_IDS,
