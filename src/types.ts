@@ -177,7 +177,11 @@ export interface ProviderContext {
   readonly emit: (event: SecretsEvent) => void;
   /** Aborted when the client is closed. */
   readonly signal: AbortSignal;
-  /** The client's memo for auth material; see {@link Memo}. */
+  /**
+   * The client's memo for auth material; see {@link Memo}. The context given
+   * at creation issues under the client's `timeout`; a call's (`call.memo`)
+   * under that call's own deadline.
+   */
   readonly memo: Memo;
 }
 

@@ -11,6 +11,7 @@ import {
   NotFoundError,
   ProviderError,
   SecretsError,
+  UnavailableError,
 } from "../../src/errors.js";
 import { createSecrets } from "../../src/index.js";
 import { defineProvider, type ProviderOperations } from "../../src/provider/index.js";
@@ -185,6 +186,33 @@ describe("providers", () => {
     await named.getSecret("mem://a");
     await named.close();
     expect(new Set(own)).toEqual(new Set(["mem-b"]));
+  });
+
+  it("a call's memo issues under that call's own timeout, not the client's", async () => {
+    let loginSignal: AbortSignal | undefined;
+    secrets = createSecrets({
+      builtins: false,
+      timeout: "1h",
+      providers: {
+        slowauth: defineProvider({
+          name: "slowauth",
+          schemes: { slowauth: { example: "slowauth://a" } },
+          create: () => ({
+            getSecret: async (_ref, call) => ({
+              value: await call.memo<string>("login", (signal) => {
+                loginSignal = signal;
+                return new Promise(() => {}); // a login that never answers
+              }),
+            }),
+          }),
+        })(),
+      },
+    });
+    const err = await secrets.getSecret("slowauth://a", { timeout: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnavailableError);
+    await new Promise((r) => setTimeout(r, 50));
+    // The login was aborted by the call's 50 ms deadline, not left running for an hour.
+    expect(loginSignal?.aborted).toBe(true);
   });
 
   it("a provider that fails to create is retried next time", async () => {
