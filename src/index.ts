@@ -76,6 +76,7 @@ export { PUBLIC_ENV_PREFIXES, publicPrefixOf } from "./reference/public-env.js";
 export { type ResolvedScheme, SchemeTable } from "./reference/table.js";
 export type {
   Issued,
+  JsonObject,
   JsonValue,
   Lease,
   ParsedRef,

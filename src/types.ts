@@ -67,6 +67,17 @@ export type JsonValue =
   | { [key: string]: JsonValue };
 
 /**
+ * A JSON object: what a backend that stores maps (Vault KV, a leased login)
+ * returns as a secret's value.
+ *
+ * @example
+ * ```ts
+ * const login: JsonObject = { username: "app", password: "s3cr3t" };
+ * ```
+ */
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
  * A lease on a value or on credentials: something the backend issued and will
  * end by itself, that the provider may extend (`renew`) or end early (`revoke`).
  *
@@ -98,12 +109,24 @@ export interface Lease<D = unknown> {
 /**
  * Anything a provider hands out that has a lifetime: a secret's value, issued
  * credentials, a leased database login. The value never appears in any
- * message, event or error; only the metadata does. Times are epoch ms.
+ * message, event or error; only the metadata does. Every instant is epoch ms.
  *
- * @typeParam T - the value: a string or bytes for secrets, an object for credentials.
+ * Freshness is three things, each explicit:
+ * - `expiresAt`: the real end. The value is never served at or past it.
+ * - `refreshAt`: when to start renewing, if the provider knows better than
+ *   the client's defaults (`cache.refreshAhead`, `cache.credentialRefreshLead`).
+ * - `staleOnError`: whether the client may keep serving the value, past its
+ *   `cache.maxAge` and for up to `cache.maxStale`, while refreshes fail.
+ *   Default `true` for secrets; never for credentials; never past
+ *   `expiresAt` in any case (so a value whose `expiresAt` comes before
+ *   `cache.maxAge` is never served stale). Set `false` for a value that must
+ *   not outlive a failed refresh (a one-time token).
+ *
+ * @typeParam V - the value: a string, bytes or a JSON object for secrets; any object for credentials.
  * @example
  * ```ts
  * const issued: Issued = { value: "s3cr3t", version: "v7", expiresAt: Date.now() + 60_000 };
+ * const kv: Issued = { value: { username: "app", password: "s3cr3t" } };
  * const creds: Issued<{ token: string }> = {
  *   value: { token: "t0k3n" },
  *   expiresAt: Date.now() + 3_600_000,
@@ -111,15 +134,17 @@ export interface Lease<D = unknown> {
  * };
  * ```
  */
-export interface Issued<T = string | Uint8Array> {
-  /** The value: a string or bytes for a secret, an object for credentials. Every string in it is masked by `redact()`. */
-  value: T;
+export interface Issued<V = string | Uint8Array | JsonObject> {
+  /** The value: a string, bytes or a JSON object for a secret, an object for credentials. Every string in it is masked by `redact()`. */
+  value: V;
   /** A version id, stage or key id that is safe to log. */
   version?: string;
   /** The real expiry (epoch ms): a lease end, a token's `exp`. Never served at or past it. */
   expiresAt?: number;
   /** When to start renewing (epoch ms), if the provider knows better than the client's defaults. */
   refreshAt?: number;
+  /** Whether a stale copy may answer while refreshes fail (see above). Default `true` for secrets. */
+  staleOnError?: boolean;
   /** The lease behind the value, if the backend issued one. */
   lease?: Lease;
 }
@@ -309,8 +334,8 @@ export interface ProviderIdentity {
   kind?: string;
   /** True for credentials that expire by themselves (STS, impersonation, workload identity, TTL'd tokens). */
   shortLived?: boolean;
-  /** When the current credentials expire. */
-  expiresAt?: Date | number | string;
+  /** When the current credentials expire (epoch ms). */
+  expiresAt?: number;
   /** True when the identity has administrator rights (AWS root or AdministratorAccess, Vault `root` policy). */
   admin?: boolean;
   /**

@@ -11,6 +11,7 @@ import {
   ConfigError,
   classifyFailure,
   type Issued,
+  type JsonObject,
   type Lease,
   type ParsedRef,
   type ProviderContext,
@@ -112,7 +113,7 @@ export async function createVaultProvider(
   async function read(
     ref: Pick<ParsedRef, "path" | "options" | "raw">,
     call: CallContext,
-  ): Promise<Issued<string | Record<string, unknown>>> {
+  ): Promise<Issued<string | JsonObject>> {
     const namespace = namespaceOf(ref);
     try {
       return await withToken(namespace, call.signal, async (access) => {
@@ -205,7 +206,9 @@ export async function createVaultProvider(
         admin: policies.includes("root"),
         // A periodic token with no explicit max TTL can be renewed for ever: long-lived.
         shortLived: ttl > 0 && !((d.period ?? 0) > 0 && !(d.explicit_max_ttl ?? 0)),
-        ...(d.expire_time ? { expiresAt: d.expire_time } : {}),
+        ...(d.expire_time && Number.isFinite(Date.parse(d.expire_time))
+          ? { expiresAt: Date.parse(d.expire_time) }
+          : {}),
       };
     });
   }
@@ -240,7 +243,7 @@ export async function createVaultProvider(
   return {
     getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {
       // A KV secret or a leased answer is its data map (a JSON object); the client shapes it.
-      return read(ref, call) as Promise<Issued>;
+      return read(ref, call);
     },
 
     getCredentials(request: unknown, call: CallContext): Promise<Issued<unknown>> {

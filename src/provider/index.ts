@@ -54,6 +54,7 @@ export {
 export type {
   CallContext,
   Issued,
+  JsonObject,
   JsonValue,
   Lease,
   Memo,

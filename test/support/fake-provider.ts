@@ -12,7 +12,13 @@ import type {
 import { inline } from "./inline-provider.js";
 
 export type Step =
-  | { value: string | Uint8Array; version?: string; expiresAt?: number; refreshAt?: number }
+  | {
+      value: string | Uint8Array;
+      version?: string;
+      expiresAt?: number;
+      refreshAt?: number;
+      staleOnError?: boolean;
+    }
   | { error: Error }
   | { hold: Promise<void>; after: Step };
 

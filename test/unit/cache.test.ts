@@ -228,6 +228,15 @@ describe("stale on error (static secrets)", () => {
     await expect(secrets.getSecret("fake://a")).rejects.toBeInstanceOf(UnavailableError);
   });
 
+  it("does not serve stale a value its provider marked staleOnError: false", async () => {
+    client({ maxAge: "5m", refreshAhead: 0, maxStale: "1h" });
+    fake.script("once", { value: "v1", staleOnError: false }, { error: new UnavailableError() });
+    await secrets.getSecret("fake://once");
+    vi.advanceTimersByTime(5 * MIN);
+    await expect(secrets.getSecret("fake://once")).rejects.toBeInstanceOf(UnavailableError);
+    expect(types()).not.toContain("stale");
+  });
+
   it("never serves a value past the provider's own expiry", async () => {
     client({ maxAge: "1h", refreshAhead: 0, maxStale: "1h" });
     fake.script(
