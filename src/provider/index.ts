@@ -40,6 +40,7 @@ export {
   ThrottledError,
   UnavailableError,
 } from "../errors.js";
+export { type Duration, toMillis } from "../duration.js";
 export type { SecretsEvent } from "../events.js";
 export { assertServerRuntime } from "../guard.js";
 export { importPeer } from "../peer.js";
