@@ -1,6 +1,6 @@
 /**
  * The public shapes of the client API: options, per-call options, load()
- * specs and results, and the `Secrets` interface. Implementation: client.ts.
+ * specs and results, and the `Secrets` interface. Implementation: client/secrets-client.ts.
  */
 
 import type { Duration } from "./duration.js";

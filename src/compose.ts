@@ -6,7 +6,7 @@
  */
 
 import type { Secrets, SecretsOptions } from "./api.js";
-import { createClient } from "./client.js";
+import { createClient } from "./client/secrets-client.js";
 import type { AnyProvider } from "./provider/define.js";
 import { parseReference as parseWith } from "./reference/parse.js";
 import { SchemeTable } from "./reference/table.js";

@@ -21,7 +21,7 @@ import {
 } from "../provider/define.js";
 import type { SchemeTable } from "../reference/table.js";
 import type { ParsedRef, ProviderContext } from "../types.js";
-import { scrub } from "./values.js";
+import { scrub } from "./stored.js";
 
 /**
  * Puts the registered name on a provider's error: a provider registered as

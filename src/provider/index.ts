@@ -22,6 +22,7 @@
  */
 
 export type { Secrets } from "../api.js";
+export { type Duration, toMillis } from "../duration.js";
 export {
   AccessDeniedError,
   ClientClosedError,
@@ -40,7 +41,6 @@ export {
   ThrottledError,
   UnavailableError,
 } from "../errors.js";
-export { type Duration, toMillis } from "../duration.js";
 export type { SecretsEvent } from "../events.js";
 export { assertServerRuntime } from "../guard.js";
 export { importPeer } from "../peer.js";

@@ -14,13 +14,35 @@ import type {
   Secrets,
   SecretsOptions,
   ValueOf,
-} from "./api.js";
-import { type CacheSettings, type EntryMeta, FreshnessCache, sameLease } from "./cache/cache.js";
-import { credentialsKey, memoKey, ofProvider, ofScheme, secretKey } from "./client/cache-keys.js";
-import { type CallSubject, callWithDeadline } from "./client/calls.js";
-import { type LeaseEndReason, LeaseKeeper } from "./client/leases.js";
-import { planLoad } from "./client/load-plan.js";
-import { Registry, type Slot, stamp } from "./client/registry.js";
+} from "../api.js";
+import { type CacheSettings, type EntryMeta, FreshnessCache, sameLease } from "../cache/cache.js";
+import { toMillis } from "../duration.js";
+import {
+  ClientClosedError,
+  ConfigError,
+  NoProviderError,
+  ProviderError,
+  SecretsError,
+} from "../errors.js";
+import { Emitter, type SecretsEvent, type SecretsListener } from "../events.js";
+import { assertServerRuntime } from "../guard.js";
+import type { AnyProvider, ProviderInput, ProviderOperations } from "../provider/define.js";
+import { parseReference } from "../reference/parse.js";
+import type { SchemeTable } from "../reference/table.js";
+import type {
+  CallContext,
+  Issued,
+  Lease,
+  ParsedRef,
+  ProviderContext,
+  SecretMetadata,
+  ValueType,
+} from "../types.js";
+import { credentialsKey, memoKey, ofProvider, ofScheme, secretKey } from "./cache-keys.js";
+import { type CallSubject, callWithDeadline } from "./calls.js";
+import { type LeaseEndReason, LeaseKeeper } from "./leases.js";
+import { planLoad } from "./load-plan.js";
+import { Registry, type Slot, stamp } from "./registry.js";
 import {
   checkedSecret,
   checkedTimes,
@@ -32,29 +54,7 @@ import {
   typeOf,
   VIEW_TYPES,
   viewOf,
-} from "./client/values.js";
-import { toMillis } from "./duration.js";
-import {
-  ClientClosedError,
-  ConfigError,
-  NoProviderError,
-  ProviderError,
-  SecretsError,
-} from "./errors.js";
-import { Emitter, type SecretsEvent, type SecretsListener } from "./events.js";
-import { assertServerRuntime } from "./guard.js";
-import type { AnyProvider, ProviderInput, ProviderOperations } from "./provider/define.js";
-import { parseReference } from "./reference/parse.js";
-import type { SchemeTable } from "./reference/table.js";
-import type {
-  CallContext,
-  Issued,
-  Lease,
-  ParsedRef,
-  ProviderContext,
-  SecretMetadata,
-  ValueType,
-} from "./types.js";
+} from "./stored.js";
 
 /** Per raw reference string: its parse, and the last string view served for it. */
 interface Hot {
