@@ -61,22 +61,20 @@ for (let i = 0; i < runs + 2; i++) {
     imports.head.push(h);
   }
 }
-for (let i = 0; i < 9; i++) {
+const hitRuns = 15;
+for (let i = 0; i < hitRuns; i++) {
   hits.base.push(hitRate(baseDir));
   hits.head.push(hitRate(headDir));
 }
+// On a shared machine the best run is the one least disturbed by others: shown beside the median.
+const row = (build: string, im: number[], h: number[]) => ({
+  build,
+  "import ms (median)": median(im),
+  "import ms (best)": Math.min(...im),
+  "cache hits/s (median)": Math.round(median(h)),
+  "cache hits/s (best)": Math.round(Math.max(...h)),
+});
 console.log(
-  `Import of the root, median of ${runs} interleaved runs; cache hits, median of 9 interleaved runs x 200,000 awaited calls:\n`,
+  `Import of the root: ${runs} interleaved runs; cache hits: ${hitRuns} interleaved runs x 200,000 awaited calls.\n`,
 );
-table([
-  {
-    build: baseDir,
-    "import ms": median(imports.base),
-    "cache hits/s": Math.round(median(hits.base)),
-  },
-  {
-    build: headDir,
-    "import ms": median(imports.head),
-    "cache hits/s": Math.round(median(hits.head)),
-  },
-]);
+table([row(baseDir, imports.base, hits.base), row(headDir, imports.head, hits.head)]);
