@@ -307,7 +307,7 @@ export async function createVaultProvider(
       const id = await lookupSelf(call);
       if (id.admin) return id;
       // Doctor-only code: loaded when asked.
-      const { adminGrant } = await import("./doctor.js");
+      const { adminGrant } = await import("./policy.js");
       let unread = 0;
       for (const name of id.policies ?? []) {
         if (name === "default") continue;

@@ -4,7 +4,7 @@
  */
 
 import type { CallContext } from "../types.js";
-import type { ProviderOperations } from "./define.js";
+import type { ProviderOperations } from "./operations.js";
 
 /**
  * The doctor's checks, by id, in checklist order.
