@@ -294,11 +294,12 @@ export interface ReferenceRule {
 
 /**
  * Metadata about a secret, for `secrets doctor` (rotation age and the like).
- * Never contains the value.
+ * Never contains the value. Instants are epoch ms, like every instant of the
+ * kit's contract.
  *
  * @example
  * ```ts
- * const meta: SecretMetadata = { rotationEnabled: true, lastRotated: new Date("2026-10-01") };
+ * const meta: SecretMetadata = { rotationEnabled: true, lastRotated: Date.parse("2026-10-01") };
  * ```
  */
 export interface SecretMetadata {
@@ -306,14 +307,14 @@ export interface SecretMetadata {
   rotationEnabled?: boolean;
   /** Rotation interval in days, when the backend has one. */
   rotationDays?: number;
-  /** When the value last changed by rotation. */
-  lastRotated?: Date;
-  /** When the value or its metadata last changed. */
-  lastChanged?: Date;
-  /** When the next rotation is due. */
-  nextRotation?: Date;
-  /** When the secret itself expires, if it does. */
-  expiresAt?: Date;
+  /** When the value last changed by rotation (epoch ms). */
+  lastRotated?: number;
+  /** When the value or its metadata last changed (epoch ms). */
+  lastChanged?: number;
+  /** When the next rotation is due (epoch ms). */
+  nextRotation?: number;
+  /** When the secret itself expires, if it does (epoch ms). */
+  expiresAt?: number;
   /** Anything else worth showing, already safe to print. */
   details?: Record<string, string | number | boolean | undefined>;
 }

@@ -318,8 +318,8 @@ export async function createAzureProvider(
       const last = p.updatedOn ?? p.createdOn;
       if (!p.expiresOn) withoutExpiry.add(`secret "${name}" in vault ${vault}`);
       return {
-        ...(last ? { lastChanged: last } : {}),
-        ...(p.expiresOn ? { expiresAt: p.expiresOn } : {}),
+        ...(last ? { lastChanged: last.getTime() } : {}),
+        ...(p.expiresOn ? { expiresAt: p.expiresOn.getTime() } : {}),
         details: {
           version: p.version,
           enabled: p.enabled,

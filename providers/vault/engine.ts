@@ -293,7 +293,7 @@ export async function describeSecret(
   const current = d.current_version;
   const versionCreated =
     current !== undefined ? d.versions?.[String(current)]?.created_time : undefined;
-  const date = (s?: string) => (s ? new Date(s) : undefined);
+  const date = (s?: string) => (s && Number.isFinite(Date.parse(s)) ? Date.parse(s) : undefined);
   const details: Record<string, string | number | boolean | undefined> = {
     engine: "kv",
     kvVersion: 2,

@@ -47,7 +47,7 @@ function fakeAws(o: { ageDays: number; rotation: boolean; identity?: object; key
       return { value: "fake-value-123", version: "v1" };
     },
     async describe() {
-      return { rotationEnabled: o.rotation, lastChanged: new Date(Date.now() - o.ageDays * DAY) };
+      return { rotationEnabled: o.rotation, lastChanged: Date.now() - o.ageDays * DAY };
     },
     ...(o.identity ? { identity: async () => o.identity as ProviderIdentity } : {}),
     ...(o.keyAge !== undefined

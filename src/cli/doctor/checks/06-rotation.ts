@@ -63,7 +63,7 @@ export const rotation: Check = {
         continue;
       }
       const last = meta.lastRotated ?? meta.lastChanged;
-      const age = last ? Math.floor((ctx.now().getTime() - last.getTime()) / DAY) : undefined;
+      const age = last !== undefined ? Math.floor((ctx.now().getTime() - last) / DAY) : undefined;
       const what = meta.lastRotated ? "rotated" : "changed";
       if (age !== undefined && age > max) {
         results.push(
@@ -74,11 +74,11 @@ export const rotation: Check = {
               : `Rotate it now and enable automatic rotation (at most every ${max} days).`,
           ),
         );
-      } else if (meta.nextRotation && meta.nextRotation.getTime() < ctx.now().getTime()) {
+      } else if (meta.nextRotation !== undefined && meta.nextRotation < ctx.now().getTime()) {
         // A schedule whose next run is in the past: rotation stopped happening.
         results.push(
           fail(
-            `${r.name} (${r.shown}): rotation overdue since ${meta.nextRotation.toISOString().slice(0, 10)}`,
+            `${r.name} (${r.shown}): rotation overdue since ${new Date(meta.nextRotation).toISOString().slice(0, 10)}`,
             "Rotate it now, and check the rotation job (its notifications and the function that adds the new version).",
           ),
         );
@@ -97,9 +97,10 @@ export const rotation: Check = {
           ),
         );
       } else if (age !== undefined || meta.rotationEnabled) {
-        const next = meta.nextRotation
-          ? `; next ${meta.nextRotation.toISOString().slice(0, 10)}`
-          : "";
+        const next =
+          meta.nextRotation !== undefined
+            ? `; next ${new Date(meta.nextRotation).toISOString().slice(0, 10)}`
+            : "";
         results.push(
           pass(
             `${r.name} (${r.shown}): ${age !== undefined ? `last ${what} ${age} days ago` : "rotation enabled"}${next}`,
