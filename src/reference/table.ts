@@ -48,8 +48,9 @@ export interface ResolvedScheme {
  *
  * @example
  * ```ts
+ * import { parseReferenceWith, SchemeTable } from "secrets-loader/provider";
  * const table = new SchemeTable().add({ schemes: { mem: { example: "mem://key" } } });
- * parseReference("mem://key", table);
+ * parseReferenceWith("mem://key", table);
  * ```
  */
 export class SchemeTable {
