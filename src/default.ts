@@ -7,7 +7,7 @@ import type {
   Secrets,
   ValueOf,
 } from "./api.js";
-import { createSecrets } from "./client.js";
+import { createSecrets } from "./builtin-providers.js";
 import type { ValueType } from "./types.js";
 
 let client: Secrets | undefined;

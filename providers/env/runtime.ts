@@ -10,20 +10,14 @@ import {
   type Issued,
   NotFoundError,
   type ParsedRef,
+  type ProviderOperations,
   publicPrefixOf,
-  type SecretProvider,
   SecretsError,
 } from "../../src/provider/index.js";
 import type { EnvProviderOptions } from "./options.js";
-import { envRule } from "./rules.js";
 
 /**
- * Creates the `env` provider.
- *
- * - `env://NAME` reads `NAME`; an unset or empty variable is a {@link NotFoundError}.
- * - Public-prefixed names (`NEXT_PUBLIC_`, `VITE_`, ...) are refused: such
- *   values are inlined into client bundles.
- * - `#field` selects from a JSON value; `{ type: "binary" }` decodes base64.
+ * The `env` provider's operations (the declaration's `create`).
  *
  * @param options - {@link EnvProviderOptions}, all optional: `dotenvPath` (a
  *   dotenv file or a list of them, re-read on every fetch; later files win) and
@@ -37,14 +31,10 @@ import { envRule } from "./rules.js";
  *
  * @example
  * ```ts
- * import { createSecrets } from "secrets-loader";
- * import { envProvider } from "secrets-loader/providers/env";
- *
- * const secrets = createSecrets({ providers: { env: envProvider({ dotenvPath: ".env" }) } });
- * const key = await secrets.getSecret("env://PAYMENT_API_KEY");
+ * const env = createEnvProvider({ dotenvPath: ".env" });
  * ```
  */
-export function envProvider(options: EnvProviderOptions = {}): SecretProvider {
+export function createEnvProvider(options: EnvProviderOptions = {}): ProviderOperations {
   const paths = options.dotenvPath;
   if (
     paths !== undefined &&
@@ -93,9 +83,6 @@ export function envProvider(options: EnvProviderOptions = {}): SecretProvider {
   }
 
   return {
-    name: "env",
-    scheme: "env",
-    rules: { env: envRule },
     async getSecret(ref: ParsedRef): Promise<Issued> {
       const name = ref.path;
       const prefix = publicPrefixOf(name);
@@ -123,19 +110,4 @@ export function envProvider(options: EnvProviderOptions = {}): SecretProvider {
       return { value };
     },
   };
-}
-
-/**
- * The descriptor's `create`: the env provider needs nothing from its context.
- *
- * @example
- * ```ts
- * const env = await createEnvProvider(context, { dotenvPath: ".env" });
- * ```
- */
-export function createEnvProvider(
-  _context: unknown,
-  options?: EnvProviderOptions,
-): Promise<SecretProvider> {
-  return Promise.resolve(envProvider(options));
 }

@@ -16,16 +16,11 @@
  * @packageDocumentation
  */
 
-// The guard comes through the root: the provider and the client then share one module
-// graph, which the bundler keeps in one chunk (fewer files to load at start-up).
-import { assertServerRuntime } from "../../src/index.js";
-import { type BoundProvider, bindProvider, classifyFailure } from "../../src/provider/index.js";
-import { vaultDescriptor } from "./descriptor.js";
-import type { VaultProviderOptions } from "./options.js";
+import { assertServerRuntime, classifyFailure } from "../../src/provider/index.js";
 
 assertServerRuntime();
 
-export { vaultDescriptor } from "./descriptor.js";
+export { vaultProvider } from "./declaration.js";
 export type {
   VaultAppRoleAuth,
   VaultAuthOptions,
@@ -36,51 +31,6 @@ export type {
 } from "./options.js";
 export type { VaultProvider } from "./runtime.js";
 export type { VaultCredentials, VaultCredentialsRequest } from "./types.js";
-
-/**
- * The Vault (and OpenBao) provider, for `createSecrets({ providers })`. With
- * no options it reads `VAULT_ADDR`, `VAULT_TOKEN` (else `~/.vault-token`) and
- * `VAULT_NAMESPACE`. The provider and `node-vault` load on first use.
- *
- * - `vault://<mount>/<path>[?version=N][#field]`: KV v2 or v1 (detected once per mount).
- * - `vault://database/creds/<role>#password`: a leased credential, renewed in
- *   place up to its max TTL, then re-issued; revoked once when dropped and on `close()`.
- * - `getCredentials("vault", { path: "database/creds/<role>" })`: the same lease and cache entry.
- *
- * @param options - {@link VaultProviderOptions}, all optional: `address` (else
- *   `VAULT_ADDR`), `namespace` (else `VAULT_NAMESPACE`), `auth` (`{ method: "token" }`
- *   by default; `approle`, `jwt` or `kubernetes` logins, renewed and revoked by the
- *   client), `kvVersion` (KV version by mount, else detected per mount), `renewAt` (share of a token's
- *   TTL after which it is renewed), `maxAttempts`. See the Vault guide
- *   (docs/providers/vault.md).
- * @returns A provider for `vault://` (`bao://`, `openbao://`), and for
- *   `getCredentials("vault", { path })`.
- * @throws `ConfigError` (`INVALID_CONFIG`) for an option of the wrong type,
- *   or a server certificate Node does not trust (add its CA with
- *   `NODE_EXTRA_CA_CERTS`). Reads through it fail with a `SecretsError` whose `code` is `MISSING_DEPENDENCY` (the SDK is not installed: the error names the package and the install command), `NOT_FOUND`, `ACCESS_DENIED` (names the permission or role to grant), `THROTTLED` (after the SDK's retries), `UNAVAILABLE` (network failure, outage, or the call's deadline), `INVALID_VALUE` (`#field` or type mismatch), or `EXPIRED` (a lease or token that
- *   could not be renewed).
- *
- * @example
- * ```ts
- * import { createSecrets } from "secrets-loader";
- * import { vaultProvider } from "secrets-loader/providers/vault";
- *
- * const secrets = createSecrets({
- *   providers: {
- *     vault: vaultProvider({
- *       address: "https://vault.internal:8200",
- *       auth: { method: "approle", roleId: process.env.ROLE_ID ?? "", secretIdFile: "/run/secrets/secret-id" },
- *     }),
- *   },
- * });
- * const { username, password } = await secrets.getCredentials("vault", { path: "database/creds/readonly" });
- * ```
- */
-export function vaultProvider(
-  options: VaultProviderOptions = {},
-): BoundProvider<VaultProviderOptions> {
-  return bindProvider(vaultDescriptor, options);
-}
 
 /**
  * Options of {@link unwrap}.

@@ -5,7 +5,7 @@
  * label change is read back (moto accepts moves that AWS refuses).
  */
 
-import type { Secrets } from "../../../src/index.js";
+import type { Secrets } from "../../../src/provider/index.js";
 import { toSecretsError } from "../errors.js";
 import { withSecretsManager } from "./seam.js";
 

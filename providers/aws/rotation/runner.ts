@@ -11,11 +11,12 @@
  */
 
 import { randomUUID } from "node:crypto";
-import { defaultSecrets, parseReference } from "../../../src/index.js";
 import {
   ConfigError,
+  defaultClient,
   firstLine,
   type ParsedRef,
+  parseReferenceWith,
   raceSignal,
   SchemeTable,
 } from "../../../src/provider/index.js";
@@ -31,11 +32,11 @@ import type {
 } from "./types.js";
 
 const DEFAULT_STEP_TIMEOUT = 120_000;
-const table = new SchemeTable().add({ scheme: "aws-sm", rules: { "aws-sm": awsSm } });
+const table = new SchemeTable().add({ schemes: { "aws-sm": awsSm } });
 
 /** Parses an `aws-sm://` reference; `#field` only where `allowField`. */
 export function parseSecretRef(ref: string, allowField: boolean): ParsedRef {
-  const parsed = parseReference(ref, table);
+  const parsed = parseReferenceWith(ref, table);
   const { versionStage, versionId } = parsed.options;
   if (versionStage !== undefined || versionId !== undefined || (!allowField && parsed.field)) {
     throw new ConfigError({
@@ -134,7 +135,7 @@ export async function rotateSecret(
 ): Promise<RotationResult> {
   const stepTimeout = checkOptions(options);
   const parsed = parseSecretRef(ref, false);
-  const secrets = options.secrets ?? defaultSecrets();
+  const secrets = options.secrets ?? defaultClient();
   const provider = options.provider ?? "aws";
   const sm = new SecretVersions(secrets, provider, parsed.path, parsed.options.region, ref);
   const known: string[] = [];

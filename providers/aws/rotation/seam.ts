@@ -5,8 +5,7 @@
  * so a change to the provider contract is one edit here.
  */
 
-import type { Secrets } from "../../../src/index.js";
-import { ConfigError } from "../../../src/provider/index.js";
+import { ConfigError, type Secrets } from "../../../src/provider/index.js";
 import type { AwsClients } from "../clients.js";
 
 /** The Secrets Manager SDK module and a client signed like the provider's reads. */

@@ -3,7 +3,7 @@
  * events it emits and what it returns.
  */
 
-import type { Secrets } from "../../../src/index.js";
+import type { Secrets } from "../../../src/provider/index.js";
 
 /**
  * The four steps of a rotation, in order (the names AWS rotation functions use:

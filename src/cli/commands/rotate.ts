@@ -1,15 +1,18 @@
 /**
- * `secrets rotate <ref> --with <module>`: runs `rotateSecret` (AWS Secrets
- * Manager) with the module's `generate`, `deploy` and `verify`, printing one
- * line per step. Exit 0 when rotated, 1 naming the failed step, 2 for a bad
- * module or reference. Never prints a value.
+ * `secrets rotate <ref> --with <module>`: runs the rotation facet of the
+ * provider serving the reference's scheme (today `aws-sm://`: AWS Secrets
+ * Manager's `rotateSecret`) with the module's `generate`, `deploy` and
+ * `verify`, printing one line per step. Exit 0 when rotated, 1 naming the
+ * failed step, 2 for a bad module or reference. Never prints a value.
  */
 
-import { resolve } from "node:path";
+import { dirname, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { SecretsError } from "../../index.js";
-import { firstLine } from "../../provider/index.js";
+import { firstLine, type RotationFacet } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
+import { loadConfig } from "../config/load.js";
+import { declarationsFromConfig, schemeProviders } from "../doctor/providers.js";
 import { UsageError } from "../errors.js";
 
 /**
@@ -60,11 +63,11 @@ export async function runRotate(ref: string, o: RotateCommandOptions): Promise<n
     );
   }
   const steps = await loadSteps(o.with);
+  const facet = await rotationFacetFor(ref, o);
   const { client } = await clientFromConfig(o.config);
-  const { rotateSecret, RotationError } = await import("../../../providers/aws/index.js");
   const out = process.stdout;
   try {
-    const result = await rotateSecret(ref, {
+    const result = await facet.rotate(ref, {
       secrets: client,
       ...(o.provider ? { provider: o.provider } : {}),
       ...(stepTimeout ? { stepTimeout } : {}),
@@ -87,9 +90,10 @@ export async function runRotate(ref: string, o: RotateCommandOptions): Promise<n
     );
     return 0;
   } catch (err) {
-    if (err instanceof RotationError) {
+    const failed = facet.failure(err);
+    if (failed) {
       process.stderr.write(
-        `secrets: ${firstLine(err.message)}${err.resumable ? " (run the same command again to resume)" : ""}\n`,
+        `secrets: ${firstLine((err as Error).message)}${failed.resumable ? " (run the same command again to resume)" : ""}\n`,
       );
       return 1;
     }
@@ -99,4 +103,30 @@ export async function runRotate(ref: string, o: RotateCommandOptions): Promise<n
   } finally {
     await client.close();
   }
+}
+
+/** The rotation facet of the provider serving `ref`'s scheme, from the declarations. */
+async function rotationFacetFor(ref: string, o: RotateCommandOptions): Promise<RotationFacet> {
+  const { config, file } = await loadConfig(process.cwd(), o.config);
+  const declarations = await declarationsFromConfig(
+    config.providers ?? {},
+    file ? dirname(file) : process.cwd(),
+  );
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(ref)?.[1]?.toLowerCase();
+  const name = o.provider ?? (scheme ? schemeProviders(declarations).get(scheme) : undefined);
+  const declaration = name ? declarations.get(name)?.declaration : undefined;
+  if (!declaration) {
+    throw new UsageError(
+      `argument 1: no provider serves this reference's scheme (expected a reference such as aws-sm://prod/db)`,
+    );
+  }
+  if (!declaration.rotation) {
+    const able = [...declarations.values()]
+      .filter((p) => p.declaration.rotation)
+      .flatMap((p) => Object.keys(p.declaration.schemes));
+    throw new UsageError(
+      `the ${declaration.name} provider cannot rotate secrets (rotation is available for: ${able.join(", ") || "none"})`,
+    );
+  }
+  return declaration.rotation();
 }

@@ -11,7 +11,7 @@ import { type Check, type CheckResult, fail, manual, pass, warn } from "../types
 const DAY = 86_400_000;
 
 /** `2026-03-01`: the UTC day of a date. */
-const day = (d: Date) => d.toISOString().slice(0, 10);
+const day = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
 
 /**
  * The check.
@@ -66,13 +66,13 @@ export const rotation: Check = {
         continue;
       }
       const last = meta.lastRotated ?? meta.lastChanged;
-      const age = last ? Math.floor((ctx.now().getTime() - last.getTime()) / DAY) : undefined;
+      const age = last !== undefined ? Math.floor((ctx.now().getTime() - last) / DAY) : undefined;
       const what = meta.lastRotated ? "rotated" : "changed";
       // A new value counts as a rotation (AWS: a PutSecretValue, as rotateSecret does).
-      const when = last ? `last ${what} ${age} days ago (${day(last)})` : undefined;
+      const when = last !== undefined ? `last ${what} ${age} days ago (${day(last)})` : undefined;
       const schedule =
         meta.rotationDays !== undefined ? `; rotation every ${meta.rotationDays} days` : "";
-      const next = meta.nextRotation ? `; next ${day(meta.nextRotation)}` : "";
+      const next = meta.nextRotation !== undefined ? `; next ${day(meta.nextRotation)}` : "";
       if (age !== undefined && age > max) {
         results.push(
           fail(
@@ -82,7 +82,7 @@ export const rotation: Check = {
               : `Rotate it now (secrets rotate, or your rotation job) and enable automatic rotation (at most every ${max} days).`,
           ),
         );
-      } else if (meta.nextRotation && meta.nextRotation.getTime() < ctx.now().getTime()) {
+      } else if (meta.nextRotation !== undefined && meta.nextRotation < ctx.now().getTime()) {
         // A schedule whose next run is in the past: rotation stopped happening.
         results.push(
           fail(
@@ -127,13 +127,9 @@ export const rotation: Check = {
     const refsOf = (name: string) => refs.filter((r) => r.provider === name).map((r) => r.ref);
     // Extra evidence from each provider's facet (such as the age of IAM access keys).
     for (const name of ctx.providersInUse()) {
-      const evidence = (await ctx.facet(name))?.evidence?.[6];
-      if (!evidence || ctx.options.offline) continue;
       let found: readonly DoctorFinding[];
       try {
-        found = await ctx.withProvider(name, (provider, call) =>
-          evidence(provider, { maxKeyAgeDays: max, references: refsOf(name) }, call),
-        );
+        found = (await ctx.evidence(name, "rotation", refsOf(name))) ?? [];
       } catch (err) {
         found = [{ status: "manual", evidence: `${name}: not checked: ${firstLine(err)}` }];
       }
