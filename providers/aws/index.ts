@@ -30,9 +30,9 @@ export type {
   RotationStep,
 } from "./rotation/index.js";
 export { pendingReference, RotationError, rotateSecret } from "./rotation/index.js";
-export type { AwsProvider } from "./runtime.js";
 export type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
   AwsCredentialsRequest,
+  AwsProvider,
 } from "./types.js";
