@@ -88,5 +88,5 @@ export const awsProvider: Provider<AwsProviderOptions, AwsProvider> = defineProv
     (await import("./runtime.js")).createAwsProvider(context, options),
   // The facet is typed by the operations with their doctor handle (a subtype of the public type).
   doctor: async () => (await import("./doctor.js")).awsDoctor,
-  rotation: async () => (await import("./rotation/facet.js")).awsRotation,
+  rotation: async () => (await import("./rotation/facet.js")).awsRotationWith(awsSm),
 });

@@ -15,8 +15,11 @@
  */
 
 import { assertServerRuntime } from "../../src/provider/index.js";
+import { useAwsSmRule } from "./rotation/runner.js";
+import { awsSm } from "./rules.js";
 
 assertServerRuntime();
+useAwsSmRule(awsSm);
 
 export type { AwsProviderOptions, AwsService } from "./config.js";
 export { awsProvider } from "./declaration.js";
