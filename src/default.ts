@@ -10,12 +10,18 @@ import type {
 import { createSecrets } from "./builtin-providers.js";
 import type { ValueType } from "./types.js";
 
-let client: Secrets | undefined;
+// One zero-config client per process, not per copy of this module: Next.js bundles the package
+// once per server bundle (instrumentation, each route), and values loaded at start-up must be
+// served to every route from the same cache.
+const DEFAULT_CLIENT = Symbol.for("secrets-loader");
+const holder = globalThis as { [DEFAULT_CLIENT]?: Secrets };
 
 /**
  * The zero-config client behind {@link getSecret}, {@link getCredentials} and
  * {@link load}, created on first use with every built-in provider configured
- * from its ecosystem's standard environment variables.
+ * from its ecosystem's standard environment variables. There is one per process (held on
+ * `globalThis[Symbol.for("secrets-loader")]`), shared by every copy of the package a bundler
+ * made.
  *
  * @example
  * ```ts
@@ -23,8 +29,8 @@ let client: Secrets | undefined;
  * ```
  */
 export function defaultSecrets(): Secrets {
-  client ??= createSecrets();
-  return client;
+  holder[DEFAULT_CLIENT] ??= createSecrets();
+  return holder[DEFAULT_CLIENT];
 }
 
 /**

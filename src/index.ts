@@ -62,6 +62,7 @@ export {
 } from "./errors.js";
 export type { EventBase, SecretsEvent, SecretsListener } from "./events.js";
 export { assertServerRuntime } from "./guard.js";
+export { providePeer } from "./peer.js";
 export type { CredentialsEntry, CredentialsMap } from "./provider/credentials.js";
 export type {
   AnyProvider,

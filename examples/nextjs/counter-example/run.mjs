@@ -4,7 +4,7 @@
 // out/static/app.js with a fresh fake key), then runs `secrets doctor`,
 // which fails item 3 and exits 1.
 //
-//   node examples/nextjs-proxy/counter-example/run.mjs      (after npm run build)
+//   node examples/nextjs/counter-example/run.mjs      (after npm run build)
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
