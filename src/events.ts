@@ -103,8 +103,8 @@ export type SecretsEvent =
       lease: string;
       /** Its expiry after a renewal (epoch ms). */
       expiresAt?: number;
-      /** Why it was revoked: its entry was dropped, replaced by a re-issue, or the client closed. */
-      reason?: "dropped" | "replaced" | "close";
+      /** Why it was revoked: its entry was dropped, replaced by a re-issue, its answer arrived after the caller gave up (`late`), or the client closed. */
+      reason?: "dropped" | "replaced" | "late" | "close";
     })
   | (EventBase & {
       /** Something works but is probably a mistake: `READ_AT_BUILD`, a read during `next build`. */

@@ -16,6 +16,7 @@ import type {
   ValueOf,
 } from "../api.js";
 import { type CacheSettings, type EntryMeta, FreshnessCache, sameLease } from "../cache/cache.js";
+import { monoNow } from "../cache/clock.js";
 import { toMillis } from "../duration.js";
 import {
   ClientClosedError,
@@ -23,6 +24,7 @@ import {
   NoProviderError,
   ProviderError,
   SecretsError,
+  UnavailableError,
 } from "../errors.js";
 import { Emitter, type SecretsEvent, type SecretsListener } from "../events.js";
 import { assertServerRuntime } from "../guard.js";
@@ -40,7 +42,8 @@ import type {
 } from "../types.js";
 import { warnIfReadAtBuild } from "./build-phase.js";
 import { credentialsKey, memoKey, ofProvider, ofScheme, secretKey } from "./cache-keys.js";
-import { type CallSubject, callWithDeadline } from "./calls.js";
+import { type CallSubject, callWithDeadline, type LateAnswers } from "./calls.js";
+import { type CloseResult, settleBy, untilAborted } from "./closing.js";
 import { type LeaseEndReason, LeaseKeeper } from "./leases.js";
 import { planLoad } from "./load-plan.js";
 import { Registry, type Slot, stamp } from "./registry.js";
@@ -98,9 +101,6 @@ function positive(ms: number, name: string): number {
   return ms;
 }
 
-/** A signal that never fires: revocations must outlive close(). */
-const NEVER = new AbortController().signal;
-
 class SecretsClient implements Secrets {
   readonly #events = new Emitter();
   readonly #registry: Registry;
@@ -114,8 +114,14 @@ class SecretsClient implements Secrets {
   readonly #contexts = new Map<string, ProviderContext>();
   readonly #policy: Readonly<NonNullable<SecretsOptions["policy"]>>;
   readonly #timeout: number;
+  readonly #closeTimeout: number;
+  /** Aborted at close()'s deadline: late answers are no longer read, revocations stop. */
+  readonly #closeDeadline = new AbortController();
+  /** Provider calls still running after their caller was answered (close() waits for them). */
+  readonly #late = new Set<Promise<unknown>>();
   #closed = false;
   #closing = false;
+  #closeResult: Promise<CloseResult> | undefined;
 
   constructor(options: SecretsOptions, composition: ClientComposition) {
     assertServerRuntime();
@@ -126,7 +132,16 @@ class SecretsClient implements Secrets {
     this.#timeout = positive(toMillis(options.timeout ?? "10s", "timeout"), "timeout");
     const grace = toMillis(options.cache?.leaseGrace ?? "30s", "cache.leaseGrace");
     this.#policy = Object.freeze({ ...options.policy });
-    this.#leases = new LeaseKeeper((p, r, l, why) => this.#revoke(p, r, l, why), grace);
+    this.#closeTimeout = positive(
+      toMillis(options.closeTimeout ?? "3s", "closeTimeout"),
+      "closeTimeout",
+    );
+    this.#leases = new LeaseKeeper(
+      (p, r, l, _why, signal) => this.#revoke(p, r, l, signal),
+      (p, r, l, why, revoked) => this.#revokeOutcome(p, r, l, why, revoked),
+      grace,
+      this.#timeout,
+    );
     const hooks = {
       onStore: (issued: Issued<Stored>) => {
         // A value that arrives after close() is not registered (nothing would release it).
@@ -146,7 +161,14 @@ class SecretsClient implements Secrets {
             : next || orphan
               ? "replaced"
               : "dropped";
-          this.#leases.end(meta.provider, meta.reference, lease, why, issued.expiresAt);
+          const end = issued.expiresAt;
+          this.#leases.end(
+            meta.provider,
+            meta.reference,
+            lease,
+            why,
+            end === undefined ? undefined : () => Date.now() >= end,
+          );
         }
       },
     };
@@ -347,17 +369,21 @@ class SecretsClient implements Secrets {
     },
   ): Promise<Issued<Stored>> {
     try {
-      const provider = slot.instance ?? (await this.#registry.instance(slot));
+      const started = monoNow();
+      const provider = slot.instance ?? (await this.#instance(slot, o.timeout, o.subject));
       if (o.previous?.lease) {
         const renewed = await this.#renewed(slot, provider, o.label, o.timeout, o.previous);
         if (renewed) return renewed;
       }
+      // One deadline for the call: creating the provider spent part of it.
+      const left = Math.max(1, Math.round(o.timeout - (monoNow() - started)));
       const issued = await this.#call(
         slot,
-        o.timeout,
-        o.subject,
+        left,
+        { ...o.subject, deadlineMs: o.timeout },
         (call) => o.fetch(provider, call),
         o.previous,
+        o.label,
       );
       return toStored(o.check(issued));
     } catch (err) {
@@ -418,13 +444,18 @@ class SecretsClient implements Secrets {
     };
   }
 
-  /** A provider call under `timeout`; its memo issues under the same deadline. */
+  /**
+   * A provider call under `timeout`; its memo issues under the same deadline.
+   * With `issues` (the label of what it issues), an answer that arrives after
+   * the caller gave up is still taken, and its lease revoked.
+   */
   #call<T>(
     slot: Slot,
     timeout: number,
     subject: CallSubject,
     fn: (call: CallContext) => Promise<T>,
     previous?: Issued<Stored>,
+    issues?: string,
   ): Promise<T> {
     const context = this.#contextFor(slot.name);
     return callWithDeadline(
@@ -434,6 +465,47 @@ class SecretsClient implements Secrets {
       subject,
       fn,
       previous ? { ...previous, value: previous.value.raw } : undefined,
+      // Only a provider that can revoke gets its late answers waited for.
+      issues === undefined || !slot.instance?.revoke
+        ? undefined
+        : (this.#lateAnswers(slot.name, issues) as LateAnswers<T>),
+    );
+  }
+
+  /** Where a late issuing answer goes: its lease to the keeper, revoked at once. */
+  #lateAnswers(provider: string, label: string): LateAnswers<Issued<unknown>> {
+    return {
+      stop: this.#closeDeadline.signal,
+      accept: (issued) => {
+        const lease = issued?.lease;
+        if (lease && typeof lease.id === "string") {
+          this.#leases.end(provider, label, lease, this.#closing ? "close" : "late");
+        }
+      },
+      track: (running) => {
+        this.#late.add(running);
+        running.finally(() => this.#late.delete(running));
+      },
+    };
+  }
+
+  /**
+   * The provider behind a slot, created within the call's deadline (and
+   * abandoned on close()): a `create()` that never settles costs the caller
+   * `timeout`, not for ever.
+   */
+  #instance(slot: Slot, timeout: number, subject: CallSubject): Promise<ProviderOperations> {
+    if (slot.instance) return Promise.resolve(slot.instance);
+    const creating = this.#registry.instance(slot);
+    const deadline = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(timeout)]);
+    return untilAborted(creating, deadline, () =>
+      this.#abort.signal.aborted
+        ? new ClientClosedError({ provider: slot.name, reference: subject.reference })
+        : new UnavailableError({
+            provider: slot.name,
+            ...(subject.reference ? { reference: subject.reference } : {}),
+            message: `${slot.name}: the provider was not ready for ${subject.what} within ${timeout} ms (its creation, or the import of its SDK, did not finish), so the call was aborted. Raise the deadline (createSecrets({ timeout }) or the call's { timeout }), or check what the provider's creation waits for.`,
+          }),
     );
   }
 
@@ -443,44 +515,46 @@ class SecretsClient implements Secrets {
     return new ProviderError({ provider: slot.name, reference: parsed?.raw, cause: err });
   }
 
+  /** One revocation attempt under `signal` (the keeper retries); rejects if it did not happen. */
   async #revoke(
     provider: string,
-    reference: string,
+    _reference: string,
     lease: Lease,
-    reason: LeaseEndReason,
+    signal: AbortSignal,
   ): Promise<void> {
     const slot = this.#registry.all().find((s) => s.name === provider && s.instance);
     const instance = slot?.instance;
     if (!instance?.revoke) return; // It ends by itself at its expiry.
     const revoke = instance.revoke.bind(instance);
+    const call: CallContext = { ...this.#contextFor(provider), signal };
     try {
-      await callWithDeadline(
-        this.#contextFor(provider),
-        NEVER,
-        this.#timeout,
-        { provider, what: `revocation of lease ${lease.id}` },
-        (call) => revoke(lease, call),
+      await untilAborted(
+        Promise.resolve().then(() => revoke(lease, call)),
+        signal,
+        () => signal.reason,
       );
-      this.#emit({
-        type: "lease",
-        action: "revoked",
-        time: Date.now(),
-        provider,
-        reference,
-        lease: lease.id,
-        reason,
-      });
-    } catch {
-      this.#emit({
-        type: "lease",
-        action: "revoke-failed",
-        time: Date.now(),
-        provider,
-        reference,
-        lease: lease.id,
-        reason,
-      });
+    } catch (err) {
+      scrub(err);
+      throw err;
     }
+  }
+
+  #revokeOutcome(
+    provider: string,
+    reference: string,
+    lease: Lease,
+    reason: LeaseEndReason,
+    revoked: boolean,
+  ): void {
+    this.#emit({
+      type: "lease",
+      action: revoked ? "revoked" : "revoke-failed",
+      time: Date.now(),
+      provider,
+      reference,
+      lease: lease.id,
+      reason,
+    });
   }
 
   // Typed by the Secrets interface's overloads (the class is never exported).
@@ -494,7 +568,7 @@ class SecretsClient implements Secrets {
     const timeout = this.#timeoutOf(options);
     let p: ProviderOperations;
     try {
-      p = await this.#registry.instance(slot);
+      p = await this.#instance(slot, timeout, { provider, what: "credentials" });
     } catch (err) {
       throw this.#wrap(err, slot);
     }
@@ -541,8 +615,7 @@ class SecretsClient implements Secrets {
       slotFor: (parsed) => this.#registry.slotFor(parsed),
       needsFetch: (source) => this.#cache.needsFetch(source),
       batch: (slot, refs) =>
-        this.#registry
-          .instance(slot)
+        this.#instance(slot, timeout, { provider: slot.name, what: `${refs.length} references` })
           .then((p) =>
             p.getSecrets
               ? this.#call(
@@ -572,7 +645,11 @@ class SecretsClient implements Secrets {
     const slot = this.#registry.slotFor(parsed);
     const timeout = this.#timeoutOf(options);
     try {
-      const provider = await this.#registry.instance(slot);
+      const provider = await this.#instance(slot, timeout, {
+        provider: slot.name,
+        reference: parsed.raw,
+        what: parsed.raw,
+      });
       const describe = provider.describe?.bind(provider);
       if (!describe) return undefined;
       return await this.#call(
@@ -627,7 +704,10 @@ class SecretsClient implements Secrets {
     const slot = this.#named(name);
     const timeout = this.#timeoutOf(options);
     try {
-      const provider = await this.#registry.instance(slot);
+      const provider = await this.#instance(slot, timeout, {
+        provider: name,
+        what: `a ${name} call`,
+      });
       return await this.#call(slot, timeout, { provider: name, what: `a ${name} call` }, (call) =>
         fn(provider, call),
       );
@@ -646,23 +726,60 @@ class SecretsClient implements Secrets {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<CloseResult> {
+    this.#closeResult ??= this.#close();
+    return this.#closeResult;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close().then(() => undefined);
+  }
+
+  /**
+   * One budget for everything: late answers still being read, revocations in
+   * parallel (retried until the deadline), then each provider's own close()
+   * with what is left. Settles at the deadline at the latest.
+   */
+  async #close(): Promise<CloseResult> {
+    const started = monoNow();
     this.#closed = true;
     this.#closing = true;
-    // Rejects every pending caller and aborts every call in flight.
-    this.#abort.abort(new ClientClosedError());
-    this.clear();
-    this.#memo.clear();
-    await this.#leases.drain();
-    // Providers still being created are closed once they exist (a Vault
-    // provider may already hold a token).
-    await Promise.allSettled(
-      this.#registry.all().map(async (slot) => {
-        const p = await this.#registry.settled(slot);
-        await p?.close?.();
-      }),
+    const budget = this.#closeTimeout;
+    const deadline = this.#closeDeadline;
+    const timer = setTimeout(
+      () =>
+        deadline.abort(
+          new UnavailableError({ message: `close() ran out of its ${budget} ms budget.` }),
+        ),
+      budget,
     );
+    try {
+      // Rejects every pending caller and aborts every call in flight.
+      this.#abort.abort(new ClientClosedError());
+      this.clear();
+      this.#memo.clear();
+      // An answer still being read may carry a lease: it goes to the keeper first.
+      await settleBy(Promise.allSettled([...this.#late]), deadline.signal);
+      await this.#leases.drain(deadline.signal);
+      // Providers still being created are closed once they exist (a Vault
+      // provider may already hold a token), within what is left of the budget.
+      await settleBy(
+        Promise.allSettled(
+          this.#registry.all().map(async (slot) => {
+            const p = await settleBy(this.#registry.settled(slot), deadline.signal);
+            await p?.close?.(deadline.signal);
+          }),
+        ),
+        deadline.signal,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    return Object.freeze({
+      leftLive: Object.freeze(this.#leases.unrevoked()),
+      timedOut: deadline.signal.aborted,
+      durationMs: Math.round(monoNow() - started),
+    });
   }
 
   #parse(ref: string): ParsedRef {

@@ -59,6 +59,9 @@ export interface ProviderOperations<Req = unknown, Cred = unknown> {
   describe?(ref: ParsedRef, call: CallContext): Promise<SecretMetadata>;
   /** Who the provider authenticates as, for the doctor's least-privilege and short-lived checks. */
   identity?(call?: CallContext): Promise<ProviderIdentity>;
-  /** Stop timers, close connections. Leases are revoked by the client before this runs. */
-  close?(): Promise<void>;
+  /**
+   * Stop timers, close connections. Leases are revoked by the client before
+   * this runs; `signal` fires at the end of `close()`'s budget (what is left of it).
+   */
+  close?(signal?: AbortSignal): Promise<void>;
 }
