@@ -1,0 +1,173 @@
+/**
+ * Every wait of the client is bounded, and nothing it caused is left behind:
+ * a provider whose creation never settles, revocations refused then accepted
+ * within close()'s budget, close() twice or through `await using`, listeners
+ * that throw or reject. Real timers: each bound is checked against the clock.
+ */
+
+import { afterEach, describe, expect, it } from "vitest";
+import type { Secrets } from "../../src/api.js";
+import { AccessDeniedError, SecretsError } from "../../src/errors.js";
+import type { SecretsEvent } from "../../src/events.js";
+import { createSecrets } from "../../src/index.js";
+import { defineProvider } from "../../src/provider/index.js";
+import type { Lease } from "../../src/types.js";
+
+let secrets: Secrets | undefined;
+afterEach(async () => {
+  await secrets?.close();
+  secrets = undefined;
+});
+
+const never = () => new Promise<never>(() => {});
+
+/** How long `p` takes to settle (resolve or reject), in ms. */
+async function timed(p: Promise<unknown>): Promise<{ ms: number; error?: unknown }> {
+  const t0 = performance.now();
+  try {
+    await p;
+    return { ms: performance.now() - t0 };
+  } catch (error) {
+    return { ms: performance.now() - t0, error };
+  }
+}
+
+function hangingCreate() {
+  return defineProvider({
+    name: "stuck",
+    schemes: { stuck: { example: "stuck://a" } },
+    create: never,
+  })();
+}
+
+/** A provider that issues one lease per read and revokes it after `refusals` refusals. */
+function leasing(refusals: number, revokeLatencyMs = 0) {
+  const revokes: string[] = [];
+  let n = 0;
+  let refused = 0;
+  const provider = defineProvider({
+    name: "leasing",
+    schemes: { lease: { example: "lease://a" } },
+    create: async () => ({
+      getSecret: async () => {
+        n++;
+        return {
+          value: `value-${n}`,
+          lease: { id: `lease-${n}`, renewable: false },
+          expiresAt: Date.now() + 3_600_000,
+        };
+      },
+      revoke: async (lease: Lease, call: { signal: AbortSignal }) => {
+        if (refused < refusals) {
+          refused++;
+          throw new AccessDeniedError({ provider: "leasing", message: "revocation refused" });
+        }
+        if (revokeLatencyMs > 0) {
+          await new Promise((r, j) => {
+            const t = setTimeout(r, revokeLatencyMs);
+            call.signal.addEventListener("abort", () => {
+              clearTimeout(t);
+              j(call.signal.reason);
+            });
+          });
+        }
+        revokes.push(lease.id);
+      },
+    }),
+  })();
+  return { provider, revokes };
+}
+
+describe("provider creation inside the call's deadline", () => {
+  it("a create() that never settles fails getSecret and getCredentials at their timeout", async () => {
+    secrets = createSecrets({ builtins: false, providers: { stuck: hangingCreate() } });
+    const read = await timed(secrets.getSecret("stuck://a", { timeout: 500 }));
+    expect(read.ms).toBeLessThan(1_000);
+    expect(SecretsError.is(read.error, "UNAVAILABLE")).toBe(true);
+    const creds = await timed(secrets.getCredentials("stuck", {}, { timeout: 500 }));
+    expect(creds.ms).toBeLessThan(1_000);
+    expect(SecretsError.is(creds.error, "UNAVAILABLE")).toBe(true);
+    const load = await timed(secrets.load({ A: "stuck://a" }, { timeout: 500 }));
+    expect(load.ms).toBeLessThan(1_000);
+    expect(load.error).toBeInstanceOf(Error);
+  });
+
+  it("close() does not wait for a create() that never settles beyond its budget", async () => {
+    secrets = createSecrets({
+      builtins: false,
+      closeTimeout: 400,
+      providers: { stuck: hangingCreate() },
+    });
+    secrets.getSecret("stuck://a").catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 0)); // create() has started and hangs
+    const closing = await timed(secrets.close());
+    expect(closing.error).toBeUndefined();
+    expect(closing.ms).toBeLessThan(400 + 250);
+  });
+});
+
+describe("close()", () => {
+  it("retries a refused revocation with backoff within its budget", async () => {
+    const { provider, revokes } = leasing(2);
+    const events: SecretsEvent[] = [];
+    secrets = createSecrets({
+      builtins: false,
+      providers: { leasing: provider },
+      onEvent: (e) => events.push(e),
+    });
+    await secrets.getSecret("lease://a");
+    const result = await secrets.close();
+    expect(revokes).toEqual(["lease-1"]);
+    expect(result.leftLive).toEqual([]);
+    expect(result.timedOut).toBe(false);
+    const revoked = events.filter((e) => e.type === "lease" && e.action === "revoked");
+    expect(revoked).toHaveLength(1);
+  });
+
+  it("lists every lease it could not revoke, within its budget, and gives one result to every caller", async () => {
+    const { provider, revokes } = leasing(Number.POSITIVE_INFINITY);
+    secrets = createSecrets({
+      builtins: false,
+      closeTimeout: 500,
+      providers: { leasing: provider },
+    });
+    await secrets.getSecret("lease://a");
+    await secrets.getSecret("lease://b");
+    const first = secrets.close();
+    const second = secrets.close();
+    const { ms, error } = await timed(first);
+    expect(error).toBeUndefined();
+    expect(ms).toBeLessThan(500 + 250);
+    const result = await first;
+    expect(await second).toBe(result);
+    expect(await secrets.close()).toBe(result);
+    expect(revokes).toEqual([]);
+    expect(result.timedOut).toBe(true);
+    expect(result.leftLive.map((l) => l.lease).sort()).toEqual(["lease-1", "lease-2"]);
+    expect(result.leftLive[0]?.provider).toBe("leasing");
+    expect(JSON.stringify(result)).not.toContain("value-");
+  });
+
+  it("revokes in parallel: two slow revocations fit a budget one after the other would not", async () => {
+    const { provider, revokes } = leasing(0, 400);
+    secrets = createSecrets({
+      builtins: false,
+      closeTimeout: 700,
+      providers: { leasing: provider },
+    });
+    await secrets.getSecret("lease://a");
+    await secrets.getSecret("lease://b");
+    const result = await secrets.close();
+    expect(revokes.sort()).toEqual(["lease-1", "lease-2"]);
+    expect(result.leftLive).toEqual([]);
+  });
+
+  it("is what `await using` calls", async () => {
+    const { provider, revokes } = leasing(0);
+    {
+      await using scoped = createSecrets({ builtins: false, providers: { leasing: provider } });
+      await scoped.getSecret("lease://a");
+    }
+    expect(revokes).toEqual(["lease-1"]);
+  });
+});
