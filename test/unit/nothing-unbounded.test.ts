@@ -171,3 +171,44 @@ describe("close()", () => {
     expect(revokes).toEqual(["lease-1"]);
   });
 });
+
+describe("listeners", () => {
+  it("a listener that rejects or throws is caught and reported once, never an unhandled rejection", async () => {
+    const unhandled: unknown[] = [];
+    const warnings: Error[] = [];
+    const onUnhandled = (r: unknown) => unhandled.push(r);
+    const onWarning = (w: Error) => {
+      if ((w as { code?: string }).code === "SECRETS_LOADER_LISTENER_ERROR") warnings.push(w);
+    };
+    process.on("unhandledRejection", onUnhandled);
+    process.on("warning", onWarning);
+    try {
+      const { provider } = leasing(0);
+      const seen: string[] = [];
+      secrets = createSecrets({
+        builtins: false,
+        providers: { leasing: provider },
+        // The README's shape: forwards a promise (an audit log that is down).
+        onEvent: async () => {
+          throw new Error("audit log unreachable");
+        },
+      });
+      secrets.on(() => {
+        throw new Error("sync logger failure");
+      });
+      secrets.on((e) => {
+        seen.push(e.type);
+      });
+      expect(await secrets.getSecret("lease://a")).toBe("value-1");
+      expect(await secrets.getSecret("lease://b")).toBe("value-2");
+      await new Promise((r) => setTimeout(r, 20));
+      expect(unhandled).toEqual([]);
+      expect(warnings).toHaveLength(2); // once per failing listener
+      expect(warnings.map((w) => w.message).join(" ")).toContain("audit log unreachable");
+      expect(seen.length).toBeGreaterThan(2); // the other listener still gets every event
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+      process.off("warning", onWarning);
+    }
+  });
+});
