@@ -9,6 +9,7 @@
  */
 
 import type { UnrevokedLease } from "../api.js";
+import { type LongTimer, longTimeout } from "../cache/clock.js";
 import { pause } from "../provider/batch.js";
 import type { Lease } from "../types.js";
 import { leaseKey } from "./cache-keys.js";
@@ -39,7 +40,7 @@ interface Pending {
   reference: string;
   lease: Lease;
   reason: LeaseEndReason;
-  timer?: ReturnType<typeof setTimeout>;
+  timer?: LongTimer | undefined;
   /** A revocation loop is running for it. */
   running?: boolean;
 }
@@ -90,11 +91,10 @@ export class LeaseKeeper {
     const p: Pending = { provider, reference, lease, reason };
     this.#pending.set(key, p);
     if (reason === "replaced" && this.#graceMs > 0 && !this.#closing) {
-      p.timer = setTimeout(() => {
+      p.timer = longTimeout(() => {
         p.timer = undefined;
         this.#run(key, p);
       }, this.#graceMs);
-      p.timer.unref?.();
       return;
     }
     this.#run(key, p);
@@ -149,7 +149,7 @@ export class LeaseKeeper {
     if (deadline.aborted) stop();
     else deadline.addEventListener("abort", stop, { once: true });
     for (const [key, p] of this.#pending) {
-      if (p.timer) clearTimeout(p.timer);
+      p.timer?.clear();
       p.timer = undefined;
       p.reason = "close";
       this.#run(key, p);

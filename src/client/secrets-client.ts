@@ -16,7 +16,7 @@ import type {
   ValueOf,
 } from "../api.js";
 import { type CacheSettings, type EntryMeta, FreshnessCache, sameLease } from "../cache/cache.js";
-import { monoNow } from "../cache/clock.js";
+import { monoFromEpoch, monoNow, wallNow } from "../cache/clock.js";
 import { toMillis } from "../duration.js";
 import {
   ClientClosedError,
@@ -142,8 +142,13 @@ class SecretsClient implements Secrets {
       grace,
       this.#timeout,
     );
+    /** A lease's end on the monotonic clock, taken when it was stored. */
+    const monoEnds = new WeakMap<Issued<Stored>, number>();
     const hooks = {
       onStore: (issued: Issued<Stored>) => {
+        if (issued.lease && issued.expiresAt !== undefined) {
+          monoEnds.set(issued, monoFromEpoch(issued.expiresAt));
+        }
         // A value that arrives after close() is not registered (nothing would release it).
         if (!this.#closed) trackStored(issued.value, 1);
       },
@@ -162,12 +167,17 @@ class SecretsClient implements Secrets {
               ? "replaced"
               : "dropped";
           const end = issued.expiresAt;
+          const monoEnd = monoEnds.get(issued);
+          // Skipped only when both clocks say the lease ended: a wall-clock step
+          // forward must not strand a live lease.
           this.#leases.end(
             meta.provider,
             meta.reference,
             lease,
             why,
-            end === undefined ? undefined : () => Date.now() >= end,
+            end === undefined || monoEnd === undefined
+              ? undefined
+              : () => wallNow() >= end && monoNow() >= monoEnd,
           );
         }
       },
@@ -401,7 +411,7 @@ class SecretsClient implements Secrets {
   ): Promise<Issued<Stored> | undefined> {
     const lease = previous?.lease;
     if (!previous || !lease?.renewable || !provider.renew) return undefined;
-    const now = Date.now();
+    const now = wallNow();
     // An expired lease is gone on the backend; one at its maximum cannot grow.
     if (previous.expiresAt !== undefined && now >= previous.expiresAt) return undefined;
     if (lease.maxExpiresAt !== undefined && now >= lease.maxExpiresAt) return undefined;

@@ -212,3 +212,33 @@ describe("listeners", () => {
     }
   });
 });
+
+describe("long delays", () => {
+  it("a 768 h credential gets its renewal timer without TimeoutOverflowWarning, and it does not fire early", async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on("warning", onWarning);
+    try {
+      let calls = 0;
+      const provider = defineProvider({
+        name: "long",
+        schemes: { long: { example: "long://a" } },
+        create: async () => ({
+          getSecret: async () => ({ value: "v" }),
+          getCredentials: async () => {
+            calls++;
+            return { value: { token: `t${calls}` }, expiresAt: Date.now() + 768 * 3_600_000 };
+          },
+        }),
+      })();
+      secrets = createSecrets({ builtins: false, providers: { long: provider } });
+      await secrets.getCredentials("long", {});
+      await secrets.getCredentials("long", {}); // used: the timer will renew it
+      await new Promise((r) => setTimeout(r, 50));
+      expect(warnings).not.toContain("TimeoutOverflowWarning");
+      expect(calls).toBe(1);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
+});

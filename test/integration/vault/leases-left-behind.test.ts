@@ -58,7 +58,31 @@ afterAll(async () => {
 });
 
 let current: Secrets | undefined;
+let restoreClocks = () => {};
+/** Moves Date.now() (for the client and the provider's expiry stamps alike), until afterEach. */
+function stepWallClock(ms: number) {
+  const realNow = Date.now;
+  Date.now = () => realNow() + ms;
+  const undo = restoreClocks;
+  restoreClocks = () => {
+    Date.now = realNow;
+    undo();
+  };
+}
+/** Stops performance.now() (a suspended VM), until afterEach. */
+function freezeMonotonicClock() {
+  const real = performance.now;
+  const frozen = performance.now();
+  performance.now = () => frozen;
+  const undo = restoreClocks;
+  restoreClocks = () => {
+    performance.now = real;
+    undo();
+  };
+}
 afterEach(async () => {
+  restoreClocks();
+  restoreClocks = () => {};
   await proxy.heal();
   await current?.close();
   current = undefined;
@@ -84,6 +108,8 @@ function client(closeTimeout?: number) {
   return c;
 }
 
+/** ms since `t0`, on a clock the tests never replace. */
+const elapsed = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A client that has looked the mount up (so the read itself meets the latency), its first lease revoked. */
@@ -106,9 +132,9 @@ describe("vault leases: nothing left behind", () => {
     // The answer arrives at ~1.5 s; the client reads it and revokes its lease.
     await sleep(1_500);
     await proxy.heal();
-    const t0 = performance.now();
+    const t0 = process.hrtime.bigint();
     const result = await secrets.close();
-    const ms = performance.now() - t0;
+    const ms = elapsed(t0);
     console.log(`[leases] close() after a late answer: ${Math.round(ms)} ms`);
     expect((await liveLeases()).length).toBe(before);
     expect(result.leftLive).toEqual([]);
@@ -121,9 +147,9 @@ describe("vault leases: nothing left behind", () => {
     const pending = secrets.getSecret(`${REF}#username`, { timeout: 5_000 });
     pending.catch(() => undefined);
     await sleep(300);
-    const t0 = performance.now();
+    const t0 = process.hrtime.bigint();
     const result = await secrets.close();
-    const ms = performance.now() - t0;
+    const ms = elapsed(t0);
     console.log(`[leases] close() during the read (1.5 s latency): ${Math.round(ms)} ms`);
     await expect(pending).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
     expect((await liveLeases()).length).toBe(before);
@@ -137,9 +163,9 @@ describe("vault leases: nothing left behind", () => {
     expect(typeof a.username).toBe("string");
     const ids = (await liveLeases()).filter((id) => id.startsWith(PATH));
     await proxy.blackHole();
-    const t0 = performance.now();
+    const t0 = process.hrtime.bigint();
     const result = await secrets.close();
-    const ms = performance.now() - t0;
+    const ms = elapsed(t0);
     console.log(`[leases] close() with Vault black-holed (budget 1500 ms): ${Math.round(ms)} ms`);
     expect(ms).toBeLessThan(1_500 + 250);
     expect(result.timedOut).toBe(true);
@@ -150,5 +176,37 @@ describe("vault leases: nothing left behind", () => {
     expect(await secrets.close()).toBe(result);
     await proxy.heal();
     await api("PUT", "sys/leases/revoke", { lease_id: listed[0] });
+  });
+
+  it("revokes on close() after the wall clock stepped forward past the lease's end", async () => {
+    const before = (await liveLeases()).length;
+    const { secrets } = client();
+    await secrets.getSecret(`${REF}#username`);
+    expect((await liveLeases()).length).toBe(before + 1);
+    // NTP or an operator moves the wall clock 2 h ahead; the monotonic clock did not move.
+    stepWallClock(2 * 3_600_000);
+    const t0 = process.hrtime.bigint();
+    const result = await secrets.close();
+    console.log(`[leases] close() after a +2 h wall-clock step: ${Math.round(elapsed(t0))} ms`);
+    expect((await liveLeases()).length).toBe(before);
+    expect(result.leftLive).toEqual([]);
+  });
+
+  it("after a simulated suspend (monotonic clock frozen, wall clock past the TTL) fetches anew, and revokes both leases", async () => {
+    const before = (await liveLeases()).length;
+    const { secrets, events } = client();
+    freezeMonotonicClock();
+    const first = await secrets.getSecret(`${REF}#username`);
+    // The VM sleeps for 2 h: performance.now() stood still, Date.now() moved on (for the
+    // provider's own expiry stamps too).
+    stepWallClock(2 * 3_600_000);
+    const second = await secrets.getSecret(`${REF}#username`);
+    expect(second).not.toBe(first);
+    expect(events.filter((e) => e.type === "fetch")).toHaveLength(2);
+    const t0 = process.hrtime.bigint();
+    const result = await secrets.close();
+    console.log(`[leases] close() after a simulated suspend: ${Math.round(elapsed(t0))} ms`);
+    expect((await liveLeases()).length).toBe(before);
+    expect(result.leftLive).toEqual([]);
   });
 });
