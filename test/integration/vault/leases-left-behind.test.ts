@@ -209,4 +209,20 @@ describe("vault leases: nothing left behind", () => {
     expect((await liveLeases()).length).toBe(before);
     expect(result.leftLive).toEqual([]);
   });
+
+  it("retries a revocation that fails at first (Vault unreachable) until it succeeds within close()'s budget", async () => {
+    const before = (await liveLeases()).length;
+    const { secrets, events } = client();
+    await secrets.getSecret(`${REF}#username`);
+    await proxy.down(); // connections refused
+    setTimeout(() => void proxy.up(), 600);
+    const t0 = process.hrtime.bigint();
+    const result = await secrets.close();
+    console.log(
+      `[leases] close() with Vault refusing connections for 600 ms: ${Math.round(elapsed(t0))} ms`,
+    );
+    expect((await liveLeases()).length).toBe(before);
+    expect(result.leftLive).toEqual([]);
+    expect(events.filter((e) => e.type === "lease" && e.action === "revoked")).toHaveLength(1);
+  });
 });
