@@ -242,3 +242,28 @@ describe("long delays", () => {
     }
   });
 });
+
+describe("credentials handed to callers", () => {
+  it("are a copy per caller: one caller cannot change them for the others", async () => {
+    const provider = defineProvider({
+      name: "sts",
+      schemes: { sts: { example: "sts://a" } },
+      create: async () => ({
+        getSecret: async () => ({ value: "v" }),
+        getCredentials: async () => ({
+          value: {
+            accessKeyId: "AKIDFAKE",
+            secretAccessKey: "fake-secret",
+            sessionToken: "fake-session",
+          },
+          expiresAt: Date.now() + 3_600_000,
+        }),
+      }),
+    })();
+    secrets = createSecrets({ builtins: false, providers: { sts: provider } });
+    const a = (await secrets.getCredentials("sts", {})) as Record<string, string>;
+    delete a.sessionToken; // allowed on a copy of its own (the AWS SDK adds $source to it, too)
+    const b = (await secrets.getCredentials("sts", {})) as Record<string, string>;
+    expect(b.sessionToken).toBe("fake-session");
+  });
+});
