@@ -6,7 +6,7 @@
 
 import { ConfigError, InvalidValueError, ProviderError, SecretsError } from "../errors.js";
 import { redact, track } from "../redact.js";
-import type { Issued, JsonValue, ParsedRef, ValueType } from "../types.js";
+import type { Issued, ParsedRef, ValueType } from "../types.js";
 import { shapeValue } from "../value.js";
 
 /** A value as cached: the raw value plus memoised shaped views. */
