@@ -68,6 +68,8 @@ interface Hot {
 }
 
 const MAX_PARSED = 10_000;
+/** Values that left the cache and stay masked by redact() until clear()/close(). */
+const RETIRED_MAX = 1_000;
 
 function settingsFrom(o: CacheOptions = {}): CacheSettings {
   if (o === null || typeof o !== "object") {
@@ -122,6 +124,8 @@ class SecretsClient implements Secrets {
   #closed = false;
   #closing = false;
   #closeResult: Promise<CloseResult> | undefined;
+  /** Values that left the cache, still masked by redact() (oldest first). */
+  readonly #retired = new Set<Stored>();
 
   constructor(options: SecretsOptions, composition: ClientComposition) {
     assertServerRuntime();
@@ -158,7 +162,7 @@ class SecretsClient implements Secrets {
         next: Issued<Stored> | undefined,
         orphan?: boolean,
       ) => {
-        if (next?.value !== issued.value) trackStored(issued.value, -1);
+        if (next?.value !== issued.value) this.#keepMasked(issued.value);
         const lease = issued.lease;
         if (lease && !sameLease(lease, next?.lease)) {
           const why: LeaseEndReason = this.#closing
@@ -690,6 +694,23 @@ class SecretsClient implements Secrets {
   clear(): void {
     this.#cache.clear();
     this.#parsed.clear(); // also drops the last view memoised per reference
+    for (const v of this.#retired) trackStored(v, -1);
+    this.#retired.clear();
+  }
+
+  /**
+   * A value that left the cache may still be in a caller's hands (or logs):
+   * redact() keeps masking it until clear()/close(), for the last
+   * RETIRED_MAX values (so rotation cannot grow the set without bound).
+   */
+  #keepMasked(value: Stored): void {
+    if (this.#retired.has(value)) return;
+    this.#retired.add(value);
+    if (this.#retired.size > RETIRED_MAX) {
+      const oldest = this.#retired.values().next().value as Stored;
+      this.#retired.delete(oldest);
+      trackStored(oldest, -1);
+    }
   }
 
   on(listener: SecretsListener): () => void {
@@ -766,8 +787,8 @@ class SecretsClient implements Secrets {
     try {
       // Rejects every pending caller and aborts every call in flight.
       this.#abort.abort(new ClientClosedError());
-      this.clear();
       this.#memo.clear();
+      this.clear(); // last: releases every value kept masked for redact()
       // An answer still being read may carry a lease: it goes to the keeper first.
       await settleBy(Promise.allSettled([...this.#late]), deadline.signal);
       await this.#leases.drain(deadline.signal);

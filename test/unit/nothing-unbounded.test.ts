@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Secrets } from "../../src/api.js";
 import { AccessDeniedError, SecretsError } from "../../src/errors.js";
 import type { SecretsEvent } from "../../src/events.js";
-import { createSecrets } from "../../src/index.js";
+import { createSecrets, redact } from "../../src/index.js";
 import { defineProvider } from "../../src/provider/index.js";
 import type { Lease } from "../../src/types.js";
 
@@ -265,5 +265,34 @@ describe("credentials handed to callers", () => {
     delete a.sessionToken; // allowed on a copy of its own (the AWS SDK adds $source to it, too)
     const b = (await secrets.getCredentials("sts", {})) as Record<string, string>;
     expect(b.sessionToken).toBe("fake-session");
+  });
+});
+
+describe("redact() after a value left the cache", () => {
+  it("keeps masking a value handed to a caller after invalidate() during its fetch, until clear()", async () => {
+    const value = `fake-${"q".repeat(8)}-${Math.random().toString(36).slice(2)}`;
+    let release = () => {};
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const provider = defineProvider({
+      name: "gated",
+      schemes: { gated: { example: "gated://a" } },
+      create: async () => ({
+        getSecret: async () => {
+          await gate;
+          return { value };
+        },
+      }),
+    })();
+    secrets = createSecrets({ builtins: false, providers: { gated: provider } });
+    const pending = secrets.getSecret("gated://a");
+    await new Promise((r) => setTimeout(r, 10));
+    secrets.invalidate("gated://a");
+    release();
+    expect(await pending).toBe(value);
+    expect(redact(`log line with ${value}`)).not.toContain(value);
+    secrets.clear();
+    expect(redact(`log line with ${value}`)).toContain(value);
   });
 });
