@@ -94,6 +94,16 @@ export function sameLease(a: Lease | undefined, b: Lease | undefined): boolean {
 }
 
 /**
+ * The same credential extended (a renewal), not a new one: the same lease, or,
+ * without leases, the same loggable version (a Vault token's accessor, an
+ * access key id).
+ */
+function sameCredential<V>(a: Issued<V>, b: Issued<V>): boolean {
+  if (a.lease || b.lease) return sameLease(a.lease, b.lease);
+  return a.version !== undefined && a.version === b.version;
+}
+
+/**
  * A keyed cache of values with expiry. `fresh()` is the allocation-free hot
  * path; `get()` handles misses, expiry, single flight and stale-on-error.
  */
@@ -425,7 +435,7 @@ export class FreshnessCache<V> {
         const action =
           previous === undefined
             ? "issued"
-            : sameLease(previous.lease, issued.lease)
+            : sameCredential(previous, issued)
               ? "renewed"
               : "rotated";
         this.#events.emit({

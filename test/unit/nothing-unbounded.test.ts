@@ -296,3 +296,37 @@ describe("redact() after a value left the cache", () => {
     expect(redact(`log line with ${value}`)).toContain(value);
   });
 });
+
+describe("credentials events", () => {
+  it("say renewed for the same credential extended, rotated only for a new one", async () => {
+    let version = "accessor a1";
+    const provider = defineProvider({
+      name: "tok",
+      schemes: { tok: { example: "tok://a" } },
+      create: async () => ({
+        getSecret: async () => ({ value: "v" }),
+        getCredentials: async () => ({
+          value: { token: "fake-token" },
+          version,
+          expiresAt: Date.now() + 1_200,
+        }),
+      }),
+    })();
+    const events: SecretsEvent[] = [];
+    secrets = createSecrets({
+      builtins: false,
+      cache: { credentialRefreshLead: "1s" },
+      providers: { tok: provider },
+      onEvent: (e) => events.push(e),
+    });
+    const actions = () =>
+      events.flatMap((e) => (e.type === "credentials" ? [`${e.action} ${e.version}`] : []));
+    await secrets.getCredentials("tok", {});
+    await secrets.getCredentials("tok", {}); // used: renewed at its refresh point (600 ms)
+    await new Promise((r) => setTimeout(r, 750));
+    version = "accessor a2";
+    await secrets.getCredentials("tok", {});
+    await new Promise((r) => setTimeout(r, 750));
+    expect(actions()).toEqual(["issued accessor a1", "renewed accessor a1", "rotated accessor a2"]);
+  });
+});
