@@ -98,6 +98,11 @@ function settingsFrom(o: CacheOptions = {}): CacheSettings {
   };
 }
 
+/** What is left of a `timeout` ms deadline that started at `started` (monotonic), at least 1 ms. */
+function leftOf(timeout: number, started: number): number {
+  return Math.max(1, Math.round(timeout - (monoNow() - started)));
+}
+
 function positive(ms: number, name: string): number {
   if (!(ms > 0)) throw new ConfigError({ message: `${name} must be more than 0 ms (got ${ms}).` });
   return ms;
@@ -380,20 +385,21 @@ class SecretsClient implements Secrets {
       parsed?: ParsedRef;
       fetch: (provider: ProviderOperations, call: CallContext) => Promise<Issued<unknown>>;
       check: (issued: Issued<unknown>) => Issued<unknown>;
+      /** Ms of the deadline the caller already spent (creating the provider). */
+      spent?: number;
     },
   ): Promise<Issued<Stored>> {
     try {
-      const started = monoNow();
+      const started = monoNow() - (o.spent ?? 0);
       const provider = slot.instance ?? (await this.#instance(slot, o.timeout, o.subject));
       if (o.previous?.lease) {
         const renewed = await this.#renewed(slot, provider, o.label, o.timeout, o.previous);
         if (renewed) return renewed;
       }
       // One deadline for the call: creating the provider spent part of it.
-      const left = Math.max(1, Math.round(o.timeout - (monoNow() - started)));
       const issued = await this.#call(
         slot,
-        left,
+        leftOf(o.timeout, started),
         { ...o.subject, deadlineMs: o.timeout },
         (call) => o.fetch(provider, call),
         o.previous,
@@ -580,12 +586,20 @@ class SecretsClient implements Secrets {
     if (this.#closed) throw new ClientClosedError({ provider });
     const slot = this.#named(provider);
     const timeout = this.#timeoutOf(options);
+    const started = monoNow();
     let p: ProviderOperations;
     try {
       p = await this.#instance(slot, timeout, { provider, what: "credentials" });
     } catch (err) {
       throw this.#wrap(err, slot);
     }
+    // Creating the provider spent part of this call's deadline (once: not a later refresh's).
+    let spent = Math.round(monoNow() - started);
+    const spend = () => {
+      const ms = spent;
+      spent = 0;
+      return ms;
+    };
     const shared = p.credentialsReference?.(request);
     if (shared !== undefined) {
       // The same lease read both ways: one cache entry, keyed by the reference.
@@ -616,6 +630,7 @@ class SecretsClient implements Secrets {
         fetch: (ops, call) =>
           (ops.getCredentials as NonNullable<ProviderOperations["getCredentials"]>)(request, call),
         check: (issued) => checkedTimes(issued, provider),
+        spent: spend(),
       }),
     );
     return credentialsOf(stored, provider);
@@ -658,6 +673,7 @@ class SecretsClient implements Secrets {
     const parsed = this.#parse(ref);
     const slot = this.#registry.slotFor(parsed);
     const timeout = this.#timeoutOf(options);
+    const started = monoNow();
     try {
       const provider = await this.#instance(slot, timeout, {
         provider: slot.name,
@@ -668,8 +684,8 @@ class SecretsClient implements Secrets {
       if (!describe) return undefined;
       return await this.#call(
         slot,
-        timeout,
-        { provider: slot.name, reference: parsed.raw, what: parsed.raw },
+        leftOf(timeout, started),
+        { provider: slot.name, reference: parsed.raw, what: parsed.raw, deadlineMs: timeout },
         (call) => describe(parsed, call),
       );
     } catch (err) {
@@ -734,13 +750,17 @@ class SecretsClient implements Secrets {
     if (this.#closed) throw new ClientClosedError({ provider: name });
     const slot = this.#named(name);
     const timeout = this.#timeoutOf(options);
+    const started = monoNow();
     try {
       const provider = await this.#instance(slot, timeout, {
         provider: name,
         what: `a ${name} call`,
       });
-      return await this.#call(slot, timeout, { provider: name, what: `a ${name} call` }, (call) =>
-        fn(provider, call),
+      return await this.#call(
+        slot,
+        leftOf(timeout, started),
+        { provider: name, what: `a ${name} call`, deadlineMs: timeout },
+        (call) => fn(provider, call),
       );
     } catch (err) {
       throw SecretsError.is(err) ? stamp(err, name) : err;

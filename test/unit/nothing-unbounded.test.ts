@@ -92,6 +92,29 @@ describe("provider creation inside the call's deadline", () => {
     expect(load.error).toBeInstanceOf(Error);
   });
 
+  it("one deadline covers creation and the call: a slow create() is not added to it", async () => {
+    const slowCreate = (what: "secret" | "credentials") =>
+      defineProvider({
+        name: "slow",
+        schemes: { slow: { example: "slow://a" } },
+        create: async () => {
+          await new Promise((r) => setTimeout(r, 400));
+          return what === "secret"
+            ? { getSecret: never }
+            : { getSecret: never, getCredentials: never };
+        },
+      })();
+    secrets = createSecrets({ builtins: false, providers: { slow: slowCreate("secret") } });
+    const read = await timed(secrets.getSecret("slow://a", { timeout: 600 }));
+    expect(SecretsError.is(read.error, "UNAVAILABLE")).toBe(true);
+    expect(read.ms).toBeLessThan(600 + 150);
+    await secrets.close();
+    secrets = createSecrets({ builtins: false, providers: { slow: slowCreate("credentials") } });
+    const creds = await timed(secrets.getCredentials("slow", {}, { timeout: 600 }));
+    expect(SecretsError.is(creds.error, "UNAVAILABLE")).toBe(true);
+    expect(creds.ms).toBeLessThan(600 + 150);
+  });
+
   it("close() does not wait for a create() that never settles beyond its budget", async () => {
     secrets = createSecrets({
       builtins: false,
