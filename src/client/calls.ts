@@ -70,6 +70,7 @@ export function callWithDeadline<T>(
   let p: Promise<T> | undefined;
   /** The caller is answered before the provider: keep reading a late answer, for a bounded time. */
   const giveUp = (reason: unknown) => {
+    if (answered) return; // the deadline, then close(): once
     answered = true;
     if (!late || !p) return;
     lateTimer = setTimeout(() => gaveUp.abort(reason), LATE_ANSWER_MS);
