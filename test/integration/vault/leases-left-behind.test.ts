@@ -113,8 +113,8 @@ const elapsed = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A client that has looked the mount up (so the read itself meets the latency), its first lease revoked. */
-async function warmed() {
-  const c = client();
+async function warmed(closeTimeout?: number) {
+  const c = client(closeTimeout);
   await c.secrets.getSecret(`${REF}#username`);
   c.secrets.invalidate(REF);
   await sleep(300);
@@ -141,7 +141,9 @@ describe("vault leases: nothing left behind", () => {
   });
 
   it("revokes the lease of an answer still being read when close() is called", async () => {
-    const { secrets } = await warmed();
+    // The rest of the read (~1.2 s) plus the revocation through the same 1.5 s latency fit the
+    // 3 s default with little to spare: a 5 s budget keeps this test steady on a loaded machine.
+    const { secrets } = await warmed(5_000);
     const before = (await liveLeases()).length;
     await proxy.latency(1_500);
     const pending = secrets.getSecret(`${REF}#username`, { timeout: 5_000 });
@@ -154,7 +156,7 @@ describe("vault leases: nothing left behind", () => {
     await expect(pending).rejects.toMatchObject({ code: "CLIENT_CLOSED" });
     expect((await liveLeases()).length).toBe(before);
     expect(result.leftLive).toEqual([]);
-    expect(ms).toBeLessThan(3_000 + 250);
+    expect(ms).toBeLessThan(5_000 + 250);
   });
 
   it("settles close() within its budget with Vault black-holed, listing every lease", async () => {
