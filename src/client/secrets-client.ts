@@ -69,7 +69,7 @@ interface Hot {
 
 const MAX_PARSED = 10_000;
 /** Values that left the cache and stay masked by redact() until clear()/close(). */
-const RETIRED_MAX = 1_000;
+const RETIRED_MAX = 256;
 
 function settingsFrom(o: CacheOptions = {}): CacheSettings {
   if (o === null || typeof o !== "object") {
@@ -721,6 +721,8 @@ class SecretsClient implements Secrets {
    */
   #keepMasked(value: Stored): void {
     if (this.#retired.has(value)) return;
+    // Only what redact() needs is kept: the shaped views go (the cache no longer serves them).
+    for (const views of Object.values(value.views)) views.clear();
     this.#retired.add(value);
     if (this.#retired.size > RETIRED_MAX) {
       const oldest = this.#retired.values().next().value as Stored;
