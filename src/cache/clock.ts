@@ -13,38 +13,36 @@
  * `performance.now` itself is replaced, so fake timers installed or removed
  * between tests never see another clock's time.
  *
- * Two clocks, one seam (`setClockSource`): the monotonic clock does not jump
- * with the wall clock, but it stops while a VM is suspended, and the wall
- * clock is what the backend's expiries are measured on. So a value stops
- * being served when EITHER says it expired, and a revocation is skipped only
- * when BOTH say its lease ended (a redundant revocation is harmless).
+ * The one seam for tests (`secrets-loader/testing`'s clock): a replacement
+ * source of both readings, the monotonic one and the wall (epoch) one that
+ * providers' expiries are converted through. While one is set, no reading is
+ * reused, so advancing it is seen at once.
+ *
+ * Two clocks: the monotonic one does not jump with the wall clock, but it
+ * stops while a VM is suspended, and the wall clock is what the backend's
+ * expiries are measured on. So a value stops being served when EITHER says it
+ * expired, and a revocation is skipped only when BOTH say its lease ended (a
+ * redundant revocation is harmless).
  */
 
-/** The two clocks the client reads; tests (and the testing kit) replace them. */
+/** A replacement for the system clocks: `mono` monotonic ms, `wall` epoch ms. */
 export interface ClockSource {
-  /** Monotonic ms (default `performance.now`). */
-  mono: () => number;
-  /** Epoch ms (default `Date.now`). */
-  wall: () => number;
+  mono(): number;
+  wall(): number;
 }
-
-/** The largest delay a Node timer takes (2^31-1 ms, about 24.8 days). */
-export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const REUSES = 64;
 let cached = 0;
 let left = 0;
 let source: () => number = performance.now;
-let custom: Partial<ClockSource> | undefined;
+let replaced: ClockSource | undefined;
 
-/**
- * Replaces either clock (or both); `undefined` restores the real ones.
- *
- * @internal
- */
-export function setClockSource(clocks?: Partial<ClockSource>): void {
-  custom = clocks;
+/** Replaces the clocks (`undefined`: back to the system's); returns the previous replacement. @internal */
+export function setClockSource(next: ClockSource | undefined): ClockSource | undefined {
+  const previous = replaced;
+  replaced = next;
   left = 0;
+  return previous;
 }
 
 function drop(): void {
@@ -53,17 +51,17 @@ function drop(): void {
 
 /** Monotonic milliseconds (not epoch: compare only with other readings of this clock). */
 export function monoNow(): number {
-  return custom?.mono ? custom.mono() : performance.now();
+  return replaced ? replaced.mono() : performance.now();
 }
 
-/** Epoch milliseconds (the wall clock, through the seam). */
+/** Epoch milliseconds (`Date.now()`, or the replacement's wall clock). */
 export function wallNow(): number {
-  return custom?.wall ? custom.wall() : Date.now();
+  return replaced ? replaced.wall() : Date.now();
 }
 
 /** `monoNow()`, reused within one event-loop turn for the hot path. */
 export function coarseNow(): number {
-  if (custom?.mono) return custom.mono();
+  if (replaced) return replaced.mono();
   if (left > 0 && performance.now === source) {
     left--;
     return cached;
@@ -86,6 +84,9 @@ export function monoFromEpoch(epochMs: number, mono = monoNow()): number {
 export function epochFromMono(at: number, mono = monoNow()): number {
   return wallNow() + (at - mono);
 }
+
+/** The largest delay a Node timer takes (2^31-1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A timer that may be cleared. */
 export interface LongTimer {
