@@ -66,6 +66,7 @@ export { providePeer } from "./peer.js";
 export type { CredentialsEntry, CredentialsMap } from "./provider/credentials.js";
 export type {
   AnyProvider,
+  AuthClass,
   ConfiguredProvider,
   Provider,
   ProviderInput,
