@@ -100,7 +100,9 @@ describe("policy.requireShortLived", () => {
       await lax.close();
       const b = classified(auth);
       const strict = client(b.provider, { requireShortLived: "strict" });
-      await expect(strict.getSecret("slmem://a")).rejects.toThrow(/strict.*could not be classified/);
+      await expect(strict.getSecret("slmem://a")).rejects.toThrow(
+        /strict.*could not be classified/,
+      );
       expect(b.log.reads).toBe(0);
       await strict.close();
     }
