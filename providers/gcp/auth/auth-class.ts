@@ -13,6 +13,8 @@ import type { AuthClass } from "../../../src/provider/index.js";
 
 const PEM_PRIVATE = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const REFRESH_FIELDS = new Set(["refresh_token", "refreshToken", "_refreshToken"]);
+/** A refresh token is a user's login only beside an OAuth client secret (Compute keeps a placeholder one). */
+const CLIENT_SECRET_FIELDS = ["client_secret", "clientSecret", "_clientSecret"];
 const KEY_FILE_FIELDS = new Set(["keyFile", "keyFilename"]);
 /** Enough for any real client graph (the transporter's agents included), bounded for any other. */
 const MAX_NODES = 5_000;
@@ -50,9 +52,16 @@ function keyFileMaterial(path: string, found: Found, seen: Set<unknown>): void {
 }
 
 function walk(root: unknown, found: Found, seen: Set<unknown>, where: string): void {
-  const stack: unknown[] = [root];
+  const stack: Array<[unknown, unknown]> = [[root, undefined]];
+  const secretIn = (o: unknown) =>
+    o !== null &&
+    typeof o === "object" &&
+    CLIENT_SECRET_FIELDS.some((k) => {
+      const v = (o as Record<string, unknown>)[k];
+      return typeof v === "string" && v !== "";
+    });
   while (stack.length > 0 && seen.size < MAX_NODES) {
-    const node = stack.pop();
+    const [node, parent] = stack.pop() as [unknown, unknown];
     if (node === null || typeof node !== "object" || seen.has(node)) continue;
     seen.add(node);
     if (node instanceof KeyObject) {
@@ -70,14 +79,15 @@ function walk(root: unknown, found: Found, seen: Set<unknown>, where: string): v
       if (typeof v === "string") {
         if (field === "private_key" && v !== "") found.privateKey ??= `a private key (${where})`;
         else if (PEM_PRIVATE.test(v)) found.privateKey ??= `a private key (${where})`;
-        else if (REFRESH_FIELDS.has(field) && v !== "") found.refreshToken = true;
-        else if (KEY_FILE_FIELDS.has(field) && v !== "") keyFileMaterial(v, found, seen);
+        else if (REFRESH_FIELDS.has(field) && v !== "" && (secretIn(node) || secretIn(parent))) {
+          found.refreshToken = true;
+        } else if (KEY_FILE_FIELDS.has(field) && v !== "") keyFileMaterial(v, found, seen);
         else if (field === "subjectTokenType" || field === "subject_token_type") {
           found.federation = true;
         } else if (field === "serviceAccountEmail") found.metadata = true;
       } else if (v !== null && typeof v === "object") {
         if (field === "credential_source" || field === "credentialSource") found.federation = true;
-        stack.push(v);
+        stack.push([v, node]);
       }
     }
   }

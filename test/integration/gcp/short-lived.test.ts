@@ -90,7 +90,10 @@ function client(options: GcpOptions, policy: SecretsPolicy = { requireShortLived
   });
 }
 
-async function refusedBeforeAnyRequest(options: GcpOptions): Promise<string> {
+async function refusedBeforeAnyRequest(
+  options: GcpOptions,
+  what: RegExp = /private key/,
+): Promise<string> {
   const secrets = client(options);
   const requests = proxy.counts.requests;
   const iam = tokens.counts.generateAccessToken + tokens.counts.rejected;
@@ -98,7 +101,7 @@ async function refusedBeforeAnyRequest(options: GcpOptions): Promise<string> {
     const err = await secrets.getSecret(`gcp-sm://${secret.name}`).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PolicyViolationError);
     const message = (err as Error).message;
-    expect(message).toMatch(/private key/);
+    expect(message).toMatch(what);
     expect(message).toMatch(/workload identity federation/);
     expect(message).not.toContain("PRIVATE KEY-----");
     await expect(secrets.getCredentials("gcp", { targetPrincipal: target })).rejects.toBeInstanceOf(
@@ -155,6 +158,20 @@ describe("gcp under policy.requireShortLived", () => {
       impersonate: { targetPrincipal: target },
     });
     expect(m).toContain(`even as the source for impersonating ${target}`);
+  });
+
+  it("refuses a gcloud user login (authorized_user: a refresh token), whatever its type says", async () => {
+    const file = join(dir, `adc-${randomUUID()}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: "Authorized_User",
+        client_id: "764086051850-fake.apps.googleusercontent.com",
+        client_secret: `fake-${randomUUID()}`,
+        refresh_token: `fake-refresh-${randomUUID()}`,
+      }),
+    );
+    await refusedBeforeAnyRequest({ keyFilename: file }, /refresh token \(gcloud/);
   });
 
   it('accepts workload identity federation under "strict"', async () => {
