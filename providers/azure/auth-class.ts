@@ -13,7 +13,7 @@ const PEM_PRIVATE = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const MAX_NODES = 5_000;
 
 const INSTEAD =
-  "use workload identity federation (AZURE_FEDERATED_TOKEN_FILE with AZURE_TENANT_ID and AZURE_CLIENT_ID) or a managed identity, and delete the secret or certificate";
+  "use workload identity federation (AZURE_FEDERATED_TOKEN_FILE with AZURE_TENANT_ID and AZURE_CLIENT_ID) or a managed identity, and remove the secret or certificate (AZURE_CLIENT_SECRET, the clientSecret option)";
 
 interface Found {
   longLived?: string;
@@ -102,7 +102,7 @@ export function classifyAzureChain(
   if (links.includes("clientSecret")) {
     return {
       class: "long-lived",
-      what: "a client secret (AZURE_CLIENT_SECRET or the clientSecret option)",
+      what: "a client secret",
       instead: INSTEAD,
     };
   }

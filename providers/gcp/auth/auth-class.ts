@@ -40,14 +40,14 @@ function keyFileMaterial(path: string, found: Found, seen: Set<unknown>): void {
     return; // Unreadable: the read reports it.
   }
   if (PEM_PRIVATE.test(text)) {
-    found.privateKey ??= `a private key file (${path})`;
+    found.privateKey ??= `the key file ${path}`;
     return;
   }
   try {
     walk(JSON.parse(text), found, seen, `the credential file ${path}`);
   } catch {
     // Not JSON nor PEM (a .p12): a key all the same.
-    found.privateKey ??= `a key file (${path})`;
+    found.privateKey ??= `the key file ${path}`;
   }
 }
 
@@ -65,7 +65,7 @@ function walk(root: unknown, found: Found, seen: Set<unknown>, where: string): v
     if (node === null || typeof node !== "object" || seen.has(node)) continue;
     seen.add(node);
     if (node instanceof KeyObject) {
-      if (node.type === "private") found.privateKey ??= `a private key (${where})`;
+      if (node.type === "private") found.privateKey ??= where;
       continue;
     }
     if (ArrayBuffer.isView(node)) continue;
@@ -77,8 +77,8 @@ function walk(root: unknown, found: Found, seen: Set<unknown>, where: string): v
         continue;
       }
       if (typeof v === "string") {
-        if (field === "private_key" && v !== "") found.privateKey ??= `a private key (${where})`;
-        else if (PEM_PRIVATE.test(v)) found.privateKey ??= `a private key (${where})`;
+        if (field === "private_key" && v !== "") found.privateKey ??= where;
+        else if (PEM_PRIVATE.test(v)) found.privateKey ??= where;
         else if (REFRESH_FIELDS.has(field) && v !== "" && (secretIn(node) || secretIn(parent))) {
           found.refreshToken = true;
         } else if (KEY_FILE_FIELDS.has(field) && v !== "") keyFileMaterial(v, found, seen);
@@ -116,7 +116,7 @@ export function classifyGcpAuth(
   if (found.privateKey) {
     return {
       class: "long-lived",
-      what: `a service-account private key: ${found.privateKey}${via}; whoever holds the key holds the account`,
+      what: `a service-account private key (in ${found.privateKey})${via}`,
       instead: INSTEAD_KEY,
     };
   }
