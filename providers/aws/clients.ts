@@ -7,7 +7,7 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { AuthClass, CallContext, ProviderContext } from "../../src/provider/index.js";
+import type { AuthClass, ProviderContext } from "../../src/provider/index.js";
 import type { AwsProviderOptions, AwsService, ResolvedAwsConfig } from "./config.js";
 import { issueCredentials, planStsCall } from "./credentials.js";
 import { loadIam, loadSecretsManager, loadSsm, loadSts } from "./sdk.js";
