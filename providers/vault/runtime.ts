@@ -22,7 +22,7 @@ import {
   SecretsError,
 } from "../../src/provider/index.js";
 import { VaultAuth } from "./auth.js";
-import { classifyToken, type TokenLookup, tokenFacts } from "./auth-class.js";
+import { classifyToken, type TokenFacts, type TokenLookup, tokenFacts } from "./auth-class.js";
 import { type Access, describeSecret, Mounts, readSecret } from "./engine.js";
 import { toVaultError } from "./errors.js";
 import { isResponseError, VaultHttp } from "./http.js";
@@ -179,7 +179,24 @@ export async function createVaultProvider(
       await auth.token();
       return auth.loginClass() ?? { class: "unknown", what: "a Vault login token not yet issued" };
     }
-    const facts = await call.memo("vault:auth-class/token", async (signal) => {
+    let facts: TokenFacts;
+    try {
+      facts = await lookUpFacts(call);
+    } catch (err) {
+      // A token created without the default policy may not look itself up: not classified.
+      if (SecretsError.is(err, "ACCESS_DENIED")) {
+        return {
+          class: "unknown",
+          what: "a Vault token that may not look itself up (auth/token/lookup-self)",
+        };
+      }
+      throw err;
+    }
+    return classifyToken(facts);
+  }
+
+  function lookUpFacts(call: CallContext): Promise<TokenFacts> {
+    return call.memo("vault:auth-class/token", async (signal) => {
       const d = await withToken(config.namespace, signal, async (access) => {
         try {
           const res = await http.request<{ data?: TokenLookup }>({
@@ -200,7 +217,6 @@ export async function createVaultProvider(
       // Kept until the token expires (a long-lived one, until the memo's maxAge).
       return { value: f, ...(f.ttl > 0 ? { expiresAt: f.expiresAt } : {}) };
     });
-    return classifyToken(facts);
   }
 
   /** `auth/token/lookup-self`: the token's policies, TTL and renewability. */

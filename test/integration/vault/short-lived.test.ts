@@ -119,6 +119,22 @@ describe("vault under policy.requireShortLived", () => {
     expect(seen.filter((s) => s.endsWith("lookup-self"))).toHaveLength(1);
   });
 
+  it('a token that may not look itself up is unknown: read under true, refused under "strict"', async () => {
+    const token = await create("auth/token/create", {
+      policies: [bao().policy],
+      no_default_policy: true,
+      ttl: "1h",
+    });
+    const lax = client({ auth: { method: "token", token } });
+    await expect(lax.getSecret(REF)).resolves.toBe(value);
+    const { secrets: strict } = vaultSecrets(
+      { address: proxyAddress, auth: { method: "token", token } },
+      { policy: { requireShortLived: "strict" } },
+    );
+    open.push(strict);
+    await expect(strict.getSecret(REF)).rejects.toThrow(/may not look itself up/);
+  });
+
   it("accepts AppRole and JWT logins with a TTL, at no extra request", async () => {
     const { roleId, secretId } = approle();
     const a = client({ auth: { method: "approle", roleId, secretId } });
