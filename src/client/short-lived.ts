@@ -24,7 +24,7 @@ export function enforceShortLived(
   reference?: string,
 ): void {
   if (mode !== true && mode !== "strict") return;
-  const what = reference ? ` to read ${reference}` : "";
+  const what = reference ? ` to read ${reference}` : " reads";
   if (auth.class === "long-lived") {
     throw new PolicyViolationError({
       provider,
