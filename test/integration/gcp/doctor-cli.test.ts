@@ -240,7 +240,12 @@ describe("secrets doctor against drongo (GCP)", () => {
       /^fail gcp: .* uses long-lived credentials \(policy.requireShortLived is on\)$/,
     );
     expect(r.code).toBe(1);
-    noLeak(r.stdout + r.stderr);
+    // Offline, the file's content says it (not its type).
+    const offline = await doctor(["--json", "--offline"], project(refs), env);
+    expect(lines(JSON.parse(offline.stdout) as Doc, 10)).toEqual([
+      `warn gcp: GOOGLE_APPLICATION_CREDENTIALS holds a service-account private key (${odd})`,
+    ]);
+    noLeak(r.stdout + r.stderr + offline.stdout);
   });
 
   it("impersonation over workload identity federation passes item 10; over a JSON key it warns", async () => {
