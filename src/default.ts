@@ -28,6 +28,19 @@ export function defaultSecrets(): Secrets {
 }
 
 /**
+ * Replaces the zero-config client (`undefined` drops it: the next use creates
+ * a new one) and returns the one it replaced, unclosed. The one hook
+ * `secrets-loader/testing` (`resetSecrets`, `useTestSecrets`) goes through.
+ *
+ * @internal
+ */
+export function replaceDefaultSecrets(next: Secrets | undefined): Secrets | undefined {
+  const previous = client;
+  client = next;
+  return previous;
+}
+
+/**
  * Resolves one reference with the zero-config client.
  *
  * @example
