@@ -196,7 +196,7 @@ function normalise(name: string, entry: ConfigEntry): Normalised {
   }
   if (typeof entry === "string") entry = { ref: entry };
   if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
-    throw problem(name, 'expected a reference, an env name, or { ref, schema?, default?, ... }.');
+    throw problem(name, "expected a reference, an env name, or { ref, schema?, default?, ... }.");
   }
   for (const key of Object.keys(entry)) {
     if (!KEYS.includes(key)) {
@@ -300,7 +300,13 @@ async function validate(
 ): Promise<{ ok: true; value: unknown } | { ok: false; failure: ConfigFailure }> {
   const fail = (message: string, issues: ConfigIssue[]) => ({
     ok: false as const,
-    failure: { name: entry.name, reference: entry.ref, code: "INVALID_VALUE" as ErrorCode, message, issues },
+    failure: {
+      name: entry.name,
+      reference: entry.ref,
+      code: "INVALID_VALUE" as ErrorCode,
+      message,
+      issues,
+    },
   });
   if (!entry.schema) return { ok: true, value: raw };
   let result: StandardSchemaV1.Result<unknown>;
@@ -316,7 +322,10 @@ async function validate(
       message: masked(i?.message, raw),
       path: pathOf(i?.path),
     }));
-    return fail(`the value does not match its schema (${issues.length} issue${issues.length === 1 ? "" : "s"})`, issues);
+    return fail(
+      `the value does not match its schema (${issues.length} issue${issues.length === 1 ? "" : "s"})`,
+      issues,
+    );
   }
   return { ok: true, value: result.value };
 }

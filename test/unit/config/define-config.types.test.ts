@@ -9,7 +9,11 @@ import type { JsonValue } from "../../../src/index.js";
 const config = defineConfig({
   ZOD_URL: { ref: "aws-sm://prod/db#url", schema: z.string().url() },
   ZOD_PORT: { ref: "env://PORT", schema: z.coerce.number().int(), default: 8080 },
-  ZOD_OBJ: { ref: "env://OBJ", type: "json", schema: z.object({ host: z.string(), port: z.number() }) },
+  ZOD_OBJ: {
+    ref: "env://OBJ",
+    type: "json",
+    schema: z.object({ host: z.string(), port: z.number() }),
+  },
   VALI_PORT: { ref: "env://VP", schema: v.pipe(v.string(), v.transform(Number), v.number()) },
   VALI_OPT: { ref: "env://VO", schema: v.picklist(["a", "b"]), optional: true },
   ARK_BOOL: { ref: "env://AB", schema: type("'true' | 'false'").pipe((s) => s === "true") },
