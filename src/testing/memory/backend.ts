@@ -297,9 +297,15 @@ export class MemoryBackend {
     this.#reads.length = 0;
   }
 
-  /** Resolves once no call is in flight (background refreshes included). */
+  /**
+   * Resolves once no call is in flight (background refreshes included), and the client had an
+   * event-loop turn to store what they returned.
+   */
   async idle(): Promise<void> {
-    while (this.#inFlight.size > 0) await Promise.allSettled([...this.#inFlight]);
+    do {
+      await Promise.allSettled([...this.#inFlight]);
+      await new Promise((resolve) => setImmediate(resolve));
+    } while (this.#inFlight.size > 0);
   }
 
   /** Runs one recorded call, counted as in flight until it settles. */

@@ -76,19 +76,18 @@ export function memoryProvider(
   values?: Readonly<Record<string, string | Uint8Array | MemoryEntry>>,
 ): MemoryProvider {
   const backend = new MemoryBackend(values);
-  const provider: MemoryProvider = Object.assign(memoryAsProvider(backend), {
+  // defineProperties, not Object.assign: the record's getters must stay live.
+  const provider = Object.defineProperties(memoryAsProvider(backend), {
+    reads: { get: () => backend.reads, enumerable: true },
+    leases: { get: () => backend.leases, enumerable: true },
+  }) as MemoryProvider;
+  Object.assign(provider, {
     set: (ref: string, value: string | Uint8Array | MemoryEntry) => backend.set(ref, value),
     delete: (ref: string) => backend.delete(ref),
     fail: (ref: string, failure: MemoryFailure, options?: { times?: number }) =>
       backend.fail(ref, failure, options?.times),
     heal: (ref?: string) => backend.heal(ref),
     delay: (ref: string, ms: Duration) => backend.delay(ref, ms),
-    get reads() {
-      return backend.reads;
-    },
-    get leases() {
-      return backend.leases;
-    },
     calls: (op?: MemoryRead["op"]) =>
       op === undefined ? backend.reads.length : backend.reads.filter((r) => r.op === op).length,
     referencesRead: () => [

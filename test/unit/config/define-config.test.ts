@@ -32,7 +32,8 @@ function everything(err: unknown): string {
   const parts = [String(err), inspect(err, { depth: 10 }), JSON.stringify(err)];
   for (let c = (err as Error).cause, i = 0; c && i < 5; c = (c as Error).cause, i++) {
     parts.push(String(c), inspect(c, { depth: 10 }));
-    if (c instanceof AggregateError) for (const e of c.errors) parts.push(inspect(e, { depth: 10 }));
+    if (c instanceof AggregateError)
+      for (const e of c.errors) parts.push(inspect(e, { depth: 10 }));
   }
   return parts.join("\n");
 }
@@ -105,7 +106,11 @@ describe("defineConfig", () => {
       V_URL: { ref: "env://V_URL", schema: v.pipe(v.string(), v.url()) },
       A_EMAIL: { ref: "env://A_EMAIL", schema: type("string.email") },
       PIN: { ref: "env://PIN", schema: v.pipe(v.string(), v.regex(/^\d{6}$/)) },
-      OBJ: { ref: "env://OBJ", type: "json", schema: z.object({ nested: z.object({ port: z.number() }) }) },
+      OBJ: {
+        ref: "env://OBJ",
+        type: "json",
+        schema: z.object({ nested: z.object({ port: z.number() }) }),
+      },
       GOOD: { ref: "env://GOOD", schema: z.string() },
       ABSENT: { ref: "env://ABSENT", schema: z.string() },
       // A default answers NOT_FOUND only: a failing backend still fails the load.
@@ -154,7 +159,9 @@ describe("defineConfig", () => {
 
   it("throws a clear error naming the entry when read before load", () => {
     const config = defineConfig({ DB_URL: "aws-sm://prod/db#url", PORT: "PORT" });
-    expect(() => config.get("DB_URL")).toThrow(/config entry DB_URL was read before config\.load\(\)/);
+    expect(() => config.get("DB_URL")).toThrow(
+      /config entry DB_URL was read before config\.load\(\)/,
+    );
     expect(() => config.get()).toThrow(/entries DB_URL, PORT/);
     // @ts-expect-error a name that is not declared
     expect(() => config.get("DB_URl")).toThrow(/no such entry \(did you mean "DB_URL"\?\)/);
