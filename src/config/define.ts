@@ -98,6 +98,12 @@ export type ConfigValue<E> = E extends { readonly live: true }
  */
 export type ConfigValues<S extends ConfigSpec> = { readonly [K in keyof S]: ConfigValue<S[K]> };
 
+type EntryKey = "ref" | "type" | "schema" | "default" | "optional" | "description" | "live";
+/** A misspelt key of an entry (`defualt`) is a type error, not a silently ignored property. */
+type NoExtraKeys<S> = {
+  [K in keyof S]: S[K] extends string ? S[K] : Record<Exclude<keyof S[K], EntryKey>, never>;
+};
+
 /**
  * An entry as the tools see it (the CLI's `--config-module`, the doctor): never a value.
  *
@@ -509,6 +515,6 @@ class DefinedConfig<S extends ConfigSpec> implements Config<S> {
  * const { DB_URL, PORT } = await config.load(); // string, number
  * ```
  */
-export function defineConfig<const S extends ConfigSpec>(spec: S): Config<S> {
+export function defineConfig<const S extends ConfigSpec>(spec: S & NoExtraKeys<S>): Config<S> {
   return new DefinedConfig(spec);
 }
