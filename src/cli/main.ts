@@ -128,6 +128,10 @@ export function buildProgram(): Command {
       ).argParser(since),
     )
     .option("--config <file>", "config file (default: search from dir)")
+    .option(
+      "--config-module <file>",
+      "also check the entries of this defineConfig() module (.js/.mjs; .ts on Node >= 22.18)",
+    )
     .option("--offline", "skip checks that contact providers (reported as manual)")
     .addOption(
       new Option(
@@ -158,6 +162,10 @@ export function buildProgram(): Command {
     .argument("<command...>", "the command and its arguments, after --")
     .option("--env <NAME=ref>", "set NAME to the value of ref (repeatable)", collect)
     .option("--from <config>", "also set every reference of this config file")
+    .option(
+      "--config-module <file>",
+      "also validate and set every entry of this defineConfig() module (.js/.mjs; .ts on Node >= 22.18)",
+    )
     .option("--redact", "mask the values in the command's stdout and stderr")
     .option("--config <file>", "config file for provider options")
     .passThroughOptions()
