@@ -280,8 +280,10 @@ function pathOf(path: StandardSchemaV1.Issue["path"]): string {
 function quotedForms(raw: unknown, out: string[] = [], depth = 0): string[] {
   if (depth > 8) return out;
   if (typeof raw === "string") {
+    // Quoted, whatever the length (messages quote inputs); bare, only when long enough not to
+    // garble ordinary words (as redact() does).
     if (raw.length >= 2 || depth === 0) out.push(JSON.stringify(raw), `'${raw}'`);
-    if (raw.length >= 1 && depth === 0) out.push(raw);
+    if (raw.length >= 4 && depth === 0) out.push(raw);
   } else if (typeof raw === "number" && depth > 0) {
     if (String(raw).length >= 2) out.push(String(raw));
   } else if (raw !== null && typeof raw === "object" && !ArrayBuffer.isView(raw)) {

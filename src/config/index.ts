@@ -33,4 +33,5 @@ export {
   defineConfig,
 } from "./define.js";
 export { type ConfigFailure, type ConfigIssue, ConfigLoadError } from "./error.js";
+export { type RuntimeEnv, toRuntimeEnv } from "./runtime-env.js";
 export type { StandardSchemaV1 } from "./standard-schema.js";
