@@ -63,30 +63,77 @@ export type ConfigEntry =
  */
 export type ConfigSpec = Readonly<Record<string, ConfigEntry>>;
 
-type Raw<E> = E extends { readonly type: infer T extends ValueType } ? ValueOf<T> : string;
-type Present<E> = E extends string
-  ? string
-  : E extends { readonly schema: infer S extends StandardSchemaV1 }
-    ? StandardSchemaV1.InferOutput<S>
-    : Raw<E>;
-type Absent<E> = E extends { readonly default: infer D }
-  ? D
-  : E extends { readonly optional: true }
-    ? undefined
-    : never;
-
 /**
- * The type of one entry once loaded: its schema's output (else the value read), with the
- * default's type or `undefined` when it may be absent; a `live` entry is an async accessor.
+ * The value one entry loads to: its schema's output (else the value read, by `type`), with the
+ * default's type or `undefined` when it may be absent.
  *
  * @example
  * ```ts
- * type Port = ConfigValue<{ ref: "env://PORT"; schema: typeof portSchema; default: 8080 }>; // number
+ * type Port = EntryOutput<{ ref: "env://PORT"; schema: typeof portSchema; default: 8080 }>; // number
  * ```
  */
-export type ConfigValue<E> = E extends { readonly live: true }
-  ? () => Promise<Present<E> | Absent<E>>
-  : Present<E> | Absent<E>;
+export type EntryOutput<E> =
+  | (E extends string
+      ? string
+      : E extends {
+            /** The entry's schema. */
+            readonly schema: infer S extends StandardSchemaV1;
+          }
+        ? StandardSchemaV1.InferOutput<S>
+        : E extends {
+              /** The shape read. */
+              readonly type: infer T extends ValueType;
+            }
+          ? ValueOf<T>
+          : string)
+  | (E extends {
+      /** The entry's default. */
+      readonly default: infer D;
+    }
+      ? D
+      : E extends {
+            /** Declared optional. */
+            readonly optional: true;
+          }
+        ? undefined
+        : never);
+
+/**
+ * The type of one entry once loaded: {@link EntryOutput}, or for a `live` entry an async
+ * accessor returning it.
+ *
+ * @example
+ * ```ts
+ * type Password = ConfigValue<{ ref: "vault://database/creds/ro#password"; live: true }>; // () => Promise<string>
+ * ```
+ */
+export type ConfigValue<E> = E extends {
+  /** Declared live. */
+  readonly live: true;
+}
+  ? () => Promise<EntryOutput<E>>
+  : EntryOutput<E>;
+
+/**
+ * What {@link defineConfig} accepts of a spec: any key of an entry outside the known ones
+ * (`defualt`) is a type error.
+ *
+ * @example
+ * ```ts
+ * const ok: StrictSpec<{ A: { ref: "env://A" } }> = { A: { ref: "env://A" } };
+ * ```
+ */
+export type StrictSpec<S> = {
+  [K in keyof S]: S[K] extends string
+    ? S[K]
+    : Record<
+        Exclude<
+          keyof S[K],
+          "ref" | "type" | "schema" | "default" | "optional" | "description" | "live"
+        >,
+        never
+      >;
+};
 
 /**
  * The loaded configuration: every declared name, typed; nothing else.
@@ -97,12 +144,6 @@ export type ConfigValue<E> = E extends { readonly live: true }
  * ```
  */
 export type ConfigValues<S extends ConfigSpec> = { readonly [K in keyof S]: ConfigValue<S[K]> };
-
-type EntryKey = "ref" | "type" | "schema" | "default" | "optional" | "description" | "live";
-/** A misspelt key of an entry (`defualt`) is a type error, not a silently ignored property. */
-type NoExtraKeys<S> = {
-  [K in keyof S]: S[K] extends string ? S[K] : Record<Exclude<keyof S[K], EntryKey>, never>;
-};
 
 /**
  * An entry as the tools see it (the CLI's `--config-module`, the doctor): never a value.
@@ -517,6 +558,6 @@ class DefinedConfig<S extends ConfigSpec> implements Config<S> {
  * const { DB_URL, PORT } = await config.load(); // string, number
  * ```
  */
-export function defineConfig<const S extends ConfigSpec>(spec: S & NoExtraKeys<S>): Config<S> {
+export function defineConfig<const S extends ConfigSpec>(spec: S & StrictSpec<S>): Config<S> {
   return new DefinedConfig(spec);
 }

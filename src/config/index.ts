@@ -31,6 +31,8 @@ export {
   type ConfigValue,
   type ConfigValues,
   defineConfig,
+  type EntryOutput,
+  type StrictSpec,
 } from "./define.js";
 export { type ConfigFailure, type ConfigIssue, ConfigLoadError } from "./error.js";
 export { type RuntimeEnv, toRuntimeEnv } from "./runtime-env.js";
