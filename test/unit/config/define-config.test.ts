@@ -9,7 +9,7 @@ import { type } from "arktype";
 import * as v from "valibot";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { ConfigLoadError, defineConfig } from "../../../src/config/index.js";
+import { ConfigLoadError, defineConfig, toRuntimeEnv } from "../../../src/config/index.js";
 import { createSecrets, type Secrets, SecretsError } from "../../../src/index.js";
 import { memoryProvider, useTestClock } from "../../../src/testing/index.js";
 
@@ -209,5 +209,27 @@ describe("defineConfig", () => {
     } finally {
       clock.restore();
     }
+  });
+
+  it("toRuntimeEnv hands strings, numbers and booleans over; JSON as text, bytes as base64", () => {
+    const env = toRuntimeEnv({
+      A: "text",
+      B: 42,
+      C: false,
+      D: undefined,
+      E: Object.freeze({ x: [1, 2] }),
+      F: new Uint8Array([104, 105]),
+      G: null,
+    });
+    expect(env).toEqual({
+      A: "text",
+      B: 42,
+      C: false,
+      D: undefined,
+      E: '{"x":[1,2]}',
+      F: "aGk=",
+      G: "null",
+    });
+    expect(() => toRuntimeEnv({ LIVE: async () => "x" })).toThrow(/LIVE is a live entry/);
   });
 });
