@@ -391,15 +391,20 @@ function loadFailures(err: unknown): readonly LoadFailure[] | undefined {
 }
 
 class DefinedConfig<S extends ConfigSpec> implements Config<S> {
-  readonly entries: readonly Normalised[];
+  /** What tools see: no schema, no default value. */
+  readonly entries: readonly ConfigEntryInfo[];
+  readonly #entries: readonly Normalised[];
+  readonly #byName: ReadonlyMap<string, Normalised>;
   #values: ConfigValues<S> | undefined;
 
   constructor(spec: S) {
     if (spec === null || typeof spec !== "object" || Array.isArray(spec)) {
       throw new ConfigError({ message: "defineConfig(spec): spec must be an object of entries." });
     }
+    this.#entries = Object.entries(spec).map(([name, entry]) => normalise(name, entry));
+    this.#byName = new Map(this.#entries.map((e) => [e.name, e]));
     this.entries = Object.freeze(
-      Object.entries(spec).map(([name, entry]) => Object.freeze(normalise(name, entry))),
+      this.#entries.map(({ schema: _s, fallback: _f, ...info }) => Object.freeze(info)),
     );
   }
 
@@ -413,13 +418,14 @@ class DefinedConfig<S extends ConfigSpec> implements Config<S> {
 
   async load(secrets: Secrets = defaultSecrets(), options?: CallOptions): Promise<ConfigValues<S>> {
     const spec: LoadSpec = {};
-    for (const e of this.entries) spec[e.name] = { ref: e.ref, type: e.type, optional: e.optional };
+    for (const e of this.#entries)
+      spec[e.name] = { ref: e.ref, type: e.type, optional: e.optional };
     const raw: Record<string, unknown> = {};
     const failures = new Map<string, ConfigFailure>();
     const readErrors: Error[] = [];
     const note = (failed: readonly LoadFailure[]) => {
       for (const f of failed) {
-        const entry = this.entries.find((e) => e.name === f.name);
+        const entry = this.#byName.get(f.name);
         if (!entry) continue;
         failures.set(f.name, readFailure(entry, f));
         readErrors.push(f.error);
@@ -444,7 +450,7 @@ class DefinedConfig<S extends ConfigSpec> implements Config<S> {
     }
     const out: Record<string, unknown> = {};
     await Promise.all(
-      this.entries.map(async (e) => {
+      this.#entries.map(async (e) => {
         if (failures.has(e.name)) return;
         const value = raw[e.name];
         if (value === undefined) {
@@ -463,11 +469,11 @@ class DefinedConfig<S extends ConfigSpec> implements Config<S> {
       }),
     );
     if (failures.size > 0) {
-      const ordered = this.entries.flatMap((e) => failures.get(e.name) ?? []);
-      throw new ConfigLoadError(ordered, this.entries.length, readErrors);
+      const ordered = this.#entries.flatMap((e) => failures.get(e.name) ?? []);
+      throw new ConfigLoadError(ordered, this.#entries.length, readErrors);
     }
     const values: Record<string, unknown> = {};
-    for (const e of this.entries) values[e.name] = out[e.name];
+    for (const e of this.#entries) values[e.name] = out[e.name];
     this.#values = Object.freeze(values) as ConfigValues<S>;
     return this.#values;
   }
@@ -506,7 +512,7 @@ class DefinedConfig<S extends ConfigSpec> implements Config<S> {
   get(name?: string): unknown {
     const values = this.#values;
     if (name !== undefined) {
-      if (!this.entries.some((e) => e.name === name)) {
+      if (!this.#byName.has(name)) {
         const near = closest(
           String(name),
           this.entries.map((e) => e.name),

@@ -178,6 +178,21 @@ describe("defineConfig", () => {
       /Standard Schema v1/,
     );
     expect(() => defineConfig({ A: "not an env name" })).toThrow(/neither a reference/);
+    // What tools read of a config: names and references, no schema and no default value.
+    const info = defineConfig({
+      A: { ref: "A", default: "dflt-value-1", schema: z.string() },
+    }).entries;
+    expect(info).toEqual([
+      {
+        name: "A",
+        ref: "env://A",
+        type: "string",
+        optional: true,
+        hasDefault: true,
+        live: false,
+        validated: true,
+      },
+    ]);
   });
 
   it("live entries read through the cache: a rotated value is validated again", async () => {
