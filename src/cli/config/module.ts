@@ -58,13 +58,17 @@ function isConfig(value: unknown): value is BrandedConfig {
  * Imports `file` and finds its config: the default export, else an export
  * named `config`, else the only export that is one.
  */
-export async function loadConfigModule(file: string): Promise<ConfigModule> {
+export async function loadConfigModule(
+  file: string,
+  /** Whether this Node strips TypeScript types (a parameter so tests can say "no"). */
+  stripsTypes: boolean = Boolean(process.features.typescript),
+): Promise<ConfigModule> {
   const path = resolve(file);
   if (!existsSync(path) || !statSync(path).isFile()) {
     throw new UsageError(`--config-module ${file}: file not found`);
   }
   const ext = extname(path);
-  if (TS.has(ext) && !process.features.typescript) {
+  if (TS.has(ext) && !stripsTypes) {
     throw new UsageError(
       `--config-module ${file}: a TypeScript module needs Node >= 22.18 (or 22.12-22.17 with NODE_OPTIONS=--experimental-strip-types); or compile it to .js/.mjs`,
     );
