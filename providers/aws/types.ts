@@ -10,7 +10,8 @@
  *
  * @example
  * ```ts
- * const creds = await secrets.getCredentials<AwsCredentialIdentity>("aws", { roleArn });
+ * // Typed through CredentialsMap: no type argument, no cast.
+ * const creds: AwsCredentialIdentity = await secrets.getCredentials("aws", { roleArn });
  * creds.expiration; // Date: when STS says they expire
  * ```
  */

@@ -5,6 +5,7 @@
 
 import { replaceDefaultSecrets } from "../default.js";
 import { createSecrets, type Secrets, type SecretsOptions } from "../index.js";
+import { isProvider } from "../provider/index.js";
 import { type MemoryEntry, type MemoryProvider, memoryProvider } from "./memory/index.js";
 
 /**
@@ -58,10 +59,9 @@ export async function useTestSecrets(
   values: Readonly<Record<string, string | Uint8Array | MemoryEntry>> | MemoryProvider = {},
   options: Omit<SecretsOptions, "providers" | "builtins"> = {},
 ): Promise<TestSecrets> {
-  const memory =
-    typeof (values as MemoryProvider).getSecret === "function"
-      ? (values as MemoryProvider)
-      : memoryProvider(values as Record<string, string>);
+  const memory = isProvider(values)
+    ? (values as MemoryProvider)
+    : memoryProvider(values as Record<string, string>);
   const secrets = createSecrets({
     ...options,
     cache: { leaseGrace: 0, ...options.cache },

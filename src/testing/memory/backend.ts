@@ -16,13 +16,16 @@ import {
   type Lease,
   NotFoundError,
   type ParsedRef,
-  parseReference,
   SchemeTable,
   SecretsError,
   ThrottledError,
   UnavailableError,
 } from "../../index.js";
-import type { ProviderRouting } from "../../provider/index.js";
+import {
+  parseReferenceWith,
+  type ReferenceRule,
+  type SchemeRouting,
+} from "../../provider/index.js";
 
 /** The name the memory provider is registered and reported under. */
 export const MEMORY = "memory";
@@ -135,16 +138,14 @@ interface LeaseState {
 }
 
 /** The built-in providers' routing (schemes, rules, aliases): references parse as in production. */
-export function builtinRouting(): ProviderRouting {
-  const schemes: string[] = [];
-  const rules: Record<string, NonNullable<ProviderRouting["rules"]>[string]> = {};
+export function builtinRouting(): SchemeRouting {
+  const schemes: Record<string, ReferenceRule> = {};
   const aliases: Record<string, string> = {};
-  for (const d of BUILTIN_PROVIDERS) {
-    schemes.push(...(typeof d.scheme === "string" ? [d.scheme] : d.scheme));
-    Object.assign(rules, d.rules ?? {});
-    Object.assign(aliases, d.aliases ?? {});
+  for (const p of BUILTIN_PROVIDERS) {
+    Object.assign(schemes, p.declaration.schemes);
+    Object.assign(aliases, p.declaration.aliases ?? {});
   }
-  return { scheme: schemes, rules, aliases };
+  return { schemes, aliases };
 }
 
 function ms(value: Duration | undefined, what: string): number | undefined {
@@ -166,7 +167,7 @@ function setField(obj: Record<string, unknown>, field: readonly string[], value:
 
 /** The memory store and its script. @internal */
 export class MemoryBackend {
-  readonly routing: ProviderRouting;
+  readonly routing: SchemeRouting;
   readonly #table: SchemeTable;
   readonly #slots = new Map<string, Slot>();
   readonly #failures = new Map<string, Scripted>();
@@ -207,7 +208,7 @@ export class MemoryBackend {
 
   /** Parses with the built-in rules: a malformed reference fails here, as it would in production. */
   parse(ref: string): ParsedRef {
-    return parseReference(ref, this.#table);
+    return parseReferenceWith(ref, this.#table);
   }
 
   #remember(value: string | Uint8Array, reference: string): void {

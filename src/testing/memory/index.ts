@@ -3,7 +3,8 @@
  * and a record. See `backend.ts` (the store) and `adapter.ts` (the contract).
  */
 
-import type { Duration, SecretProvider } from "../../index.js";
+import type { Duration } from "../../index.js";
+import type { ConfiguredProvider } from "../../provider/index.js";
 import { memoryAsProvider } from "./adapter.js";
 import {
   MemoryBackend,
@@ -27,7 +28,7 @@ export type { MemoryEntry, MemoryFailure, MemoryLease, MemoryRead };
  * memory.calls(); // provider calls so far
  * ```
  */
-export interface MemoryProvider extends SecretProvider {
+export interface MemoryProvider extends ConfiguredProvider {
   /** Sets (or rotates: the version moves on) the whole value of a reference. */
   set(ref: string, value: string | Uint8Array | MemoryEntry): void;
   /** Removes a reference: reads fail with `NOT_FOUND`. */
@@ -76,11 +77,17 @@ export function memoryProvider(
   values?: Readonly<Record<string, string | Uint8Array | MemoryEntry>>,
 ): MemoryProvider {
   const backend = new MemoryBackend(values);
-  // defineProperties, not Object.assign: the record's getters must stay live.
-  const provider = Object.defineProperties(memoryAsProvider(backend), {
-    reads: { get: () => backend.reads, enumerable: true },
-    leases: { get: () => backend.leases, enumerable: true },
-  }) as MemoryProvider;
+  // The configured provider is frozen: its properties (the declaration, the options and the
+  // registry's brand) are copied onto a new object that also carries the controls, with
+  // defineProperties so the record's getters stay live.
+  const provider = Object.defineProperties(
+    {},
+    {
+      ...Object.getOwnPropertyDescriptors(memoryAsProvider(backend)),
+      reads: { get: () => backend.reads, enumerable: true },
+      leases: { get: () => backend.leases, enumerable: true },
+    },
+  ) as MemoryProvider;
   Object.assign(provider, {
     set: (ref: string, value: string | Uint8Array | MemoryEntry) => backend.set(ref, value),
     delete: (ref: string) => backend.delete(ref),

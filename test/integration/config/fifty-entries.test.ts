@@ -15,12 +15,12 @@ import { awsProvider } from "../../../providers/aws/index.js";
 import { envProvider } from "../../../providers/env/index.js";
 import { vaultProvider } from "../../../providers/vault/index.js";
 import { type ConfigEntry, ConfigLoadError, defineConfig } from "../../../src/config/index.js";
+import { createSecrets, type Secrets } from "../../../src/index.js";
 import {
-  createSecrets,
-  type ProviderInput,
-  type SecretProvider,
-  type Secrets,
-} from "../../../src/index.js";
+  type ConfiguredProvider,
+  defineProvider,
+  type ProviderOperations,
+} from "../../../src/provider/index.js";
 import { aws, fakeValue, seedConfig, uniquePrefix } from "../aws/support/moto.js";
 import { type RecordingProxy, startRecordingProxy } from "../aws/support/recording-proxy.js";
 import { bao, putKv2 } from "../vault/support/bao.js";
@@ -36,7 +36,7 @@ let proxy: RecordingProxy;
 let sm: SecretsManagerClient;
 
 /** Counts every call a provider answers, by method, at the provider contract. */
-function counting(p: SecretProvider, calls: Record<string, number>): SecretProvider {
+function counting(p: ProviderOperations, calls: Record<string, number>): ProviderOperations {
   return new Proxy(p, {
     get(target, key, receiver) {
       const v = Reflect.get(target, key, receiver);
@@ -49,10 +49,14 @@ function counting(p: SecretProvider, calls: Record<string, number>): SecretProvi
   });
 }
 
-/** The same for a provider object or a definition created on first use. */
-function counted(input: ProviderInput, calls: Record<string, number>): ProviderInput {
-  if ("getSecret" in input) return counting(input, calls);
-  return { ...input, create: async (ctx) => counting(await input.create(ctx), calls) };
+/** The same provider, its operations counted: one declaration wrapping the other's `create`. */
+function counted(input: ConfiguredProvider, calls: Record<string, number>): ConfiguredProvider {
+  const { declaration, options } = input;
+  const wrapped = defineProvider<unknown>({
+    ...declaration,
+    create: async (ctx, o) => counting(await declaration.create(ctx, o), calls),
+  });
+  return wrapped(options);
 }
 
 beforeAll(async () => {

@@ -16,7 +16,7 @@ import { type Check, type CheckResult, fail, manual, pass, warn } from "../types
 import { valuesNotChecked, valuesNote } from "./known-values.js";
 
 const PROXY_FIX =
-  "Keep the key on the server: proxy browser calls through your own backend route that reads it with getSecret() (see examples/nextjs-proxy).";
+  "Keep the key on the server: proxy browser calls through your own backend route that reads it with getSecret() (see node_modules/secrets-loader/docs/frameworks.md#never-in-a-browser).";
 
 /**
  * Build output directories of the usual frameworks (Next.js, Vite, CRA, Astro, static exports).

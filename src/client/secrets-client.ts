@@ -14,13 +14,35 @@ import type {
   Secrets,
   SecretsOptions,
   ValueOf,
-} from "./api.js";
-import { BUILTIN_PROVIDERS } from "./builtins.js";
-import { type CacheSettings, type EntryMeta, FreshnessCache, sameLease } from "./cache/cache.js";
-import { callWithDeadline } from "./client/calls.js";
-import { type LeaseEndReason, LeaseKeeper } from "./client/leases.js";
-import { planLoad } from "./client/load-plan.js";
-import { Registry, type Slot } from "./client/registry.js";
+} from "../api.js";
+import { type CacheSettings, type EntryMeta, FreshnessCache, sameLease } from "../cache/cache.js";
+import { toMillis } from "../duration.js";
+import {
+  ClientClosedError,
+  ConfigError,
+  NoProviderError,
+  ProviderError,
+  SecretsError,
+} from "../errors.js";
+import { Emitter, type SecretsEvent, type SecretsListener } from "../events.js";
+import { assertServerRuntime } from "../guard.js";
+import type { AnyProvider, ProviderInput, ProviderOperations } from "../provider/define.js";
+import { parseReference } from "../reference/parse.js";
+import type { SchemeTable } from "../reference/table.js";
+import type {
+  CallContext,
+  Issued,
+  Lease,
+  ParsedRef,
+  ProviderContext,
+  SecretMetadata,
+  ValueType,
+} from "../types.js";
+import { credentialsKey, memoKey, ofProvider, ofScheme, secretKey } from "./cache-keys.js";
+import { type CallSubject, callWithDeadline } from "./calls.js";
+import { type LeaseEndReason, LeaseKeeper } from "./leases.js";
+import { planLoad } from "./load-plan.js";
+import { Registry, type Slot, stamp } from "./registry.js";
 import {
   checkedSecret,
   checkedTimes,
@@ -32,31 +54,7 @@ import {
   typeOf,
   VIEW_TYPES,
   viewOf,
-} from "./client/values.js";
-import { toMillis } from "./duration.js";
-import {
-  ClientClosedError,
-  ConfigError,
-  NoProviderError,
-  ProviderError,
-  SecretsError,
-} from "./errors.js";
-import { Emitter, type SecretsEvent, type SecretsListener } from "./events.js";
-import { assertServerRuntime } from "./guard.js";
-import { bindProvider } from "./provider/descriptor.js";
-import { parseReference } from "./reference/parse.js";
-import { stableKey } from "./stable-key.js";
-import type {
-  CallContext,
-  Issued,
-  Lease,
-  ParsedRef,
-  ProviderContext,
-  ProviderInput,
-  SecretMetadata,
-  SecretProvider,
-  ValueType,
-} from "./types.js";
+} from "./stored.js";
 
 /** Per raw reference string: its parse, and the last string view served for it. */
 interface Hot {
@@ -118,7 +116,7 @@ class SecretsClient implements Secrets {
   #closed = false;
   #closing = false;
 
-  constructor(options: SecretsOptions) {
+  constructor(options: SecretsOptions, composition: ClientComposition) {
     assertServerRuntime();
     if (options === null || typeof options !== "object") {
       throw new ConfigError({ message: "createSecrets(options): options must be an object." });
@@ -156,13 +154,15 @@ class SecretsClient implements Secrets {
     this.#registry = new Registry(
       (name) => this.#contextFor(name),
       () => this.#closed,
+      composition.table,
     );
     if (options.onEvent) this.#events.on(options.onEvent);
     for (const [name, input] of Object.entries(options.providers ?? {})) this.register(name, input);
     if (options.builtins !== false) {
-      for (const d of BUILTIN_PROVIDERS) {
-        if (this.#registry.taken(d.name, d.scheme)) continue;
-        this.#registry.register(d.name, bindProvider(d));
+      for (const p of composition.providers) {
+        const { name, schemes } = p.declaration;
+        if (this.#registry.taken(name, Object.keys(schemes))) continue;
+        this.#registry.register(name, p);
       }
     }
   }
@@ -178,33 +178,34 @@ class SecretsClient implements Secrets {
       ctx = Object.freeze({
         name,
         policy: this.#policy,
-        emit: this.#emit,
+        // Every event of the provider carries the name it is registered under.
+        emit: (event: SecretsEvent) => {
+          if (this.#events.active) this.#events.emit({ ...event, provider: name });
+        },
         signal: this.#abort.signal,
-        memo: <T>(key: string, issue: (signal: AbortSignal) => Promise<Issued<T>>): Promise<T> =>
-          this.#memoized(name, key, issue),
+        memo: this.#memoFor(name, this.#timeout),
       });
       this.#contexts.set(name, ctx);
     }
     return ctx;
   }
 
-  async #memoized<T>(
-    provider: string,
-    key: string,
-    issue: (signal: AbortSignal) => Promise<Issued<T>>,
-  ): Promise<T> {
-    if (this.#closed) throw new ClientClosedError({ provider });
-    const meta: EntryMeta = { provider, reference: key, kind: "credential" };
-    const stored = await this.#memo.get(`${provider}\u0000${key}`, meta, () =>
-      callWithDeadline(
-        this.#contextFor(provider),
-        this.#abort.signal,
-        this.#timeout,
-        { provider, what: key },
-        async (call) => toStored(checkedTimes(await issue(call.signal), provider)),
-      ),
-    );
-    return stored.raw as T;
+  /** A provider's memo whose issue runs under `timeout` (a call's own, inside a call). */
+  #memoFor(provider: string, timeout: number): ProviderContext["memo"] {
+    return async <T>(key: string, issue: (signal: AbortSignal) => Promise<Issued<T>>) => {
+      if (this.#closed) throw new ClientClosedError({ provider });
+      const meta: EntryMeta = { provider, reference: key, kind: "credential" };
+      const stored = await this.#memo.get(memoKey(provider, key), meta, () =>
+        callWithDeadline(
+          this.#contextFor(provider),
+          this.#abort.signal,
+          timeout,
+          { provider, what: key },
+          async (call) => toStored(checkedTimes(await issue(call.signal), provider)),
+        ),
+      );
+      return stored.raw as T;
+    };
   }
 
   register(name: string, input: ProviderInput): void {
@@ -215,11 +216,9 @@ class SecretsClient implements Secrets {
 
   /** Drops what a replaced provider cached, then closes it. */
   #retire(old: Slot): void {
-    for (const scheme of old.schemes) {
-      this.#cache.invalidateWhere((key) => key.startsWith(`${scheme}://`));
-    }
-    this.#cache.invalidateWhere((key) => key.startsWith(`${old.name}\u0000`));
-    this.#memo.invalidateWhere((key) => key.startsWith(`${old.name}\u0000`));
+    for (const scheme of old.schemes) this.#cache.invalidateWhere(ofScheme(scheme));
+    this.#cache.invalidateWhere(ofProvider(old.name));
+    this.#memo.invalidateWhere(ofProvider(old.name));
     this.#registry.closeRetired(old);
   }
 
@@ -239,7 +238,7 @@ class SecretsClient implements Secrets {
       }
     }
     const parsed = hot.parsed;
-    const stored = this.#cache.fresh(parsed.source);
+    const stored = this.#cache.fresh(secretKey(parsed));
     if (stored !== undefined) {
       if (options === undefined) {
         // The last string view handed out for this exact reference, if still current.
@@ -268,7 +267,7 @@ class SecretsClient implements Secrets {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#resolve(parsed, type, stored !== undefined, timeout);
+    return this.#resolve(parsed, type, timeout, { hitCounted: stored !== undefined });
   }
 
   #timeoutOf(options: CallOptions | undefined): number {
@@ -279,61 +278,95 @@ class SecretsClient implements Secrets {
   async #resolve(
     parsed: ParsedRef,
     type: ValueType,
-    hitCounted: boolean,
     timeout: number,
-    batch?: Promise<Array<Issued<unknown> | Error> | undefined>,
-    index = 0,
+    o: {
+      /** The caller already counted a hit for this read. */
+      hitCounted?: boolean;
+      /** A batch read under way, and this reference's index in it. */
+      batch?: { results: Promise<Array<Issued<unknown> | Error> | undefined>; index: number };
+    } = {},
   ): Promise<unknown> {
     const slot = this.#registry.slotFor(parsed);
     const meta: EntryMeta = { provider: slot.name, reference: parsed.source, kind: "secret" };
-    let first = batch !== undefined;
+    let batch = o.batch;
     const load = async (previous: Issued<Stored> | undefined): Promise<Issued<Stored>> => {
-      if (first && batch) {
-        first = false;
-        const results = await batch;
+      if (batch) {
+        const { results, index } = batch;
+        batch = undefined;
+        const answered = await results;
         // No batch read: this reference is read on its own (renewing its lease, if any).
-        if (results) {
-          const result = results[index];
+        if (answered) {
+          const result = answered[index];
           if (result instanceof Error) throw this.#wrap(result, slot, parsed);
           return toStored(checkedSecret(result, slot.name, parsed));
         }
       }
       return this.#fetchSecret(slot, parsed, timeout, previous);
     };
-    const stored = await this.#cache.get(parsed.source, meta, load, hitCounted);
+    const stored = await this.#cache.get(secretKey(parsed), meta, load, o.hitCounted);
     return viewOf(stored, parsed, type, slot.name);
   }
 
-  /** Reads one secret: renews its lease in place while it can, else reads (re-issues) it. */
-  async #fetchSecret(
+  /** Reads one secret through the one issue path. */
+  #fetchSecret(
     slot: Slot,
     parsed: ParsedRef,
     timeout: number,
     previous: Issued<Stored> | undefined,
   ): Promise<Issued<Stored>> {
+    return this.#issue(slot, {
+      timeout,
+      previous,
+      parsed,
+      label: parsed.source,
+      subject: { provider: slot.name, reference: parsed.raw, what: parsed.raw },
+      fetch: (provider, call) => provider.getSecret(parsed, call),
+      check: (issued) => checkedSecret(issued, slot.name, parsed),
+    });
+  }
+
+  /**
+   * The one issue path of secrets and credentials: creates the provider on
+   * first use, renews `previous`'s lease in place while it can, else issues
+   * anew under the call's deadline (its signal also fires on close()), checks
+   * the answer and wraps any failure as a typed error of the provider.
+   */
+  async #issue(
+    slot: Slot,
+    o: {
+      timeout: number;
+      previous: Issued<Stored> | undefined;
+      /** What the entry is called in events (a reference's source or a credentials label). */
+      label: string;
+      subject: CallSubject;
+      parsed?: ParsedRef;
+      fetch: (provider: ProviderOperations, call: CallContext) => Promise<Issued<unknown>>;
+      check: (issued: Issued<unknown>) => Issued<unknown>;
+    },
+  ): Promise<Issued<Stored>> {
     try {
       const provider = slot.instance ?? (await this.#registry.instance(slot));
-      if (previous?.lease) {
-        const renewed = await this.#renewed(slot, provider, parsed.source, timeout, previous);
+      if (o.previous?.lease) {
+        const renewed = await this.#renewed(slot, provider, o.label, o.timeout, o.previous);
         if (renewed) return renewed;
       }
       const issued = await this.#call(
         slot,
-        timeout,
-        { provider: slot.name, reference: parsed.raw, what: parsed.raw },
-        (call) => provider.getSecret(parsed, call),
-        previous,
+        o.timeout,
+        o.subject,
+        (call) => o.fetch(provider, call),
+        o.previous,
       );
-      return toStored(checkedSecret(issued, slot.name, parsed));
+      return toStored(o.check(issued));
     } catch (err) {
-      throw this.#wrap(err, slot, parsed);
+      throw this.#wrap(err, slot, o.parsed);
     }
   }
 
   /** Extends `previous`'s lease in place, if the provider can; `undefined` means issue anew. */
   async #renewed(
     slot: Slot,
-    provider: SecretProvider,
+    provider: ProviderOperations,
     reference: string,
     timeout: number,
     previous: Issued<Stored> | undefined,
@@ -344,13 +377,14 @@ class SecretsClient implements Secrets {
     // An expired lease is gone on the backend; one at its maximum cannot grow.
     if (previous.expiresAt !== undefined && now >= previous.expiresAt) return undefined;
     if (lease.maxExpiresAt !== undefined && now >= lease.maxExpiresAt) return undefined;
+    const renew = provider.renew.bind(provider);
     let renewed: Issued<unknown> | undefined;
     try {
       renewed = await this.#call(
         slot,
         timeout,
         { provider: slot.name, what: `lease renewal for ${reference}` },
-        (call) => (provider.renew as NonNullable<SecretProvider["renew"]>)(lease, call),
+        (call) => renew(lease, call),
         previous,
       );
     } catch {
@@ -382,15 +416,17 @@ class SecretsClient implements Secrets {
     };
   }
 
+  /** A provider call under `timeout`; its memo issues under the same deadline. */
   #call<T>(
     slot: Slot,
     timeout: number,
-    subject: { provider: string; reference?: string; what: string },
+    subject: CallSubject,
     fn: (call: CallContext) => Promise<T>,
     previous?: Issued<Stored>,
   ): Promise<T> {
+    const context = this.#contextFor(slot.name);
     return callWithDeadline(
-      this.#contextFor(slot.name),
+      timeout === this.#timeout ? context : { ...context, memo: this.#memoFor(slot.name, timeout) },
       this.#abort.signal,
       timeout,
       subject,
@@ -401,7 +437,7 @@ class SecretsClient implements Secrets {
 
   #wrap(err: unknown, slot: Slot, parsed?: ParsedRef): Error {
     scrub(err); // Also for errors thrown before any backend call (callWithDeadline scrubs those).
-    if (SecretsError.is(err)) return err;
+    if (SecretsError.is(err)) return stamp(err, slot.name);
     return new ProviderError({ provider: slot.name, reference: parsed?.raw, cause: err });
   }
 
@@ -452,15 +488,9 @@ class SecretsClient implements Secrets {
     options?: CallOptions,
   ): Promise<unknown> {
     if (this.#closed) throw new ClientClosedError({ provider });
-    const slot = this.#registry.byName(provider);
-    if (!slot) {
-      throw new NoProviderError({
-        provider,
-        message: `No provider named "${provider}" is registered (registered: ${this.#registry.names().join(", ") || "none"}).`,
-      });
-    }
+    const slot = this.#named(provider);
     const timeout = this.#timeoutOf(options);
-    let p: SecretProvider;
+    let p: ProviderOperations;
     try {
       p = await this.#registry.instance(slot);
     } catch (err) {
@@ -474,7 +504,7 @@ class SecretsClient implements Secrets {
       // entry; an entry a getSecret() created keeps its reference.
       const label = p.credentialsLabel?.(request) ?? parsed.source;
       const meta: EntryMeta = { provider, reference: label, kind: "credential" };
-      const stored = await this.#cache.get(parsed.source, meta, (prev) =>
+      const stored = await this.#cache.get(secretKey(parsed), meta, (prev) =>
         this.#fetchSecret(slot, parsed, timeout, prev),
       );
       return credentialsOf(stored, provider, parsed);
@@ -485,30 +515,18 @@ class SecretsClient implements Secrets {
         message: `Provider "${provider}" does not issue credentials; use getSecret() with its references instead.`,
       });
     }
-    const issue = p.getCredentials.bind(p);
     const label = p.credentialsLabel?.(request) ?? `${provider}:credentials`;
     const meta: EntryMeta = { provider, reference: label, kind: "credential" };
-    const stored = await this.#cache.get(
-      `${provider}\u0000${stableKey(request)}`,
-      meta,
-      async (prev) => {
-        try {
-          if (prev?.lease) {
-            const renewed = await this.#renewed(slot, p, label, timeout, prev);
-            if (renewed) return renewed;
-          }
-          const issued = await this.#call(
-            slot,
-            timeout,
-            { provider, what: `credentials ${label}` },
-            (call) => issue(request, call),
-            prev,
-          );
-          return toStored(checkedTimes(issued, provider));
-        } catch (err) {
-          throw this.#wrap(err, slot);
-        }
-      },
+    const stored = await this.#cache.get(credentialsKey(provider, request), meta, (previous) =>
+      this.#issue(slot, {
+        timeout,
+        previous,
+        label,
+        subject: { provider, what: `credentials ${label}` },
+        fetch: (ops, call) =>
+          (ops.getCredentials as NonNullable<ProviderOperations["getCredentials"]>)(request, call),
+        check: (issued) => checkedTimes(issued, provider),
+      }),
     );
     return credentialsOf(stored, provider);
   }
@@ -529,14 +547,20 @@ class SecretsClient implements Secrets {
                   slot,
                   timeout,
                   { provider: slot.name, what: `${refs.length} references` },
-                  (call) => (p.getSecrets as NonNullable<SecretProvider["getSecrets"]>)(refs, call),
+                  (call) =>
+                    (p.getSecrets as NonNullable<ProviderOperations["getSecrets"]>)(refs, call),
                 )
               : undefined,
           )
           // A whole batch that fails is each reference's failure, typed like a single fetch.
           .catch((err: unknown) => refs.map((r) => this.#wrap(err, slot, r))),
       resolve: (parsed, type, batch, index) =>
-        this.#resolve(parsed, type, false, timeout, batch, index),
+        this.#resolve(
+          parsed,
+          type,
+          timeout,
+          batch ? { batch: { results: batch, index: index ?? 0 } } : {},
+        ),
     }) as Promise<LoadResult<S>>;
   }
 
@@ -561,16 +585,16 @@ class SecretsClient implements Secrets {
   }
 
   invalidate(ref: string): boolean {
-    return this.#cache.invalidate(this.#parse(ref).source);
+    return this.#cache.invalidate(secretKey(this.#parse(ref)));
   }
 
   invalidateCredentials(provider: string, request?: unknown): number {
     if (request === undefined) {
-      return this.#cache.invalidateWhere((k) => k.startsWith(`${provider}\u0000`));
+      return this.#cache.invalidateWhere(ofProvider(provider));
     }
-    let n = this.#cache.invalidate(`${provider}\u0000${stableKey(request)}`) ? 1 : 0;
+    let n = this.#cache.invalidate(credentialsKey(provider, request)) ? 1 : 0;
     const shared = this.#registry.byName(provider)?.instance?.credentialsReference?.(request);
-    if (shared !== undefined && this.#cache.invalidate(this.#parse(shared).source)) n++;
+    if (shared !== undefined && this.#cache.invalidate(secretKey(this.#parse(shared)))) n++;
     return n;
   }
 
@@ -583,38 +607,41 @@ class SecretsClient implements Secrets {
     return this.#events.on(listener);
   }
 
-  provider(name: string): Promise<SecretProvider> {
+  provider(name: string): Promise<ProviderOperations> {
     if (this.#closed) return Promise.reject(new ClientClosedError({ provider: name }));
-    const slot = this.#registry.byName(name);
-    if (!slot) {
-      return Promise.reject(
-        new NoProviderError({
-          provider: name,
-          message: `No provider named "${name}" is registered.`,
-        }),
-      );
+    try {
+      return this.#registry.instance(this.#named(name));
+    } catch (err) {
+      return Promise.reject(err);
     }
-    return this.#registry.instance(slot);
   }
 
   async withProvider<T>(
     name: string,
-    fn: (provider: SecretProvider, call: CallContext) => Promise<T>,
+    fn: (provider: ProviderOperations, call: CallContext) => Promise<T>,
     options?: CallOptions,
   ): Promise<T> {
     if (this.#closed) throw new ClientClosedError({ provider: name });
-    const slot = this.#registry.byName(name);
-    if (!slot) {
-      throw new NoProviderError({
-        provider: name,
-        message: `No provider named "${name}" is registered.`,
-      });
-    }
+    const slot = this.#named(name);
     const timeout = this.#timeoutOf(options);
-    const provider = await this.#registry.instance(slot);
-    return this.#call(slot, timeout, { provider: name, what: `a ${name} call` }, (call) =>
-      fn(provider, call),
-    );
+    try {
+      const provider = await this.#registry.instance(slot);
+      return await this.#call(slot, timeout, { provider: name, what: `a ${name} call` }, (call) =>
+        fn(provider, call),
+      );
+    } catch (err) {
+      throw SecretsError.is(err) ? stamp(err, name) : err;
+    }
+  }
+
+  /** The slot registered under `name`, or the one "no provider named" error. */
+  #named(name: string): Slot {
+    const slot = this.#registry.byName(name);
+    if (slot) return slot;
+    throw new NoProviderError({
+      provider: name,
+      message: `No provider named "${name}" is registered (registered: ${this.#registry.names().join(", ") || "none"}).`,
+    });
   }
 
   async close(): Promise<void> {
@@ -660,18 +687,19 @@ class SecretsClient implements Secrets {
   }
 }
 
+/** What a client is composed of: the providers registered by default, and their scheme table. */
+export interface ClientComposition {
+  /** Registered unless `builtins: false`, each under its declaration's name. */
+  readonly providers: readonly AnyProvider[];
+  /** Their schemes, rules, aliases and suggestions. */
+  readonly table: SchemeTable;
+}
+
 /**
- * Creates a secrets client. With no options it is the zero-config client:
- * every built-in provider is registered and created on first use.
+ * Creates a client over a composition (the root's `createSecrets` passes the built-ins).
  *
- * @example
- * ```ts
- * import { createSecrets } from "secrets-loader";
- *
- * const secrets = createSecrets({ timeout: "5s", cache: { maxAge: "10m" }, onEvent: (e) => log.info(e) });
- * const config = await secrets.load({ DB_PASSWORD: "env://DB_PASSWORD" });
- * ```
+ * @internal
  */
-export function createSecrets(options: SecretsOptions = {}): Secrets {
-  return new SecretsClient(options);
+export function createClient(options: SecretsOptions, composition: ClientComposition): Secrets {
+  return new SecretsClient(options, composition);
 }
