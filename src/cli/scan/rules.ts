@@ -11,18 +11,21 @@
 
 import { charClasses, shannonEntropy } from "./entropy.js";
 import { isPlaceholder, isPublicByDesign } from "./placeholders.js";
+import { allMatches, firstAtOrAfter, type TextIndex } from "./text-index.js";
 
 /**
  * What a rule's `confirm` step sees: the whole text and the current line.
  *
  * @example
  * ```ts
- * const ctx: MatchContext = { text: "a\nb", lineStart: 2, lineEnd: 3 };
+ * const ctx: MatchContext = { text: "a\nb", lineStart: 2, lineEnd: 3, index: new TextIndex("a\nb") };
  * ```
  */
 export interface MatchContext {
   /** The whole text being scanned (a file, or the added lines of one diff). */
   readonly text: string;
+  /** Per-text lookups (line offsets, lists built once): never re-read the text per match. */
+  readonly index: TextIndex;
   /** Offset of the current line's first character in `text`. */
   readonly lineStart: number;
   /** Offset just past the current line's last character (the `\n` or the end). */
@@ -89,41 +92,35 @@ export interface Rule {
 const ROTATE =
   "Revoke or rotate the key at its issuer now, then load it at runtime (for example getSecret(...)) instead of committing it.";
 
-function lineWindow(
-  ctx: MatchContext,
-  before: number,
-  after: number,
-): { start: number; end: number } {
-  let start = ctx.lineStart;
-  for (let i = 0; i < before && start > 0; i++) start = ctx.text.lastIndexOf("\n", start - 2) + 1;
-  let end = ctx.lineEnd;
-  for (let i = 0; i < after && end < ctx.text.length; i++) {
-    const next = ctx.text.indexOf("\n", end + 1);
-    end = next === -1 ? ctx.text.length : next;
-  }
-  return { start, end };
+const AWS_SECRET = /(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{40})(?![A-Za-z0-9+/=])/g;
+
+/** Every AWS secret-key candidate of the text, found in one pass the first time an id needs one. */
+function awsSecrets(text: string) {
+  // A real secret access key is random base64: all of lower, upper and digits,
+  // and far more entropy than a hex digest (<= 4 bits/char).
+  return allMatches(text, AWS_SECRET, (s) => {
+    const secret = s[1] as string;
+    return charClasses(secret) >= 3 && shannonEntropy(secret) >= 4.2 && !isPlaceholder(secret);
+  });
 }
 
-const AWS_SECRET = /(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{40})(?![A-Za-z0-9+/=])/g;
+/** The first AWS secret-key candidate within five lines of the id, by binary search. */
+function nearbyAwsSecret(ctx: MatchContext) {
+  const { start, end } = ctx.index.window(ctx.lineStart, ctx.lineEnd, 5, 5);
+  const secrets = ctx.index.memo("aws-secret", awsSecrets);
+  const s = secrets[firstAtOrAfter(secrets, start)];
+  return s && s.index + s.length <= end ? s : undefined;
+}
 
 function confirmAwsPair(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
   const id = m[1] as string;
-  const { start, end } = lineWindow(ctx, 5, 5);
-  const window = ctx.text.slice(start, end);
-  AWS_SECRET.lastIndex = 0;
-  for (let s = AWS_SECRET.exec(window); s; s = AWS_SECRET.exec(window)) {
-    const secret = s[1] as string;
-    // A real secret access key is random base64: all of lower, upper and digits,
-    // and far more entropy than a hex digest (<= 4 bits/char).
-    if (charClasses(secret) >= 3 && shannonEntropy(secret) >= 4.2 && !isPlaceholder(secret)) {
-      return {
-        secret: id,
-        index: ctx.lineStart + (m.index ?? 0) + m[0].indexOf(id),
-        covers: { index: start + s.index, length: secret.length },
-      };
-    }
-  }
-  return undefined;
+  const s = nearbyAwsSecret(ctx);
+  if (!s) return undefined;
+  return {
+    secret: id,
+    index: ctx.lineStart + (m.index ?? 0) + m[0].indexOf(id),
+    covers: s,
+  };
 }
 
 function decodeJsonSegment(segment: string): unknown {
@@ -164,8 +161,8 @@ const PEM_END = /-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----/g;
 
 function confirmPem(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
   const headerEnd = ctx.lineStart + (m.index ?? 0) + m[0].length;
-  PEM_END.lastIndex = headerEnd;
-  const end = PEM_END.exec(ctx.text);
+  const ends = ctx.index.memo("pem-end", (t) => allMatches(t, PEM_END));
+  const end = ends[firstAtOrAfter(ends, headerEnd)];
   if (!end || end.index - headerEnd > 64 * 1024) return undefined;
   // The body may be split over lines, "\n" escapes or string concatenation.
   const raw = ctx.text.slice(headerEnd, end.index);
@@ -183,12 +180,21 @@ const GCP_PRIVATE_KEY = /"private_key"\s*:\s*"(-----BEGIN PRIVATE KEY-----(?:\\n
 function confirmGcpServiceAccount(_m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
   // The key file is one JSON object: look for its private key within it.
   const from = Math.max(0, ctx.lineStart - 16 * 1024);
-  GCP_PRIVATE_KEY.lastIndex = from;
-  const k = GCP_PRIVATE_KEY.exec(ctx.text);
+  // Group 2 (the body after the header) of every private_key field, listed once per text.
+  const keys = ctx.index.memo("gcp-private-key", (t) => {
+    const out: Array<{ index: number; length: number; body: string }> = [];
+    GCP_PRIVATE_KEY.lastIndex = 0;
+    for (let k = GCP_PRIVATE_KEY.exec(t); k; k = GCP_PRIVATE_KEY.exec(t)) {
+      const body = k[2] as string;
+      out.push({ index: k.index + k[0].indexOf(body), length: body.length, body });
+    }
+    return out;
+  });
+  const k = keys[firstAtOrAfter(keys, from)];
   if (!k || k.index > ctx.lineEnd + 16 * 1024) return undefined;
-  const body = (k[2] as string).replace(/\\n/g, "");
+  const body = k.body.replace(/\\n/g, "");
   if (isPlaceholder(body)) return undefined;
-  return { secret: body, index: k.index + k[0].indexOf(k[2] as string) };
+  return { secret: body, index: k.index };
 }
 
 // Hosts of documentation and local development: credentials for them are
@@ -400,6 +406,8 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
     // Unquoted values are only data in env, YAML, INI and TOML-style lines
     // (name first); in code an unquoted right-hand side is an expression.
     // The variable must be the line's first token (after `export ` or a YAML `- `).
+    // (Read at most 200 characters: a long prefix is not indentation.)
+    if (start - ctx.lineStart > 200) return undefined;
     if (!/^\s*(?:export\s+|-\s+)?["']?$/.test(ctx.text.slice(ctx.lineStart, start)))
       return undefined;
     const after = ctx.text.charAt(at + value.length);
@@ -407,7 +415,12 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
     // "name: Identifier," or "name = other;" is code (a type, an object literal, an assignment).
     if (after === ";" || after === ",") return undefined;
     // "client_secret: this.#auth.secret || ''": an expression, not data.
-    if (CODE_AFTER.test(ctx.text.slice(at + value.length, ctx.lineEnd))) return undefined;
+    if (
+      CODE_AFTER.test(
+        ctx.text.slice(at + value.length, Math.min(ctx.lineEnd, at + value.length + 64)),
+      )
+    )
+      return undefined;
     if (value.startsWith("this.") || value.includes("#")) return undefined;
   }
   if (HASHY_NAME.test(name) || SAFE_NAME.test(name) || DATA_KEY_NAME.test(name)) return undefined;
