@@ -6,6 +6,7 @@
  */
 
 import { createHash } from "node:crypto";
+import { counts, isDummyValue, pathContext } from "./classify.js";
 import { shannonEntropy } from "./entropy.js";
 import { isPlaceholder, isPublicByDesign } from "./placeholders.js";
 import { type Confirmed, type MatchContext, RULES, type Rule } from "./rules.js";
@@ -200,6 +201,10 @@ export class Scanner {
           reference: h.name,
           // Not a hash of the value: the reference name identifies it.
           digest: `known-value:${h.name}`,
+          confidence: "high",
+          context: pathContext(origin.file),
+          // The app's own value counts wherever it is committed.
+          counted: true,
         };
         if (origin.commit) finding.commit = origin.commit;
         if (origin.date) finding.date = origin.date;
@@ -338,8 +343,11 @@ export class Scanner {
       seen.add(key);
       kept.push(cand);
     }
+    const where = pathContext(origin.file);
     return kept.map(({ rule, hit, line, column }) => {
       const fileLine = origin.lineOf ? origin.lineOf(line) : line;
+      const context = rule.keyword && isDummyValue(hit.secret) ? "test-fixture" : where;
+      const confidence = rule.confidence ?? "high";
       const fingerprint = `${origin.commit ? `${origin.commit}:` : ""}${origin.file}:${rule.id}:${fileLine}`;
       const finding: RawFinding = {
         rule: rule.id,
@@ -350,6 +358,9 @@ export class Scanner {
         match: redactMatch(hit.secret, rule.publicPrefix),
         fingerprint,
         digest: createHash("sha256").update(hit.secret).digest("hex").slice(0, 16),
+        confidence,
+        context,
+        counted: counts({ confidence, context }, rule.keyword === true),
       };
       if (origin.commit) finding.commit = origin.commit;
       if (origin.date) finding.date = origin.date;

@@ -12,6 +12,7 @@
 import { charClasses, shannonEntropy } from "./entropy.js";
 import { isPlaceholder, isPublicByDesign } from "./placeholders.js";
 import { allMatches, firstAtOrAfter, type TextIndex } from "./text-index.js";
+import type { Confidence } from "./types.js";
 
 /**
  * What a rule's `confirm` step sees: the whole text and the current line.
@@ -87,6 +88,14 @@ export interface Rule {
   readonly confirm?: (m: RegExpExecArray, ctx: MatchContext) => Confirmed | undefined;
   /** What to do about a finding. */
   readonly fix: string;
+  /**
+   * A keyword or entropy rule (the value's format proves nothing): its
+   * findings in tests, docs and examples, or on dummy values, are listed but
+   * do not count. Format rules (fixed prefix, checksum, verified pair) count anywhere.
+   */
+  readonly keyword?: boolean;
+  /** Default `high`; `medium` for half a credential (a lone AWS key id). */
+  readonly confidence?: Confidence;
 }
 
 const ROTATE =
@@ -570,6 +579,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "url-credentials",
+    keyword: true,
     title: "Password in a URL (scheme://user:password@host)",
     keywords: ["://"],
     pattern:
@@ -579,6 +589,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "auth-header",
+    keyword: true,
     title: "Literal Authorization header (Bearer, Basic or token)",
     keywords: ["authorization"],
     ignoreCase: true,
@@ -589,6 +600,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "generic-secret-assignment",
+    keyword: true,
     title: "High-entropy value assigned to a secret-named variable",
     keywords: ["key", "secret", "token", "passw", "pwd"],
     ignoreCase: true,
