@@ -208,8 +208,8 @@ if (!onlyValues) {
     { name: "ordinary code, 20 MB", ...shape("ordinary.ts", () => ordinaryCode(MB20)) },
     {
       name: "one-line CloudTrail log, 20 MB",
-      // About 1,010 bytes a record.
-      ...shape("trail.json", () => cloudTrailLine(Math.round(MB20 / 1010))),
+      // About 680 bytes a record.
+      ...shape("trail.json", () => cloudTrailLine(Math.round(MB20 / 680))),
     },
     { name: "100,000 tokens on one line", ...shape("tokens.txt", () => tokensLine(100_000)) },
     {

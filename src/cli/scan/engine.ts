@@ -5,7 +5,7 @@
  * set up per file, so scanning cost is dominated by reading the bytes.
  */
 
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { counts, isDummyValue, pathContext } from "./classify.js";
 import { shannonEntropy } from "./entropy.js";
 import { isPlaceholder, isPublicByDesign } from "./placeholders.js";
@@ -357,7 +357,7 @@ export class Scanner {
         column,
         match: redactMatch(hit.secret, rule.publicPrefix),
         fingerprint,
-        digest: createHash("sha256").update(hit.secret).digest("hex").slice(0, 16),
+        digest: hash("sha256", hit.secret, "hex").slice(0, 16),
         confidence,
         context,
         counted: counts({ confidence, context }, rule.keyword === true),

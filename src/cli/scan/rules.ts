@@ -398,9 +398,17 @@ const SAFE_NAME =
 // the rest of the variable name is read backwards from there.
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
 
+// Prose ("The secret could not be found"): three words or more, letters only.
+const PROSE = /^[A-Za-z][a-z']*(?:[ ,;:]+[A-Za-z][a-z']*){2,}[.!?:]?$/;
+// Format strings and interpolations: the value is filled in elsewhere.
+const FORMAT = /%[-+ 0#]*\d*[sdifxXoq]|\{\w*\}|\$\w/;
+// An npm package name (@scope/name), a name, not a secret.
+const NPM_NAME = /^@[a-z0-9-~][a-z0-9-._~]*\/[a-z0-9-~][a-z0-9-._~]*$/;
+
 function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
-  const quote = m[1] as string;
-  const value = m[2] as string;
+  const quoted = m[2] !== undefined;
+  const quote = quoted ? (m[1] as string) : "";
+  const value = (quoted ? m[2] : m[4]) as string;
   const keyword = /^[A-Za-z_.-]+/.exec(m[0])?.[0] ?? "";
   const abs = ctx.lineStart + m.index;
   let start = abs;
@@ -411,6 +419,18 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
   // A bare "key" is too common (maps, React lists); "*_KEY" / "apiKey" are not.
   if (/^key/i.test(keyword) && start === abs) return undefined;
   const at = ctx.lineStart + (m.index ?? 0) + m[0].length - value.length - quote.length;
+  if (quote) {
+    // "prefix$" + id: a fragment of a string built at run time, not a value.
+    const after = ctx.text.slice(
+      at + value.length + quote.length,
+      Math.min(ctx.lineEnd, at + value.length + quote.length + 8),
+    );
+    if (/^\s*\+/.test(after)) return undefined;
+    // Spaces and punctuation are fine in a password, but prose and format strings are messages.
+    if (/[\s]/.test(value) && (PROSE.test(value.trim()) || value.trim().split(/\s+/).length > 3))
+      return undefined;
+    if (FORMAT.test(value) || NPM_NAME.test(value)) return undefined;
+  }
   if (!quote) {
     // Unquoted values are only data in env, YAML, INI and TOML-style lines
     // (name first); in code an unquoted right-hand side is an expression.
@@ -437,6 +457,9 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
   if (looksLikeName(value)) return undefined;
   // Code, not data: a constant named after itself, an identifier of words.
   if (isSelfNamed(name, value) || isWordIdentifier(value)) return undefined;
+  // "__reactHandles$", "$$typeofKey": an identifier of words inside sigils.
+  const core = value.replace(/^[_$#@]+|[_$#@]+$/g, "");
+  if (core !== value && (isWordIdentifier(core) || /^[a-z]+$/.test(core))) return undefined;
   // "SomeKindOfPassword123!@#", "my-secret-token": documentation, not a credential.
   // Only when the words are the whole value: "MySecretPa55!" is a password.
   if (isExamplePhrase(value) || opensWithCapsPhrase(value)) return undefined;
@@ -605,7 +628,7 @@ export const RULES: readonly Rule[] = [
     keywords: ["key", "secret", "token", "passw", "pwd"],
     ignoreCase: true,
     pattern:
-      /(?:key|secret|token|passw(?:or)?d|pwd)(?:[_.-]?base)?(?:\\?["'])?\s*(?:=|:=|:|=>)\s*(\\?["'`]|)([A-Za-z0-9_+/=!@#$%^&*~.-]{8,256})\1/gi,
+      /(?:key|secret|token|passw(?:or)?d|pwd)(?:[_.-]?base)?(?:\\?["'])?\s*(?:=|:=|:|=>)\s*(?:(\\?["'`])((?:(?!\1)[^\r\n\\]|\\[^\r\n]){8,256})\1|()([A-Za-z0-9_+/=!@#$%^&*~.-]{8,256}))/gi,
     confirm: confirmGeneric,
     fix: `${ROTATE} Read it from the environment or a secrets manager instead.`,
   },
