@@ -130,6 +130,22 @@ export class Scanner {
         this.#byKeyword.set(key, [...(known ?? []), r]);
       }
     }
+    // The alternation reports one keyword per position (the longest): a
+    // keyword that contains another ("password=" holds "passw") must select
+    // the rules of both.
+    const keys = [...this.#byKeyword.keys()];
+    const widened = new Map<string, Rule[]>();
+    for (const k of keys) {
+      const lower = k.toLowerCase();
+      const rules = new Set(this.#byKeyword.get(k));
+      for (const k2 of keys) {
+        if (k2 !== k && lower.includes(k2.toLowerCase())) {
+          for (const r of this.#byKeyword.get(k2) ?? []) rules.add(r);
+        }
+      }
+      widened.set(k, [...rules]);
+    }
+    for (const [k, rules] of widened) this.#byKeyword.set(k, rules);
     // Longest first so that alternation prefers the most specific keyword.
     alternatives.sort((a, b) => b.length - a.length);
     this.#prefilter = new RegExp(alternatives.length ? alternatives.join("|") : "(?!)", "g");

@@ -29,7 +29,9 @@ const MARKERS = [
 ];
 
 // Template syntax: the value is filled in elsewhere.
-const TEMPLATE = /<[^>]*>|\$\{|\{\{|%\(|\$\(|^\$[A-Z_]/;
+// Angle brackets hold words ("<your-api-key>", "<YOUR TOKEN>"), not the
+// random punctuation of a generated salt.
+const TEMPLATE = /<[A-Za-z][\w\s.:-]*>|\$\{|\{\{|%\(|\$\(|^\$[A-Z_]/;
 
 // Runs such as 00000000, aaaaaaaa or xxxx, in one case (random keys do
 // contain mixed-case runs like "xXxX"; placeholders are typed in one case).

@@ -10,6 +10,7 @@
  */
 
 import { charClasses, shannonEntropy } from "./entropy.js";
+import { TOKEN_FAMILIES } from "./families.js";
 import { isPlaceholder, isPublicByDesign } from "./placeholders.js";
 import { allMatches, firstAtOrAfter, type TextIndex } from "./text-index.js";
 import type { Confidence } from "./types.js";
@@ -403,7 +404,15 @@ const PROSE = /^[A-Za-z][a-z']*(?:[ ,;:]+[A-Za-z][a-z']*){2,}[.!?:]?$/;
 // Format strings and interpolations: the value is filled in elsewhere.
 const FORMAT = /%[-+ 0#]*\d*[sdifxXoq]|\{\w*\}|\$\w/;
 // An npm package name (@scope/name), a name, not a secret.
-const NPM_NAME = /^@[a-z0-9-~][a-z0-9-._~]*\/[a-z0-9-~][a-z0-9-._~]*$/;
+const NPM_NAME = /^@[a-z0-9-~][a-z0-9-._~]*\/[a-z0-9-~][a-z0-9-._~]*(?:\/[\w.~-]+)*$/;
+
+/** Four words or more, nearly all letters: a sentence ("put your unique phrase here"), not a passphrase salt. */
+function isMostlyWords(value: string): boolean {
+  const words = value.trim().split(/\s+/);
+  if (words.length < 4) return false;
+  const letters = value.replace(/[^A-Za-z\s]/g, "").length;
+  return letters / value.length >= 0.85;
+}
 
 function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
   const quoted = m[2] !== undefined;
@@ -452,40 +461,172 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
       return undefined;
     if (value.startsWith("this.") || value.includes("#")) return undefined;
   }
-  if (HASHY_NAME.test(name) || SAFE_NAME.test(name) || DATA_KEY_NAME.test(name)) return undefined;
-  if (MEMBER_EXPR.test(value) || WORDS_ONLY.test(value) || UUID.test(value)) return undefined;
-  if (looksLikeName(value)) return undefined;
+  return plausibleSecret(name, value) ? { secret: value, index: at } : undefined;
+}
+
+/**
+ * True when `value`, assigned to something called `name`, reads like a
+ * secret: not a name, a path, a hash, an identifier, prose or a placeholder
+ * phrase, and random enough for what the name says (a password may be
+ * shorter and plainer than a key). Shared by every keyword rule.
+ */
+function plausibleSecret(name: string, value: string): boolean {
+  // Spaces and punctuation are fine in a password, but prose and format strings are messages.
+  if (/\s/.test(value) && (PROSE.test(value.trim()) || isMostlyWords(value))) return false;
+  if (NPM_NAME.test(value)) return false;
+  // A format marker in a long random value (a salt with "{}" in it) is chance, not a template.
+  if (FORMAT.test(value) && !(value.length >= 32 && shannonEntropy(value) >= 4.5)) return false;
+  if (HASHY_NAME.test(name) || SAFE_NAME.test(name) || DATA_KEY_NAME.test(name)) return false;
+  if (MEMBER_EXPR.test(value) || WORDS_ONLY.test(value) || UUID.test(value)) return false;
+  if (looksLikeName(value)) return false;
   // Code, not data: a constant named after itself, an identifier of words.
-  if (isSelfNamed(name, value) || isWordIdentifier(value)) return undefined;
+  if (isSelfNamed(name, value) || isWordIdentifier(value)) return false;
   // "__reactHandles$", "$$typeofKey": an identifier of words inside sigils.
   const core = value.replace(/^[_$#@]+|[_$#@]+$/g, "");
-  if (core !== value && (isWordIdentifier(core) || /^[a-z]+$/.test(core))) return undefined;
+  if (core !== value && (isWordIdentifier(core) || /^[a-z]+$/.test(core))) return false;
   // "SomeKindOfPassword123!@#", "my-secret-token": documentation, not a credential.
   // Only when the words are the whole value: "MySecretPa55!" is a password.
-  if (isExamplePhrase(value) || opensWithCapsPhrase(value)) return undefined;
-  if (isPublicByDesign(value)) return undefined;
+  if (isExamplePhrase(value) || opensWithCapsPhrase(value)) return false;
+  if (isPublicByDesign(value)) return false;
   // Hex only (a sha256, a git SHA, or a hex token): a secret when the name
   // says so and it is long enough to be random (32+ digits, 128 bits), as
   // Twilio auth tokens, Datadog API keys and session secrets made with
   // `openssl rand -hex 32` are. Names that say hash, digest, sha, checksum,
   // commit, revision or etag were set aside above (HASHY_NAME).
-  if (/^[0-9a-f]+$/i.test(value) && !isPasswordName(name) && value.length < 32) return undefined;
-  if (/^(?:true|false|null|none|undefined|nil)$/i.test(value)) return undefined;
-  if (/^(?:https?|ftp|file):/.test(value) || looksLikePath(value)) return undefined;
+  if (/^[0-9a-f]+$/i.test(value) && !isPasswordName(name) && value.length < 32) return false;
+  if (/^(?:true|false|null|none|undefined|nil)$/i.test(value)) return false;
+  // A URL or a secret reference (aws-sm://prod/db#password): a pointer to a secret, not one.
+  if (/^(?:https?|ftp|file):/.test(value) || looksLikePath(value)) return false;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S*$/.test(value)) return false;
   const isPassword = isPasswordName(name);
   const entropy = shannonEntropy(value);
   if (isPassword) {
-    if (value.length < 8 || entropy < 2.8 || charClasses(value) < 2) return undefined;
+    if (value.length < 8 || entropy < 2.8 || charClasses(value) < 2) return false;
   } else if (
     value.length < 12 ||
     // Hex carries at most 4 bits a character: 32 random hex digits measure about 3.7.
     entropy < (/^[0-9a-f]+$/i.test(value) ? 3 : 3.5) ||
     charClasses(value) < 2
   ) {
+    return false;
+  }
+  return true;
+}
+
+const SECRET_WORD = /key|secret|token|passw(?:or)?d|pwd|credential|auth/i;
+
+/** `.npmrc`: `//registry/:_authToken=...`, `_auth=` (base64 user:password), `_password=`. */
+function confirmNpmrc(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const name = m[1] as string;
+  const value = m[2] as string;
+  if (isPlaceholder(value) || isExamplePhrase(value)) return undefined;
+  if (value.length < 16 && name === "_authToken") return undefined;
+  if (shannonEntropy(value) < 3 || charClasses(value) < 2) return undefined;
+  if (name === "_auth") {
+    const decoded = Buffer.from(value, "base64").toString("latin1");
+    const colon = decoded.indexOf(":");
+    if (colon < 1 || !/^[\x20-\x7e]+$/.test(decoded) || decoded.length - colon - 1 < 6)
+      return undefined;
+  }
+  return { secret: value, index: ctx.lineStart + m.index + m[0].length - value.length };
+}
+
+/** Docker `config.json`: `"auth": "<base64 of user:password>"`. */
+function confirmDockerAuth(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const value = m[1] as string;
+  const decoded = Buffer.from(value, "base64").toString("latin1");
+  const colon = decoded.indexOf(":");
+  if (colon < 1 || !/^[\x20-\x7e]+$/.test(decoded)) return undefined;
+  const user = decoded.slice(0, colon);
+  const password = decoded.slice(colon + 1);
+  if (
+    password.length < 6 ||
+    password === user ||
+    isPlaceholder(password) ||
+    isExamplePhrase(password)
+  ) {
     return undefined;
   }
-  return { secret: value, index: at };
+  return { secret: value, index: ctx.lineStart + m.index + m[0].indexOf(value) };
 }
+
+// A connection string names a server and a user next to the password.
+const CONN_SERVER = /(?:server|data source|host|address|addr|network address|hostname)\s*=/i;
+const CONN_USER = /(?:user id|uid|user|username|user name)\s*=/i;
+
+/** SQL Server, ODBC, MySQL and Npgsql connection strings: `Server=...;User Id=...;Password=...`. */
+function confirmConnectionString(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const raw = m[1] as string;
+  const value = raw.replace(/^[{'"]|[}'"]$/g, "");
+  const from = Math.max(ctx.lineStart, ctx.lineStart + m.index - 300);
+  const around = ctx.text.slice(
+    from,
+    Math.min(ctx.lineEnd, ctx.lineStart + m.index + m[0].length + 300),
+  );
+  if (!CONN_SERVER.test(around) || !CONN_USER.test(around) || !around.includes(";"))
+    return undefined;
+  if (/^[$%{]/.test(value) || isPlaceholder(value) || !plausibleSecret("password", value))
+    return undefined;
+  const index = ctx.lineStart + m.index + m[0].length - raw.length + (raw === value ? 0 : 1);
+  return { secret: value, index };
+}
+
+/** `curl -u user:password` (and `--user`). */
+function confirmCurlUser(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const quoted = m[3] !== undefined;
+  const user = (quoted ? m[2] : m[4]) as string;
+  const password = (quoted ? m[3] : m[5]) as string;
+  if (/^[$%{<]/.test(password) || password === user || isPlaceholder(password)) return undefined;
+  if (!plausibleSecret("password", password)) return undefined;
+  const end = ctx.lineStart + m.index + m[0].length - (quoted ? 1 : 0);
+  return { secret: password, index: end - password.length };
+}
+
+/** A literal API-key header: `curl -H "X-API-Key: ..."`, or `X-Api-Key: ...` in an .http file. */
+function confirmApiKeyHeader(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  // In a curl -H argument any such name; at the start of a line (an .http file) an X- header only.
+  const name = (m[1] ?? m[2]) as string;
+  const value = m[3] as string;
+  if (isPlaceholder(value) || !plausibleSecret(name, value)) return undefined;
+  return { secret: value, index: ctx.lineStart + m.index + m[0].length - value.length };
+}
+
+/**
+ * A secret-named setting given a literal: a default in `os.getenv("SECRET_KEY", "...")`,
+ * `ENV.fetch`, Laravel `env()`, `process.env.X || "..."`; a constant in PHP
+ * `define('API_KEY', '...')`; a property in Java `setProperty("db.password", "...")`
+ * or Ruby `ENV["API_KEY"] = "..."`.
+ */
+function confirmNamedLiteral(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const name = (m[1] ?? m[4] ?? m[7]) as string;
+  const value = (m[3] ?? m[6] ?? m[9]) as string;
+  if (!SECRET_WORD.test(name) || isPlaceholder(value) || !plausibleSecret(name, value))
+    return undefined;
+  return { secret: value, index: ctx.lineStart + m.index + m[0].length - value.length - 1 };
+}
+
+const NAMED_LITERAL = new RegExp(
+  [
+    // getenv("NAME", "value"), define('NAME', 'value'), setProperty("name", "value") ...
+    `\\b(?:getenv|environ\\.get|environ\\.setdefault|env\\.fetch|env|define|setproperty|setenv|putenv)\\s*\\(\\s*["']([\\w.-]{3,80})["']\\s*,\\s*(["'])((?:(?!\\2)[^\\r\\n\\\\]|\\\\[^\\r\\n]){6,256})\\2`,
+    // ENV["NAME"] = "value", ENV['NAME'] ||= 'value'
+    `\\benv\\[\\s*["']([\\w.-]{3,80})["']\\s*\\]\\s*(?:\\|\\|)?=\\s*(["'])((?:(?!\\5)[^\\r\\n\\\\]|\\\\[^\\r\\n]){6,256})\\5`,
+    // process.env.NAME || "value", process.env.NAME ?? "value"
+    `\\bprocess\\.env\\.([A-Za-z_]\\w{2,80})\\s*(?:\\|\\||\\?\\?)\\s*(["'\`])((?:(?!\\8)[^\\r\\n\\\\]|\\\\[^\\r\\n]){6,256})\\8`,
+  ].join("|"),
+  "gi",
+);
+
+const FAMILY_RULES: readonly Rule[] = TOKEN_FAMILIES.map((f) => ({
+  id: f.id,
+  title: f.title,
+  keywords: f.keywords,
+  pattern: f.pattern,
+  minEntropy: f.minEntropy ?? 3,
+  entropySkip: f.entropySkip ?? 0,
+  ...(f.prefix ? { publicPrefix: f.prefix } : {}),
+  fix: `${ROTATE} Revoke it in ${f.issuer}.`,
+}));
 
 /**
  * Every built-in rule, most specific first: when two rules find the same
@@ -582,6 +723,7 @@ export const RULES: readonly Rule[] = [
     entropySkip: 3,
     fix: `${ROTATE} Revoke it in the provider's API keys page.`,
   },
+  ...FAMILY_RULES,
   {
     id: "private-key",
     title: "Private key (PEM)",
@@ -620,6 +762,86 @@ export const RULES: readonly Rule[] = [
       /\b(?:proxy-)?authorization\\?["']?\s*[:=,]\s*\\?["'`]?\s*(Bearer|Basic|Token)\s+([A-Za-z0-9._~+/=-]{8,})/gi,
     confirm: confirmAuthHeader,
     fix: `${ROTATE} Revoke the token (or change the password of a Basic header) and add the header at runtime from a secret.`,
+  },
+  {
+    id: "npmrc-auth",
+    keyword: true,
+    title: "npm registry credential in .npmrc (_authToken, _auth, _password)",
+    keywords: ["_authToken", "_auth", "_password"],
+    pattern: /(?:^|[\s"':])(_authToken|_auth|_password)\s*=\s*["']?([^\s"'#;]{8,512})/g,
+    confirm: confirmNpmrc,
+    fix: `${ROTATE} Revoke the token at the registry (npm token revoke), and write \`_authToken=\${NPM_TOKEN}\` instead.`,
+  },
+  {
+    id: "docker-config-auth",
+    keyword: true,
+    title: "Docker registry credential (config.json auths)",
+    keywords: ['"auth"'],
+    pattern: /"auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})"/g,
+    confirm: confirmDockerAuth,
+    fix: `${ROTATE} Change the registry password or revoke the access token, and use a credential helper (credsStore) instead.`,
+  },
+  {
+    id: "connection-string-password",
+    keyword: true,
+    title: "Password in a connection string (SQL Server, ODBC, MySQL, Npgsql)",
+    keywords: ["password=", "pwd="],
+    ignoreCase: true,
+    pattern:
+      /(?:^|[;"'\s])(?:password|pwd)\s*=\s*(\{[^}\r\n]{1,256}\}|'[^'\r\n]{1,256}'|"[^"\r\n]{1,256}"|[^;"'\s]{1,256})/gi,
+    confirm: confirmConnectionString,
+    fix: `${ROTATE} Change the database password, and build the connection string at runtime from a secret (getSecret).`,
+  },
+  {
+    id: "curl-credentials",
+    keyword: true,
+    title: "Password in a curl -u / --user argument",
+    keywords: ["curl"],
+    pattern:
+      /\bcurl\b[^\r\n]*?\s(?:-u|--user)(?:\s+|=)(?:(["'])([^\s"':]{1,64}):((?:(?!\1)[^\r\n]){1,256})\1|([^\s"':]{1,64}):([^\s"']{1,256}))/g,
+    confirm: confirmCurlUser,
+    fix: `${ROTATE} Change the password, and pass it from the environment (curl -u "user:$PASSWORD") or a .netrc outside the repository.`,
+  },
+  {
+    id: "api-key-header",
+    keyword: true,
+    title: "Literal API-key header (X-API-Key, Private-Token, X-Auth-Token ...)",
+    keywords: [
+      "api-key",
+      "apikey",
+      "api_key",
+      "api-token",
+      "auth-token",
+      "access-token",
+      "private-token",
+      "vault-token",
+    ],
+    ignoreCase: true,
+    pattern:
+      /(?:(?:-H|--header)[\s=]*["']?\s*((?:x-)?(?:api[-_]?key|api[-_]?token|auth[-_]?token|access[-_]?token|private[-_]token|vault[-_]token|goog-api-key))|^\s*(x-(?:api[-_]?key|api[-_]?token|auth[-_]?token|access[-_]?token|vault[-_]token|goog-api-key)|private-token))\s*:\s*["']?([A-Za-z0-9._~+/=-]{12,256})/gi,
+    confirm: confirmApiKeyHeader,
+    fix: `${ROTATE} Revoke the key at its issuer and send the header from a secret read at runtime.`,
+  },
+  {
+    id: "secret-literal-setting",
+    keyword: true,
+    title: "Secret-named setting given a literal (getenv default, define, setProperty, ENV[])",
+    keywords: ["getenv", "environ", "env", "define", "setproperty", "putenv"],
+    ignoreCase: true,
+    pattern: NAMED_LITERAL,
+    confirm: confirmNamedLiteral,
+    fix: `${ROTATE} Remove the literal (a default is a committed secret too): fail when the variable is missing, or read it with getSecret().`,
+  },
+  {
+    id: "aws-access-key-id",
+    confidence: "medium",
+    publicPrefix: /^AKIA/,
+    title: "AWS access key id without its secret nearby (half a key)",
+    keywords: ["AKIA"],
+    pattern: /\b(AKIA[A-Z2-7]{16})\b/g,
+    minEntropy: 3,
+    entropySkip: 4,
+    fix: "An access key id alone cannot sign requests, but says a key exists: find where its secret is (search the history too), and deactivate the key in IAM if it was ever committed.",
   },
   {
     id: "generic-secret-assignment",
