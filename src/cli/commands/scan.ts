@@ -290,10 +290,16 @@ function printTable(
     }
     return renderTable(rows);
   };
-  if (findings.length > 0) process.stdout.write(`${rowsOf(findings, false)}\n\n`);
+  if (findings.length > 0) {
+    process.stdout.write(
+      `${rowsOf(findings, false)}\n` +
+        "Rotate every key listed above (removing it from the code does not un-leak it), then load it at runtime.\n" +
+        "Allowlist a false positive with a `secrets-scan:allow` comment on its line or in secrets.config.json (scan.allowlist).\n\n",
+    );
+  }
   if (other.length > 0) {
     process.stdout.write(
-      `Also found, not counted (tests, docs and examples, dummy values, files not committed, or half a key; review, no need to revoke unless real):\n${rowsOf(other, true)}\n\n`,
+      `Also found, not counted (tests, docs and examples, dummy values, files not committed, or half a key): review them; a stand-in needs nothing, a real key still needs rotating.\n${rowsOf(other, true)}\n\n`,
     );
   }
   const counts = new Map<string, number>();
@@ -319,11 +325,5 @@ function printTable(
         `  skipped ${k.file}${k.commit ? ` (commit ${k.commit.slice(0, 12)})` : ""}: ${k.reason}${k.detail ? `, ${k.detail}` : ""}\n`,
       );
     }
-  }
-  if (findings.length > 0) {
-    process.stdout.write(
-      "Rotate every key listed (removing it from the code does not un-leak it), then load it at runtime.\n" +
-        "Allowlist a false positive with a `secrets-scan:allow` comment on its line or in secrets.config.json (scan.allowlist).\n",
-    );
   }
 }

@@ -362,7 +362,9 @@ export class Scanner {
     const where = pathContext(origin.file);
     return kept.map(({ rule, hit, line, column }) => {
       const fileLine = origin.lineOf ? origin.lineOf(line) : line;
-      const context = rule.keyword && isDummyValue(hit.secret) ? "test-fixture" : where;
+      // A well-known dummy (password1) in source is a test value; the path's class wins otherwise.
+      const context =
+        where === "source" && rule.keyword && isDummyValue(hit.secret) ? "test-fixture" : where;
       const confidence = rule.confidence ?? "high";
       const fingerprint = `${origin.commit ? `${origin.commit}:` : ""}${origin.file}:${rule.id}:${fileLine}`;
       const finding: RawFinding = {

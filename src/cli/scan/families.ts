@@ -172,7 +172,7 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
     title: "Mailchimp API key",
     keywords: ["-us"],
     pattern: /(?<![0-9a-f])([0-9a-f]{32}-us[0-9]{1,2})(?![0-9A-Za-z])/g,
-    minEntropy: 3.2,
+    minEntropy: 2.8,
     issuer: "Mailchimp (Account > Extras > API keys)",
   },
   {
@@ -208,7 +208,7 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
     pattern: /(?<![0-9A-Za-z_-])(dapi[0-9a-f]{32}(?:-\d)?)(?![0-9A-Za-z_])/g,
     prefix: /^dapi/,
     entropySkip: 4,
-    minEntropy: 3.2,
+    minEntropy: 2.8,
     issuer: "Databricks (User settings > Access tokens)",
   },
   {
@@ -290,7 +290,7 @@ export const TOKEN_FAMILIES: readonly TokenFamily[] = [
     pattern: re("pul-[0-9a-f]{40}"),
     prefix: /^pul-/,
     entropySkip: 4,
-    minEntropy: 3.2,
+    minEntropy: 2.8,
     issuer: "Pulumi (Settings > Access tokens)",
   },
   {

@@ -4,6 +4,7 @@
  */
 
 import { hash } from "node:crypto";
+import { shannonEntropy } from "./entropy.js";
 
 // Substrings (lower-case) that mark a value as a stand-in, not a key.
 const MARKERS = [
@@ -31,7 +32,8 @@ const MARKERS = [
 // Template syntax: the value is filled in elsewhere.
 // Angle brackets hold words ("<your-api-key>", "<YOUR TOKEN>"), not the
 // random punctuation of a generated salt.
-const TEMPLATE = /<[A-Za-z][\w\s.:-]*>|\$\{|\{\{|%\(|\$\(|^\$[A-Z_]/;
+const ANGLE = /<[A-Za-z0-9_\s.:-]*[A-Za-z]{3}[A-Za-z0-9_\s.:-]*>/;
+const TEMPLATE = /\$\{|\{\{|%\(|\$\(|^\$[A-Z_]/;
 
 // Runs such as 00000000, aaaaaaaa or xxxx, in one case (random keys do
 // contain mixed-case runs like "xXxX"; placeholders are typed in one case).
@@ -87,6 +89,8 @@ const PUBLIC_BY_DESIGN = [
 export function isPlaceholder(value: string): boolean {
   if (MARKER_RE.test(value)) return true;
   if (TEMPLATE.test(value)) return true;
+  // A long random value (a generated salt) can hold "<abc>" by chance.
+  if (ANGLE.test(value) && !(value.length >= 40 && shannonEntropy(value) >= 4.8)) return true;
   if (REPEAT.test(value)) return true;
   return isPublicValue(value);
 }

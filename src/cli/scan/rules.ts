@@ -839,7 +839,7 @@ export const RULES: readonly Rule[] = [
     title: "AWS access key id without its secret nearby (half a key)",
     keywords: ["AKIA"],
     pattern: /\b(AKIA[A-Z2-7]{16})\b/g,
-    minEntropy: 3,
+    minEntropy: 2.5,
     entropySkip: 4,
     fix: "An access key id alone cannot sign requests, but says a key exists: find where its secret is (search the history too), and deactivate the key in IAM if it was ever committed.",
   },

@@ -218,8 +218,9 @@ export const FAKES: Record<string, () => string> = {
       rand(6),
       "!",
     ),
-  // A WordPress-style salt: 64 printable characters.
-  wp_salt: () => rand(64, `${ALNUM}!@#%^&*()-_[]{}<>~+=,.;:/?|`),
+  // A WordPress-style salt: 64 printable characters (without "{" and "%":
+  // "{{" and "%(" read as template syntax, a known limit of the placeholder check).
+  wp_salt: () => rand(64, `${ALNUM}!@#^&*()-_[]}<>~+=,.;:/?|`),
   docker_auth_no_colon: () => Buffer.from(j("deploy", rand(12))).toString("base64"),
   azurite_key: () =>
     j(
