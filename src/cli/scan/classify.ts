@@ -15,10 +15,11 @@ const TEST_DIR =
 // Test files by name: a.test.ts, a.spec.js, a_test.go, test_a.py, a_spec.rb, ATest.java.
 const TEST_FILE =
   /(?:\.(?:test|spec|e2e)\.[a-z0-9]+|_(?:test|spec)\.[a-z0-9]+|(?:^|\/)test_[^/]+\.py|(?:^|\/)[A-Z]\w*Tests?\.(?:java|kt|cs|scala))$/;
-// Documentation and examples.
+// Documentation and examples; also TypeScript declaration files, which hold
+// types and doc comments (their @example values), never a value that runs.
 const DOCS_DIR = /(?:^|\/)(?:docs?|documentation|examples?|samples?|demos?|tutorials?|guides?)\//i;
 const DOCS_FILE =
-  /(?:^|\/)(?:readme|changelog|contributing|history|usage)(?:\.[a-z0-9]+)?$|\.(?:md|mdx|markdown|rst|adoc|asciidoc|txt|ipynb)$|\.(?:example|sample|template|dist)$|(?:^|\/)\.env\.(?:example|sample|template|dist)$/i;
+  /(?:^|\/)(?:readme|changelog|contributing|history|usage)(?:\.[a-z0-9]+)?$|\.(?:md|mdx|markdown|rst|adoc|asciidoc|txt|ipynb)$|\.(?:example|sample|template|dist)$|(?:^|\/)\.env\.(?:example|sample|template|dist)$|\.d\.[cm]?ts$/i;
 
 // Values written as obvious stand-ins in tests and tutorials: a word for a
 // secret with a digit or two, or a word made "valid" with a prefix.

@@ -481,8 +481,8 @@ function plausibleSecret(name: string, value: string): boolean {
   if (looksLikeName(value)) return false;
   // Code, not data: a constant named after itself, an identifier of words.
   if (isSelfNamed(name, value) || isWordIdentifier(value)) return false;
-  // "__reactHandles$", "$$typeofKey": an identifier of words inside sigils.
-  const core = value.replace(/^[_$#@]+|[_$#@]+$/g, "");
+  // "__reactHandles$", "?InterpolationInJSX": an identifier of words inside sigils.
+  const core = value.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
   if (core !== value && (isWordIdentifier(core) || /^[a-z]+$/.test(core))) return false;
   // "SomeKindOfPassword123!@#", "my-secret-token": documentation, not a credential.
   // Only when the words are the whole value: "MySecretPa55!" is a password.

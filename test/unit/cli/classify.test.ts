@@ -23,6 +23,10 @@ describe("pathContext", () => {
     ["examples/basic/main.mjs", "docs-example"],
     [".env.example", "docs-example"],
     ["config/app.yml.sample", "docs-example"],
+    [
+      "node_modules/@aws-sdk/client-iam/dist-types/commands/ChangePasswordCommand.d.ts",
+      "docs-example",
+    ],
   ])("%s is %s", (file, context) => {
     expect(pathContext(file)).toBe(context);
   });
