@@ -5,7 +5,6 @@
  * string, random text after the prefix) fails the checksum and is not reported.
  */
 
-import { SUFFIX_LENGTH } from "../../keys/format.js";
 import { checkKey, keyPattern } from "../../keys/index.js";
 import type { Rule } from "./rules.js";
 
@@ -31,12 +30,12 @@ export const ISSUED_KEY_TITLE = "API key issued by this project";
 export function issuedKeyRule(prefixes: readonly string[]): Rule | undefined {
   if (prefixes.length === 0) return undefined;
   // keyPattern refuses any prefix that is not lower-case words and "_": nothing to escape.
-  keyPattern(prefixes);
-  const alternatives = [...prefixes].sort((a, b) => b.length - a.length).join("|");
-  // Any character that is not a letter or digit ends the text before a key
+  // Its own left boundary (no letter, digit or "_" before the key) is replaced:
+  // any character that is not a letter or digit ends the text before a key
   // ("_" as in `KEY_acme_live_...`, a quote, a space), and so does a URL
   // escape such as "%20" (its hex digits are not part of the key).
-  const pattern = `(?:(?<=%[0-9A-Fa-f]{2})|(?<![0-9A-Za-z]))(?:${alternatives})[0-9A-Za-z]{${SUFFIX_LENGTH}}(?![0-9A-Za-z])`;
+  const body = keyPattern(prefixes).replace(/^\(\?<!\[[^\]]*\]\)/, "");
+  const pattern = `(?:(?<=%[0-9A-Fa-f]{2})|(?<![0-9A-Za-z]))${body}`;
   return {
     id: ISSUED_KEY_RULE_ID,
     title: ISSUED_KEY_TITLE,
