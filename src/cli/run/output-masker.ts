@@ -3,15 +3,18 @@
  *
  * Each stream is matched on its own, and both together in arrival order, so
  * that a value written half to stdout and half to stderr (which a terminal
- * shows joined) is masked too. Text that could be the start of a value is
- * held back until it is decided: at the latest until the next line break
- * (no pattern spans one) or `holdMs`. When the wait runs out, a held start of
+ * shows joined) is masked too. Each is read through several views (as is,
+ * JSON-decoded, URL-decoded, all without line breaks: `decoders.ts`). Text
+ * that could be the start of a value is held back until it is decided: at
+ * the latest until `holdMs`, or the next line break for a start shorter than
+ * {@link MIN_MASKED_LENGTH}. When the wait runs out, a held start of
  * {@link MIN_MASKED_LENGTH} characters or more is masked and shorter ones are
  * let through; either way the match goes on, so the rest of a value that
  * arrives later is still masked.
  */
 
 import { MIN_MASKED_LENGTH } from "../masking.js";
+import { type Decoder, type Emit, JsonDecoder, PlainDecoder, UrlDecoder } from "./decoders.js";
 import { MatchState, PatternSet } from "./matcher.js";
 
 /** Where one stream stands: text not yet let out, and the parts of it to mask. */
@@ -28,60 +31,94 @@ class StreamState {
 }
 
 /**
- * One view of the text (one stream, or all of them in arrival order) with its
- * match state and a ring of the last characters read (stream and offset), so
- * that a match or a held start can be mapped back to stream offsets.
+ * One view of the text (one stream, or all of them in arrival order; as it
+ * is, JSON-decoded or URL-decoded) with its match state and a ring of the
+ * last characters read (stream and span of offsets), so that a match or a
+ * held start can be mapped back to stream offsets.
  */
 class Scanner {
   readonly state: MatchState;
   readonly #streams: Uint8Array;
-  readonly #offsets: Float64Array;
+  readonly #starts: Float64Array;
+  readonly #ends: Float64Array;
   #count = 0;
+  /** `#count` when the last line break was read. */
+  #breakAt = -1;
+  readonly #emit: Emit;
 
   constructor(
     set: PatternSet,
     private readonly streams: StreamState[],
+    private readonly decoder: Decoder,
   ) {
     this.state = new MatchState(set);
     const size = Math.max(1, set.longest);
     this.#streams = new Uint8Array(size);
-    this.#offsets = new Float64Array(size);
+    this.#starts = new Float64Array(size);
+    this.#ends = new Float64Array(size);
+    this.#emit = (stream, start, end, code) => {
+      // Line breaks are not part of any pattern: a value wrapped across lines is read whole.
+      if (code === 10 || code === 13) {
+        this.#breakAt = this.#count;
+        return;
+      }
+      const k = this.#count++ % this.#starts.length;
+      this.#streams[k] = stream;
+      this.#starts[k] = start;
+      this.#ends[k] = end;
+      const matched = this.state.read(code);
+      if (matched > 0) this.mark(matched);
+    };
   }
 
   read(stream: number, offset: number, code: number): void {
-    const k = this.#count++ % this.#offsets.length;
-    this.#streams[k] = stream;
-    this.#offsets[k] = offset;
-    const matched = this.state.read(code);
-    if (matched > 0) this.mark(matched);
+    this.decoder.read(stream, offset, code, this.#emit);
   }
 
   /** Calls `fn` for each of the last `n` characters read, oldest first. */
-  #last(n: number, fn: (stream: number, offset: number) => void): void {
-    const size = this.#offsets.length;
+  #last(n: number, fn: (stream: number, start: number, end: number) => void): void {
+    const size = this.#starts.length;
     for (let j = Math.min(n, this.#count, size); j >= 1; j--) {
       const k = (this.#count - j) % size;
-      fn(this.#streams[k] as number, this.#offsets[k] as number);
+      fn(this.#streams[k] as number, this.#starts[k] as number, this.#ends[k] as number);
     }
   }
 
   /** Masks the last `n` characters read. */
   mark(n: number): void {
-    this.#last(n, (stream, offset) => {
+    this.#last(n, (stream, start, end) => {
       const masks = (this.streams[stream] as StreamState).masks;
       const prev = masks[masks.length - 1];
-      if (prev && prev[1] >= offset && prev[0] <= offset) prev[1] = Math.max(prev[1], offset + 1);
-      else masks.push([offset, offset + 1]);
+      if (prev && prev[1] >= start && prev[0] <= start) prev[1] = Math.max(prev[1], end);
+      else masks.push([start, end]);
     });
   }
 
-  /** Per stream, the first offset still undecided (Infinity when none). */
+  /**
+   * Per stream, the first offset still undecided (Infinity when none). A
+   * start of a value shorter than {@link MIN_MASKED_LENGTH} is not held past
+   * a line break (output goes on line by line); a longer one is, until the
+   * hold time runs out. So is an escape still being read.
+   */
   heldFrom(out: number[]): void {
-    this.#last(this.state.depth, (stream, offset) => {
-      if (offset < (out[stream] as number)) out[stream] = offset;
-    });
+    const hold = (stream: number, start: number) => {
+      if (start < (out[stream] as number)) out[stream] = start;
+    };
+    // An escape not yet complete (at most 6 characters) waits for its end.
+    for (const p of this.decoder.pending) hold(p.stream, p.offset);
+    const depth = this.state.depth;
+    if (depth === 0) return;
+    if (depth < MIN_MASKED_LENGTH && this.#breakAt > this.#count - depth) return;
+    this.#last(depth, hold);
   }
 }
+
+/** The decoders of the views each stream is read through. */
+const VIEWS: ReadonlyArray<() => Decoder> = [
+  () => new PlainDecoder(),
+  () => new JsonDecoder(),
+  () => new UrlDecoder(),
+];
 
 /**
  * Options of {@link OutputMasker}.
@@ -100,8 +137,9 @@ export class OutputMasker {
   readonly #sinks: ReadonlyArray<(text: string) => void>;
   readonly #streams: StreamState[];
   readonly #scanners: Scanner[];
-  readonly #own: Scanner[];
-  readonly #all: Scanner | undefined;
+  /** Per stream, its views; then the views of all streams together. */
+  readonly #own: Scanner[][];
+  readonly #all: Scanner[];
   readonly #holdMs: number;
   readonly #mask: string;
   readonly #active: boolean;
@@ -116,9 +154,10 @@ export class OutputMasker {
     this.#sinks = sinks;
     this.#active = set.longest > 0;
     this.#streams = sinks.map(() => new StreamState());
-    this.#own = sinks.map(() => new Scanner(set, this.#streams));
-    this.#all = sinks.length > 1 ? new Scanner(set, this.#streams) : undefined;
-    this.#scanners = this.#all ? [...this.#own, this.#all] : [...this.#own];
+    const views = () => VIEWS.map((decoder) => new Scanner(set, this.#streams, decoder()));
+    this.#own = sinks.map(views);
+    this.#all = sinks.length > 1 ? views() : [];
+    this.#scanners = [...this.#own.flat(), ...this.#all];
     this.#holdMs = options.holdMs ?? 100;
     this.#mask = options.mask ?? "[REDACTED]";
   }
@@ -130,13 +169,11 @@ export class OutputMasker {
       return;
     }
     const st = this.#streams[stream] as StreamState;
-    const own = this.#own[stream] as Scanner;
-    const all = this.#all;
+    const scanners = [...(this.#own[stream] as Scanner[]), ...this.#all];
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       const offset = st.next++;
-      own.read(stream, offset, code);
-      all?.read(stream, offset, code);
+      for (const s of scanners) s.read(stream, offset, code);
     }
     st.text += text;
     this.#release(false);
