@@ -6,8 +6,9 @@
  * stack trace (set SECRETS_DEBUG=1 to see one).
  */
 
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigFileError, EXIT, ScanInputError, UsageError } from "./errors.js";
+import { QuietCommand } from "./quiet-command.js";
 import { MAX_READABLE_FILE_SIZE } from "./scan/limits.js";
 import { isValidSince, SINCE_FORMS } from "./scan/since.js";
 import { packageVersion } from "./version.js";
@@ -62,10 +63,11 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 /**
- * Builds the commander program. Exported for tests.
+ * Builds the commander program for the command line `args` (after
+ * `secrets`), which its error messages refer to by position. Exported for tests.
  */
-export function buildProgram(): Command {
-  const program = new Command("secrets")
+export function buildProgram(args: readonly string[] = process.argv.slice(2)): Command {
+  const program = new QuietCommand("secrets", args)
     .description(
       "Check an app against the API-key security checklist, scan for leaked keys, and load secrets.",
     )
@@ -191,7 +193,7 @@ function quietOnBrokenPipe(stream: NodeJS.WriteStream): void {
 export async function main(argv: readonly string[]): Promise<void> {
   quietOnBrokenPipe(process.stdout);
   quietOnBrokenPipe(process.stderr);
-  const program = buildProgram();
+  const program = buildProgram(argv.slice(2));
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {
