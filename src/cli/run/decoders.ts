@@ -1,8 +1,10 @@
 /**
  * Views of a child's output that `secrets run --redact` matches values in,
- * besides the text itself: the text with JSON escapes decoded (`\uXXXX` of any
- * character, in either case, `\/`, `\"`...), and with URL escapes decoded
- * (`%XX`, `escape()`'s `%uXXXX`, `+` for a space). An encoder that escapes any
+ * besides the text itself: the text with backslash escapes decoded (JSON's
+ * `\uXXXX` of any character, in either case, `\/`, `\"`, and `\xHH`), with URL
+ * escapes decoded (`%XX`, `escape()`'s `%uXXXX`, `+` for a space), with HTML
+ * character references decoded (`&amp;`, `&#x26;`), and with quoted-printable
+ * decoded (`=XX`). An encoder that escapes any
  * subset of characters then shows the value itself. Every view drops line
  * breaks (raw or decoded), so that a value wrapped across lines (base64 at 76
  * columns, CRLF or LF) is matched whole.
@@ -11,15 +13,31 @@
  * match masks the escapes, not just one character per escape.
  */
 
-/** Receives one decoded character and the span [start, end) of stream offsets it came from. */
-export type Emit = (stream: number, start: number, end: number, code: number) => void;
+/** Where one output character is: its stream and offset. */
+export interface At {
+  stream: number;
+  offset: number;
+}
+
+/**
+ * Receives one decoded character and the span [start, end) of stream offsets
+ * it came from; `elsewhere` lists the characters of its escape that arrived
+ * on another stream (an escape split between stdout and stderr).
+ */
+export type Emit = (
+  stream: number,
+  start: number,
+  end: number,
+  code: number,
+  elsewhere?: readonly At[],
+) => void;
 
 /** Turns output characters into the characters of one view. */
 export interface Decoder {
   /** Reads one output character at `offset` of `stream`. */
   read(stream: number, offset: number, code: number, emit: Emit): void;
   /** The characters of the escape being read, if one is (it is not decided yet). */
-  readonly pending: ReadonlyArray<{ stream: number; offset: number }>;
+  readonly pending: readonly At[];
 }
 
 const BACKSLASH = 0x5c;
@@ -53,7 +71,7 @@ export class PlainDecoder implements Decoder {
  */
 abstract class EscapeDecoder implements Decoder {
   protected codes: number[] = [];
-  readonly pending: Array<{ stream: number; offset: number }> = [];
+  readonly pending: At[] = [];
 
   read(stream: number, offset: number, code: number, emit: Emit): void {
     if (this.codes.length === 0) {
@@ -69,7 +87,13 @@ abstract class EscapeDecoder implements Decoder {
     if (done >= 0) {
       let start = offset;
       for (const p of this.pending) if (p.stream === stream) start = Math.min(start, p.offset);
-      emit(stream, start, offset + 1, done);
+      const elsewhere = this.pending.filter((p) => p.stream !== stream);
+      const also = elsewhere.length ? elsewhere : undefined;
+      if (done > 0xffff) {
+        // Outside the BMP (&#x1F600;): the two UTF-16 code units the value holds.
+        emit(stream, start, offset + 1, 0xd800 + ((done - 0x10000) >> 10), also);
+        emit(stream, start, offset + 1, 0xdc00 + ((done - 0x10000) & 0x3ff), also);
+      } else emit(stream, start, offset + 1, done, also);
       this.codes = [];
       this.pending.length = 0;
       return;
@@ -101,7 +125,7 @@ abstract class EscapeDecoder implements Decoder {
 
   #literal(emit: Emit): void {
     this.codes.forEach((c, i) => {
-      const p = this.pending[i] as { stream: number; offset: number };
+      const p = this.pending[i] as At;
       emit(p.stream, p.offset, p.offset + 1, c);
     });
     this.codes = [];
@@ -112,6 +136,7 @@ abstract class EscapeDecoder implements Decoder {
 const JSON_SIMPLE: ReadonlyMap<number, number> = new Map(
   [
     ['"', '"'],
+    ["'", "'"],
     ["\\", "\\"],
     ["/", "/"],
     ["b", "\b"],
@@ -121,8 +146,13 @@ const JSON_SIMPLE: ReadonlyMap<number, number> = new Map(
     ["t", "\t"],
   ].map(([k, v]) => [(k as string).charCodeAt(0), (v as string).charCodeAt(0)]),
 );
+const X_LOWER = 0x78;
 
-/** JSON string escapes: `\uXXXX` (either case) and the two-character ones. */
+/**
+ * Backslash escapes of JSON and of string literals in JavaScript, Python and
+ * Go: `\uXXXX` (either case), `\xHH`, and the two-character ones (`\"`,
+ * `\'`, `\/`, `\n`...).
+ */
 export class JsonDecoder extends EscapeDecoder {
   protected opens(code: number): boolean {
     return code === BACKSLASH;
@@ -131,14 +161,95 @@ export class JsonDecoder extends EscapeDecoder {
   protected next(code: number): number | undefined {
     const n = this.codes.length;
     if (n === 1) {
-      if (code === U_LOWER) return undefined;
+      if (code === U_LOWER || code === X_LOWER) return undefined;
       return JSON_SIMPLE.get(code) ?? -1;
     }
     if (hexValue(code) < 0) return -1;
-    if (n < 5) return undefined;
+    const digits = this.codes[1] === X_LOWER ? 2 : 4;
+    if (n < digits + 1) return undefined;
     let v = 0;
     for (const c of [...this.codes.slice(2), code]) v = v * 16 + hexValue(c);
     return v;
+  }
+}
+
+const SEMICOLON = 0x3b;
+const HASH = 0x23;
+/** Named character references a value's characters are commonly written as. */
+const HTML_NAMED: ReadonlyMap<string, number> = new Map(
+  Object.entries({
+    amp: "&",
+    lt: "<",
+    gt: ">",
+    quot: '"',
+    apos: "'",
+    sol: "/",
+    equals: "=",
+    plus: "+",
+    colon: ":",
+    semi: ";",
+    commat: "@",
+    percnt: "%",
+    num: "#",
+    excl: "!",
+    quest: "?",
+    dollar: "$",
+    lowbar: "_",
+    lpar: "(",
+    rpar: ")",
+    comma: ",",
+    period: ".",
+    ast: "*",
+    lsqb: "[",
+    rsqb: "]",
+    lcub: "{",
+    rcub: "}",
+    grave: "`",
+    tilde: "~",
+    bsol: "\\",
+    Hat: "^",
+    verbar: "|",
+    nbsp: "\u00a0",
+  }).map(([k, v]) => [k, v.charCodeAt(0)]),
+);
+
+/** HTML character references: `&amp;`, `&#38;`, `&#x26;` (either case) and the names above. */
+export class HtmlDecoder extends EscapeDecoder {
+  protected opens(code: number): boolean {
+    return code === 0x26;
+  }
+
+  protected next(code: number): number | undefined {
+    if (code !== SEMICOLON) {
+      const ok = (code >= 0x30 && code <= 0x39) || ((code | 0x20) >= 0x61 && (code | 0x20) <= 0x7a);
+      const hash = code === HASH && this.codes.length === 1;
+      return (ok || hash) && this.codes.length < 10 ? undefined : -1;
+    }
+    const body = String.fromCharCode(...this.codes.slice(1));
+    if (body.startsWith("#")) {
+      const hex = /^#[xX]([0-9a-fA-F]{1,6})$/.exec(body);
+      const dec = /^#([0-9]{1,7})$/.exec(body);
+      const v = hex ? Number.parseInt(hex[1] as string, 16) : dec ? Number(dec[1]) : -1;
+      return v >= 0 && v <= 0x10ffff ? v : -1;
+    }
+    return HTML_NAMED.get(body) ?? -1;
+  }
+}
+
+/**
+ * Quoted-printable (MIME): `=XX` (a byte, compared as latin1) and `=` at the
+ * end of a line (a soft line break, read as a line break, which views drop).
+ */
+export class QuotedPrintableDecoder extends EscapeDecoder {
+  protected opens(code: number): boolean {
+    return code === 0x3d;
+  }
+
+  protected next(code: number): number | undefined {
+    if (this.codes.length === 1 && (code === 10 || code === 13)) return 10;
+    if (hexValue(code) < 0) return -1;
+    if (this.codes.length < 2) return undefined;
+    return hexValue(this.codes[1] as number) * 16 + hexValue(code);
   }
 }
 

@@ -4,7 +4,8 @@
  * Each stream is matched on its own, and both together in arrival order, so
  * that a value written half to stdout and half to stderr (which a terminal
  * shows joined) is masked too. Each is read through several views (as is,
- * JSON-decoded, URL-decoded, all without line breaks: `decoders.ts`). Text
+ * with backslash, URL, HTML and quoted-printable escapes decoded, all
+ * without line breaks: `decoders.ts`). Text
  * that could be the start of a value is held back until it is decided: at
  * the latest until `holdMs`, or the next line break for a start shorter than
  * {@link MIN_MASKED_LENGTH}. When the wait runs out, a held start of
@@ -14,7 +15,16 @@
  */
 
 import { MIN_MASKED_LENGTH } from "../masking.js";
-import { type Decoder, type Emit, JsonDecoder, PlainDecoder, UrlDecoder } from "./decoders.js";
+import {
+  type At,
+  type Decoder,
+  type Emit,
+  HtmlDecoder,
+  JsonDecoder,
+  PlainDecoder,
+  QuotedPrintableDecoder,
+  UrlDecoder,
+} from "./decoders.js";
 import { MatchState, PatternSet } from "./matcher.js";
 
 /** Where one stream stands: text not yet let out, and the parts of it to mask. */
@@ -32,7 +42,7 @@ class StreamState {
 
 /**
  * One view of the text (one stream, or all of them in arrival order; as it
- * is, JSON-decoded or URL-decoded) with its match state and a ring of the
+ * is, or with backslash, URL, HTML or quoted-printable escapes decoded) with its match state and a ring of the
  * last characters read (stream and span of offsets), so that a match or a
  * held start can be mapped back to stream offsets.
  */
@@ -41,6 +51,8 @@ class Scanner {
   readonly #streams: Uint8Array;
   readonly #starts: Float64Array;
   readonly #ends: Float64Array;
+  /** Parts on another stream of the escape a character was decoded from, by ring slot. */
+  readonly #elsewhere: Array<readonly At[] | undefined>;
   #count = 0;
   /** `#count` when the last line break was read. */
   #breakAt = -1;
@@ -56,7 +68,8 @@ class Scanner {
     this.#streams = new Uint8Array(size);
     this.#starts = new Float64Array(size);
     this.#ends = new Float64Array(size);
-    this.#emit = (stream, start, end, code) => {
+    this.#elsewhere = new Array(size).fill(undefined);
+    this.#emit = (stream, start, end, code, elsewhere) => {
       // Line breaks are not part of any pattern: a value wrapped across lines is read whole.
       if (code === 10 || code === 13) {
         this.#breakAt = this.#count;
@@ -66,6 +79,7 @@ class Scanner {
       this.#streams[k] = stream;
       this.#starts[k] = start;
       this.#ends[k] = end;
+      this.#elsewhere[k] = elsewhere;
       const matched = this.state.read(code);
       if (matched > 0) this.mark(matched);
     };
@@ -75,23 +89,29 @@ class Scanner {
     this.decoder.read(stream, offset, code, this.#emit);
   }
 
-  /** Calls `fn` for each of the last `n` characters read, oldest first. */
+  /**
+   * Calls `fn` for each of the last `n` characters read, oldest first, and
+   * for the parts of their escapes that arrived on another stream.
+   */
   #last(n: number, fn: (stream: number, start: number, end: number) => void): void {
     const size = this.#starts.length;
     for (let j = Math.min(n, this.#count, size); j >= 1; j--) {
       const k = (this.#count - j) % size;
+      for (const p of this.#elsewhere[k] ?? []) fn(p.stream, p.offset, p.offset + 1);
       fn(this.#streams[k] as number, this.#starts[k] as number, this.#ends[k] as number);
     }
   }
 
-  /** Masks the last `n` characters read. */
-  mark(n: number): void {
-    this.#last(n, (stream, start, end) => {
+  /** Masks the last `n` characters read, and the escape being read if `pending`. */
+  mark(n: number, pending = false): void {
+    const one = (stream: number, start: number, end: number) => {
       const masks = (this.streams[stream] as StreamState).masks;
       const prev = masks[masks.length - 1];
       if (prev && prev[1] >= start && prev[0] <= start) prev[1] = Math.max(prev[1], end);
       else masks.push([start, end]);
-    });
+    };
+    this.#last(n, one);
+    if (pending) for (const p of this.decoder.pending) one(p.stream, p.offset, p.offset + 1);
   }
 
   /**
@@ -118,6 +138,8 @@ const VIEWS: ReadonlyArray<() => Decoder> = [
   () => new PlainDecoder(),
   () => new JsonDecoder(),
   () => new UrlDecoder(),
+  () => new HtmlDecoder(),
+  () => new QuotedPrintableDecoder(),
 ];
 
 /**
@@ -195,7 +217,8 @@ export class OutputMasker {
     const from = this.#streams.map(() => Number.POSITIVE_INFINITY);
     for (const s of this.#scanners) {
       if (force) {
-        if (s.state.depth >= MIN_MASKED_LENGTH) s.mark(s.state.depth);
+        // A long held start is masked, with the escape it may go on with.
+        if (s.state.depth >= MIN_MASKED_LENGTH) s.mark(s.state.depth, true);
       } else s.heldFrom(from);
     }
     let held = false;

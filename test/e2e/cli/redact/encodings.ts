@@ -32,6 +32,25 @@ export const ENCODINGS: Readonly<Record<string, (v: string) => string>> = {
     [...Array(v.length).keys()]
       .map((i) => (i % 2 ? `\\u${hex4(v.charCodeAt(i))}` : JSON.stringify(v[i]).slice(1, -1)))
       .join(""),
+  "string literal with every UTF-8 byte as \\xHH (Python bytes repr, C)": (v) =>
+    [...Buffer.from(v)].map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join(""),
+  "HTML-escaped (& < > \" ' as entities)": (v) =>
+    v
+      .replaceAll("&", "&amp;")
+      .replaceAll("<", "&lt;")
+      .replaceAll(">", "&gt;")
+      .replaceAll('"', "&quot;")
+      .replaceAll("'", "&#39;"),
+  "HTML with every character as &#xHH; or &#NN;": (v) =>
+    [...v]
+      .map((c, i) => (i % 2 ? `&#x${c.codePointAt(0)?.toString(16)};` : `&#${c.codePointAt(0)};`))
+      .join(""),
+  "quoted-printable (every byte =XX, soft line breaks at 76)": (v) =>
+    wrap(
+      [...Buffer.from(v)].map((b) => `=${b.toString(16).toUpperCase().padStart(2, "0")}`).join(""),
+      75,
+      "=\r\n",
+    ),
   encodeURIComponent: (v) => encodeURIComponent(v),
   "encodeURIComponent, lower-case hex": (v) =>
     encodeURIComponent(v).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),
