@@ -8,7 +8,7 @@
 
 import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigFileError, EXIT, ScanInputError, UsageError } from "./errors.js";
-import { QuietCommand } from "./quiet-command.js";
+import { QuietCommand, scrubArguments } from "./quiet-command.js";
 import { MAX_READABLE_FILE_SIZE } from "./scan/limits.js";
 import { isValidSince, SINCE_FORMS } from "./scan/since.js";
 import { packageVersion } from "./version.js";
@@ -207,7 +207,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       err instanceof UsageError || err instanceof ScanInputError || err instanceof ConfigFileError;
     // Loaded only on this path: the start-up of every command does not pay for it.
     const { firstLine } = await import("../provider/index.js");
-    process.stderr.write(`secrets: ${known ? "" : "error: "}${firstLine(err)}\n`);
+    process.stderr.write(
+      `secrets: ${known ? "" : "error: "}${scrubArguments(firstLine(err), argv.slice(2))}\n`,
+    );
     process.exitCode = EXIT.usage;
   }
 }

@@ -8,7 +8,7 @@
  */
 
 import { Command, type ErrorOptions } from "commander";
-import { describeShape } from "../credential-shape.js";
+import { describeShape, looksLikeCredential } from "../credential-shape.js";
 
 /**
  * "argument 3" for the argument `value` of the command line (1 is the first
@@ -23,6 +23,35 @@ import { describeShape } from "../credential-shape.js";
 export function argumentAt(value: string, args: readonly string[]): string {
   const i = args.findIndex((a) => a === value || a.endsWith(`=${value}`));
   return i === -1 ? "an argument" : `argument ${i + 1}`;
+}
+
+/**
+ * `message` with every argument of the command line that looks like a
+ * credential (whole, after an `=`, or a part of it between `/`, `:`, `@`, `#`,
+ * `?`, `&` or `=`) replaced by its position and shape. The last guard on what
+ * the CLI prints about its input: a message built from a path or a
+ * reference the user gave cannot carry a value pasted there.
+ *
+ * @example
+ * ```ts
+ * scrubArguments("no file ./x", ["scan", "./x"]); // unchanged: "./x" is no credential
+ * ```
+ */
+export function scrubArguments(
+  message: string,
+  args: readonly string[] = process.argv.slice(2),
+): string {
+  let out = message;
+  args.forEach((arg, i) => {
+    const value = arg.startsWith("-") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg;
+    const parts = [value, ...value.split(/[/:@#?&=\s]+/)].filter(
+      (p) => p.length >= 6 && looksLikeCredential(p),
+    );
+    for (const p of parts.sort((a, b) => b.length - a.length)) {
+      if (out.includes(p)) out = out.replaceAll(p, `<argument ${i + 1}: ${describeShape(p)}>`);
+    }
+  });
+  return out;
 }
 
 /**

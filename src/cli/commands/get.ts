@@ -10,7 +10,7 @@ import { SecretsError } from "../../index.js";
 import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { UsageError } from "../errors.js";
-import { argumentAt } from "../quiet-command.js";
+import { argumentAt, scrubArguments } from "../quiet-command.js";
 import { showReference } from "../references.js";
 
 /**
@@ -64,7 +64,7 @@ export async function runGet(ref: string, o: GetCommandOptions): Promise<number>
         : SecretsError.is(err)
           ? `[${err.code}] ${err.message}`
           : (err as Error).message;
-    process.stderr.write(`secrets: ${firstLine(msg)}\n`);
+    process.stderr.write(`secrets: ${scrubArguments(firstLine(msg))}\n`);
     return exitCodeFor(err);
   } finally {
     await client.close();

@@ -16,7 +16,7 @@ import { clientFromConfig, exitCodeFor } from "../client.js";
 import { loadConfig } from "../config/load.js";
 import { isReservedName } from "../config/names.js";
 import { UsageError } from "../errors.js";
-import { argumentAt } from "../quiet-command.js";
+import { argumentAt, scrubArguments } from "../quiet-command.js";
 import { injectedForm, maskPatterns, secretStrings } from "../run/forms.js";
 import { OutputMasker } from "../run/output-masker.js";
 import { inTerminalForeground } from "../run/terminal.js";
@@ -211,13 +211,13 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
     await client.close();
     if (err instanceof LoadError) {
       const list = err.failures.map((f) => describeFailure(f, spec, given, o.from));
-      process.stderr.write(`secrets: could not resolve ${list.join("; ")}\n`);
+      process.stderr.write(`secrets: could not resolve ${scrubArguments(list.join("; "))}\n`);
       return err.failures.every((f) => f.code === "INVALID_REFERENCE" || f.code === "NO_PROVIDER")
         ? 2
         : 1;
     }
     process.stderr.write(
-      `secrets: ${SecretsError.is(err) ? `[${err.code}] ` : ""}${firstLine(err)}\n`,
+      `secrets: ${SecretsError.is(err) ? `[${err.code}] ` : ""}${scrubArguments(firstLine(err))}\n`,
     );
     return exitCodeFor(err);
   }

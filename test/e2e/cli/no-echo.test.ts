@@ -145,6 +145,26 @@ describe("the CLI never echoes a value given where something else belongs", () =
     expect(r.stderr).toMatch(/cannot run the command \(argument 5: it looks like an API key/);
   });
 
+  it.each([
+    ["get with a reference whose name is a key", ["get", `env://SK_LIVE_${S}`], S],
+    [
+      "get --config with a key as the path",
+      ["get", `--config=${STRIPE_LIKE.slice(1)}`, "env://A"],
+      S,
+    ],
+    [
+      "run --from with a URL with a password",
+      ["run", "--from", URL_WITH_PASSWORD, "--", "true"],
+      PW,
+    ],
+    ["scan of a path that is a key", ["scan", STRIPE_LIKE.slice(1)], S],
+  ])("%s: the message describes it", (_label, args, secretPart) => {
+    const r = cli(args as string[]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/argument \d+: looks like/);
+    expectNoPart(r.stdout + r.stderr, secretPart as string);
+  });
+
   it("help and version still work", () => {
     expect(cli(["--help"]).code).toBe(0);
     expect(cli(["get", "--help"]).stdout).toMatch(/Usage: secrets get/);
