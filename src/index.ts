@@ -30,6 +30,7 @@ export type {
 } from "./api.js";
 export { BUILTIN_PROVIDERS } from "./builtins.js";
 export { createSecrets } from "./client.js";
+export { describeShape, looksLikeCredential } from "./credential-shape.js";
 export { defaultSecrets, getCredentials, getSecret, load } from "./default.js";
 export type { Duration } from "./duration.js";
 export {

@@ -8,7 +8,7 @@
 
 import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigFileError, EXIT, ScanInputError, UsageError } from "./errors.js";
-import { QuietCommand, scrubArguments } from "./quiet-command.js";
+import { QuietCommand } from "./quiet-command.js";
 import { MAX_READABLE_FILE_SIZE } from "./scan/limits.js";
 import { isValidSince, SINCE_FORMS } from "./scan/since.js";
 import { packageVersion } from "./version.js";
@@ -76,13 +76,8 @@ export function buildProgram(args: readonly string[] = process.argv.slice(2)): C
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
-      outputError: (str, write) =>
-        write(
-          `secrets: ${str
-            .replace(/^error: /, "")
-            .trim()
-            .replace(/\s*\n\s*/g, " ")}\n`,
-        ),
+      // Commander's wording quotes the offending argument: main() prints its own.
+      outputError: () => {},
     });
 
   program
@@ -198,8 +193,13 @@ export async function main(argv: readonly string[]): Promise<void> {
     await program.parseAsync(argv as string[]);
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help and version exit 0; every parse error has already been printed.
+      // Help and version exit 0; a parse error is worded without quoting any argument.
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      const failure = program instanceof QuietCommand ? program.failure : undefined;
+      if (failure) {
+        const { describeFailure } = await import("./describe-input.js");
+        process.stderr.write(`secrets: ${describeFailure(failure, argv.slice(2))}\n`);
+      }
       return;
     }
     if (process.env.SECRETS_DEBUG) console.error(err);
@@ -207,6 +207,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       err instanceof UsageError || err instanceof ScanInputError || err instanceof ConfigFileError;
     // Loaded only on this path: the start-up of every command does not pay for it.
     const { firstLine } = await import("../provider/index.js");
+    const { scrubArguments } = await import("./describe-input.js");
     process.stderr.write(
       `secrets: ${known ? "" : "error: "}${scrubArguments(firstLine(err), argv.slice(2))}\n`,
     );

@@ -2,61 +2,40 @@
  * A commander `Command` whose parse errors never quote what the user typed.
  * Commander's own messages repeat the offending argument (`unknown option
  * '-sk_live_…'`, `argument '<value>' is invalid`, `too many arguments: a, b`),
- * and a value pasted where a reference or an option belongs is then printed
- * on stderr, into CI logs. Here each such message names the argument by its
- * position on the command line and describes its shape instead.
+ * and a value pasted where a reference or an option belongs would then be
+ * printed on stderr, into CI logs. Here commander prints nothing: each error
+ * is kept as a {@link ParseFailure} (what went wrong, and which argument), and
+ * `describe-input.ts` words it by the argument's position and shape. That
+ * module loads the core, so it is imported only when an error occurs.
  */
 
 import { Command, type ErrorOptions } from "commander";
-import { describeShape, looksLikeCredential } from "../credential-shape.js";
 
 /**
- * "argument 3" for the argument `value` of the command line (1 is the first
- * after `secrets`), also when it was given as `--option=value`; "an argument"
- * when it is not found.
+ * A parse error, with the offending argument kept apart from the words
+ * around it.
  *
  * @example
  * ```ts
- * argumentAt("x", ["get", "x"]); // "argument 2"
+ * const f: ParseFailure = { kind: "unknownOption", command: "get", value: "--jsno", suggestion: "--json" };
  * ```
  */
-export function argumentAt(value: string, args: readonly string[]): string {
-  const i = args.findIndex((a) => a === value || a.endsWith(`=${value}`));
-  return i === -1 ? "an argument" : `argument ${i + 1}`;
-}
+export type ParseFailure = {
+  /** The subcommand (`get`), or undefined for `secrets` itself. */
+  command: string | undefined;
+  /** The command names of the program. */
+  commands: string[];
+} & (
+  | { kind: "unknownOption" | "unknownCommand"; value?: string; suggestion?: string }
+  | { kind: "invalidValue"; value?: string; option: string; reason: string }
+  | { kind: "excessArguments"; expected?: number; got?: number }
+  | { kind: "other"; message: string }
+);
 
 /**
- * `message` with every argument of the command line that looks like a
- * credential (whole, after an `=`, or a part of it between `/`, `:`, `@`, `#`,
- * `?`, `&` or `=`) replaced by its position and shape. The last guard on what
- * the CLI prints about its input: a message built from a path or a
- * reference the user gave cannot carry a value pasted there.
- *
- * @example
- * ```ts
- * scrubArguments("no file ./x", ["scan", "./x"]); // unchanged: "./x" is no credential
- * ```
- */
-export function scrubArguments(
-  message: string,
-  args: readonly string[] = process.argv.slice(2),
-): string {
-  let out = message;
-  args.forEach((arg, i) => {
-    const value = arg.startsWith("-") && arg.includes("=") ? arg.slice(arg.indexOf("=") + 1) : arg;
-    const parts = [value, ...value.split(/[/:@#?&=\s]+/)].filter(
-      (p) => p.length >= 6 && looksLikeCredential(p),
-    );
-    for (const p of parts.sort((a, b) => b.length - a.length)) {
-      if (out.includes(p)) out = out.replaceAll(p, `<argument ${i + 1}: ${describeShape(p)}>`);
-    }
-  });
-  return out;
-}
-
-/**
- * A command (and, through `createCommand`, every subcommand) whose errors
- * describe arguments instead of quoting them.
+ * A command (and, through `createCommand`, every subcommand) that keeps its
+ * parse errors as {@link ParseFailure}s on the root (`failure`) instead of
+ * printing commander's wording.
  *
  * @example
  * ```ts
@@ -64,9 +43,12 @@ export function scrubArguments(
  * ```
  */
 export class QuietCommand extends Command {
+  /** The last parse error (on the root command). */
+  failure: ParseFailure | undefined;
+
   constructor(
     name: string | undefined,
-    /** The command line after `secrets`, to find an argument's position. */
+    /** The command line after `secrets`, to find the offending argument. */
     private readonly argv: readonly string[],
   ) {
     super(name);
@@ -77,83 +59,74 @@ export class QuietCommand extends Command {
   }
 
   override error(message: string, errorOptions?: ErrorOptions): never {
-    return super.error(this.#safe(message, errorOptions?.code), errorOptions);
+    let root: Command = this;
+    while (root.parent) root = root.parent;
+    const failure = this.#parse(message, errorOptions?.code);
+    if (root instanceof QuietCommand) root.failure = failure;
+    // Commander's own text is not printed (the program's outputError ignores it).
+    return super.error("", errorOptions);
   }
 
-  #safe(message: string, code: string | undefined): string {
-    const args = this.argv;
-    const where = (value: string) => `${argumentAt(value, args)} (it ${describeShape(value)})`;
-    const help = this.parent ? `secrets ${this.name()} --help` : "secrets --help";
-    // The longest argument the message quotes ('...'): the offending one.
+  #parse(message: string, code: string | undefined): ParseFailure {
+    let root: Command = this;
+    while (root.parent) root = root.parent;
+    const base = {
+      command: this.parent ? this.name() : undefined,
+      commands: root.commands.map((c) => c.name()),
+    };
+    const candidates = [...this.argv, ...this.argv.map((a) => a.slice(a.indexOf("=") + 1))];
+    // The longest argument quoted right after `prefix`: the offending one.
     const quoted = (prefix: string) =>
-      [...args, ...args.map((a) => a.slice(a.indexOf("=") + 1))]
+      candidates
         .filter((a) => message.startsWith(`${prefix}'${a}'`))
         .sort((a, b) => b.length - a.length)[0];
-    // A suggestion commander adds names a known option or command: safe to show.
-    const suggestion = (prefix: string, value: string) =>
-      message
-        .slice(`${prefix}'${value}'`.length)
-        .replace(/^\s*\(Did you mean (\S+)\?\)\s*$/, "; did you mean $1?")
-        .replace(/^(?!; did you mean).*$/s, "");
+    // A suggestion commander adds names a known option or command.
+    const suggestion = (prefix: string, value: string | undefined) =>
+      value === undefined
+        ? undefined
+        : /^\s*\(Did you mean (\S+)\?\)\s*$/.exec(message.slice(`${prefix}'${value}'`.length))?.[1];
     switch (code) {
-      case "commander.unknownOption": {
-        const prefix = "error: unknown option ";
-        const value = quoted(prefix);
-        if (value === undefined) return `error: unknown option; see ${help}`;
-        return `error: ${where(value)} is not an option of ${this.#title()}${suggestion(prefix, value)}; see ${help}`;
-      }
+      case "commander.unknownOption":
       case "commander.unknownCommand": {
-        const prefix = "error: unknown command ";
+        const prefix =
+          code === "commander.unknownOption" ? "error: unknown option " : "error: unknown command ";
         const value = quoted(prefix);
-        const names = this.commands.map((c) => c.name()).join(", ");
-        if (value === undefined) return `error: unknown command; commands: ${names}`;
-        return `error: ${where(value)} is not a command${suggestion(prefix, value)}; commands: ${names}`;
+        const s = suggestion(prefix, value);
+        return {
+          ...base,
+          kind: code === "commander.unknownOption" ? "unknownOption" : "unknownCommand",
+          ...(value !== undefined ? { value } : {}),
+          ...(s ? { suggestion: s } : {}),
+        };
       }
       case "commander.invalidArgument": {
-        for (const candidate of [...args, ...args.map((a) => a.slice(a.indexOf("=") + 1))]) {
-          for (const form of [
-            `argument '${candidate}' is invalid.`,
-            `value '${candidate}' is invalid`,
-          ]) {
+        for (const value of candidates) {
+          for (const form of [`argument '${value}' is invalid.`, `value '${value}' is invalid`]) {
             const at = message.indexOf(form);
             if (at === -1) continue;
-            const head = message.slice(0, at).replace(/^error: /, "");
+            const option = message
+              .slice(0, at)
+              .replace(/^error: /, "")
+              .trim();
             const reason = message.slice(at + form.length).trim();
-            return `error: ${where(candidate)}: invalid value for ${head.trim()}; ${reason}`;
+            return { ...base, kind: "invalidValue", value, option, reason };
           }
         }
-        return `error: an argument of ${this.#title()} is invalid; see ${help}`;
+        return { ...base, kind: "invalidValue", option: "an argument", reason: "" };
       }
       case "commander.excessArguments": {
         const m = /Expected (\d+) arguments? but got (\d+)/.exec(message);
-        return `error: too many arguments for ${this.#title()}${m ? `: expected ${m[1]}, got ${m[2]}` : ""}; see ${help}`;
+        return {
+          ...base,
+          kind: "excessArguments",
+          ...(m ? { expected: Number(m[1]), got: Number(m[2]) } : {}),
+        };
       }
       default:
-        // missing argument, missing option value, conflicting options: these
-        // name commander's own flags and arguments. Any user argument that
-        // would still appear is described instead.
-        return args
-          .filter((a) => a.length > 2 && !this.#known(a))
-          .reduce((m, a) => (m.includes(a) ? m.replaceAll(a, argumentAt(a, args)) : m), message);
+        // Missing arguments or option values, conflicting options: commander
+        // names its own flags and arguments there (describe-input.ts still
+        // replaces any user argument that would appear).
+        return { ...base, kind: "other", message: message.replace(/^error: /, "") };
     }
-  }
-
-  #title(): string {
-    return this.parent ? `secrets ${this.name()}` : "secrets";
-  }
-
-  /** A command name or option flag of this program (shown freely). */
-  #known(text: string): boolean {
-    let root: Command = this;
-    while (root.parent) root = root.parent;
-    const names = new Set<string>();
-    for (const c of [root, ...root.commands]) {
-      names.add(c.name());
-      for (const o of c.options) {
-        if (o.long) names.add(o.long);
-        if (o.short) names.add(o.short);
-      }
-    }
-    return names.has(text);
   }
 }

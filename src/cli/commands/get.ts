@@ -4,13 +4,12 @@
  * prints metadata only (provider, version, expiry, latency), never the value.
  */
 
-import { describeShape } from "../../credential-shape.js";
 import type { SecretsEvent } from "../../index.js";
-import { SecretsError } from "../../index.js";
+import { describeShape, SecretsError } from "../../index.js";
 import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
+import { argumentAt, scrubArguments } from "../describe-input.js";
 import { UsageError } from "../errors.js";
-import { argumentAt, scrubArguments } from "../quiet-command.js";
 import { showReference } from "../references.js";
 
 /**

@@ -9,14 +9,19 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
-import { describeShape, looksLikeCredential } from "../../credential-shape.js";
-import { LoadError, type LoadSpec, SecretsError } from "../../index.js";
+import {
+  describeShape,
+  LoadError,
+  type LoadSpec,
+  looksLikeCredential,
+  SecretsError,
+} from "../../index.js";
 import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { loadConfig } from "../config/load.js";
 import { isReservedName } from "../config/names.js";
+import { argumentAt, scrubArguments } from "../describe-input.js";
 import { UsageError } from "../errors.js";
-import { argumentAt, scrubArguments } from "../quiet-command.js";
 import { injectedForm, maskPatterns, secretStrings } from "../run/forms.js";
 import { OutputMasker } from "../run/output-masker.js";
 import { inTerminalForeground } from "../run/terminal.js";
