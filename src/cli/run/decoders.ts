@@ -22,7 +22,8 @@ export interface At {
 /**
  * Receives one decoded character and the span [start, end) of stream offsets
  * it came from; `elsewhere` lists the characters of its escape that arrived
- * on another stream (an escape split between stdout and stderr).
+ * on another stream (an escape split between stdout and stderr); `decoded`
+ * is true when it differs from the output (an escape, `+` for a space).
  */
 export type Emit = (
   stream: number,
@@ -30,6 +31,7 @@ export type Emit = (
   end: number,
   code: number,
   elsewhere?: readonly At[],
+  decoded?: boolean,
 ) => void;
 
 /** Turns output characters into the characters of one view. */
@@ -38,6 +40,12 @@ export interface Decoder {
   read(stream: number, offset: number, code: number, emit: Emit): void;
   /** The characters of the escape being read, if one is (it is not decided yet). */
   readonly pending: readonly At[];
+  /**
+   * Whether `code` may decode to something else than itself. Up to such a
+   * character the view reads as the output itself, so the masker follows it
+   * with the plain view's state (see `output-masker.ts`).
+   */
+  triggers(code: number): boolean;
 }
 
 const BACKSLASH = 0x5c;
@@ -57,6 +65,9 @@ function hexValue(c: number): number {
 /** The output as it is. */
 export class PlainDecoder implements Decoder {
   readonly pending = [];
+  triggers(): boolean {
+    return false;
+  }
   read(stream: number, offset: number, code: number, emit: Emit): void {
     emit(stream, offset, offset + 1, code);
   }
@@ -91,9 +102,9 @@ abstract class EscapeDecoder implements Decoder {
       const also = elsewhere.length ? elsewhere : undefined;
       if (done > 0xffff) {
         // Outside the BMP (&#x1F600;): the two UTF-16 code units the value holds.
-        emit(stream, start, offset + 1, 0xd800 + ((done - 0x10000) >> 10), also);
-        emit(stream, start, offset + 1, 0xdc00 + ((done - 0x10000) & 0x3ff), also);
-      } else emit(stream, start, offset + 1, done, also);
+        emit(stream, start, offset + 1, 0xd800 + ((done - 0x10000) >> 10), also, true);
+        emit(stream, start, offset + 1, 0xdc00 + ((done - 0x10000) & 0x3ff), also, true);
+      } else emit(stream, start, offset + 1, done, also, true);
       this.codes = [];
       this.pending.length = 0;
       return;
@@ -116,6 +127,10 @@ abstract class EscapeDecoder implements Decoder {
   }
 
   protected abstract opens(code: number): boolean;
+
+  triggers(code: number): boolean {
+    return this.opens(code);
+  }
 
   /**
    * With `code` read after the escape so far: the decoded character when the
@@ -261,8 +276,12 @@ export class UrlDecoder extends EscapeDecoder {
 
   protected override single(stream: number, offset: number, code: number, emit: Emit): boolean {
     if (code !== PLUS) return false;
-    emit(stream, offset, offset + 1, SPACE);
+    emit(stream, offset, offset + 1, SPACE, undefined, true);
     return true;
+  }
+
+  override triggers(code: number): boolean {
+    return code === PERCENT || code === PLUS;
   }
 
   protected next(code: number): number | undefined {

@@ -90,6 +90,16 @@ export class MatchState {
     return this.#at.match;
   }
 
+  /** Takes the place of `other`, a state of the same set. */
+  copyFrom(other: MatchState): void {
+    this.#at = other.#at;
+  }
+
+  /** Whether this state and `other` (of the same set) stand at the same place. */
+  same(other: MatchState): boolean {
+    return this.#at === other.#at;
+  }
+
   /** How many of the last characters read are the start of some pattern. */
   get depth(): number {
     return this.#at.depth;

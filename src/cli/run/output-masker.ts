@@ -56,7 +56,15 @@ class Scanner {
   #count = 0;
   /** `#count` when the last line break was read. */
   #breakAt = -1;
+  /** Ring slot (as a count) of the last character that was decoded from an escape. */
+  #lastDecoded = Number.NEGATIVE_INFINITY;
   readonly #emit: Emit;
+  /**
+   * For a decoding view: its state is that of the plain view of the same
+   * text, which it does not read meanwhile. Most output has no escapes, and
+   * reading it five times over cost five times the time.
+   */
+  tied = true;
 
   constructor(
     set: PatternSet,
@@ -69,7 +77,8 @@ class Scanner {
     this.#starts = new Float64Array(size);
     this.#ends = new Float64Array(size);
     this.#elsewhere = new Array(size).fill(undefined);
-    this.#emit = (stream, start, end, code, elsewhere) => {
+    this.#emit = (stream, start, end, code, elsewhere, decoded) => {
+      if (decoded) this.#lastDecoded = this.#count;
       // Line breaks are not part of any pattern: a value wrapped across lines is read whole.
       if (code === 10 || code === 13) {
         this.#breakAt = this.#count;
@@ -87,6 +96,44 @@ class Scanner {
 
   read(stream: number, offset: number, code: number): void {
     this.decoder.read(stream, offset, code, this.#emit);
+  }
+
+  /** Whether `code` may decode to something else in this view. */
+  triggers(code: number): boolean {
+    return this.decoder.triggers(code);
+  }
+
+  /**
+   * Stops following `plain` (before a character that may start an escape):
+   * takes its state, and the ring slots a later match can reach.
+   */
+  untie(plain: Scanner): void {
+    this.tied = false;
+    this.state.copyFrom(plain.state);
+    this.#count = plain.#count;
+    this.#breakAt = plain.#breakAt;
+    this.#lastDecoded = Number.NEGATIVE_INFINITY;
+    const size = this.#starts.length;
+    for (let j = Math.min(plain.state.depth, plain.#count, size); j >= 1; j--) {
+      const k = (plain.#count - j) % size;
+      this.#streams[k] = plain.#streams[k] as number;
+      this.#starts[k] = plain.#starts[k] as number;
+      this.#ends[k] = plain.#ends[k] as number;
+      this.#elsewhere[k] = plain.#elsewhere[k];
+    }
+  }
+
+  /**
+   * Follows `plain` again once this view is where it is, with no escape in
+   * the characters a match could still reach and none being read.
+   */
+  retie(plain: Scanner): void {
+    if (
+      this.decoder.pending.length === 0 &&
+      this.state.same(plain.state) &&
+      this.#count - this.#lastDecoded > this.state.depth
+    )
+      this.tied = true;
   }
 
   /**
@@ -176,7 +223,12 @@ export class OutputMasker {
     this.#sinks = sinks;
     this.#active = set.longest > 0;
     this.#streams = sinks.map(() => new StreamState());
-    const views = () => VIEWS.map((decoder) => new Scanner(set, this.#streams, decoder()));
+    const views = () =>
+      VIEWS.map((decoder, i) => {
+        const s = new Scanner(set, this.#streams, decoder());
+        s.tied = i > 0;
+        return s;
+      });
     this.#own = sinks.map(views);
     this.#all = sinks.length > 1 ? views() : [];
     this.#scanners = [...this.#own.flat(), ...this.#all];
@@ -191,11 +243,26 @@ export class OutputMasker {
       return;
     }
     const st = this.#streams[stream] as StreamState;
-    const scanners = [...(this.#own[stream] as Scanner[]), ...this.#all];
+    const groups = this.#all.length
+      ? [this.#own[stream] as Scanner[], this.#all]
+      : [this.#own[stream] as Scanner[]];
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       const offset = st.next++;
-      for (const s of scanners) s.read(stream, offset, code);
+      for (const views of groups) {
+        const plain = views[0] as Scanner;
+        for (let v = 1; v < views.length; v++) {
+          const s = views[v] as Scanner;
+          if (s.tied && s.triggers(code)) s.untie(plain);
+        }
+        plain.read(stream, offset, code);
+        for (let v = 1; v < views.length; v++) {
+          const s = views[v] as Scanner;
+          if (s.tied) continue;
+          s.read(stream, offset, code);
+          s.retie(plain);
+        }
+      }
     }
     st.text += text;
     this.#release(false);
@@ -216,6 +283,7 @@ export class OutputMasker {
   #release(force: boolean): void {
     const from = this.#streams.map(() => Number.POSITIVE_INFINITY);
     for (const s of this.#scanners) {
+      if (s.tied) continue; // the plain view it follows decides for it
       if (force) {
         // A long held start is masked, with the escape it may go on with.
         if (s.state.depth >= MIN_MASKED_LENGTH) s.mark(s.state.depth, true);
