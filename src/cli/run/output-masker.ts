@@ -95,7 +95,8 @@ class Scanner {
   }
 
   read(stream: number, offset: number, code: number): void {
-    this.decoder.read(stream, offset, code, this.#emit);
+    if (this.decoder instanceof PlainDecoder) this.#emit(stream, offset, offset + 1, code);
+    else this.decoder.read(stream, offset, code, this.#emit);
   }
 
   /** Whether `code` may decode to something else in this view. */
@@ -189,6 +190,18 @@ const VIEWS: ReadonlyArray<() => Decoder> = [
   () => new QuotedPrintableDecoder(),
 ];
 
+/** Per ASCII character, a bit for each view (by index in {@link VIEWS}) it may start an escape in. */
+const TRIGGERS: Uint8Array = (() => {
+  const views = VIEWS.map((d) => d());
+  const table = new Uint8Array(128);
+  for (let c = 0; c < 128; c++) {
+    views.forEach((d, v) => {
+      if (d.triggers(c)) table[c] = (table[c] as number) | (1 << v);
+    });
+  }
+  return table;
+})();
+
 /**
  * Options of {@link OutputMasker}.
  */
@@ -249,11 +262,15 @@ export class OutputMasker {
     for (let i = 0; i < text.length; i++) {
       const code = text.charCodeAt(i);
       const offset = st.next++;
+      // Most characters start no escape in any view: only the plain views read them.
+      const triggers = code < 128 ? (TRIGGERS[code] as number) : 0;
       for (const views of groups) {
         const plain = views[0] as Scanner;
-        for (let v = 1; v < views.length; v++) {
-          const s = views[v] as Scanner;
-          if (s.tied && s.triggers(code)) s.untie(plain);
+        if (triggers) {
+          for (let v = 1; v < views.length; v++) {
+            const s = views[v] as Scanner;
+            if (s.tied && triggers & (1 << v)) s.untie(plain);
+          }
         }
         plain.read(stream, offset, code);
         for (let v = 1; v < views.length; v++) {

@@ -25,5 +25,7 @@ for (const name of ["V1", "V2", "V3"]) {
   out(`streams ${e.slice(0, half)}`);
   await sleep(20);
   err(`${e.slice(half)} end\n`);
-  await sleep(20);
+  // Two pipes have no order between them: more stdout right away could reach
+  // secrets run before this stderr part, which then cannot join the first.
+  await sleep(150);
 }
