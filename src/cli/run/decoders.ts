@@ -13,10 +13,11 @@
  * match masks the escapes, not just one character per escape.
  */
 
-/** Where one output character is: its stream and offset. */
+/** Where one output character is: its stream and offset (and its end, when it stands for several). */
 export interface At {
   stream: number;
   offset: number;
+  end?: number;
 }
 
 /**
@@ -80,49 +81,60 @@ export class PlainDecoder implements Decoder {
  * between stdout and stderr (in the view of both): the decoded character
  * then stands for its part in the stream where it ends.
  */
-abstract class EscapeDecoder implements Decoder {
+export abstract class EscapeDecoder implements Decoder {
   protected codes: number[] = [];
   readonly pending: At[] = [];
 
   read(stream: number, offset: number, code: number, emit: Emit): void {
+    this.readSpan(stream, offset, offset + 1, code, emit);
+  }
+
+  /** Reads a character that stands for the output [start, end) (from a view before this one). */
+  readSpan(stream: number, start: number, end: number, code: number, emit: Emit): void {
     if (this.codes.length === 0) {
-      if (!this.begin(stream, offset, code, emit)) emit(stream, offset, offset + 1, code);
+      if (!this.begin(stream, start, end, code, emit)) emit(stream, start, end, code);
       return;
     }
     const done = this.next(code);
     if (done === undefined) {
       this.codes.push(code);
-      this.pending.push({ stream, offset });
+      this.pending.push({ stream, offset: start, end });
       return;
     }
     if (done >= 0) {
-      let start = offset;
-      for (const p of this.pending) if (p.stream === stream) start = Math.min(start, p.offset);
+      let from = start;
+      for (const p of this.pending) if (p.stream === stream) from = Math.min(from, p.offset);
       const elsewhere = this.pending.filter((p) => p.stream !== stream);
       const also = elsewhere.length ? elsewhere : undefined;
       if (done > 0xffff) {
         // Outside the BMP (&#x1F600;): the two UTF-16 code units the value holds.
-        emit(stream, start, offset + 1, 0xd800 + ((done - 0x10000) >> 10), also, true);
-        emit(stream, start, offset + 1, 0xdc00 + ((done - 0x10000) & 0x3ff), also, true);
-      } else emit(stream, start, offset + 1, done, also, true);
+        emit(stream, from, end, 0xd800 + ((done - 0x10000) >> 10), also, true);
+        emit(stream, from, end, 0xdc00 + ((done - 0x10000) & 0x3ff), also, true);
+      } else emit(stream, from, end, done, also, true);
       this.codes = [];
       this.pending.length = 0;
       return;
     }
     this.#literal(emit);
-    this.read(stream, offset, code, emit);
+    this.readSpan(stream, start, end, code, emit);
   }
 
   /** Starts an escape at `code` (returns true), or emits it (returns false). */
-  protected begin(stream: number, offset: number, code: number, emit: Emit): boolean {
-    if (!this.opens(code)) return this.single(stream, offset, code, emit);
+  protected begin(stream: number, start: number, end: number, code: number, emit: Emit): boolean {
+    if (!this.opens(code)) return this.single(stream, start, end, code, emit);
     this.codes = [code];
-    this.pending.push({ stream, offset });
+    this.pending.push({ stream, offset: start, end });
     return true;
   }
 
   /** Emits a character that decodes on its own (such as `+`); false when none. */
-  protected single(_stream: number, _offset: number, _code: number, _emit: Emit): boolean {
+  protected single(
+    _stream: number,
+    _start: number,
+    _end: number,
+    _code: number,
+    _emit: Emit,
+  ): boolean {
     return false;
   }
 
@@ -141,7 +153,7 @@ abstract class EscapeDecoder implements Decoder {
   #literal(emit: Emit): void {
     this.codes.forEach((c, i) => {
       const p = this.pending[i] as At;
-      emit(p.stream, p.offset, p.offset + 1, c);
+      emit(p.stream, p.offset, p.end ?? p.offset + 1, c);
     });
     this.codes = [];
     this.pending.length = 0;
@@ -274,9 +286,15 @@ export class UrlDecoder extends EscapeDecoder {
     return code === PERCENT;
   }
 
-  protected override single(stream: number, offset: number, code: number, emit: Emit): boolean {
+  protected override single(
+    stream: number,
+    start: number,
+    end: number,
+    code: number,
+    emit: Emit,
+  ): boolean {
     if (code !== PLUS) return false;
-    emit(stream, offset, offset + 1, SPACE, undefined, true);
+    emit(stream, start, end, SPACE, undefined, true);
     return true;
   }
 
@@ -293,5 +311,38 @@ export class UrlDecoder extends EscapeDecoder {
     let v = 0;
     for (const c of [...this.codes.slice(wide ? 2 : 1), code]) v = v * 16 + hexValue(c);
     return v;
+  }
+}
+
+/**
+ * Escapes nested twice: a JSON string inside a JSON string (`\\u0026`), a
+ * URL-encoded value URL-encoded again (`%2526`). The second decoder reads
+ * what the first one decodes.
+ */
+export class TwiceDecoder implements Decoder {
+  readonly #emit: Emit;
+  #out: Emit = () => {};
+
+  constructor(
+    private readonly first: EscapeDecoder,
+    private readonly second: EscapeDecoder,
+  ) {
+    this.#emit = (stream, start, end, code) =>
+      this.second.readSpan(stream, start, end, code, this.#out);
+  }
+
+  get pending(): readonly At[] {
+    return [...this.first.pending, ...this.second.pending];
+  }
+
+  triggers(code: number): boolean {
+    return this.first.triggers(code);
+  }
+
+  read(stream: number, offset: number, code: number, emit: Emit): void {
+    // A character of several output characters counts as decoded (for the masker's view tying).
+    this.#out = (s, start, end, c, elsewhere, decoded) =>
+      emit(s, start, end, c, elsewhere, decoded || end - start > 1);
+    this.first.read(stream, offset, code, this.#emit);
   }
 }

@@ -23,6 +23,7 @@ import {
   JsonDecoder,
   PlainDecoder,
   QuotedPrintableDecoder,
+  TwiceDecoder,
   UrlDecoder,
 } from "./decoders.js";
 import { MatchState, PatternSet } from "./matcher.js";
@@ -145,7 +146,7 @@ class Scanner {
     const size = this.#starts.length;
     for (let j = Math.min(n, this.#count, size); j >= 1; j--) {
       const k = (this.#count - j) % size;
-      for (const p of this.#elsewhere[k] ?? []) fn(p.stream, p.offset, p.offset + 1);
+      for (const p of this.#elsewhere[k] ?? []) fn(p.stream, p.offset, p.end ?? p.offset + 1);
       fn(this.#streams[k] as number, this.#starts[k] as number, this.#ends[k] as number);
     }
   }
@@ -159,7 +160,8 @@ class Scanner {
       else masks.push([start, end]);
     };
     this.#last(n, one);
-    if (pending) for (const p of this.decoder.pending) one(p.stream, p.offset, p.offset + 1);
+    if (pending)
+      for (const p of this.decoder.pending) one(p.stream, p.offset, p.end ?? p.offset + 1);
   }
 
   /**
@@ -188,6 +190,8 @@ const VIEWS: ReadonlyArray<() => Decoder> = [
   () => new UrlDecoder(),
   () => new HtmlDecoder(),
   () => new QuotedPrintableDecoder(),
+  () => new TwiceDecoder(new JsonDecoder(), new JsonDecoder()),
+  () => new TwiceDecoder(new UrlDecoder(), new UrlDecoder()),
 ];
 
 /** Per ASCII character, a bit for each view (by index in {@link VIEWS}) it may start an escape in. */

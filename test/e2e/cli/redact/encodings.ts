@@ -51,6 +51,12 @@ export const ENCODINGS: Readonly<Record<string, (v: string) => string>> = {
       75,
       "=\r\n",
     ),
+  "JSON string inside a JSON string (Go escapes, then escaped again)": (v) =>
+    JSON.stringify(JSON.stringify(v).replace(/[&<>]/g, (c) => `\\u${hex4(c.charCodeAt(0))}`)).slice(
+      1,
+      -1,
+    ),
+  "URL-encoded twice": (v) => encodeURIComponent(encodeURIComponent(v)),
   encodeURIComponent: (v) => encodeURIComponent(v),
   "encodeURIComponent, lower-case hex": (v) =>
     encodeURIComponent(v).replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()),

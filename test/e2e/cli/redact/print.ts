@@ -14,17 +14,21 @@ const err = (s: string) => process.stderr.write(s);
 
 for (const name of ["V1", "V2", "V3"]) {
   const e = encode(process.env[name] ?? "");
-  const half = Math.floor(e.length / 2);
+  // Halves on a code point boundary (see the chunks below).
+  const cut = [...e].slice(0, Math.floor([...e].length / 2)).join("").length;
   out(`whole ${e} end\n`);
   out("chunks ");
-  for (let i = 0; i < e.length; i += 5) out(e.slice(i, i + 5));
+  // Five code points at a time: a lone half of a surrogate pair would be
+  // written as U+FFFD, and the value would no longer be in the output.
+  const points = [...e];
+  for (let i = 0; i < points.length; i += 5) out(points.slice(i, i + 5).join(""));
   out(" end\n");
-  out(`late ${e.slice(0, half)}`);
+  out(`late ${e.slice(0, cut)}`);
   await sleep(250);
-  out(`${e.slice(half)} end\n`);
-  out(`streams ${e.slice(0, half)}`);
+  out(`${e.slice(cut)} end\n`);
+  out(`streams ${e.slice(0, cut)}`);
   await sleep(20);
-  err(`${e.slice(half)} end\n`);
+  err(`${e.slice(cut)} end\n`);
   // Two pipes have no order between them: more stdout right away could reach
   // secrets run before this stderr part, which then cannot join the first.
   await sleep(150);
