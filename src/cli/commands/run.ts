@@ -2,8 +2,9 @@
  * `secrets run [--env NAME=ref ...] [--from config] [--redact] -- cmd args`:
  * resolves the references, starts the command with them in its
  * environment, forwards signals to it and exits with its exit code (or dies
- * by the same signal). `--redact` masks every loaded value, in the forms
- * listed in `run/forms.ts`, in the child's stdout and stderr.
+ * by the same signal). `--redact` masks every loaded value in the child's
+ * stdout and stderr, in the spellings of `../encoded-forms.ts` and through
+ * the decoding views of `../run/decoders.ts`.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
