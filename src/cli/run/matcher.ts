@@ -26,6 +26,8 @@ export class PatternSet {
   readonly root: Node = node(0);
   /** Length of the longest pattern. */
   readonly longest: number;
+  /** The root's transitions for ASCII, as an array: most steps end at the root. */
+  readonly #rootAscii: Array<Node | undefined> = new Array(128).fill(undefined);
 
   constructor(patterns: Iterable<string>) {
     let longest = 0;
@@ -45,6 +47,7 @@ export class PatternSet {
       longest = Math.max(longest, p.length);
     }
     this.longest = longest;
+    for (const [c, to] of this.root.next) if (c < 128) this.#rootAscii[c] = to;
     // Breadth first, so that every fail target is complete before it is used.
     const queue: Node[] = [];
     for (const child of this.root.next.values()) {
@@ -63,13 +66,13 @@ export class PatternSet {
 
   /** The state after reading `c` in state `at`. */
   step(at: Node, c: number): Node {
-    let s: Node | undefined = at;
-    while (s) {
+    let s: Node = at;
+    while (s !== this.root) {
       const to = s.next.get(c);
       if (to) return to;
-      s = s.fail;
+      s = s.fail as Node;
     }
-    return this.root;
+    return (c < 128 ? this.#rootAscii[c] : this.root.next.get(c)) ?? this.root;
   }
 }
 
