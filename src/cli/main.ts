@@ -150,6 +150,21 @@ export function buildProgram(args: readonly string[] = process.argv.slice(2)): C
     });
 
   program
+    .command("rotate")
+    .description(
+      "Rotate an aws-sm:// secret: generate, deploy, verify, finish (resumes after a crash).",
+    )
+    .argument("<ref>", "the secret, such as aws-sm://prod/db")
+    .requiredOption("--with <module>", "a module exporting generate, deploy and verify")
+    .option("--provider <name>", "the AWS provider's name in the config", "aws")
+    .option("--step-timeout <ms>", "deadline of each step in ms (default 120000)")
+    .option("--config <file>", "config file for provider options")
+    .action(async (ref: string, options) => {
+      const { runRotate } = await import("./commands/rotate.js");
+      process.exitCode = await runRotate(ref, options);
+    });
+
+  program
     .command("run")
     .description("Run a command with resolved secrets in its environment.")
     .argument("<command...>", "the command and its arguments, after --")
