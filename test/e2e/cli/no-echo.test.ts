@@ -57,7 +57,7 @@ const CASES: Array<[string, string[], string, RegExp]> = [
     "an unknown command",
     [S],
     S,
-    /argument 1 \(it .*\) is not a command; commands: scan, doctor, get, run/,
+    /argument 1 \(it .*\) is not a command; commands: scan, doctor, get, rotate, run/,
   ],
   [
     "an unknown long option (with a suggestion)",
