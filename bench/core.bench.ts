@@ -10,7 +10,8 @@ import { spawnSync } from "node:child_process";
 import { Readable } from "node:stream";
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { createSecrets, type SecretProvider } from "../dist/src/index.js";
+import { createSecrets } from "../dist/src/index.js";
+import { defineProvider } from "../dist/src/provider/index.js";
 import { median, table, throughput } from "./support.ts";
 
 const VALUE = `bench-${Math.random().toString(36).slice(2)}`;
@@ -54,19 +55,26 @@ function powertools() {
   return { provider: new SecretsProvider({ awsSdkV3Client: client }), transport };
 }
 
-function countingProvider(): SecretProvider & { calls: number } {
-  const p = {
-    calls: 0,
+function countingProvider() {
+  const counter = { calls: 0 };
+  const provider = defineProvider({
     name: "mem",
-    scheme: "mem",
-    referenceSpec: { example: "mem://name" },
-    async getSecret() {
-      p.calls++;
-      await new Promise((r) => setTimeout(r, 1));
-      return { value: VALUE };
+    schemes: { mem: { example: "mem://name" } },
+    create: () => ({
+      async getSecret() {
+        counter.calls++;
+        await new Promise((r) => setTimeout(r, 1));
+        return { value: VALUE };
+      },
+    }),
+  });
+  // The configured provider (spread keeps its brand), plus the count it made.
+  return {
+    ...provider(),
+    get calls() {
+      return counter.calls;
     },
   };
-  return p;
 }
 
 async function cacheHits() {

@@ -1,23 +1,17 @@
 /**
  * The public shapes of the client API: options, per-call options, load()
- * specs and results, and the `Secrets` interface. Implementation: client.ts.
+ * specs and results, and the `Secrets` interface. Implementation: client/secrets-client.ts.
  */
 
-import type { AwsCredentialIdentity, AwsCredentialsRequest } from "../providers/aws/types.js";
-import type { AzureCredentials, AzureCredentialsRequest } from "../providers/azure/types.js";
-import type { GcpCredentials, GcpCredentialsRequest } from "../providers/gcp/types.js";
-import type { VaultCredentials, VaultCredentialsRequest } from "../providers/vault/types.js";
 import type { Duration } from "./duration.js";
 import type { SecretsListener } from "./events.js";
-import type {
-  CallContext,
-  JsonValue,
-  ProviderInput,
-  SecretMetadata,
-  SecretProvider,
-  SecretsPolicy,
-  ValueType,
-} from "./types.js";
+import type { CredentialsMap } from "./provider/credentials.js";
+
+// Declared in the provider kit (each provider adds its entry there); re-exported for the client's users.
+export type { CredentialsEntry, CredentialsMap } from "./provider/credentials.js";
+
+import type { ProviderInput, ProviderOperations } from "./provider/define.js";
+import type { CallContext, JsonValue, SecretMetadata, SecretsPolicy, ValueType } from "./types.js";
 
 /**
  * Cache settings. Durations are ms numbers or strings such as `"5m"`.
@@ -67,47 +61,6 @@ export interface CallOptions {
 }
 
 /**
- * Short-lived credentials by provider name: the request each provider takes
- * and the credentials it returns. Third-party providers add theirs by
- * declaration merging.
- *
- * @example
- * ```ts
- * declare module "secrets-loader" {
- *   interface CredentialsMap {
- *     mem: { request: { role: string }; credentials: { token: string } };
- *   }
- * }
- * const { token } = await secrets.getCredentials("mem", { role: "reader" });
- * ```
- */
-export interface CredentialsMap {
-  /** AWS STS: AssumeRole, AssumeRoleWithWebIdentity or GetSessionToken. */
-  aws: CredentialsEntry<AwsCredentialsRequest, AwsCredentialIdentity>;
-  /** GCP: an impersonated service account's access token, or an ID token for `{ audience }`. */
-  gcp: CredentialsEntry<GcpCredentialsRequest, GcpCredentials>;
-  /** Azure: an Entra ID access token for `{ scopes }`. */
-  azure: CredentialsEntry<AzureCredentialsRequest, AzureCredentials>;
-  /** Vault/OpenBao: a leased path such as `database/creds/<role>`; its data. */
-  vault: CredentialsEntry<VaultCredentialsRequest, VaultCredentials>;
-}
-
-/**
- * One entry of {@link CredentialsMap}: what a provider's `getCredentials` takes and returns.
- *
- * @example
- * ```ts
- * type Mine = CredentialsEntry<{ role: string }, { token: string }>;
- * ```
- */
-export interface CredentialsEntry<R, C> {
-  /** The request. */
-  request: R;
-  /** The credentials returned. */
-  credentials: C;
-}
-
-/**
  * Options of {@link createSecrets}.
  *
  * @example
@@ -121,7 +74,7 @@ export interface CredentialsEntry<R, C> {
  * ```
  */
 export interface SecretsOptions {
-  /** Providers by name. A provider object, or `{ scheme, create }` to create it on first use. */
+  /** Providers by name, each made by `defineProvider` (`awsProvider({ region })`); created on first use. */
   providers?: Record<string, ProviderInput>;
   /** Register the built-in providers for schemes not given in `providers`. Default `true`. */
   builtins?: boolean;
@@ -238,6 +191,12 @@ export interface Secrets {
    * Resolves one reference. Served from the cache while fresh; concurrent
    * calls for the same secret share one provider call.
    *
+   * @param ref - A reference such as `aws-sm://prod/db#password`, validated
+   *   before any I/O ([References](../docs/references.md)).
+   * @throws A `SecretsError` whose `code` says why; the codes, and the
+   *   `options` of the second form (`type`, `timeout`), are listed at
+   *   {@link getSecret}.
+   *
    * @example
    * ```ts
    * const password = await secrets.getSecret("aws-sm://prod/db#password");
@@ -262,6 +221,11 @@ export interface Secrets {
   /**
    * Short-lived credentials from a provider (`aws`, `gcp`, `azure`, `vault` ...),
    * cached and renewed before they expire. Typed by {@link CredentialsMap}.
+   *
+   * @param provider - The provider's name.
+   * @param request - What to issue; each provider's fields are listed at {@link getCredentials}.
+   * @param options - `timeout`: the deadline of each provider call this makes.
+   * @throws A `SecretsError`; the codes are listed at {@link getCredentials}.
    *
    * @example
    * ```ts
@@ -289,6 +253,10 @@ export interface Secrets {
   /**
    * Resolves many references concurrently (with a provider's batch API where
    * it has one). Fails with ONE {@link LoadError} listing every failure.
+   *
+   * @param spec - Names to references, or to `{ ref, type, optional }` (see {@link load}).
+   * @param options - `timeout`: the deadline of each provider call this makes.
+   * @throws {@link LoadError} (`LOAD_FAILED`) naming every failed entry and its code.
    *
    * @example
    * ```ts
@@ -362,7 +330,7 @@ export interface Secrets {
    * const env = await secrets.provider("env");
    * ```
    */
-  provider(name: string): Promise<SecretProvider>;
+  provider(name: string): Promise<ProviderOperations>;
   /**
    * Runs `fn` against the provider named `name` under the client's deadline:
    * `call.signal` fires on the deadline (or `close()`), and the caller gets an
@@ -376,7 +344,7 @@ export interface Secrets {
    */
   withProvider<T>(
     name: string,
-    fn: (provider: SecretProvider, call: CallContext) => Promise<T>,
+    fn: (provider: ProviderOperations, call: CallContext) => Promise<T>,
     options?: CallOptions,
   ): Promise<T>;
   /**

@@ -10,15 +10,16 @@
  * @packageDocumentation
  */
 
+import { defaultSecrets } from "./default.js";
 import { assertServerRuntime } from "./guard.js";
+import { registerDefaultClient } from "./provider/default-client.js";
 
 assertServerRuntime();
+registerDefaultClient(defaultSecrets);
 
 export type {
   CacheOptions,
   CallOptions,
-  CredentialsEntry,
-  CredentialsMap,
   EntryValue,
   GetOptions,
   LoadEntry,
@@ -28,8 +29,15 @@ export type {
   SecretsOptions,
   ValueOf,
 } from "./api.js";
-export { BUILTIN_PROVIDERS } from "./builtins.js";
-export { createSecrets } from "./client.js";
+export {
+  BUILTIN_PROVIDERS,
+  builtinSchemes,
+  builtins,
+  createSecrets,
+  parseReference,
+} from "./builtin-providers.js";
+export { type Composition, compose } from "./compose.js";
+export { describeShape, looksLikeCredential } from "./credential-shape.js";
 export { defaultSecrets, getCredentials, getSecret, load } from "./default.js";
 export type { Duration } from "./duration.js";
 export {
@@ -55,19 +63,27 @@ export {
 } from "./errors.js";
 export type { EventBase, SecretsEvent, SecretsListener } from "./events.js";
 export { assertServerRuntime } from "./guard.js";
+export { providePeer } from "./peer.js";
+export type { CredentialsEntry, CredentialsMap } from "./provider/credentials.js";
+export type {
+  AnyProvider,
+  ConfiguredProvider,
+  Provider,
+  ProviderInput,
+  ProviderOperations,
+} from "./provider/define.js";
 export { redact } from "./redact.js";
-export { builtinSchemes, displayReference, parseReference } from "./reference/parse.js";
+export { displayReference } from "./reference/parse.js";
 export { PUBLIC_ENV_PREFIXES, publicPrefixOf } from "./reference/public-env.js";
 export { type ResolvedScheme, SchemeTable } from "./reference/table.js";
 export type {
   Issued,
+  JsonObject,
   JsonValue,
   Lease,
   ParsedRef,
   ProviderIdentity,
-  ProviderInput,
   SecretMetadata,
-  SecretProvider,
   SecretsPolicy,
   ValueType,
 } from "./types.js";

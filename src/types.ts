@@ -67,32 +67,66 @@ export type JsonValue =
   | { [key: string]: JsonValue };
 
 /**
- * A lease on a value or on credentials: something the backend issued and will
- * end by itself, that the provider may extend (`renew`) or end early (`revoke`).
+ * A JSON object: what a backend that stores maps (Vault KV, a leased login)
+ * returns as a secret's value.
  *
  * @example
  * ```ts
- * const lease: Lease = { id: "database/creds/ro/8Kx2", renewable: true, maxExpiresAt: Date.now() + 86_400_000 };
+ * const login: JsonObject = { username: "app", password: "s3cr3t" };
  * ```
  */
-export interface Lease {
+export type JsonObject = { [key: string]: JsonValue };
+
+/**
+ * A lease on a value or on credentials: something the backend issued and will
+ * end by itself, that the provider may extend (`renew`) or end early (`revoke`).
+ *
+ * @typeParam D - what the provider needs back to renew or revoke it (opaque to the client).
+ * @example
+ * ```ts
+ * const lease: Lease<{ namespace: string }> = {
+ *   id: "database/creds/ro/8Kx2",
+ *   renewable: true,
+ *   maxExpiresAt: Date.now() + 86_400_000,
+ *   data: { namespace: "team-a" },
+ * };
+ * ```
+ */
+export interface Lease<D = unknown> {
   /** The backend's lease id; safe to log (it is not the credential). */
   readonly id: string;
   /** Whether `renew(lease)` can extend it. */
   readonly renewable: boolean;
   /** The latest instant a renewal can reach (epoch ms); past it the provider must issue anew. */
   readonly maxExpiresAt?: number;
+  /**
+   * The provider's own data for this lease (a namespace, a mount), handed back
+   * unchanged to `renew` and `revoke`. Never logged; never put a secret in it.
+   */
+  readonly data?: D;
 }
 
 /**
  * Anything a provider hands out that has a lifetime: a secret's value, issued
  * credentials, a leased database login. The value never appears in any
- * message, event or error; only the metadata does. Times are epoch ms.
+ * message, event or error; only the metadata does. Every instant is epoch ms.
  *
- * @typeParam T - the value: a string or bytes for secrets, an object for credentials.
+ * Freshness is three things, each explicit:
+ * - `expiresAt`: the real end. The value is never served at or past it.
+ * - `refreshAt`: when to start renewing, if the provider knows better than
+ *   the client's defaults (`cache.refreshAhead`, `cache.credentialRefreshLead`).
+ * - `staleOnError`: whether the client may keep serving the value, past its
+ *   `cache.maxAge` and for up to `cache.maxStale`, while refreshes fail.
+ *   Default `true` for secrets; never for credentials; never past
+ *   `expiresAt` in any case (so a value whose `expiresAt` comes before
+ *   `cache.maxAge` is never served stale). Set `false` for a value that must
+ *   not outlive a failed refresh (a one-time token).
+ *
+ * @typeParam V - the value: a string, bytes or a JSON object for secrets; any object for credentials.
  * @example
  * ```ts
  * const issued: Issued = { value: "s3cr3t", version: "v7", expiresAt: Date.now() + 60_000 };
+ * const kv: Issued = { value: { username: "app", password: "s3cr3t" } };
  * const creds: Issued<{ token: string }> = {
  *   value: { token: "t0k3n" },
  *   expiresAt: Date.now() + 3_600_000,
@@ -100,15 +134,17 @@ export interface Lease {
  * };
  * ```
  */
-export interface Issued<T = string | Uint8Array> {
-  /** The value: a string or bytes for a secret, an object for credentials. Every string in it is masked by `redact()`. */
-  value: T;
+export interface Issued<V = string | Uint8Array | JsonObject> {
+  /** The value: a string, bytes or a JSON object for a secret, an object for credentials. Every string in it is masked by `redact()`. */
+  value: V;
   /** A version id, stage or key id that is safe to log. */
   version?: string;
   /** The real expiry (epoch ms): a lease end, a token's `exp`. Never served at or past it. */
   expiresAt?: number;
   /** When to start renewing (epoch ms), if the provider knows better than the client's defaults. */
   refreshAt?: number;
+  /** Whether a stale copy may answer while refreshes fail (see above). Default `true` for secrets. */
+  staleOnError?: boolean;
   /** The lease behind the value, if the backend issued one. */
   lease?: Lease;
 }
@@ -151,12 +187,9 @@ export type Memo = <T>(
  *
  * @example
  * ```ts
- * const definition: ProviderDefinition = {
- *   scheme: "mem",
- *   create: (ctx) => {
- *     ctx.signal.addEventListener("abort", () => console.log("client closed"));
- *     return memoryProvider();
- *   },
+ * const create = (ctx: ProviderContext) => {
+ *   ctx.signal.addEventListener("abort", () => console.log("client closed"));
+ *   return { getSecret: async () => ({ value: "v" }) };
  * };
  * ```
  */
@@ -169,7 +202,11 @@ export interface ProviderContext {
   readonly emit: (event: SecretsEvent) => void;
   /** Aborted when the client is closed. */
   readonly signal: AbortSignal;
-  /** The client's memo for auth material; see {@link Memo}. */
+  /**
+   * The client's memo for auth material; see {@link Memo}. The context given
+   * at creation issues under the client's `timeout`; a call's (`call.memo`)
+   * under that call's own deadline.
+   */
   readonly memo: Memo;
 }
 
@@ -180,10 +217,8 @@ export interface ProviderContext {
  *
  * @example
  * ```ts
- * const provider: SecretProvider = {
- *   name: "http",
- *   scheme: "http-kv",
- *   async getSecret(ref, call) {
+ * const operations = {
+ *   async getSecret(ref: ParsedRef, call: CallContext) {
  *     const res = await fetch(`http://127.0.0.1:8200/${ref.path}`, { signal: call.signal });
  *     return { value: await res.text() };
  *   },
@@ -258,35 +293,13 @@ export interface ReferenceRule {
 }
 
 /**
- * Which references a provider serves: its schemes with their rules, and other
- * spellings of them. Known before the provider exists, so references are routed
- * and validated without loading anything.
- *
- * @example
- * ```ts
- * const routing: ProviderRouting = {
- *   scheme: "vault",
- *   rules: { vault: { example: "vault://secret/app#key" } },
- *   aliases: { bao: "vault" },
- * };
- * ```
- */
-export interface ProviderRouting {
-  /** The reference scheme(s) served. */
-  readonly scheme: string | readonly string[];
-  /** Reference rules by scheme. A scheme without one accepts any non-empty path and no options. */
-  readonly rules?: Readonly<Record<string, ReferenceRule>>;
-  /** Other spellings of a scheme (`{ bao: "vault" }`): normalised to it, so both share one cache entry. */
-  readonly aliases?: Readonly<Record<string, string>>;
-}
-
-/**
  * Metadata about a secret, for `secrets doctor` (rotation age and the like).
- * Never contains the value.
+ * Never contains the value. Instants are epoch ms, like every instant of the
+ * kit's contract.
  *
  * @example
  * ```ts
- * const meta: SecretMetadata = { rotationEnabled: true, lastRotated: new Date("2026-10-01") };
+ * const meta: SecretMetadata = { rotationEnabled: true, lastRotated: Date.parse("2026-10-01") };
  * ```
  */
 export interface SecretMetadata {
@@ -294,14 +307,14 @@ export interface SecretMetadata {
   rotationEnabled?: boolean;
   /** Rotation interval in days, when the backend has one. */
   rotationDays?: number;
-  /** When the value last changed by rotation. */
-  lastRotated?: Date;
-  /** When the value or its metadata last changed. */
-  lastChanged?: Date;
-  /** When the next rotation is due. */
-  nextRotation?: Date;
-  /** When the secret itself expires, if it does. */
-  expiresAt?: Date;
+  /** When the value last changed by rotation (epoch ms). */
+  lastRotated?: number;
+  /** When the value or its metadata last changed (epoch ms). */
+  lastChanged?: number;
+  /** When the next rotation is due (epoch ms). */
+  nextRotation?: number;
+  /** When the secret itself expires, if it does (epoch ms). */
+  expiresAt?: number;
   /** Anything else worth showing, already safe to print. */
   details?: Record<string, string | number | boolean | undefined>;
 }
@@ -322,8 +335,8 @@ export interface ProviderIdentity {
   kind?: string;
   /** True for credentials that expire by themselves (STS, impersonation, workload identity, TTL'd tokens). */
   shortLived?: boolean;
-  /** When the current credentials expire. */
-  expiresAt?: Date | number | string;
+  /** When the current credentials expire (epoch ms). */
+  expiresAt?: number;
   /** True when the identity has administrator rights (AWS root or AdministratorAccess, Vault `root` policy). */
   admin?: boolean;
   /**
@@ -339,88 +352,3 @@ export interface ProviderIdentity {
   /** Whether the token can be renewed (Vault). */
   renewable?: boolean;
 }
-
-/**
- * A backend: a plain object made by a factory, such as `envProvider()`.
- * Implement `getSecret`; the rest is optional.
- *
- * @example
- * ```ts
- * import { createSecrets, NotFoundError } from "secrets-loader";
- * import type { SecretProvider } from "secrets-loader/provider";
- *
- * const memory = (data: Record<string, string>): SecretProvider => ({
- *   name: "memory",
- *   scheme: "mem",
- *   async getSecret(ref) {
- *     const value = data[ref.path];
- *     if (value === undefined) throw new NotFoundError({ provider: "memory", reference: ref.raw });
- *     return { value };
- *   },
- * });
- * const secrets = createSecrets({ providers: { memory: memory({ key: "v" }) } });
- * await secrets.getSecret("mem://key");
- * ```
- */
-export interface SecretProvider extends ProviderRouting {
-  /** Short provider name used in events and errors. */
-  readonly name: string;
-  /** Fetch one secret. Throw the core's typed errors, keeping the SDK's error as `cause`. */
-  getSecret(ref: ParsedRef, call: CallContext): Promise<Issued>;
-  /**
-   * Fetch many secrets at once where the backend has a batch API. Returns one
-   * result per input, in order: a value or the error for that reference.
-   */
-  getSecrets?(refs: readonly ParsedRef[], call: CallContext): Promise<Array<Issued | Error>>;
-  /** Issue short-lived credentials. */
-  getCredentials?(request: unknown, call: CallContext): Promise<Issued<unknown>>;
-  /**
-   * A label for a credentials request, for events and audit logs, such as
-   * `vault:database/creds/readonly`. It tells two roles apart and never
-   * contains a request field that may be secret. Default: `<name>:credentials`.
-   */
-  credentialsLabel?(request: unknown): string;
-  /**
-   * The reference whose cache entry a credentials request shares, when the
-   * same lease can be read both ways (`getCredentials("vault", { path })` and
-   * `vault://<path>#field`). Default: none (credentials have their own entry).
-   */
-  credentialsReference?(request: unknown): string | undefined;
-  /** Extends a lease in place; resolves to the renewed value, or `undefined` when it cannot (then the value is issued anew). */
-  renew?(lease: Lease, call: CallContext): Promise<Issued<unknown> | undefined>;
-  /** Ends a lease early. Called exactly once per lease the client drops. */
-  revoke?(lease: Lease, call: CallContext): Promise<void>;
-  /** Metadata for the doctor (rotation dates etc.). */
-  describe?(ref: ParsedRef, call: CallContext): Promise<SecretMetadata>;
-  /** Who the provider authenticates as, for the doctor's least-privilege and short-lived checks. */
-  identity?(call?: CallContext): Promise<ProviderIdentity>;
-  /** Stop timers, close connections. Leases are revoked by the client before this runs. */
-  close?(): Promise<void>;
-}
-
-/**
- * A provider that is created on first use, with its context, so its module
- * and SDK load only when a reference needs them.
- *
- * @example
- * ```ts
- * const lazy: ProviderDefinition = {
- *   scheme: "mem",
- *   create: async (ctx) => (await import("./memory.js")).memoryProvider(ctx),
- * };
- * ```
- */
-export interface ProviderDefinition extends ProviderRouting {
-  /** Creates the provider the first time one of its references is used. */
-  create(context: ProviderContext): SecretProvider | Promise<SecretProvider>;
-}
-
-/**
- * A provider object, or a definition that creates one on first use.
- *
- * @example
- * ```ts
- * createSecrets({ providers: { mem: memory({ key: "v" }), vault: vaultProvider({ address }) } });
- * ```
- */
-export type ProviderInput = SecretProvider | ProviderDefinition;

@@ -7,6 +7,7 @@
 
 import type { Secrets, ValueOf } from "./api.js";
 import { defaultSecrets } from "./default.js";
+import { SecretsError } from "./errors.js";
 import type { ValueType } from "./types.js";
 
 /**
@@ -27,6 +28,15 @@ export interface WithSecretOptions<T extends ValueType = "string"> {
   type?: T;
   /** Decides whether an error from `fn` means "credentials rejected". Default: {@link isAuthFailure}. */
   isAuthError?: (err: unknown) => boolean;
+  /**
+   * The reference of the version a rotation is rolling out (for AWS:
+   * `pendingReference(ref)`, `?versionStage=AWSPENDING`). Tried when the
+   * target refuses a value that a fresh read still returns: between a
+   * rotation's deploy and finish, the target already holds the pending value.
+   * Not found (no rotation under way, or it just finished): the reference is
+   * read once more instead.
+   */
+  pending?: string;
   /** Called before the retry (for logging); never receives a value. */
   onRetry?: (info: { reference: string; error: unknown }) => void;
 }
@@ -104,10 +114,11 @@ export async function withSecret<R, T extends ValueType = "string">(
 ): Promise<R> {
   const secrets = options.secrets ?? defaultSecrets();
   const isAuth = options.isAuthError ?? isAuthFailure;
-  const read = () =>
-    (options.type
-      ? secrets.getSecret(ref, { type: options.type })
-      : secrets.getSecret(ref)) as Promise<ValueOf<T>>;
+  const readRef = (r: string) =>
+    (options.type ? secrets.getSecret(r, { type: options.type }) : secrets.getSecret(r)) as Promise<
+      ValueOf<T>
+    >;
+  const read = () => readRef(ref);
   // A failed read is not a rotation: only fn's own auth failure triggers the retry.
   const value = await read();
   try {
@@ -116,6 +127,28 @@ export async function withSecret<R, T extends ValueType = "string">(
     if (!isAuth(err)) throw err;
     options.onRetry?.({ reference: ref, error: err });
     secrets.invalidate(ref);
-    return await fn(await read());
+    const fresh = await read();
+    if (options.pending === undefined || !sameValue(fresh, value)) return await fn(fresh);
+    // Refused, yet still the stored value: a rotation may be between deploy and finish.
+    secrets.invalidate(options.pending);
+    let pending: ValueOf<T>;
+    try {
+      pending = await readRef(options.pending);
+    } catch (e) {
+      if (!SecretsError.is(e, "NOT_FOUND")) throw e;
+      // No version is pending: the rotation finished meanwhile, or none was under way.
+      secrets.invalidate(ref);
+      const last = await read();
+      if (sameValue(last, value)) throw err;
+      return await fn(last);
+    }
+    return await fn(pending);
   }
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Uint8Array && b instanceof Uint8Array)
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  if (typeof a === "object" && a !== null) return JSON.stringify(a) === JSON.stringify(b);
+  return a === b;
 }

@@ -32,7 +32,7 @@ testProvider(
   { describe, it, expect },
   {
     name: "json-file",
-    provider: () => jsonFileProvider(new URL("./secrets.json", import.meta.url)),
+    provider: () => jsonFileProvider({ path: new URL("./secrets.json", import.meta.url) }),
     present: { ref: "file://stripe", value: "demo-stripe-key-not-real" },
     another: { ref: "file://database#user", value: "app" },
     missing: "file://missing",

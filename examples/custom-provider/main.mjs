@@ -5,7 +5,7 @@ import { createSecrets } from "secrets-loader";
 import { jsonFileProvider } from "./provider.mjs";
 
 const secrets = createSecrets({
-  providers: { file: jsonFileProvider(new URL("./secrets.json", import.meta.url)) },
+  providers: { file: jsonFileProvider({ path: new URL("./secrets.json", import.meta.url) }) },
   cache: { maxAge: "10m" },
   timeout: "2s",
 });

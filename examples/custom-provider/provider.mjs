@@ -1,24 +1,31 @@
 // A provider of your own: secrets kept in a JSON file, read as `file://<key>`.
-// It is a plain object made by a factory; the client adds the cache, single
-// flight, #field selection, deadlines, events and redaction around it.
+// Declared with defineProvider, like every built-in: the declaration says
+// which scheme it serves and how its references are checked; create()
+// returns the operations. The client adds the cache, single flight, #field
+// selection, deadlines, events, redaction and the registered name around it.
 import { readFile } from "node:fs/promises";
-import { NotFoundError, ProviderError } from "secrets-loader/provider";
+import { defineProvider, NotFoundError, ProviderError } from "secrets-loader/provider";
 
-/** Secrets from a JSON file: `file://<key>` reads `data[key]`. */
-export function jsonFileProvider(path) {
-  return {
-    name: "json-file",
-    scheme: "file",
+/** Secrets from a JSON file: `file://<key>` reads `data[key]`. Options: `{ path }`. */
+export const jsonFileProvider = defineProvider({
+  name: "json-file",
+  schemes: {
     // Checked by the parser before any I/O: a bad key never reaches getSecret.
-    rules: {
-      file: {
-        example: "file://stripe",
-        path: (key, options) =>
-          /^[a-z0-9_-]+$/i.test(key)
-            ? { path: key, options }
-            : { problem: "a key uses letters, digits, '_' and '-' only", part: key },
-      },
+    file: {
+      example: "file://stripe",
+      path: (key, options) =>
+        /^[a-z0-9_-]+$/i.test(key)
+          ? { path: key, options }
+          : { problem: "a key uses letters, digits, '_' and '-' only", part: key },
     },
+  },
+  suggestions: { json: "file" },
+  // What `secrets doctor` checks in secrets.config.json's providers["json-file"].
+  options: async () => (options) =>
+    typeof options.path === "string" || options.path instanceof URL
+      ? undefined
+      : { path: ["path"], message: "must be the JSON file's path" },
+  create: (_context, { path }) => ({
     async getSecret(ref, call) {
       let data;
       try {
@@ -27,7 +34,6 @@ export function jsonFileProvider(path) {
       } catch (cause) {
         // Keep the cause; never put file contents in a message.
         throw new ProviderError({
-          provider: "json-file",
           reference: ref.raw,
           message: `json-file: cannot read ${path}`,
           cause,
@@ -36,12 +42,11 @@ export function jsonFileProvider(path) {
       const value = Object.hasOwn(data, ref.path) ? data[ref.path] : undefined;
       if (value === undefined) {
         throw new NotFoundError({
-          provider: "json-file",
           reference: ref.raw,
           message: `json-file: ${ref.path} is not in ${path}`,
         });
       }
       return { value: typeof value === "string" ? value : JSON.stringify(value) };
     },
-  };
-}
+  }),
+});

@@ -1,6 +1,6 @@
 // Starts the API (server.mjs) and runs a scripted client against it over HTTP: issue a key,
 // use it, show each refusal and each alert of the anomaly watcher, rotate, revoke.
-//   node --env-file=examples/issue-api-keys/demo.env examples/issue-api-keys/main.mjs [--redis redis://127.0.0.1:6379] [--log usage.jsonl]
+//   node --env-file=examples/issue-api-keys/demo.env examples/issue-api-keys/main.mjs [--redis redis://127.0.0.1:6379] [--when-store-down open|closed] [--log usage.jsonl]
 // Keys are never printed: only their id and last four characters.
 import { createWriteStream, mkdtempSync } from "node:fs";
 import { request } from "node:http";
@@ -9,14 +9,33 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { startApi } from "./server.mjs";
 
-const { values } = parseArgs({ options: { redis: { type: "string" }, log: { type: "string" } } });
+const { values } = parseArgs({
+  options: {
+    redis: { type: "string" },
+    "when-store-down": { type: "string", default: "open" },
+    log: { type: "string" },
+  },
+});
+const whenStoreDown = values["when-store-down"];
+if (whenStoreDown !== "open" && whenStoreDown !== "closed") {
+  console.error("--when-store-down must be open or closed");
+  process.exit(2);
+}
 const logPath = values.log ?? join(mkdtempSync(join(tmpdir(), "issue-api-keys-")), "usage.jsonl");
 const usageLog = createWriteStream(logPath, { flags: "a" });
 const alerts = [];
 
 const api = await startApi({
   redisUrl: values.redis,
+  whenStoreDown,
   usageLog,
+  onLimiterEvent: (event) => {
+    const what =
+      event.type === "limiter-store-down"
+        ? `(${event.error}): requests ${event.whenStoreDown === "open" ? "go through without limits" : "are refused with 503"}`
+        : `after ${event.downForMs} ms`;
+    console.log(`  LIMITER ${event.type} ${what}`);
+  },
   onAlert: (alert) => {
     alerts.push(alert);
     const detail =
@@ -26,7 +45,9 @@ const api = await startApi({
     console.log(`  ALERT ${alert.type} key=${alert.keyId} ${detail}`.trimEnd());
   },
 });
-console.log(`API on ${api.url} (limiter and watcher state: ${values.redis ? "Redis" : "memory"})`);
+console.log(
+  `API on ${api.url} (limiter and watcher state: ${values.redis ? "Redis" : "memory"}, when the store is down: fail ${whenStoreDown})`,
+);
 
 /** One request; `from` picks the client's source address (127.0.0.2 is another caller). */
 function call(method, path, { key, body, from = "127.0.0.1" } = {}) {
@@ -57,7 +78,9 @@ function call(method, path, { key, body, from = "127.0.0.1" } = {}) {
 }
 const shown = (record) => `${record.prefix}…${record.last4} (id ${record.id})`;
 const refusal = (r) =>
-  `${r.status} ${r.body.reason}${r.headers["retry-after"] ? `, Retry-After: ${r.headers["retry-after"]} s` : ""}`;
+  r.status < 400
+    ? String(r.status)
+    : `${r.status} ${r.body.reason}${r.headers["retry-after"] ? `, Retry-After: ${r.headers["retry-after"]} s` : ""}`;
 // Alerts are raised after the answer (the watcher runs beside the request): let them land.
 const settle = () => new Promise((r) => setTimeout(r, 50));
 
@@ -73,7 +96,7 @@ try {
   );
 
   console.log("\n2. Use it");
-  console.log(`   GET /v1/items -> ${(await call("GET", "/v1/items", { key })).status}`);
+  console.log(`   GET /v1/items -> ${refusal(await call("GET", "/v1/items", { key }))}`);
   console.log(`   GET /v1/items without a key -> ${refusal(await call("GET", "/v1/items"))}`);
   const typo = `${key.slice(0, -1)}${key.at(-1) === "x" ? "y" : "x"}`;
   console.log(
@@ -85,10 +108,10 @@ try {
 
   console.log("\n3. The watcher: a new caller address, a new route");
   console.log(
-    `   GET /v1/items from 127.0.0.2 -> ${(await call("GET", "/v1/items", { key, from: "127.0.0.2" })).status}`,
+    `   GET /v1/items from 127.0.0.2 -> ${refusal(await call("GET", "/v1/items", { key, from: "127.0.0.2" }))}`,
   );
   await settle();
-  console.log(`   GET /v1/reports -> ${(await call("GET", "/v1/reports", { key })).status}`);
+  console.log(`   GET /v1/reports -> ${refusal(await call("GET", "/v1/reports", { key }))}`);
   await settle();
 
   console.log(
@@ -97,9 +120,9 @@ try {
   const burst = [];
   for (let i = 0; i < 14; i++) burst.push(await call("GET", "/v1/items", { key }));
   await settle();
-  const limited = burst.filter((r) => r.status === 429);
+  const refused = burst.filter((r) => r.status >= 400);
   console.log(
-    `   14 requests -> ${burst.length - limited.length} answered, ${limited.length} refused: ${refusal(limited[0])}`,
+    `   14 requests -> ${burst.length - refused.length} answered, ${refused.length} refused${refused.length ? `: ${refusal(refused.at(-1))}` : ""}`,
   );
 
   console.log(
@@ -118,10 +141,10 @@ try {
     `   retiring key now expires ${new Date(rotated.body.retiring.expiresAt).toISOString()}`,
   );
   console.log(
-    `   GET /v1/items with the successor -> ${(await call("GET", "/v1/items", { key: rotated.body.key })).status}`,
+    `   GET /v1/items with the successor -> ${refusal(await call("GET", "/v1/items", { key: rotated.body.key }))}`,
   );
   console.log(
-    `   GET /v1/items with the retiring key -> ${(await call("GET", "/v1/items", { key: second.body.key })).status}`,
+    `   GET /v1/items with the retiring key -> ${refusal(await call("GET", "/v1/items", { key: second.body.key }))}`,
   );
 
   console.log("\n6. Revoke the successor, then use it");

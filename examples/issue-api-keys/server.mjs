@@ -18,10 +18,18 @@ const PREFIX = "acme_demo_";
 
 /**
  * Starts the API on 127.0.0.1 (a free port). `redisUrl` puts the limiter's and the watcher's
- * state in Redis (a fleet shares it); without it they live in this process.
- * @param {{ redisUrl?: string, usageLog: { write(line: string): unknown }, onAlert: (alert: object) => void }} options
+ * state in Redis (a fleet shares it); without it they live in this process. `whenStoreDown`
+ * says what the limiter does while Redis is down ("open": let requests through without limits,
+ * the default; "closed": refuse them with 503); `onLimiterEvent` hears each outage and recovery.
+ * @param {{ redisUrl?: string, whenStoreDown?: "open" | "closed", usageLog: { write(line: string): unknown }, onAlert: (alert: object) => void, onLimiterEvent?: (event: object) => void }} options
  */
-export async function startApi({ redisUrl, usageLog, onAlert }) {
+export async function startApi({
+  redisUrl,
+  whenStoreDown = "open",
+  usageLog,
+  onAlert,
+  onLimiterEvent,
+}) {
   const store = redisUrl ? redisStore({ url: redisUrl }) : memoryStore();
   const log = jsonLinesLogger(usageLog);
   const watcher = createAnomalyWatcher({
@@ -29,9 +37,12 @@ export async function startApi({ redisUrl, usageLog, onAlert }) {
     onAlert,
     spike: { threshold: 10, windowSeconds: 10 },
   });
+  // One listener for the keyring, the adapters and the limiter: one usage line per request
+  // (the watcher counts each request once), plus the limiter's store-down/up events.
   const onEvent = (event) => {
     log(event);
-    watcher.onEvent(event);
+    if (event.type.startsWith("limiter-")) onLimiterEvent?.(event);
+    else watcher.onEvent(event);
   };
   const keyring = createKeyring({
     // The pepper comes from a provider through getSecret, called when the keyring needs it.
@@ -43,7 +54,8 @@ export async function startApi({ redisUrl, usageLog, onAlert }) {
     store,
     limits: [{ by: "key", points: 15, per: 60 }],
     quotas: [{ by: "key", points: 10_000, per: "day" }],
-    whenStoreDown: "open",
+    whenStoreDown,
+    onEvent,
   });
 
   const byHash = new Map();
@@ -60,14 +72,16 @@ export async function startApi({ redisUrl, usageLog, onAlert }) {
   const admin = await keyring.issueKey({ prefix: PREFIX, scopes: ["admin"] });
   save(admin.record);
 
-  const common = { keyring, lookup, limiter, onEvent, onRehashed: save };
+  const common = { keyring, lookup, onEvent, onRehashed: save };
   const adminGuard = createApiKeyGuard({
+    // The operator's own endpoints are not rate-limited, so keys can be issued and revoked
+    // even while Redis is down and the limiter fails closed.
     ...common,
     scope: "admin",
     // One route per action, not per key id: the watcher flags routes new to a key.
     route: (r) => r.route.replace(/^(\w+ \/admin\/keys\/)[^/]+/, "$1:id"),
   });
-  const read = withApiKey({ ...common, scope: "read" }, (req, res, key) => {
+  const read = withApiKey({ ...common, limiter, scope: "read" }, (req, res, key) => {
     json(res, 200, { route: req.url, items: ["alpha", "beta"], key: key.id });
   });
 
@@ -77,9 +91,17 @@ export async function startApi({ redisUrl, usageLog, onAlert }) {
     const outcome = await adminGuard.check(req);
     if (!outcome.ok) return adminGuard.refuse(res, outcome);
     const body = await readJson(req);
-    // POST /admin/keys {scopes, expiresIn?, allowedIps?}: a new key (shown once) and its record.
+    // POST /admin/keys {scopes, expiresIn?, allowedIps?, owner?}: a new key (shown once) and
+    // its record. Only these fields are taken from the body (never allowLongLived).
     if (req.method === "POST" && url.pathname === "/admin/keys") {
-      const issued = await keyring.issueKey({ prefix: PREFIX, ...body });
+      const { scopes, expiresIn, allowedIps, owner } = body;
+      const issued = await keyring.issueKey({
+        prefix: PREFIX,
+        scopes,
+        expiresIn,
+        allowedIps,
+        owner,
+      });
       save(issued.record);
       return json(res, 201, { key: issued.key, record: publicView(issued.record) });
     }

@@ -61,9 +61,9 @@ export async function describeSecret(clients: AwsClients, ref: ParsedRef): Promi
     },
   };
   if (days !== undefined) meta.rotationDays = days;
-  if (out.LastRotatedDate) meta.lastRotated = out.LastRotatedDate;
-  if (out.LastChangedDate) meta.lastChanged = out.LastChangedDate;
-  if (out.NextRotationDate) meta.nextRotation = out.NextRotationDate;
+  if (out.LastRotatedDate) meta.lastRotated = out.LastRotatedDate.getTime();
+  if (out.LastChangedDate) meta.lastChanged = out.LastChangedDate.getTime();
+  if (out.NextRotationDate) meta.nextRotation = out.NextRotationDate.getTime();
   return meta;
 }
 
@@ -114,13 +114,13 @@ export async function describeParameter(
       lastModifiedUser: p.LastModifiedUser,
     },
   };
-  if (p.LastModifiedDate) meta.lastChanged = p.LastModifiedDate;
+  if (p.LastModifiedDate) meta.lastChanged = p.LastModifiedDate.getTime();
   for (const policy of p.Policies ?? []) {
     if (policy.PolicyType !== "Expiration" || !policy.PolicyText) continue;
     try {
       const at = (JSON.parse(policy.PolicyText) as { Attributes?: { Timestamp?: string } })
         .Attributes?.Timestamp;
-      if (at) meta.expiresAt = new Date(at);
+      if (at && Number.isFinite(Date.parse(at))) meta.expiresAt = Date.parse(at);
     } catch {
       // A malformed policy text is AWS's to report; the doctor just has no date.
     }

@@ -4,28 +4,21 @@
  * IAM access keys, and the guidance texts. Loaded only by the CLI.
  */
 
-import type { DoctorFacet, DoctorFinding, SecretProvider } from "../../src/provider/index.js";
+import type { DoctorFacet, DoctorFinding } from "../../src/provider/index.js";
 import { firstLine } from "../../src/provider/index.js";
 import { accessKeyAge } from "./key-age.js";
-import type { AwsProvider } from "./runtime.js";
-import { callerIdentity } from "./whoami.js";
-
-function clientsOf(provider: SecretProvider): AwsProvider["clients"] {
-  const clients = (provider as Partial<AwsProvider>).clients;
-  if (!clients) throw new Error("aws: this provider instance was not made by awsProvider()");
-  return clients;
-}
+import type { AwsOperations } from "./runtime.js";
 
 /**
  * The AWS doctor facet.
  *
  * @example
  * ```ts
- * const facet = await awsDescriptor.doctor?.();
+ * const facet = await awsProvider.declaration.doctor?.();
  * facet?.guidance.leastPrivilege;
  * ```
  */
-export const awsDoctor: DoctorFacet = {
+export const awsDoctor: DoctorFacet<AwsOperations> = {
   guidance: {
     leastPrivilege:
       "Grant only secretsmanager:GetSecretValue and secretsmanager:DescribeSecret on the app's secret ARNs (arn:aws:secretsmanager:REGION:ACCOUNT:secret:prod/app/*), ssm:GetParameter(s) on its parameter paths, and kms:Decrypt on the key that encrypts them; never AdministratorAccess or root keys.",
@@ -33,17 +26,6 @@ export const awsDoctor: DoctorFacet = {
       "Add an aws:SourceIp or aws:SourceVpce condition to the IAM policy or to the secret's resource policy; use a VPC endpoint for Secrets Manager.",
     shortLived:
       "Use an IAM role: AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE (EKS, CI OIDC) or an instance/task role, so the SDK gets STS credentials instead of AKIA keys.",
-  },
-
-  identity: (provider, call) => {
-    // An instance not made by awsProvider() (a test double, a wrapper) answers for itself.
-    if (!(provider as Partial<AwsProvider>).clients && provider.identity)
-      return provider.identity(call);
-    const clients = clientsOf(provider);
-    // Every SDK call carries the doctor's deadline signal.
-    return call
-      ? clients.within(call.signal, () => callerIdentity(clients))
-      : callerIdentity(clients);
   },
 
   inspectEnvironment(env, options) {
@@ -74,11 +56,10 @@ export const awsDoctor: DoctorFacet = {
 
   evidence: {
     // Rotation: the age of the caller's own IAM access keys, where IAM lets it list them.
-    6: async (provider, { maxKeyAgeDays: max }, call): Promise<DoctorFinding[]> => {
-      // Only an instance made by awsProvider() can list its caller's keys.
-      if (!(provider as Partial<AwsProvider>).clients) return [];
+    rotation: async ({ clients }, { maxKeyAgeDays: max }, call): Promise<DoctorFinding[]> => {
+      // Another provider registered under the name "aws" (a test double) has no clients.
+      if (!clients) return [];
       try {
-        const clients = clientsOf(provider);
         const report = await clients.within(call.signal, () => accessKeyAge(clients));
         if (!report.permitted) {
           return [

@@ -164,7 +164,7 @@ export function toSecretsError(err: unknown, ctx: AwsErrorContext): SecretsError
   if (DENIED.has(code) || status === 403) {
     return new AccessDeniedError({
       ...base,
-      message: `aws: access denied to ${ctx.subject}${where(ctx)} ${tag}. Grant the caller's role the action on this resource (see the IAM policy in the README's AWS section).`,
+      message: `aws: access denied to ${ctx.subject}${where(ctx)} ${tag}. Grant the caller's role the action on this resource (see the least-privilege policy in node_modules/secrets-loader/docs/providers/aws.md#iam-permissions-least-privilege).`,
     });
   }
   if (THROTTLED.has(code) || status === 429) {

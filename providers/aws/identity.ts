@@ -4,7 +4,7 @@
  * the secrets client before expiry.
  */
 
-import { defaultSecrets, type Secrets } from "../../src/index.js";
+import { defaultClient, type Secrets } from "../../src/provider/index.js";
 import type { AwsCredentialIdentityProvider, AwsCredentialsRequest } from "./types.js";
 
 /**
@@ -48,5 +48,5 @@ export function awsCredentialsProvider(
   options: AwsCredentialsProviderOptions = {},
 ): AwsCredentialIdentityProvider {
   const name = options.providerName ?? "aws";
-  return () => (options.secrets ?? defaultSecrets()).getCredentials(name as "aws", request);
+  return async () => (options.secrets ?? defaultClient()).getCredentials(name as "aws", request);
 }

@@ -1,6 +1,6 @@
 /**
  * Reference rules for `aws-sm://` and `aws-ssm://`, checked before any I/O; shared by the
- * descriptor (routing) and the provider object (which carries its rules).
+ * provider's declaration (its schemes).
  */
 
 import type { ReferenceRule } from "../../src/provider/index.js";

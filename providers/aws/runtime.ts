@@ -9,8 +9,8 @@ import type {
   Issued,
   ParsedRef,
   ProviderContext,
+  ProviderIdentity,
   SecretMetadata,
-  SecretProvider,
 } from "../../src/provider/index.js";
 import { AwsClients } from "./clients.js";
 import { type AwsProviderOptions, resolveAwsConfig } from "./config.js";
@@ -18,30 +18,16 @@ import { describeCall, issueCredentials, planStsCall } from "./credentials.js";
 import { describeParameter, describeSecret } from "./describe.js";
 import { type BatchState, batchGetSecretValues, getSecretValue } from "./secrets-manager.js";
 import { getParameter, getParameters } from "./ssm.js";
-import type { AwsCredentialIdentity } from "./types.js";
+import type { AwsCredentialIdentity, AwsProvider } from "./types.js";
+
+export type { AwsProvider } from "./types.js";
 
 /**
- * The AWS provider instance (`await secrets.provider("aws")`): a
- * {@link SecretProvider} whose credentials are STS identities.
- *
- * @example
- * ```ts
- * const aws = (await secrets.provider("aws")) as AwsProvider;
- * const meta = await secrets.describe("aws-sm://prod/db");
- * ```
+ * What the doctor facet is handed (typed by the declaration): the operations
+ * and the SDK clients they sign with.
  */
-export interface AwsProvider extends SecretProvider {
-  /** Always `"aws"`. */
-  readonly name: "aws";
-  /** Issues STS credentials; see {@link AwsCredentialsRequest}. */
-  getCredentials(request: unknown, call: CallContext): Promise<Issued<AwsCredentialIdentity>>;
-  /** Rotation metadata (`aws-sm://`) or parameter dates (`aws-ssm://`). */
-  describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata>;
-  /**
-   * The SDK clients, signed like the reads; used by the doctor facet (identity, key age).
-   *
-   * @internal
-   */
+export interface AwsOperations extends AwsProvider {
+  /** The SDK clients, signed like the reads (key age). */
   readonly clients: AwsClients;
 }
 
@@ -68,7 +54,7 @@ export interface AwsProvider extends SecretProvider {
 export async function createAwsProvider(
   context: ProviderContext,
   options: AwsProviderOptions = {},
-): Promise<AwsProvider> {
+): Promise<AwsOperations> {
   const config = resolveAwsConfig(options);
   const clients = new AwsClients(config, options, context);
   const state: BatchState = { smBatchUnavailable: false, ssmBatchUnavailable: false };
@@ -83,9 +69,6 @@ export async function createAwsProvider(
   }
 
   return {
-    name: "aws",
-    scheme: ["aws-sm", "aws-ssm"],
-    // Its reference rules are the descriptor's: the client routes by the definition it was made from.
     clients,
 
     getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {
@@ -159,6 +142,14 @@ export async function createAwsProvider(
       return clients.within(call.signal, () =>
         ref.scheme === "aws-ssm" ? describeParameter(clients, ref) : describeSecret(clients, ref),
       );
+    },
+
+    async identity(call?: CallContext): Promise<ProviderIdentity> {
+      // Doctor-only code: loaded when asked.
+      const { callerIdentity } = await import("./whoami.js");
+      return call
+        ? clients.within(call.signal, () => callerIdentity(clients))
+        : callerIdentity(clients);
     },
 
     close(): Promise<void> {

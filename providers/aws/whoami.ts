@@ -129,7 +129,7 @@ export async function callerIdentity(clients: AwsClients): Promise<ProviderIdent
     kind,
     // Session credentials (ASIA…, with a token) expire by themselves; AKIA… user keys do not.
     shortLived: Boolean(credentials.sessionToken),
-    ...(credentials.expiration ? { expiresAt: credentials.expiration } : {}),
+    ...(credentials.expiration ? { expiresAt: credentials.expiration.getTime() } : {}),
   };
   if (kind === "root") return { ...identity, admin: true };
   if (name && (kind === "iam-user" || kind === "assumed-role")) {

@@ -16,7 +16,7 @@ import type { AzureProviderOptions } from "./types.js";
  * azureDoctor.inspectEnvironment?.({ AZURE_CLIENT_SECRET: "…" }, {}).kind; // "long-lived"
  * ```
  */
-export const azureDoctor: DoctorFacet = {
+export const azureDoctor: DoctorFacet<AzureProvider> = {
   guidance: {
     leastPrivilege:
       'Assign the "Key Vault Secrets User" role scoped to the vault (or to single secrets), to a managed identity for the app.',
@@ -27,16 +27,14 @@ export const azureDoctor: DoctorFacet = {
   },
   evidence: {
     // Key Vault has no rotation of its own for secrets: an expiresOn is the date that
-    // forces one (item 6's age check reads updatedOn through describe()).
-    6: async (provider) =>
-      (provider as AzureProvider).describedWithoutExpiry().map((what) => ({
+    // forces one (the rotation check's age reads updatedOn through describe()).
+    rotation: async (provider) =>
+      provider.describedWithoutExpiry().map((what) => ({
         status: "warn" as const,
         evidence: `azure: ${what} has no expiresOn`,
         fix: "Set an expiration date (expiresOn) on the secret and rotate it before then; an expired secret is refused by the provider, so a missed rotation shows.",
       })),
   },
-  // Item 10 passes only once a token came through workload or managed identity.
-  identity: (provider, call) => (provider as AzureProvider).identity(call),
   inspectEnvironment(env, options) {
     // The provider's own chain order: workload identity, managed identity, the Azure CLI,
     // and a client secret last (a short-lived identity wins when both are configured).

@@ -15,17 +15,12 @@
  * @packageDocumentation
  */
 
-// The guard comes through the root: the provider and the client then share one module
-// graph, which the bundler keeps in one chunk (fewer files to load at start-up).
-import { assertServerRuntime } from "../../src/index.js";
-import { bindProvider } from "../../src/provider/index.js";
-import { azureDescriptor } from "./descriptor.js";
-import type { AzureProviderOptions } from "./types.js";
+import { assertServerRuntime } from "../../src/provider/index.js";
 
 assertServerRuntime();
 
 export type { AzureChainLink } from "./chain.js";
-export { azureDescriptor } from "./descriptor.js";
+export { azureProvider } from "./declaration.js";
 export type { AzureProvider } from "./runtime.js";
 export type {
   AzureAccessToken,
@@ -34,30 +29,3 @@ export type {
   AzureProviderOptions,
   AzureTokenCredential,
 } from "./types.js";
-
-/**
- * The Azure provider, for `createSecrets({ providers })`. With no options the
- * standard variables choose the identity, tried in this order: workload
- * identity (`AZURE_FEDERATED_TOKEN_FILE`), managed identity
- * (`IDENTITY_ENDPOINT`, else the VM's), the Azure CLI, and a client secret
- * (`AZURE_CLIENT_SECRET`) last.
- *
- * - `azure-kv://<vault>/<secret>[/<version>][#field]`: a vault name maps to
- *   `https://<vault>.vault.azure.net` (see `vaultUrlTemplate`), a host is used as given.
- * - `getCredentials("azure", { scopes })`: `{ token, expiresAt, expiresOnTimestamp }`,
- *   from the same memo entry as the provider's own Key Vault tokens: one token
- *   request for any number of callers, refreshed before it expires.
- *
- * @example
- * ```ts
- * import { createSecrets } from "secrets-loader";
- * import { azureProvider } from "secrets-loader/providers/azure";
- *
- * const secrets = createSecrets({ providers: { azure: azureProvider() } });
- * const db = await secrets.getSecret("azure-kv://acme-kv/db#password");
- * const { token } = await secrets.getCredentials("azure", { scopes: "https://storage.azure.com/.default" });
- * ```
- */
-export function azureProvider(options: AzureProviderOptions = {}) {
-  return bindProvider(azureDescriptor, options);
-}

@@ -15,10 +15,10 @@ import {
   type ParsedRef,
   type ProviderContext,
   type ProviderIdentity,
+  type ProviderOperations,
   raceSignal,
   readEach,
   type SecretMetadata,
-  type SecretProvider,
 } from "../../src/provider/index.js";
 import { type AzureChainLink, azureSettings, type BuiltChain, buildChain } from "./chain.js";
 import { toAzureError } from "./errors.js";
@@ -40,9 +40,7 @@ import type {
  * const blob = new BlobServiceClient(url, azure.tokenCredential());
  * ```
  */
-export interface AzureProvider extends SecretProvider {
-  /** Always `"azure"`. */
-  readonly name: "azure";
+export interface AzureProvider extends ProviderOperations {
   /**
    * A `TokenCredential` for any Azure SDK client, backed by the provider's
    * memo: one token request per scope for any number of callers.
@@ -57,7 +55,7 @@ export interface AzureProvider extends SecretProvider {
   identity(call?: CallContext): Promise<ProviderIdentity>;
   /**
    * The secrets `describe()` found with no `expiresOn`, as `secret "<name>" in vault
-   * <vault>` (names only, never values): the doctor's item 6 warns about each.
+   * <vault>` (names only, never values): the doctor's `rotation` check warns about each.
    *
    * @example
    * ```ts
@@ -293,9 +291,6 @@ export async function createAzureProvider(
   const concurrency = concurrencyOption("azure", options.concurrency, 8);
 
   return {
-    name: "azure",
-    scheme: "azure-kv",
-
     getSecret: read,
 
     // Key Vault has no batch read.
@@ -323,8 +318,8 @@ export async function createAzureProvider(
       const last = p.updatedOn ?? p.createdOn;
       if (!p.expiresOn) withoutExpiry.add(`secret "${name}" in vault ${vault}`);
       return {
-        ...(last ? { lastChanged: last } : {}),
-        ...(p.expiresOn ? { expiresAt: p.expiresOn } : {}),
+        ...(last ? { lastChanged: last.getTime() } : {}),
+        ...(p.expiresOn ? { expiresAt: p.expiresOn.getTime() } : {}),
         details: {
           version: p.version,
           enabled: p.enabled,

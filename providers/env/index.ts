@@ -12,12 +12,9 @@
  * @packageDocumentation
  */
 
-// The guard comes through the root: the provider and the client then share one module
-// graph, which the bundler keeps in one chunk (fewer files to load at start-up).
-import { assertServerRuntime } from "../../src/index.js";
+import { assertServerRuntime } from "../../src/provider/index.js";
 
 assertServerRuntime();
 
-export { envDescriptor } from "./descriptor.js";
+export { envProvider } from "./declaration.js";
 export type { EnvProviderOptions } from "./options.js";
-export { envProvider } from "./runtime.js";

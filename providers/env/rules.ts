@@ -1,6 +1,6 @@
 /**
  * Reference rules for `env://`, checked before any I/O; shared by the
- * descriptor (routing) and the provider object (which carries its rules).
+ * provider's declaration (its schemes).
  */
 
 import { publicPrefixOf, type ReferenceRule } from "../../src/provider/index.js";

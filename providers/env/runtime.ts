@@ -10,31 +10,31 @@ import {
   type Issued,
   NotFoundError,
   type ParsedRef,
+  type ProviderOperations,
   publicPrefixOf,
-  type SecretProvider,
   SecretsError,
 } from "../../src/provider/index.js";
 import type { EnvProviderOptions } from "./options.js";
-import { envRule } from "./rules.js";
 
 /**
- * Creates the `env` provider.
+ * The `env` provider's operations (the declaration's `create`).
  *
- * - `env://NAME` reads `NAME`; an unset or empty variable is a {@link NotFoundError}.
- * - Public-prefixed names (`NEXT_PUBLIC_`, `VITE_`, ...) are refused: such
- *   values are inlined into client bundles.
- * - `#field` selects from a JSON value; `{ type: "binary" }` decodes base64.
+ * @param options - {@link EnvProviderOptions}, all optional: `dotenvPath` (a
+ *   dotenv file or a list of them, re-read on every fetch; later files win) and
+ *   `override` (the files win over the environment; default `false`).
+ * @returns A provider for `env://NAME`.
+ * @throws `ConfigError` (`INVALID_CONFIG`) when `dotenvPath` is not a path
+ *   or a list of paths, or names something other than a regular file. Reads fail
+ *   with `NOT_FOUND` (unset or empty variable; says where it looked),
+ *   `INVALID_REFERENCE` (a public-prefixed name such as `NEXT_PUBLIC_…`), or
+ *   `INVALID_VALUE` (`#field` of a value that is not JSON, bad base64).
  *
  * @example
  * ```ts
- * import { createSecrets } from "secrets-loader";
- * import { envProvider } from "secrets-loader/providers/env";
- *
- * const secrets = createSecrets({ providers: { env: envProvider({ dotenvPath: ".env" }) } });
- * const key = await secrets.getSecret("env://PAYMENT_API_KEY");
+ * const env = createEnvProvider({ dotenvPath: ".env" });
  * ```
  */
-export function envProvider(options: EnvProviderOptions = {}): SecretProvider {
+export function createEnvProvider(options: EnvProviderOptions = {}): ProviderOperations {
   const paths = options.dotenvPath;
   if (
     paths !== undefined &&
@@ -83,9 +83,6 @@ export function envProvider(options: EnvProviderOptions = {}): SecretProvider {
   }
 
   return {
-    name: "env",
-    scheme: "env",
-    rules: { env: envRule },
     async getSecret(ref: ParsedRef): Promise<Issued> {
       const name = ref.path;
       const prefix = publicPrefixOf(name);
@@ -113,19 +110,4 @@ export function envProvider(options: EnvProviderOptions = {}): SecretProvider {
       return { value };
     },
   };
-}
-
-/**
- * The descriptor's `create`: the env provider needs nothing from its context.
- *
- * @example
- * ```ts
- * const env = await createEnvProvider(context, { dotenvPath: ".env" });
- * ```
- */
-export function createEnvProvider(
-  _context: unknown,
-  options?: EnvProviderOptions,
-): Promise<SecretProvider> {
-  return Promise.resolve(envProvider(options));
 }

@@ -1,20 +1,15 @@
 /**
- * The GCP provider's doctor facet: the credential file's kind (item 10), who the
- * provider reads as (items 4 and 10), the caller's write or admin permissions on each
- * referenced secret through `testIamPermissions` (item 4), and the guidance texts.
+ * The GCP provider's doctor facet: the credential file's kind (`short-lived`), who the
+ * provider reads as (`least-privilege`, `short-lived`), the caller's write or admin permissions on each
+ * referenced secret through `testIamPermissions` (`least-privilege`), and the guidance texts.
  * Loaded only by the CLI.
  */
 
-import {
-  type DoctorFacet,
-  type DoctorFinding,
-  firstLine,
-  type SecretProvider,
-} from "../../src/provider/index.js";
-import { gcpIdentity } from "./auth/identity.js";
+import { type DoctorFacet, type DoctorFinding, firstLine } from "../../src/provider/index.js";
 import { inspectGcpSource } from "./auth/source.js";
 import { testGcpPermissions } from "./metadata.js";
-import type { GcpOptions, GcpProviderInternals } from "./types.js";
+import type { GcpOperations } from "./runtime.js";
+import type { GcpOptions } from "./types.js";
 
 /** Permissions that let the app change or destroy a secret, or grant access to it. */
 export const GCP_WRITE_PERMISSIONS = [
@@ -31,19 +26,13 @@ const READ_PERMISSIONS = ["secretmanager.versions.access", "secretmanager.secret
 const LEAST_PRIVILEGE =
   "Grant roles/secretmanager.secretAccessor on each secret the app reads (not on the project), to a dedicated service account; the doctor also needs secretmanager.secrets.get (roles/secretmanager.viewer on those secrets) to read rotation metadata.";
 
-function internals(provider: SecretProvider): GcpProviderInternals {
-  const p = provider as Partial<GcpProviderInternals>;
-  if (!p.gcpAuth || !p.gcpOptions) throw new Error("not the built-in GCP provider");
-  return p as GcpProviderInternals;
-}
-
 /**
- * A raw `gcp-sm://` reference's path, normalised by the provider's own rule (which the
- * provider carries, so this chunk need not import it), or undefined when it does not parse.
+ * A raw `gcp-sm://` reference's path, normalised by the provider's own rule (which its
+ * handle carries, so this chunk need not import it), or undefined when it does not parse.
  */
-function pathOf(provider: SecretProvider, ref: string): string | undefined {
+function pathOf(provider: GcpOperations, ref: string): string | undefined {
   const raw = /^gcp-sm:\/\/([^?#]*)/i.exec(ref)?.[1];
-  const rule = provider.rules?.["gcp-sm"];
+  const rule = provider.gcpRule;
   if (raw === undefined || !rule?.path) return undefined;
   const result = rule.path(raw, {});
   return "path" in result ? result.path : undefined;
@@ -57,7 +46,7 @@ function pathOf(provider: SecretProvider, ref: string): string | undefined {
  * gcpDoctor.inspectEnvironment?.({ GOOGLE_APPLICATION_CREDENTIALS: "/path/key.json" }, {});
  * ```
  */
-export const gcpDoctor: DoctorFacet = {
+export const gcpDoctor: DoctorFacet<GcpOperations> = {
   guidance: {
     leastPrivilege: LEAST_PRIVILEGE,
     ipRestrictions:
@@ -66,16 +55,10 @@ export const gcpDoctor: DoctorFacet = {
       "Use workload identity federation (an external_account credential file) or the metadata server's service account (Cloud Run, GKE, Compute Engine), with impersonation where the app needs another identity, instead of a JSON key file.",
   },
 
-  // Item 10 passes only once a token came through short-lived credentials.
-  identity: (provider, call) => {
-    const { gcpAuth, gcpOptions } = internals(provider);
-    return gcpIdentity(gcpAuth, gcpOptions, call?.signal);
-  },
-
   evidence: {
-    // Item 4: Secret Manager tells the caller which of the asked permissions it holds.
-    4: async (provider, settings, call) => {
-      const { gcpAuth, gcpOptions } = internals(provider);
+    // least-privilege: Secret Manager tells the caller which of the asked permissions it holds.
+    "least-privilege": async (provider, settings, call) => {
+      const { gcpAuth, gcpOptions } = provider;
       const who = (await gcpAuth.source()).principal ?? "the provider's identity";
       const seen = new Set<string>();
       const asked = new Set<string>();

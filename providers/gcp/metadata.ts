@@ -134,7 +134,7 @@ export async function describeGcpSecret(
   ]);
   // rotationPeriod is input only: a read shows the schedule by its nextRotationTime alone.
   const next = secret.rotation?.nextRotationTime;
-  const created = version.createTime ? new Date(version.createTime) : undefined;
+  const created = version.createTime ? Date.parse(version.createTime) : undefined;
   const meta: SecretMetadata = {
     rotationEnabled: next !== undefined,
     details: {
@@ -143,8 +143,8 @@ export async function describeGcpSecret(
       rotation: next ? `next ${next}` : "none",
     },
   };
-  if (created) meta.lastChanged = created;
-  if (next) meta.nextRotation = new Date(next);
+  if (created !== undefined && Number.isFinite(created)) meta.lastChanged = created;
+  if (next && Number.isFinite(Date.parse(next))) meta.nextRotation = Date.parse(next);
   return meta;
 }
 

@@ -1,6 +1,6 @@
 /**
  * Reference rules for `gcp-sm://`, checked before any I/O; shared by the
- * descriptor (routing) and the provider object (which carries its rules).
+ * provider's declaration (its schemes).
  *
  * Forms (all normalise to `[projects/<p>/[locations/<l>/]]secrets/<s>/versions/<v>`):
  * - `projects/<p>/secrets/<s>[/versions/<v>]`, `projects/<p>/locations/<l>/secrets/<s>[...]`;

@@ -15,11 +15,11 @@ import {
   networkFailure,
   type ParsedRef,
   type ProviderContext,
+  type ProviderOperations,
   pause,
   type ReferenceRule,
   raceSignal,
   readEach,
-  type SecretProvider,
   SecretsError,
 } from "../../src/provider/index.js";
 import { gcpIdentity } from "./auth/identity.js";
@@ -27,7 +27,7 @@ import { createGcpAuth, gcpCredentialsLabel, issueGcpCredentials } from "./auth/
 import { failureOf, type GcpSubject, RETRYABLE, toGcpError } from "./errors.js";
 import { describeGcpSecret } from "./metadata.js";
 import { accessWithOfficial, type OfficialClient, officialClient } from "./official-client.js";
-import { checkedPayload } from "./payload.js";
+import { checkedPayload, checksumRequired } from "./payload.js";
 import { SecretManagerRest } from "./secret-manager.js";
 import type { GcpCredentialsRequest, GcpOptions, GcpProviderInternals } from "./types.js";
 
@@ -40,12 +40,13 @@ import type { GcpCredentialsRequest, GcpOptions, GcpProviderInternals } from "./
  * await gcp.projectId(); // "acme-prod"
  * ```
  */
-export interface GcpProvider extends SecretProvider, GcpProviderInternals {
-  /** Always `"gcp"`. */
-  readonly name: "gcp";
+export interface GcpProvider extends ProviderOperations {
   /** The project of references that name none. */
   projectId(signal?: AbortSignal): Promise<string>;
 }
+
+/** What the doctor facet is handed (typed by the declaration): the operations and their auth layer. */
+export interface GcpOperations extends GcpProvider, GcpProviderInternals {}
 
 /** Attempts per read for RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED and dropped connections. */
 const ATTEMPTS = 4;
@@ -103,8 +104,8 @@ async function withRetry<T>(attempt: () => Promise<T>, signal: AbortSignal): Pro
 }
 
 /**
- * Creates the GCP provider for a client (the descriptor's `create`). The descriptor passes
- * its `gcp-sm` rule, so the provider object carries it without this module importing
+ * Creates the GCP provider for a client (the declaration's `create`). The declaration passes
+ * its `gcp-sm` rule, so the doctor's handle carries it without this module importing
  * `rules.ts`: a module shared by the root and this chunk would become a chunk of its own,
  * one more file for every start-up to load.
  *
@@ -117,8 +118,9 @@ export async function createGcpProvider(
   context: ProviderContext,
   options: GcpOptions = {},
   rule?: ReferenceRule,
-): Promise<GcpProvider> {
+): Promise<GcpOperations> {
   const concurrency = concurrencyOption("gcp", options.concurrency, DEFAULT_CONCURRENCY);
+  const checksum = checksumRequired(options);
   const official: OfficialClient | undefined =
     options.client !== undefined ? officialClient(options.client) : undefined;
   const auth = createGcpAuth(options, context);
@@ -187,24 +189,27 @@ export async function createGcpProvider(
     } catch (err) {
       throw toGcpError(err, subject);
     }
-    const value = checkedPayload(answer.data, answer.dataCrc32c, {
-      subject: `secret "${t.secret}" (version ${t.version}) in project ${project}`,
-      reference: ref.raw,
-    });
+    const value = checkedPayload(
+      answer.data,
+      answer.dataCrc32c,
+      {
+        subject: `secret "${t.secret}" (version ${t.version}) in project ${project}`,
+        reference: ref.raw,
+      },
+      checksum,
+    );
     const version = answer.name?.split("/").at(-1);
     return { value, ...(version ? { version } : {}) };
   }
 
   return {
-    name: "gcp",
-    scheme: "gcp-sm",
-    ...(rule ? { rules: { "gcp-sm": rule } } : {}),
     getSecret: read,
     // Secret Manager has no batch read.
     getSecrets: (refs, call) => readEach(refs, call, read, concurrency),
     projectId,
     gcpAuth: auth,
     gcpOptions: options,
+    ...(rule ? { gcpRule: rule } : {}),
     getCredentials: (request, call) =>
       issueGcpCredentials(auth, options, request as GcpCredentialsRequest, call, context),
     credentialsLabel: (request) => gcpCredentialsLabel(options, request),

@@ -4,6 +4,8 @@
  * declarations do not depend on the Google packages (optional peers).
  */
 
+import type { ReferenceRule } from "../../src/provider/index.js";
+
 /**
  * The part of a `google-auth-library` `AuthClient` the provider needs: request headers
  * for a URL. Any `GoogleAuth` client, `Impersonated`, `ExternalAccountClient` or
@@ -105,6 +107,12 @@ export interface GcpOptions {
   iamCredentialsEndpoint?: string;
   /** How many reads `load()` runs at once; default 16. */
   concurrency?: number;
+  /**
+   * Whether the endpoint sends `dataCrc32c` with each payload; default true, as Secret
+   * Manager always does, and an answer without one is refused. Set false only for an
+   * endpoint that sends none (an emulator): a checksum that is sent is still verified.
+   */
+  endpointSendsChecksum?: boolean;
 }
 
 /**
@@ -145,17 +153,19 @@ export interface GcpAuth {
 }
 
 /**
- * What the doctor facet reads from a GCP provider instance: its auth layer and
- * options (internal; the provider exposes them for `secrets doctor`).
+ * What the doctor facet reads from a GCP provider instance, typed through
+ * the declaration: its auth layer, options and reference rule.
  *
  * @example
  * ```ts
- * const { gcpAuth } = (await secrets.provider("gcp")) as SecretProvider & GcpProviderInternals;
+ * const facet: DoctorFacet<GcpProviderInternals> = { guidance, evidence: { "least-privilege": async ({ gcpAuth }) => [] } };
  * ```
  */
 export interface GcpProviderInternals {
-  /** The provider's auth layer (for the doctor's identity and permission checks). @internal */
+  /** The provider's auth layer (for the doctor's permission checks). */
   readonly gcpAuth: GcpAuth;
-  /** The options the provider was created with. @internal */
+  /** The options the provider was created with. */
   readonly gcpOptions: GcpOptions;
+  /** The `gcp-sm` rule, to normalise a configured reference's path. */
+  readonly gcpRule?: ReferenceRule;
 }

@@ -5,35 +5,11 @@
  * about the token, and the guidance texts. Loaded only by the CLI.
  */
 
-import type { DoctorFacet, ProviderIdentity, SecretProvider } from "../../src/provider/index.js";
+import type { DoctorFacet } from "../../src/provider/index.js";
 import type { VaultProvider } from "./runtime.js";
 
-const EVERYTHING = ["create", "read", "update", "delete", "list"];
-
-/**
- * What makes an ACL policy an administrator's, in words, or undefined: `sudo`
- * on any path, or every capability (or `*`) on the path "*". Policies written
- * in HCL are read; JSON policies are not judged.
- *
- * @example
- * ```ts
- * adminGrant('path "*" { capabilities = ["sudo"] }'); // 'sudo on "*"'
- * adminGrant('path "secret/data/app/*" { capabilities = ["read"] }'); // undefined
- * ```
- */
-export function adminGrant(hcl: string): string | undefined {
-  const block = /path\s+"([^"]*)"\s*\{([^}]*)\}/g;
-  for (let m = block.exec(hcl); m; m = block.exec(hcl)) {
-    const path = m[1] ?? "";
-    const caps = /capabilities\s*=\s*\[([^\]]*)\]/.exec(m[2] ?? "")?.[1] ?? "";
-    const list = [...caps.matchAll(/"([^"]+)"/g)].map((c) => c[1] as string);
-    if (list.includes("sudo")) return `sudo on "${path}"`;
-    if (path === "*" && (list.includes("*") || EVERYTHING.every((c) => list.includes(c)))) {
-      return 'every capability on "*"';
-    }
-  }
-  return undefined;
-}
+// The policy reading lives in policy.ts: the runtime's identity() loads it too.
+export { adminGrant } from "./policy.js";
 
 /**
  * The Vault doctor facet.
@@ -43,7 +19,7 @@ export function adminGrant(hcl: string): string | undefined {
  * vaultDoctor.inspectEnvironment?.({}, { auth: { method: "approle" } }).kind; // "configured"
  * ```
  */
-export const vaultDoctor: DoctorFacet = {
+export const vaultDoctor: DoctorFacet<VaultProvider> = {
   guidance: {
     leastPrivilege:
       'Give the app\'s role a policy like: path "secret/data/app/*" { capabilities = ["read"] }; never the root policy, sudo, or everything on "*".',
@@ -51,35 +27,6 @@ export const vaultDoctor: DoctorFacet = {
       "Set token_bound_cidrs / secret_id_bound_cidrs on the app's AppRole or auth role.",
     shortLived:
       "Log in with AppRole, JWT/OIDC or Kubernetes auth to get TTL'd, renewable tokens instead of a long-lived static token.",
-  },
-
-  // auth/token/lookup-self, then each policy's text where the token may read
-  // sys/policies/acl/<name> (the doctor's one extra permission); a policy it
-  // may not read is not judged.
-  async identity(provider: SecretProvider, call): Promise<ProviderIdentity> {
-    const vault = provider as Partial<VaultProvider>;
-    if (!vault.policy && provider.identity) return provider.identity(call); // not vaultProvider()'s
-    if (!vault.identity || !vault.policy) {
-      throw new Error("vault: this provider instance was not made by vaultProvider()");
-    }
-    const id = await vault.identity(call);
-    if (id.admin) return id;
-    let unread = 0;
-    for (const name of id.policies ?? []) {
-      if (name === "default") continue;
-      const text = await vault.policy(name, call);
-      if (text === undefined) unread++;
-      const why = text === undefined ? undefined : adminGrant(text);
-      if (why) {
-        return {
-          ...id,
-          admin: true,
-          kind: `${id.kind ?? "token"}; policy "${name}" grants ${why}`,
-        };
-      }
-    }
-    // Every policy read and none grants sudo or everything on "*": a verified non-admin.
-    return unread === 0 ? { ...id, admin: false, permissionsRead: true } : id;
   },
 
   inspectEnvironment(env, options) {

@@ -8,6 +8,7 @@
 import {
   ConfigError,
   type Issued,
+  type JsonObject,
   NotFoundError,
   type ParsedRef,
   type SecretMetadata,
@@ -31,7 +32,7 @@ export interface Access {
 }
 
 interface SecretResponse {
-  data?: Record<string, unknown> | null;
+  data?: JsonObject | null;
   lease_id?: string;
   lease_duration?: number;
   renewable?: boolean;
@@ -123,7 +124,7 @@ export async function readSecret(
   mount: MountInfo,
   ref: Pick<ParsedRef, "path" | "options" | "raw">,
   access: Access,
-): Promise<Issued<string | Record<string, unknown>>> {
+): Promise<Issued<string | JsonObject>> {
   const version = ref.options.version;
   if (ref.options.wrapTTL) return readWrapped(http, mount, ref, access);
   if (version && mount.kv !== 2) {
@@ -138,7 +139,7 @@ export async function readSecret(
     const api = `${mount.path}data/${rest}${version ? `?version=${version}` : ""}`;
     try {
       const res = await http.request<{
-        data?: { data?: Record<string, unknown> | null; metadata?: KvV2Metadata };
+        data?: { data?: JsonObject | null; metadata?: KvV2Metadata };
       }>({
         method: "GET",
         path: api,
@@ -292,7 +293,7 @@ export async function describeSecret(
   const current = d.current_version;
   const versionCreated =
     current !== undefined ? d.versions?.[String(current)]?.created_time : undefined;
-  const date = (s?: string) => (s ? new Date(s) : undefined);
+  const date = (s?: string) => (s && Number.isFinite(Date.parse(s)) ? Date.parse(s) : undefined);
   const details: Record<string, string | number | boolean | undefined> = {
     engine: "kv",
     kvVersion: 2,

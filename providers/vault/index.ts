@@ -16,16 +16,11 @@
  * @packageDocumentation
  */
 
-// The guard comes through the root: the provider and the client then share one module
-// graph, which the bundler keeps in one chunk (fewer files to load at start-up).
-import { assertServerRuntime } from "../../src/index.js";
-import { bindProvider, classifyFailure } from "../../src/provider/index.js";
-import { vaultDescriptor } from "./descriptor.js";
-import type { VaultProviderOptions } from "./options.js";
+import { assertServerRuntime, classifyFailure } from "../../src/provider/index.js";
 
 assertServerRuntime();
 
-export { vaultDescriptor } from "./descriptor.js";
+export { vaultProvider } from "./declaration.js";
 export type {
   VaultAppRoleAuth,
   VaultAuthOptions,
@@ -36,36 +31,6 @@ export type {
 } from "./options.js";
 export type { VaultProvider } from "./runtime.js";
 export type { VaultCredentials, VaultCredentialsRequest } from "./types.js";
-
-/**
- * The Vault (and OpenBao) provider, for `createSecrets({ providers })`. With
- * no options it reads `VAULT_ADDR`, `VAULT_TOKEN` (else `~/.vault-token`) and
- * `VAULT_NAMESPACE`. The provider and `node-vault` load on first use.
- *
- * - `vault://<mount>/<path>[?version=N][#field]`: KV v2 or v1 (detected once per mount).
- * - `vault://database/creds/<role>#password`: a leased credential, renewed in
- *   place up to its max TTL, then re-issued; revoked once when dropped and on `close()`.
- * - `getCredentials("vault", { path: "database/creds/<role>" })`: the same lease and cache entry.
- *
- * @example
- * ```ts
- * import { createSecrets } from "secrets-loader";
- * import { vaultProvider } from "secrets-loader/providers/vault";
- *
- * const secrets = createSecrets({
- *   providers: {
- *     vault: vaultProvider({
- *       address: "https://vault.internal:8200",
- *       auth: { method: "approle", roleId: process.env.ROLE_ID ?? "", secretIdFile: "/run/secrets/secret-id" },
- *     }),
- *   },
- * });
- * const { username, password } = await secrets.getCredentials("vault", { path: "database/creds/readonly" });
- * ```
- */
-export function vaultProvider(options: VaultProviderOptions = {}) {
-  return bindProvider(vaultDescriptor, options);
-}
 
 /**
  * Options of {@link unwrap}.

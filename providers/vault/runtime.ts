@@ -11,12 +11,13 @@ import {
   ConfigError,
   classifyFailure,
   type Issued,
+  type JsonObject,
   type Lease,
   type ParsedRef,
   type ProviderContext,
   type ProviderIdentity,
+  type ProviderOperations,
   type SecretMetadata,
-  type SecretProvider,
   SecretsError,
 } from "../../src/provider/index.js";
 import { VaultAuth } from "./auth.js";
@@ -37,18 +38,19 @@ export type { VaultCredentials, VaultCredentialsRequest } from "./types.js";
  * (await v.identity()).policies; // ["default", "app"]
  * ```
  */
-export interface VaultProvider extends SecretProvider {
-  /** Always `"vault"`. */
-  readonly name: "vault";
-  /** The token's policies, TTL and renewability (`auth/token/lookup-self`). */
-  identity(call?: CallContext): Promise<ProviderIdentity>;
+export interface VaultProvider extends ProviderOperations {
   /**
-   * An ACL policy's text (`sys/policies/acl/<name>`), or undefined when the
-   * token may not read it; used by the doctor facet.
-   *
-   * @internal
+   * The token's policies, TTL and renewability (`auth/token/lookup-self`),
+   * then each policy's text where the token may read `sys/policies/acl/<name>`:
+   * administrator when one grants sudo or everything on "*"; a policy it may
+   * not read is not judged.
    */
-  policy(name: string, call?: CallContext): Promise<string | undefined>;
+  identity(call?: CallContext): Promise<ProviderIdentity>;
+}
+
+/** What a Vault lease carries back to renew and revoke: the namespace it was issued in. */
+interface VaultLeaseData {
+  readonly namespace?: string;
 }
 
 function credentialsPath(request: unknown): { path: string; namespace?: string } {
@@ -83,8 +85,6 @@ export async function createVaultProvider(
   const http = new VaultHttp(config.address, config.maxAttempts);
   const auth = new VaultAuth(http, config, context);
   const mounts = new Mounts(http, config.kvVersion);
-  /** The namespace of each lease issued, for its renewal and revocation. */
-  const leaseNamespaces = new Map<string, string | undefined>();
 
   const namespaceOf = (ref: Pick<ParsedRef, "options">) =>
     ref.options.namespace ?? config.namespace;
@@ -113,15 +113,16 @@ export async function createVaultProvider(
   async function read(
     ref: Pick<ParsedRef, "path" | "options" | "raw">,
     call: CallContext,
-  ): Promise<Issued<string | Record<string, unknown>>> {
+  ): Promise<Issued<string | JsonObject>> {
     const namespace = namespaceOf(ref);
     try {
       return await withToken(namespace, call.signal, async (access) => {
         const mount = await mounts.of(ref.path, ref.options.kv, access);
         const issued = await readSecret(http, mount, ref, access);
-        // Only a lease outside the provider's namespace needs remembering (kept small).
+        // The lease carries its namespace back to renew and revoke.
         if (issued.lease && namespace !== config.namespace) {
-          leaseNamespaces.set(issued.lease.id, namespace);
+          const data: VaultLeaseData = namespace ? { namespace } : {};
+          return { ...issued, lease: { ...issued.lease, data } };
         }
         return issued;
       });
@@ -147,7 +148,8 @@ export async function createVaultProvider(
     path: string,
     fn: (access: Access) => Promise<T>,
   ): Promise<T> {
-    const namespace = leaseNamespaces.get(lease.id) ?? config.namespace;
+    const data = lease.data as VaultLeaseData | undefined;
+    const namespace = data ? data.namespace : config.namespace;
     const ns = namespace ? { namespace } : {};
     const held = auth.current();
     try {
@@ -165,14 +167,83 @@ export async function createVaultProvider(
     }
   }
 
-  return {
-    name: "vault",
-    scheme: "vault",
-    // Its reference rules are the descriptor's: the client routes by the definition it was made from.
+  /** `auth/token/lookup-self`: the token's policies, TTL and renewability. */
+  function lookupSelf(call?: CallContext): Promise<ProviderIdentity> {
+    const signal = call?.signal ?? context.signal;
+    return withToken(config.namespace, signal, async (access) => {
+      let res: {
+        data?: {
+          accessor?: string;
+          display_name?: string;
+          policies?: string[];
+          ttl?: number;
+          renewable?: boolean;
+          expire_time?: string | null;
+          period?: number;
+          explicit_max_ttl?: number;
+        };
+      };
+      try {
+        res = await http.request({ method: "GET", path: "auth/token/lookup-self", ...access });
+      } catch (err) {
+        throw toVaultError(err, {
+          subject: "the token's own details",
+          path: "auth/token/lookup-self",
+          capability: "read",
+        });
+      }
+      const d = res.data ?? {};
+      const policies = d.policies ?? [];
+      const ttl = d.ttl ?? 0;
+      return {
+        principal: d.display_name
+          ? `${d.display_name} (accessor ${d.accessor ?? "?"})`
+          : d.accessor,
+        kind: `token (${auth.method})`,
+        policies,
+        ttlSeconds: ttl,
+        renewable: d.renewable === true,
+        admin: policies.includes("root"),
+        // A periodic token with no explicit max TTL can be renewed for ever: long-lived.
+        shortLived: ttl > 0 && !((d.period ?? 0) > 0 && !(d.explicit_max_ttl ?? 0)),
+        ...(d.expire_time && Number.isFinite(Date.parse(d.expire_time))
+          ? { expiresAt: Date.parse(d.expire_time) }
+          : {}),
+      };
+    });
+  }
 
+  /** An ACL policy's text (`sys/policies/acl/<name>`), or undefined when the token may not read it. */
+  function policy(name: string, call?: CallContext): Promise<string | undefined> {
+    const signal = call?.signal ?? context.signal;
+    return withToken(config.namespace, signal, async (access) => {
+      try {
+        const res = await http.request<{ data?: { policy?: string } }>({
+          method: "GET",
+          path: `sys/policies/acl/${encodeURIComponent(name)}`,
+          ...access,
+        });
+        return res.data?.policy;
+      } catch (err) {
+        if (
+          isResponseError(err) &&
+          (err.response.statusCode === 403 || err.response.statusCode === 404)
+        ) {
+          return undefined;
+        }
+        throw toVaultError(err, {
+          subject: `policy "${name}"`,
+          path: `sys/policies/acl/${name}`,
+          capability: "read",
+        });
+      }
+    });
+  }
+
+  return {
     getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {
-      // A KV secret or a leased answer is its data map (an object); the client shapes it.
-      return read(ref, call) as Promise<Issued>;
+      // A KV secret or a leased answer is its data map (a JSON object); the client shapes it.
+      return read(ref, call);
     },
 
     getCredentials(request: unknown, call: CallContext): Promise<Issued<unknown>> {
@@ -224,7 +295,6 @@ export async function createVaultProvider(
           ...access,
         }),
       );
-      leaseNamespaces.delete(lease.id);
     },
 
     describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata> {
@@ -233,73 +303,27 @@ export async function createVaultProvider(
       );
     },
 
-    identity(call?: CallContext): Promise<ProviderIdentity> {
-      const signal = call?.signal ?? context.signal;
-      return withToken(config.namespace, signal, async (access) => {
-        let res: {
-          data?: {
-            accessor?: string;
-            display_name?: string;
-            policies?: string[];
-            ttl?: number;
-            renewable?: boolean;
-            expire_time?: string | null;
-            period?: number;
-            explicit_max_ttl?: number;
+    async identity(call?: CallContext): Promise<ProviderIdentity> {
+      const id = await lookupSelf(call);
+      if (id.admin) return id;
+      // Doctor-only code: loaded when asked.
+      const { adminGrant } = await import("./policy.js");
+      let unread = 0;
+      for (const name of id.policies ?? []) {
+        if (name === "default") continue;
+        const text = await policy(name, call);
+        if (text === undefined) unread++;
+        const why = text === undefined ? undefined : adminGrant(text);
+        if (why) {
+          return {
+            ...id,
+            admin: true,
+            kind: `${id.kind ?? "token"}; policy "${name}" grants ${why}`,
           };
-        };
-        try {
-          res = await http.request({ method: "GET", path: "auth/token/lookup-self", ...access });
-        } catch (err) {
-          throw toVaultError(err, {
-            subject: "the token's own details",
-            path: "auth/token/lookup-self",
-            capability: "read",
-          });
         }
-        const d = res.data ?? {};
-        const policies = d.policies ?? [];
-        const ttl = d.ttl ?? 0;
-        return {
-          principal: d.display_name
-            ? `${d.display_name} (accessor ${d.accessor ?? "?"})`
-            : d.accessor,
-          kind: `token (${auth.method})`,
-          policies,
-          ttlSeconds: ttl,
-          renewable: d.renewable === true,
-          admin: policies.includes("root"),
-          // A periodic token with no explicit max TTL can be renewed for ever: long-lived.
-          shortLived: ttl > 0 && !((d.period ?? 0) > 0 && !(d.explicit_max_ttl ?? 0)),
-          ...(d.expire_time ? { expiresAt: d.expire_time } : {}),
-        };
-      });
-    },
-
-    policy(name: string, call?: CallContext): Promise<string | undefined> {
-      const signal = call?.signal ?? context.signal;
-      return withToken(config.namespace, signal, async (access) => {
-        try {
-          const res = await http.request<{ data?: { policy?: string } }>({
-            method: "GET",
-            path: `sys/policies/acl/${encodeURIComponent(name)}`,
-            ...access,
-          });
-          return res.data?.policy;
-        } catch (err) {
-          if (
-            isResponseError(err) &&
-            (err.response.statusCode === 403 || err.response.statusCode === 404)
-          ) {
-            return undefined;
-          }
-          throw toVaultError(err, {
-            subject: `policy "${name}"`,
-            path: `sys/policies/acl/${name}`,
-            capability: "read",
-          });
-        }
-      });
+      }
+      // Every policy read and none grants sudo or everything on "*": a verified non-admin.
+      return unread === 0 ? { ...id, admin: false, permissionsRead: true } : id;
     },
 
     async close(): Promise<void> {

@@ -1,6 +1,6 @@
 // Types for start.mjs (plain JS so `node bench/x.ts` and vitest both load it as is).
 
-export type StandInName = "aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis";
+export type StandInName = "aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis" | "postgres";
 
 export interface AwsStandIn {
   endpoint: string;
@@ -8,13 +8,20 @@ export interface AwsStandIn {
   credentials: { accessKeyId: string; secretAccessKey: string };
 }
 
+/**
+ * A PostgreSQL server of the harness (PostgreSQL from Debian's packages): the Vault stand-in's
+ * database, and the `postgres` stand-in. Fresh data directory per run, 127.0.0.1 only.
+ */
 export interface PostgresInfo {
   host: string;
   port: number;
+  /** The database to connect to ("postgres"). */
   database: string;
-  /** Superuser OpenBao's database engine connects with. */
+  /** Superuser (OpenBao's database engine connects with it; tests create their own tables). */
   adminUser: string;
   adminPassword: string;
+  /** postgresql://adminUser:password@127.0.0.1:PORT/postgres, for `new pg.Client(url)`. */
+  url: string;
 }
 
 export interface VaultStandIn {
@@ -108,6 +115,7 @@ export interface RedisStandIn {
 }
 
 export interface StandInInfo {
+  postgres: PostgresInfo;
   aws: AwsStandIn;
   vault: VaultStandIn;
   gcp: GcpStandIn;
@@ -134,6 +142,12 @@ export declare function unavailableReason(name: StandInName): string | undefined
 
 /** Kills processes left by a crashed earlier run (checked by pid file and command line). */
 export declare function cleanLeftovers(): number;
+
+/**
+ * Starts a PostgreSQL server of its own (fresh data dir, free port, run as the `postgres` user
+ * when root); `stop()` ends it by pid and removes its data. `label` names it in errors.
+ */
+export declare function startPostgres(label?: string): Promise<RunningStandIn<"postgres">>;
 
 /** Starts one stand-in on a free 127.0.0.1 port, waits until ready, seeds it. */
 export declare function startStandIn<N extends StandInName>(name: N): Promise<RunningStandIn<N>>;

@@ -30,6 +30,7 @@ export const STAND_IN_NAMES = /** @type {const} */ ([
   "azure",
   "toxiproxy",
   "redis",
+  "postgres",
 ]);
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
@@ -408,7 +409,14 @@ function postgresUser() {
   return { uid: Number(u.stdout.trim()), gid: Number(g.stdout.trim()) };
 }
 
-async function startPostgres() {
+/**
+ * A PostgreSQL server of its own: a fresh data directory (initdb) in a temp dir, a free
+ * 127.0.0.1 port, a random superuser password (scram-sha-256 over TCP), run as the `postgres`
+ * user when this process is root (postgres refuses root), stopped by pid and its data removed.
+ * Used by the Vault stand-in (its database engine) and as the `postgres` stand-in.
+ * @param {string} [label] names the process in logs and errors
+ */
+export async function startPostgres(label = "postgres") {
   const bin = findPostgresBin();
   const owner = postgresUser();
   const dir = mkdtempSync(join(tmpdir(), "secrets-loader-pg-"));
@@ -439,9 +447,9 @@ async function startPostgres() {
   rmSync(join(dir, "pw"), { force: true });
   if (init.status !== 0) {
     rmSync(dir, { recursive: true, force: true });
-    throw new Error(`vault (postgres) initdb failed:\n${(init.stdout + init.stderr).slice(-2000)}`);
+    throw new Error(`${label} initdb failed:\n${(init.stdout + init.stderr).slice(-2000)}`);
   }
-  const { proc, port } = await startOnFreePort("vault (postgres)", 1, (port) => ({
+  const { proc, port } = await startOnFreePort(label, 1, (port) => ({
     proc: launch(
       "postgres",
       join(bin, "postgres"),
@@ -452,15 +460,16 @@ async function startPostgres() {
       spawnSync(join(bin, "pg_isready"), ["-h", HOST, "-p", String(port), "-t", "1"]).status === 0,
     info: undefined,
   }));
+  const url = `postgresql://${adminUser}:${encodeURIComponent(adminPassword)}@${HOST}:${port}/postgres`;
   return {
-    info: { host: HOST, port, database: "postgres", adminUser, adminPassword },
+    info: { host: HOST, port, database: "postgres", adminUser, adminPassword, url },
     stop: () => proc.stop(),
   };
 }
 
 async function startVault() {
   const bao = tool("bao");
-  const pg = await startPostgres();
+  const pg = await startPostgres("vault (postgres)");
   try {
     const token = `root-${randomUUID()}`;
     const { proc, info } = await startOnFreePort("vault (openbao)", 2, (port) => ({
@@ -728,7 +737,7 @@ function httpsOk(url, ca) {
 
 /**
  * Starts one stand-in and resolves once it answers (and is seeded).
- * @param {"aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis"} name
+ * @param {"aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis" | "postgres"} name
  */
 export async function startStandIn(name) {
   const why = unavailableReason(name);
@@ -746,6 +755,8 @@ export async function startStandIn(name) {
       return startAzure();
     case "redis":
       return startRedis();
+    case "postgres":
+      return startPostgres();
     default:
       throw new Error(`unknown stand-in "${name}" (known: ${STAND_IN_NAMES.join(", ")})`);
   }
@@ -754,7 +765,7 @@ export async function startStandIn(name) {
 /**
  * Starts several stand-ins in parallel; if any fails, stops the others and throws.
  * Unavailable ones are reported in `unavailable`, not thrown.
- * @param {Iterable<"aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis">} names
+ * @param {Iterable<"aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis" | "postgres">} names
  */
 export async function startStandIns(names) {
   cleanLeftovers();

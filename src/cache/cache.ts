@@ -51,7 +51,7 @@ interface Entry<V> {
   hardExpiresAt: number | undefined;
   /** Start a background refresh from here. */
   refreshAt: number;
-  /** Serve stale (after a failed refresh) until here. */
+  /** Serve stale (after a failed refresh) until here; 0 when the value may not be served stale. */
   staleUntil: number;
   /** No new provider call before here, after a failure. */
   retryAt: number;
@@ -380,7 +380,10 @@ export class FreshnessCache<V> {
     e.expiresAt = expiresAt;
     e.hardExpiresAt = hard;
     e.refreshAt = refreshAt;
-    e.staleUntil = expiresAt + s.maxStale;
+    // Stale-on-error, decided once per value: secrets only, unless the provider said no;
+    // #canServeStale also never crosses the provider's own expiry.
+    const stale = e.meta.kind === "secret" && issued.staleOnError !== false;
+    e.staleUntil = stale ? expiresAt + s.maxStale : 0;
     e.retryAt = 0;
     e.failures = 0;
     e.usedSinceFetch = false;

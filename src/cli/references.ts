@@ -6,32 +6,27 @@
  * `displayReference` allows, never whole.
  */
 
-import {
-  BUILTIN_PROVIDERS,
-  builtinSchemes,
-  displayReference,
-  parseReference,
-  SchemeTable,
-} from "../index.js";
-import type { Descriptors } from "./doctor/providers.js";
+import { builtins, type Composition, displayReference, SchemeTable } from "../index.js";
+import { parseReferenceWith } from "../provider/index.js";
+import type { Declarations } from "./doctor/providers.js";
 
 /**
- * The schemes a config's references may use (the built-in providers'), then
- * their aliases (`bao` for `vault`).
+ * The schemes a config's references may use (the composition's, by default
+ * the built-in providers'), then their aliases (`bao` for `vault`).
  */
-export function knownSchemes(): string[] {
-  const aliases = BUILTIN_PROVIDERS.flatMap((d) => Object.keys(d.aliases ?? {}));
-  return [...builtinSchemes(), ...aliases];
+export function knownSchemes(composition: Composition = builtins): string[] {
+  const aliases = composition.providers.flatMap((p) => Object.keys(p.declaration.aliases ?? {}));
+  return [...composition.schemes(), ...aliases];
 }
 
 /**
  * The scheme rules of every provider the config can use (built-ins and its
  * provider modules), or undefined when they conflict (the client reports that).
  */
-export function schemeTable(descriptors: Descriptors): SchemeTable | undefined {
+export function schemeTable(declarations: Declarations): SchemeTable | undefined {
   try {
     const table = new SchemeTable();
-    for (const d of descriptors.values()) table.add(d, d.name);
+    for (const [name, p] of declarations) table.add(p.declaration, name);
     return table;
   } catch {
     return undefined;
@@ -44,7 +39,7 @@ export function schemeTable(descriptors: Descriptors): SchemeTable | undefined {
  */
 export function showReference(raw: string, table?: SchemeTable): string {
   try {
-    return (table ? parseReference(raw, table) : parseReference(raw)).canonical;
+    return parseReferenceWith(raw, table ?? builtins.table).canonical;
   } catch {
     return displayReference(raw);
   }

@@ -7,7 +7,7 @@
 
 import { ClientClosedError, UnavailableError } from "../errors.js";
 import type { CallContext, Issued, ProviderContext } from "../types.js";
-import { scrub } from "./values.js";
+import { scrub } from "./stored.js";
 
 /** What a call concerns, for its deadline error. */
 export interface CallSubject {

@@ -6,6 +6,7 @@
  */
 
 import type { Lease } from "../types.js";
+import { leaseKey } from "./cache-keys.js";
 
 /** Why a lease is ended. */
 export type LeaseEndReason = "dropped" | "replaced" | "close";
@@ -47,7 +48,7 @@ export class LeaseKeeper {
     reason: LeaseEndReason,
     expiresAt?: number,
   ): void {
-    const key = `${provider}\u0000${lease.id}`;
+    const key = leaseKey(provider, lease.id);
     if (this.#ended.has(key)) return;
     this.#ended.add(key);
     if (expiresAt !== undefined && Date.now() >= expiresAt) return;

@@ -15,7 +15,7 @@ import {
 import { displayReference } from "../reference/parse.js";
 import type { Issued, ParsedRef, ValueType } from "../types.js";
 import type { Slot } from "./registry.js";
-import { typeOf } from "./values.js";
+import { typeOf } from "./stored.js";
 
 /** What `load()` needs from the client. */
 export interface LoadDeps {

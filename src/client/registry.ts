@@ -12,10 +12,26 @@ import {
   SecretsError,
 } from "../errors.js";
 import { assertServerRuntime } from "../guard.js";
-import { builtinTable } from "../reference/builtin-table.js";
+import {
+  type ConfiguredProvider,
+  configured,
+  isProvider,
+  type ProviderInput,
+  type ProviderOperations,
+} from "../provider/define.js";
 import type { SchemeTable } from "../reference/table.js";
-import type { ParsedRef, ProviderContext, ProviderInput, SecretProvider } from "../types.js";
-import { scrub } from "./values.js";
+import type { ParsedRef, ProviderContext } from "../types.js";
+import { scrub } from "./stored.js";
+
+/**
+ * Puts the registered name on a provider's error: a provider registered as
+ * `prod-env` reports `prod-env` in its errors, as in its events, whatever
+ * name its code wrote.
+ */
+export function stamp<E extends SecretsError>(err: E, name: string): E {
+  if (err.provider !== name) (err as { provider?: string }).provider = name;
+  return err;
+}
 
 /** Names that would collide with object internals wherever names become keys. */
 const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
@@ -23,10 +39,10 @@ const RESERVED = new Set(["__proto__", "constructor", "prototype"]);
 /** One registered provider. */
 export interface Slot {
   readonly name: string;
-  readonly input: ProviderInput;
+  readonly provider: ConfiguredProvider;
   readonly schemes: readonly string[];
-  instance?: SecretProvider;
-  creating?: Promise<SecretProvider>;
+  instance?: ProviderOperations;
+  creating?: Promise<ProviderOperations>;
 }
 
 /** @internal */
@@ -37,12 +53,20 @@ export class Registry {
   readonly #retired = new Set<Slot>();
   readonly #context: (name: string) => ProviderContext;
   readonly #isClosed: () => boolean;
-  /** Built-in rules (so a built-in reference without its provider still validates) plus every registered one. */
-  #table: SchemeTable = builtinTable().copy();
+  /** The composition's rules (so a built-in reference without its provider still validates). */
+  readonly #base: SchemeTable;
+  /** The base rules plus every registered provider's. */
+  #table: SchemeTable;
 
-  constructor(context: (name: string) => ProviderContext, isClosed: () => boolean) {
+  constructor(
+    context: (name: string) => ProviderContext,
+    isClosed: () => boolean,
+    base: SchemeTable,
+  ) {
     this.#context = context;
     this.#isClosed = isClosed;
+    this.#base = base;
+    this.#table = base.copy();
   }
 
   /** The schemes references are parsed against. */
@@ -52,14 +76,9 @@ export class Registry {
 
   /** Registers a provider; returns the slot it replaced, if any (the caller retires it). */
   register(name: string, input: ProviderInput): Slot | undefined {
-    if (
-      !input ||
-      typeof input !== "object" ||
-      !("scheme" in input) ||
-      !("getSecret" in input || "create" in input)
-    ) {
+    if (!isProvider(input)) {
       throw new ConfigError({
-        message: `providers.${name} must be a provider object (with scheme and getSecret) or a definition ({ scheme, create }).`,
+        message: `providers.${name} must be a provider made by defineProvider(), such as awsProvider({ region }) or myProvider(); a plain object with getSecret is no longer accepted (declare it with defineProvider({ name, schemes, create })).`,
       });
     }
     if (typeof name !== "string" || name === "" || RESERVED.has(name)) {
@@ -68,11 +87,10 @@ export class Registry {
       });
     }
     // Validates the routing before anything changes.
-    this.#table.copy().add(input, `providers.${name}`);
-    const schemes = (typeof input.scheme === "string" ? [input.scheme] : [...input.scheme]).map(
-      (s) => s.toLowerCase(),
-    );
-    const slot: Slot = { name, input, schemes };
+    const provider = configured(input);
+    this.#table.copy().add(provider.declaration, `providers.${name}`);
+    const schemes = Object.keys(provider.declaration.schemes).map((s) => s.toLowerCase());
+    const slot: Slot = { name, provider, schemes };
     const old = this.#byName.get(name);
     if (old) this.#unroute(old);
     for (const s of schemes) this.#byScheme.set(s, slot);
@@ -82,16 +100,17 @@ export class Registry {
   }
 
   /** True when `name` or one of `schemes` is taken. */
-  taken(name: string, schemes: string | readonly string[]): boolean {
+  taken(name: string, schemes: readonly string[]): boolean {
     if (this.#byName.has(name)) return true;
-    const list = typeof schemes === "string" ? [schemes] : schemes;
-    return list.some((s) => this.#byScheme.has(s.toLowerCase()));
+    return schemes.some((s) => this.#byScheme.has(s.toLowerCase()));
   }
 
   /** Built-in rules, then every registered provider's (a registered rule wins). */
   #rebuildTable(): void {
-    const table = builtinTable().copy();
-    for (const slot of this.#byName.values()) table.add(slot.input, `providers.${slot.name}`);
+    const table = this.#base.copy();
+    for (const slot of this.#byName.values()) {
+      table.add(slot.provider.declaration, `providers.${slot.name}`);
+    }
     this.#table = table;
   }
 
@@ -137,34 +156,36 @@ export class Registry {
   }
 
   /** The provider behind a slot, created on first use with its context. */
-  instance(slot: Slot): Promise<SecretProvider> {
+  instance(slot: Slot): Promise<ProviderOperations> {
     if (slot.instance) return Promise.resolve(slot.instance);
-    const input = slot.input;
-    if ("getSecret" in input) {
-      slot.instance = input;
-      return Promise.resolve(input);
-    }
+    const { declaration, options } = slot.provider;
     if (this.#isClosed()) return Promise.reject(new ClientClosedError({ provider: slot.name }));
     slot.creating ??= Promise.resolve()
       .then(() => {
         // Every provider refuses a browser when it is created, not only the root at import.
         assertServerRuntime();
-        return input.create(this.#context(slot.name));
+        return declaration.create(this.#context(slot.name), options as never);
       })
       .then(
         async (p) => {
-          slot.instance = p;
+          if (p === null || typeof p !== "object" || typeof p.getSecret !== "function") {
+            throw new ConfigError({
+              provider: slot.name,
+              message: `Provider "${slot.name}": create() must return its operations, an object with getSecret(ref, call).`,
+            });
+          }
+          slot.instance = p as ProviderOperations;
           // Closed while this was being created: close() may already be past this slot.
           if (this.#isClosed()) {
             await p.close?.();
             throw new ClientClosedError({ provider: slot.name });
           }
-          return p;
+          return p as ProviderOperations;
         },
         (err: unknown) => {
           slot.creating = undefined;
           scrub(err);
-          if (SecretsError.is(err)) throw err;
+          if (SecretsError.is(err)) throw stamp(err, slot.name);
           throw new ProviderError({
             provider: slot.name,
             message: `Provider "${slot.name}" could not be created; check its options.`,
@@ -176,10 +197,8 @@ export class Registry {
   }
 
   /** The instance of a slot being closed: waits for one still being created. */
-  async settled(slot: Slot): Promise<SecretProvider | undefined> {
-    const input = slot.input;
+  async settled(slot: Slot): Promise<ProviderOperations | undefined> {
     if (slot.instance) return slot.instance;
-    if ("getSecret" in input) return input;
     // A creation that sees the client closed closes the provider itself.
     return slot.creating ? slot.creating.catch(() => undefined) : undefined;
   }

@@ -1,10 +1,13 @@
 import { type Duration, toMillis } from "./duration.js";
-import type { KeyRecord } from "./types.js";
+import { parseRecord } from "./record.js";
+import type { KeyRecord, StoredKeyRecord } from "./types.js";
 
 /**
  * The records that expire within `within` of `now` (default: the current time), soonest first.
- * Revoked and already expired records are left out. For scheduled jobs that remind owners to
- * rotate; `verifyKey` emits `key-expiring` for keys in use.
+ * Revoked, already expired and already rotated records are left out. Records are parsed as
+ * `verifyKey` parses them (`revokedAt: null` is "not revoked"); one that does not parse throws
+ * an `ApiKeyCheckError` naming the field. For scheduled jobs that remind owners to rotate;
+ * `verifyKey` emits `key-expiring` for keys in use.
  *
  * @example
  * ```ts
@@ -12,13 +15,15 @@ import type { KeyRecord } from "./types.js";
  * ```
  */
 export function listExpiring(
-  records: Iterable<KeyRecord>,
+  records: Iterable<KeyRecord | StoredKeyRecord>,
   within: Duration,
   now: number = Date.now(),
 ): KeyRecord[] {
   const horizon = now + toMillis(within, "within");
   const due: KeyRecord[] = [];
-  for (const record of records) {
+  for (const stored of records) {
+    const record = parseRecord(stored);
+    if (record === undefined || record.rotatedTo !== undefined) continue;
     if (record.revokedAt !== undefined && record.revokedAt <= now) continue;
     if (record.expiresAt > now && record.expiresAt <= horizon) due.push(record);
   }

@@ -24,6 +24,7 @@ BrowserUsageError.refuseClientRuntime();
 // on first use, not here.
 export * from "./anomaly/watcher.js";
 export type { Duration } from "./duration.js";
+export { ApiKeyCheckError, type KeyRotationCode, KeyRotationError } from "./errors.js";
 export { listExpiring } from "./expiring.js";
 export {
   checkKey,
@@ -44,6 +45,7 @@ export {
   type RotateOptions,
   type VerifyOptions,
 } from "./keyring.js";
+export * from "./leak-alert/exports.js";
 export {
   createKeyLimiter,
   type KeyLimiter,
@@ -72,7 +74,9 @@ export type {
   KeyLookup,
   KeyRecord,
   KeyUsageEvent,
+  LimiterStoreEvent,
   PepperSource,
+  StoredKeyRecord,
   VerifyReason,
   VerifyResult,
 } from "./types.js";

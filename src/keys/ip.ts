@@ -9,7 +9,7 @@ import { nodeNet } from "./builtins.js";
 
 /** Parses `10.0.0.0/8`, `2001:db8::/32` or a single address; undefined when invalid. */
 function parseRange(
-  range: string,
+  range: unknown,
 ): { address: string; prefix: number; family: "ipv4" | "ipv6" } | undefined {
   if (typeof range !== "string" || range.length > 64) return undefined;
   const slash = range.indexOf("/");
@@ -25,6 +25,11 @@ function parseRange(
     if (prefix > max) return undefined;
   }
   return { address, prefix, family: version === 4 ? "ipv4" : "ipv6" };
+}
+
+/** True when `range` is an IPv4 or IPv6 address or CIDR range. */
+export function isValidRange(range: unknown): boolean {
+  return typeof range === "string" && parseRange(range) !== undefined;
 }
 
 /**

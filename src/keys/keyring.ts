@@ -6,14 +6,19 @@
 import { ConfigError } from "../errors.js";
 import { nodeCrypto } from "./builtins.js";
 import { type Duration, toMillis } from "./duration.js";
+import { KeyRotationError } from "./errors.js";
 import { isValidPrefix, mintKey, parseKey } from "./format.js";
+import { HOLD_EVENT, holdEvent } from "./held-events.js";
 import { IpAllowlists, normaliseAllowedIps } from "./ip.js";
 import { hmac, type NamedPepper, type Pepper, PepperRing } from "./pepper.js";
+import { parseRecord } from "./record.js";
 import type {
   KeyEvent,
   KeyLookup,
   KeyRecord,
+  KeyUsageEvent,
   PepperSource,
+  StoredKeyRecord,
   VerifyReason,
   VerifyResult,
 } from "./types.js";
@@ -67,6 +72,11 @@ export interface IssueOptions {
   allowedIps?: string[];
   /** Allows `expiresIn` above 90 days. Say it explicitly, or rotate instead. */
   allowLongLived?: boolean;
+  /**
+   * Who the key belongs to (a customer or account id): limits and quotas count per owner, so
+   * every key of one customer shares them. Without it they count per rotation chain.
+   */
+  owner?: string;
 }
 
 /**
@@ -148,13 +158,20 @@ export interface Keyring {
    */
   issueKey(options: IssueOptions): Promise<IssuedKey>;
   /**
-   * Checks format and checksum, hashes, looks the hash up, compares in constant time, then
-   * checks revocation, expiry, IP and scope. An unknown key runs the same steps against a
-   * dummy record. Emits `key-used` (and `key-expiring` when due) to `onEvent`.
+   * Checks format and checksum, hashes, looks the hash up, parses the record (a field present
+   * but unparseable throws an `ApiKeyCheckError` naming it), compares in constant time, then
+   * checks revocation, expiry, IP and scope. A lookup answering `null` or `undefined` means
+   * "unknown", which runs the same steps against a dummy record. Emits `key-used` (and
+   * `key-expiring` when due) to `onEvent`.
    */
   verifyKey(presented: unknown, lookup: KeyLookup, options?: VerifyOptions): Promise<VerifyResult>;
-  /** Issues a successor with the same prefix, scopes and allowlist, and retires the old key. */
-  rotateKey(record: KeyRecord, options?: RotateOptions): Promise<RotatedKey>;
+  /**
+   * Issues a successor with the same prefix, scopes, allowlist, owner and lineage, and retires
+   * the old key: the returned `retiring` record expires at the end of the overlap and names
+   * its successor in `rotatedTo`. Throws a `KeyRotationError` for a revoked (`KEY_REVOKED`),
+   * expired (`KEY_EXPIRED`) or already rotated (`KEY_ROTATED`) record.
+   */
+  rotateKey(record: KeyRecord | StoredKeyRecord, options?: RotateOptions): Promise<RotatedKey>;
 }
 
 function isThenable<T>(value: T | Promise<T>): value is Promise<T> {
@@ -278,6 +295,15 @@ export function createKeyring(options: KeyringOptions): Keyring {
       last4: key.slice(-4),
     };
     if (allowedIps !== undefined && allowedIps.length > 0) record.allowedIps = allowedIps;
+    if (issue.owner !== undefined) {
+      if (typeof issue.owner !== "string" || issue.owner === "" || issue.owner.length > 256) {
+        throw new ConfigError({
+          message: "owner must be a non-empty string (at most 256 characters).",
+        });
+      }
+      record.owner = issue.owner;
+    }
+    record.lineageId = record.id;
     return { key, record };
   }
 
@@ -295,9 +321,10 @@ export function createKeyring(options: KeyringOptions): Keyring {
   async function verifyKey(
     presented: unknown,
     lookup: KeyLookup,
-    check: VerifyOptions = {},
+    check: VerifyOptions & { [HOLD_EVENT]?: true } = {},
   ): Promise<VerifyResult> {
-    const started = onEvent === undefined ? 0 : performance.now();
+    const hold = check[HOLD_EVENT] === true;
+    const started = onEvent === undefined && !hold ? 0 : performance.now();
     const parsed = parseKey(presented, prefixes);
     if (!parsed.ok) return done({ ok: false, reason: parsed.reason }, undefined);
     const key = presented as string;
@@ -308,12 +335,13 @@ export function createKeyring(options: KeyringOptions): Keyring {
     const currentHash = hmac(pepper, key).toString("base64url");
     let hash = currentHash;
     const first = lookup(currentHash);
-    let found: KeyRecord | undefined = isThenable(first) ? await first : first;
+    // null and undefined are both "no row"; anything else is parsed (and may throw).
+    let found = parseRecord(isThenable(first) ? await first : first);
     let underPrevious = false;
     for (let i = 0; found === undefined && i < previous.length; i++) {
       const old = await resolve(previous[i] as PepperRing);
       const oldHash = hmac(old, key).toString("base64url");
-      const hit = await lookup(oldHash);
+      const hit = parseRecord(await lookup(oldHash));
       if (hit !== undefined) {
         found = hit;
         hash = oldHash;
@@ -325,17 +353,15 @@ export function createKeyring(options: KeyringOptions): Keyring {
     // it also catches a lookup that matches loosely, such as a case-insensitive collation),
     // against the dummy when nothing, or nothing of the right length, was found.
     const computed = Buffer.from(hash, "utf8");
-    const stored =
-      found !== undefined && typeof found.hash === "string"
-        ? Buffer.from(found.hash, "utf8")
-        : dummyHash;
+    const stored = found !== undefined ? Buffer.from(found.hash, "utf8") : dummyHash;
     const comparable = stored.length === computed.length;
     const equal =
       nodeCrypto().timingSafeEqual(comparable ? stored : dummyHash, computed) && comparable;
     const record = equal ? found : undefined;
 
     const at = now();
-    const reason = refusal(record ?? dummy, at, check);
+    // An unknown key's dummy record is parsed too, so both paths do the same work.
+    const reason = refusal(record ?? (parseRecord(dummy) as KeyRecord), at, check);
     if (record === undefined) return done({ ok: false, reason: "unknown" }, parsed.key.prefix);
     if (reason !== undefined) return done({ ok: false, reason, record }, parsed.key.prefix);
     if (record.expiresAt - at <= expiringWithin) {
@@ -354,8 +380,8 @@ export function createKeyring(options: KeyringOptions): Keyring {
     return done(result, parsed.key.prefix);
 
     function done(result: VerifyResult, prefix: string | undefined): VerifyResult {
-      if (onEvent !== undefined) {
-        const event: KeyEvent = {
+      if (onEvent !== undefined || hold) {
+        const event: KeyUsageEvent = {
           type: "key-used",
           at: now(),
           result: result.ok ? "ok" : result.reason,
@@ -368,21 +394,43 @@ export function createKeyring(options: KeyringOptions): Keyring {
         if (check.scope !== undefined) event.scope = check.scope;
         if (check.ip !== undefined) event.ip = check.ip;
         if (check.route !== undefined) event.route = check.route;
-        emit(event);
+        // An adapter holds it, to emit one event per request with the limiter's outcome.
+        if (hold) holdEvent(result, event, emit, onEvent);
+        else emit(event);
       }
       return result;
     }
   }
 
-  async function rotateKey(record: KeyRecord, rotate: RotateOptions = {}): Promise<RotatedKey> {
-    if (typeof record !== "object" || record === null || typeof record.id !== "string") {
+  async function rotateKey(
+    stored: KeyRecord | StoredKeyRecord,
+    rotate: RotateOptions = {},
+  ): Promise<RotatedKey> {
+    if (typeof stored !== "object" || stored === null || Array.isArray(stored)) {
       throw new ConfigError({ message: "rotateKey needs the stored record of the key to rotate." });
     }
+    const record = parseRecord(stored) as KeyRecord;
     const at = now();
     if (record.revokedAt !== undefined && record.revokedAt <= at) {
-      throw new ConfigError({
-        message: `Key ${record.id} is revoked: issue a new key instead of rotating it.`,
-      });
+      throw new KeyRotationError(
+        "KEY_REVOKED",
+        record.id,
+        `Key ${record.id} is revoked: issue a new key instead of rotating it.`,
+      );
+    }
+    if (!(at < record.expiresAt)) {
+      throw new KeyRotationError(
+        "KEY_EXPIRED",
+        record.id,
+        `Key ${record.id} has expired: issue a new key (with the same owner) instead of rotating it.`,
+      );
+    }
+    if (record.rotatedTo !== undefined) {
+      throw new KeyRotationError(
+        "KEY_ROTATED",
+        record.id,
+        `Key ${record.id} was already rotated (its successor is ${record.rotatedTo}): rotate the successor's record instead.`,
+      );
     }
     const overlap = toMillis(rotate.overlap ?? DEFAULT_OVERLAP, "overlap");
     const previousLifetime = record.expiresAt - record.createdAt;
@@ -393,9 +441,16 @@ export function createKeyring(options: KeyringOptions): Keyring {
       allowLongLived: rotate.allowLongLived ?? previousLifetime > MAX_KEY_LIFETIME,
     };
     if (record.allowedIps !== undefined) issue.allowedIps = record.allowedIps;
+    if (record.owner !== undefined) issue.owner = record.owner;
     const successor = await issueKey(issue);
     successor.record.rotatedFrom = record.id;
-    const retiring: KeyRecord = { ...record, expiresAt: Math.min(record.expiresAt, at + overlap) };
+    // The chain's first id: the counters of limits and quotas follow it (older records: their id).
+    successor.record.lineageId = record.lineageId ?? record.id;
+    const retiring: KeyRecord = {
+      ...record,
+      expiresAt: Math.min(record.expiresAt, at + overlap),
+      rotatedTo: successor.record.id,
+    };
     return { ...successor, retiring };
   }
 

@@ -37,7 +37,35 @@ export interface KeyRecord {
   allowedIps?: string[];
   /** The id of the key this one replaced, when issued by `rotateKey`. */
   rotatedFrom?: string;
+  /**
+   * The id of the key that replaced this one: set by `rotateKey` on the retiring record. A
+   * record carrying it cannot be rotated again (rotate its successor).
+   */
+  rotatedTo?: string;
+  /**
+   * Who the key belongs to (a customer or account id), set at issue. Rate limits and quotas
+   * count per owner when it is set, so every key of one customer shares them.
+   */
+  owner?: string;
+  /**
+   * The id of the first key of this key's rotation chain: set at issue (to the key's own id)
+   * and copied forward by `rotateKey`, so limits and quotas survive rotation. Records issued
+   * before it existed fall back to their own `id`.
+   */
+  lineageId?: string;
 }
+
+/**
+ * A record as a database may return it, before the keyring parses it: times as `Date`, ISO
+ * 8601 text, epoch milliseconds (number, digit string or `bigint`); `scopes` and `allowedIps` as
+ * arrays or JSON text; `null` for absent fields. See {@link KeyLookup}.
+ *
+ * @example
+ * ```ts
+ * const row: StoredKeyRecord = { id: "k1", revokedAt: null, expiresAt: "2027-01-01T00:00:00Z" };
+ * ```
+ */
+export type StoredKeyRecord = { readonly [field: string]: unknown };
 
 /**
  * Why a presented key was refused.
@@ -86,14 +114,24 @@ export type VerifyResult =
 
 /**
  * Finds a stored record by its hash. Storage-independent: a SQL query, a Map, a KV read.
- * Returns `undefined` when no record has that hash.
+ * Returns `null` or `undefined` when no record has that hash. The record may come back as the
+ * database returns it ({@link StoredKeyRecord}): the keyring parses it, and a field that is
+ * present but does not parse makes `verifyKey` throw an `ApiKeyCheckError` naming the field.
  *
  * @example
  * ```ts
- * const lookup: KeyLookup = (hash) => db.oneOrNone("select * from keys where hash = $1", [hash]);
+ * const lookup: KeyLookup = (hash) =>
+ *   db.oneOrNone('select id, hash, pepper_id as "pepperId", ... from keys where hash = $1', [hash]);
  * ```
  */
-export type KeyLookup = (hash: string) => Promise<KeyRecord | undefined> | KeyRecord | undefined;
+export type KeyLookup = (
+  hash: string,
+) =>
+  | Promise<KeyRecord | StoredKeyRecord | null | undefined>
+  | KeyRecord
+  | StoredKeyRecord
+  | null
+  | undefined;
 
 /**
  * A pepper: the server-side HMAC key, given as a string or as an async function (so it can
@@ -126,8 +164,13 @@ export interface KeyUsageEvent {
   prefix?: string;
   /** The scope the request asked for, when given. */
   scope?: string;
-  /** `ok`, the reason of a refusal, or a limiter's decision. */
-  result: "ok" | VerifyReason | "rate-limited" | "quota";
+  /** `ok`, the reason of a refusal, or a limiter's refusal (`unavailable`: its store is down). */
+  result: "ok" | VerifyReason | "rate-limited" | "quota" | "unavailable";
+  /**
+   * `skipped` when the request went through without its limits being counted: the limiter's
+   * store was down and the limiter fails open.
+   */
+  limits?: "skipped";
   /** The caller's IP, when given. */
   ip?: string;
   /** The route, when given. */
@@ -158,6 +201,32 @@ export interface KeyExpiringEvent {
 }
 
 /**
+ * Emitted by the limiter once when its store goes down (an error, or no answer within the
+ * store's time limit) and once when it answers again. Between the two, requests are let
+ * through without limits (`whenStoreDown: "open"`, their `key-used` events marked
+ * `limits: "skipped"`) or refused with `unavailable` (`"closed"`).
+ *
+ * @example
+ * ```ts
+ * createKeyLimiter({ store, onEvent: (e) => e.type === "limiter-store-down" && page(e) });
+ * ```
+ */
+export interface LimiterStoreEvent {
+  /** The event's kind. */
+  type: "limiter-store-down" | "limiter-store-up";
+  /** Epoch ms. */
+  at: number;
+  /** The store's kind. */
+  store: "memory" | "redis";
+  /** What the limiter does while the store is down. */
+  whenStoreDown: "open" | "closed";
+  /** On `limiter-store-down`: the failure (`timeout` or the error's name and message). */
+  error?: string;
+  /** On `limiter-store-up`: how long the outage lasted, in milliseconds. */
+  downForMs?: number;
+}
+
+/**
  * Every event the keys module emits.
  *
  * @example
@@ -165,4 +234,4 @@ export interface KeyExpiringEvent {
  * const onEvent = (e: KeyEvent) => console.log(JSON.stringify(e));
  * ```
  */
-export type KeyEvent = KeyUsageEvent | KeyExpiringEvent;
+export type KeyEvent = KeyUsageEvent | KeyExpiringEvent | LimiterStoreEvent;

@@ -13,7 +13,7 @@ import type { CallContext, Issued, ParsedRef } from "../types.js";
  *
  * @example
  * ```ts
- * getSecrets: (refs, call) => readEach(refs, call, read, 16),
+ * const provider = { getSecrets: (refs: readonly ParsedRef[], call: CallContext) => readEach(refs, call, read, 16) };
  * ```
  */
 export async function readEach(

@@ -6,24 +6,23 @@
  *
  * @example
  * ```ts
- * import { bindProvider, importPeer, type ProviderDescriptor } from "secrets-loader/provider";
+ * import { defineProvider } from "secrets-loader/provider";
  *
- * const memDescriptor: ProviderDescriptor<{ data: Record<string, string> }> = {
+ * export const memProvider = defineProvider<{ data: Record<string, string> }>({
  *   name: "mem",
- *   scheme: "mem",
- *   create: async (_ctx, options) => ({
- *     name: "mem",
- *     scheme: "mem",
+ *   schemes: { mem: { example: "mem://key" } },
+ *   create: (_ctx, options) => ({
  *     async getSecret(ref) {
- *       return { value: options?.data[ref.path] ?? "" };
+ *       return { value: options.data[ref.path] ?? "" };
  *     },
  *   }),
- * };
- * export const memProvider = (options: { data: Record<string, string> }) => bindProvider(memDescriptor, options);
+ * });
  * ```
  * @packageDocumentation
  */
 
+export type { Secrets } from "../api.js";
+export { type Duration, toMillis } from "../duration.js";
 export {
   AccessDeniedError,
   ClientClosedError,
@@ -45,38 +44,64 @@ export {
 export type { SecretsEvent } from "../events.js";
 export { assertServerRuntime } from "../guard.js";
 export { importPeer } from "../peer.js";
+export { parseReference as parseReferenceWith } from "../reference/parse.js";
 export { PUBLIC_ENV_PREFIXES, publicPrefixOf } from "../reference/public-env.js";
-export { type ResolvedScheme, SCHEME_NAME, SchemeTable } from "../reference/table.js";
+export {
+  type ResolvedScheme,
+  SCHEME_NAME,
+  type SchemeRouting,
+  SchemeTable,
+} from "../reference/table.js";
 export type {
   CallContext,
   Issued,
+  JsonObject,
   JsonValue,
   Lease,
   Memo,
   ParsedRef,
   ProviderContext,
-  ProviderDefinition,
   ProviderIdentity,
-  ProviderInput,
-  ProviderRouting,
   ReferenceRule,
   RuleProblem,
   RuleResult,
   SecretMetadata,
-  SecretProvider,
   SecretsPolicy,
   ValueType,
 } from "../types.js";
 export { closest, editDistance, firstLine, schemeOf } from "../util/text.js";
 export { concurrencyOption, pause, raceSignal, readEach } from "./batch.js";
+export type { CredentialsEntry, CredentialsMap } from "./credentials.js";
+export { defaultClient } from "./default-client.js";
 export {
-  type BoundProvider,
-  bindProvider,
+  type AnyProvider,
+  type ConfiguredProvider,
+  defineProvider,
+  isProvider,
+  type OptionsCheck,
+  type OptionsProblem,
+  optionsCheck,
+  type Provider,
+  type ProviderDeclaration,
+  type ProviderInput,
+  type ProviderOperations,
+  type SafeParseResult,
+  type SafeParser,
+  type SchemaIssue,
+} from "./define.js";
+export {
+  CHECK_IDS,
+  type CheckId,
   type CredentialVerdict,
   type DoctorFacet,
   type DoctorFinding,
   type DoctorSettings,
-  notImplemented,
-  type ProviderDescriptor,
-} from "./descriptor.js";
+  type EvidenceHook,
+} from "./doctor.js";
 export { classifyFailure, type ErrorSubject, networkFailure, sameCodeFor } from "./errors.js";
+export type {
+  RotationFacet,
+  RotationFailure,
+  RotationOutcome,
+  RotationProgress,
+} from "./rotation.js";

@@ -2,7 +2,6 @@ import { InvalidReferenceError } from "../errors.js";
 import { redact } from "../redact.js";
 import type { ParsedRef, ReferenceRule, RuleProblem } from "../types.js";
 import { closest, schemeOf } from "../util/text.js";
-import { builtinTable } from "./builtin-table.js";
 import type { SchemeTable } from "./table.js";
 
 // Hand-written rather than WHATWG `URL`: ARNs put ':' in the "host", SSM
@@ -12,30 +11,6 @@ import type { SchemeTable } from "./table.js";
 const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
 const FIELD_SEGMENT = /^[A-Za-z0-9_$@-]+$/;
 const OPTION_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;
-
-// Names people reach for first, mapped to the scheme they mean (suggestions
-// only; a provider's real aliases, such as bao:// for vault://, are in its descriptor).
-const SCHEME_SUGGESTIONS: Record<string, string> = {
-  "aws-secrets": "aws-sm",
-  "aws-secretsmanager": "aws-sm",
-  "aws-secrets-manager": "aws-sm",
-  secretsmanager: "aws-sm",
-  ssm: "aws-ssm",
-  "aws-parameter-store": "aws-ssm",
-  "aws-ps": "aws-ssm",
-  gcp: "gcp-sm",
-  "gcp-secrets": "gcp-sm",
-  "gcp-secret-manager": "gcp-sm",
-  "google-sm": "gcp-sm",
-  azure: "azure-kv",
-  "azure-keyvault": "azure-kv",
-  keyvault: "azure-kv",
-  akv: "azure-kv",
-  hashicorp: "vault",
-  "hashicorp-vault": "vault",
-  environment: "env",
-  process: "env",
-};
 
 /**
  * How a reference may be shown in errors. A value passed where its reference
@@ -195,16 +170,16 @@ function canonicalOf(scheme: string, path: string, options: Record<string, strin
  * path, and any whitespace or control character.
  *
  * @param raw - the reference, such as `aws-sm://prod/db#password`
- * @param table - the schemes to accept (default: the built-in providers' schemes)
+ * @param table - the schemes to accept, with their rules (the composition root passes the built-ins')
  * @example
  * ```ts
  * import { parseReference } from "secrets-loader";
- * parseReference("aws-ssm://prod/db/password");
+ * parseReference("aws-ssm://prod/db/password"); // the root's parser: the built-in table
  * // InvalidReferenceError: ... a hierarchical parameter name must start with '/' ...
  * // Example of a valid reference: aws-ssm:///prod/db/password
  * ```
  */
-export function parseReference(raw: string, table: SchemeTable = builtinTable()): ParsedRef {
+export function parseReference(raw: string, table: SchemeTable): ParsedRef {
   if (typeof raw !== "string") {
     throw new InvalidReferenceError({
       reference: String(raw),
@@ -272,7 +247,7 @@ export function parseReference(raw: string, table: SchemeTable = builtinTable())
   const resolved = table.resolve(written);
   if (!resolved) {
     const known = table.schemes();
-    const near = SCHEME_SUGGESTIONS[written] ?? closest(written, known);
+    const near = table.suggest(written) ?? closest(written, known);
     fail(
       raw,
       {
@@ -320,17 +295,4 @@ export function parseReference(raw: string, table: SchemeTable = builtinTable())
     ...(field ? { field: Object.freeze(field) } : {}),
   };
   return Object.freeze(ref);
-}
-
-/**
- * The schemes understood without registering anything (the built-in providers').
- *
- * @example
- * ```ts
- * import { builtinSchemes } from "secrets-loader";
- * builtinSchemes(); // ["env", "aws-sm", "aws-ssm", "vault", "gcp-sm", "azure-kv"]
- * ```
- */
-export function builtinSchemes(): string[] {
-  return builtinTable().schemes();
 }

@@ -5,7 +5,25 @@
  */
 
 import { ConfigError } from "../errors.js";
-import type { ProviderRouting, ReferenceRule } from "../types.js";
+import type { ReferenceRule } from "../types.js";
+
+/**
+ * What the table takes from a provider's declaration: its schemes with their
+ * rules, its aliases and its "did you mean" suggestions.
+ *
+ * @example
+ * ```ts
+ * const routing: SchemeRouting = { schemes: { vault: { example: "vault://secret/app#key" } }, aliases: { bao: "vault" } };
+ * ```
+ */
+export interface SchemeRouting {
+  /** Schemes and their rules. */
+  readonly schemes: Readonly<Record<string, ReferenceRule>>;
+  /** Other spellings of a scheme. */
+  readonly aliases?: Readonly<Record<string, string>> | undefined;
+  /** Names written by mistake, mapped to the scheme meant. */
+  readonly suggestions?: Readonly<Record<string, string>> | undefined;
+}
 
 /** The shape of a scheme name. */
 export const SCHEME_NAME = /^[a-z][a-z0-9+.-]*$/;
@@ -30,30 +48,34 @@ export interface ResolvedScheme {
  *
  * @example
  * ```ts
- * const table = new SchemeTable().add({ scheme: "mem", rules: { mem: { example: "mem://key" } } });
- * parseReference("mem://key", table);
+ * import { parseReferenceWith, SchemeTable } from "secrets-loader/provider";
+ * const table = new SchemeTable().add({ schemes: { mem: { example: "mem://key" } } });
+ * parseReferenceWith("mem://key", table);
  * ```
  */
 export class SchemeTable {
   readonly #rules = new Map<string, ReferenceRule>();
   readonly #aliases = new Map<string, string>();
+  readonly #suggestions = new Map<string, string>();
 
   /**
    * Adds a provider's schemes, rules and aliases (replacing earlier ones of the same name).
    *
    * @example
    * ```ts
-   * table.add({ scheme: "vault", rules: { vault: vaultRule }, aliases: { bao: "vault" } });
+   * table.add({ schemes: { vault: vaultRule }, aliases: { bao: "vault" } });
    * ```
    */
-  add(routing: ProviderRouting, owner = "provider"): this {
-    const schemes = typeof routing.scheme === "string" ? [routing.scheme] : routing.scheme;
+  add(routing: SchemeRouting, owner = "provider"): this {
+    const schemes = Object.keys(routing.schemes);
     for (const raw of schemes) {
       const scheme = checkName(raw, owner);
-      const own = routing.rules ? Object.hasOwn(routing.rules, raw) : false;
-      const rule = own ? routing.rules?.[raw] : undefined;
+      const rule = routing.schemes[raw];
       this.#rules.set(scheme, rule ?? { example: `${scheme}://path/to/secret` });
       this.#aliases.delete(scheme);
+    }
+    for (const [wrong, meant] of Object.entries(routing.suggestions ?? {})) {
+      this.#suggestions.set(wrong.toLowerCase(), meant.toLowerCase());
     }
     for (const [alias, target] of Object.entries(routing.aliases ?? {})) {
       const a = checkName(alias, owner);
@@ -101,6 +123,18 @@ export class SchemeTable {
   }
 
   /**
+   * The scheme a mistaken name most likely means, from the providers' suggestions.
+   *
+   * @example
+   * ```ts
+   * table.suggest("ssm"); // "aws-ssm"
+   * ```
+   */
+  suggest(written: string): string | undefined {
+    return this.#suggestions.get(written);
+  }
+
+  /**
    * The main schemes known, in the order added.
    *
    * @example
@@ -117,13 +151,14 @@ export class SchemeTable {
    *
    * @example
    * ```ts
-   * const mine = BUILTIN_TABLE.copy().add(custom);
+   * const mine = table.copy().add(custom);
    * ```
    */
   copy(): SchemeTable {
     const t = new SchemeTable();
     for (const [k, v] of this.#rules) t.#rules.set(k, v);
     for (const [k, v] of this.#aliases) t.#aliases.set(k, v);
+    for (const [k, v] of this.#suggestions) t.#suggestions.set(k, v);
     return t;
   }
 }

@@ -38,6 +38,38 @@ describe("examples", () => {
     expect(r.stderr).toContain("PAYMENT_API_KEY (env://PAYMENT_API_KEY): [NOT_FOUND]");
   });
 
+  it("basic-env prints what its README shows, for both of the README's commands", () => {
+    const readme = readFileSync(
+      new URL("../../examples/basic-env/README.md", import.meta.url),
+      "utf8",
+    );
+    const shown = [...readme.matchAll(/```text\n([\s\S]*?)```/g)].map((m) => m[1] ?? "");
+    expect(shown).toHaveLength(2);
+    const timings = (text: string) => text.replace(/ in \d+ ms$/gm, " in <n> ms");
+    const lines = (text: string) =>
+      timings(text)
+        .split("\n")
+        .filter((l) => l !== "");
+    // The usage log (stderr) comes from concurrent fetches: its order may vary; stdout's may not.
+    const compare = (r: { stdout: string; stderr: string }, block: string) => {
+      const expected = lines(block);
+      expect(lines(r.stdout)).toEqual(expected.filter((l) => lines(r.stdout).includes(l)));
+      expect([...lines(r.stdout), ...lines(r.stderr)].sort()).toEqual([...expected].sort());
+    };
+    const ok = run(["--env-file=examples/basic-env/demo.env", "examples/basic-env/main.mjs"]);
+    expect(ok.status, ok.stderr).toBe(0);
+    compare(ok, shown[0] ?? "");
+    const env = {
+      ...process.env,
+      DATABASE_URL: "postgres://db.internal/app",
+      FEATURE_FLAGS: "{}",
+      PAYMENT_API_KEY: undefined,
+    };
+    const failed = run(["examples/basic-env/main.mjs"], env);
+    expect(failed.status).toBe(1);
+    compare(failed, shown[1] ?? "");
+  });
+
   it("custom-provider registers a provider and reports typed errors", () => {
     const r = run(["examples/custom-provider/main.mjs"]);
     expect(r.status, r.stderr).toBe(0);

@@ -3,14 +3,26 @@
  * the next scripted step (a value, an error, or a step held until released),
  * and every call is recorded. It is not a fake of any cloud service.
  */
-import type { Issued, ParsedRef, SecretProvider } from "../../src/provider/index.js";
+import type {
+  ConfiguredProvider,
+  Issued,
+  ParsedRef,
+  ProviderOperations,
+} from "../../src/provider/index.js";
+import { inline } from "./inline-provider.js";
 
 export type Step =
-  | { value: string | Uint8Array; version?: string; expiresAt?: number; refreshAt?: number }
+  | {
+      value: string | Uint8Array;
+      version?: string;
+      expiresAt?: number;
+      refreshAt?: number;
+      staleOnError?: boolean;
+    }
   | { error: Error }
   | { hold: Promise<void>; after: Step };
 
-export interface ScriptedProvider extends SecretProvider {
+export interface ScriptedProvider extends ProviderOperations, ConfiguredProvider {
   calls: string[];
   credentialCalls: unknown[];
   closed: number;
@@ -46,14 +58,14 @@ export function scriptedProvider(name = "fake", scheme = "fake"): ScriptedProvid
     if ("error" in step) throw step.error;
     return { ...step };
   };
-  const p: ScriptedProvider = {
+  const p: ScriptedProvider = inline({
     name,
     scheme,
     rules: { [scheme]: { options: { stage: /^.+$/ }, example: `${scheme}://name` } },
     calls: [],
     credentialCalls: [],
     closed: 0,
-    script(path, ...steps) {
+    script(path: string, ...steps: Step[]) {
       const kept = repeating.delete(path) ? [] : (queues.get(path) ?? []);
       queues.set(path, [...kept, ...steps]);
     },
@@ -69,6 +81,6 @@ export function scriptedProvider(name = "fake", scheme = "fake"): ScriptedProvid
     async close() {
       p.closed++;
     },
-  };
+  });
   return p;
 }

@@ -7,12 +7,14 @@
 
 import { randomUUID } from "node:crypto";
 import {
+  type ConfiguredProvider,
   type Issued,
   type Lease,
   NotFoundError,
   type ParsedRef,
-  type SecretProvider,
+  type ProviderOperations,
 } from "../../src/provider/index.js";
+import { inline } from "./inline-provider.js";
 
 export interface LeasingOptions {
   /** Lease time to live, ms. */
@@ -21,7 +23,7 @@ export interface LeasingOptions {
   maxTtl: number;
 }
 
-export interface LeasingProvider extends SecretProvider {
+export interface LeasingProvider extends ProviderOperations, ConfiguredProvider {
   issued: string[];
   renewals: string[];
   revocations: string[];
@@ -39,7 +41,7 @@ export function leasingProvider(
 ): LeasingProvider {
   let n = 0;
   const leases = new Map<string, { value: string; max: number }>();
-  const p: LeasingProvider = {
+  const p: LeasingProvider = inline({
     name,
     scheme,
     rules: {
@@ -89,6 +91,6 @@ export function leasingProvider(
       p.revocations.push(lease.id);
       leases.delete(lease.id);
     },
-  };
+  });
   return p;
 }

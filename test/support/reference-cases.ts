@@ -6,7 +6,7 @@
 
 import { expect, it } from "vitest";
 import { InvalidReferenceError, SecretsError } from "../../src/errors.js";
-import { parseReference } from "../../src/reference/parse.js";
+import { parseReference } from "../../src/index.js";
 
 export type GoodReference = [
   ref: string,

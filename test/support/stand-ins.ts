@@ -2,13 +2,13 @@
  * Real cloud stand-ins for integration tests: the one place tests get their addresses from.
  *
  * Contract
- * - `standIn("aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis")` returns the running
- *   stand-in's connection info (typed: AwsStandIn, VaultStandIn, GcpStandIn, AzureStandIn,
- *   ToxiproxyStandIn, RedisStandIn). It throws a readable error if that stand-in was not started for this
+ * - `standIn("aws" | "vault" | "gcp" | "azure" | "toxiproxy" | "redis" | "postgres")` returns
+ *   the running stand-in's connection info (typed: AwsStandIn, VaultStandIn, GcpStandIn,
+ *   AzureStandIn, ToxiproxyStandIn, RedisStandIn, PostgresInfo). It throws a readable error if that stand-in was not started for this
  *   run, or cannot run on this machine.
  * - Which stand-ins start (test/support/stand-ins/global-setup.ts, the integration project's
  *   globalSetup, looks at the test files selected for the run):
- *     test/integration/<name>/**             starts <name>   (aws, vault, gcp, azure, toxiproxy, redis)
+ *     test/integration/<name>/**             starts <name>   (aws, vault, gcp, azure, toxiproxy, redis, postgres)
  *     test/integration/smoke/<name>.test.ts  starts <name>
  *     any integration file with a line `// @stand-ins: aws, vault` in its first 40 lines
  *   `SECRETS_LOADER_STAND_INS=all` (or `aws,vault`) forces a set. Files matching none start
@@ -28,7 +28,9 @@
  * azureIdentityEnv); toxiproxy = Toxiproxy's server
  * (fault injection): put a proxy in front of another stand-in with `proxyTo(url)` from
  * test/support/toxiproxy.ts, e.g. `// @stand-ins: aws, toxiproxy`; redis = Debian's
- * redis-server, in memory only (`standIn("redis").url`), for the API-key limiter and watcher.
+ * redis-server, in memory only (`standIn("redis").url`), for the API-key limiter and watcher;
+ * postgres = a PostgreSQL server of its own (fresh data dir, superuser `standIn("postgres").url`
+ * for `pg`), for rows as a real driver returns them (the same code starts the Vault stand-in's).
  *
  * GCP extras, started by a test in beforeAll and closed in afterAll (in-process, free ports on
  * 127.0.0.1): `startGcpForwardingProxy(standIn("gcp"))` puts a proxy in front of drongo that adds
@@ -44,6 +46,7 @@ import type {
   AwsStandIn,
   AzureStandIn,
   GcpStandIn,
+  PostgresInfo,
   RedisStandIn,
   StandInInfo,
   StandInName,
@@ -75,6 +78,7 @@ export function standIn(name: "gcp"): GcpStandIn;
 export function standIn(name: "azure"): AzureStandIn;
 export function standIn(name: "toxiproxy"): ToxiproxyStandIn;
 export function standIn(name: "redis"): RedisStandIn;
+export function standIn(name: "postgres"): PostgresInfo;
 export function standIn(name: StandInName): StandInInfo[StandInName] {
   let provided: ReturnType<typeof inject<"secretsLoaderStandIns">> | undefined;
   try {

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Secrets, SecretsOptions } from "../../src/api.js";
-import { createSecrets } from "../../src/client.js";
 import {
   AccessDeniedError,
   ClientClosedError,
@@ -9,6 +8,7 @@ import {
   UnavailableError,
 } from "../../src/errors.js";
 import type { SecretsEvent } from "../../src/events.js";
+import { createSecrets } from "../../src/index.js";
 import { deferred, type ScriptedProvider, scriptedProvider } from "../support/fake-provider.js";
 
 const MIN = 60_000;
@@ -226,6 +226,15 @@ describe("stale on error (static secrets)", () => {
     await secrets.getSecret("fake://a");
     vi.advanceTimersByTime(5 * MIN);
     await expect(secrets.getSecret("fake://a")).rejects.toBeInstanceOf(UnavailableError);
+  });
+
+  it("does not serve stale a value its provider marked staleOnError: false", async () => {
+    client({ maxAge: "5m", refreshAhead: 0, maxStale: "1h" });
+    fake.script("once", { value: "v1", staleOnError: false }, { error: new UnavailableError() });
+    await secrets.getSecret("fake://once");
+    vi.advanceTimersByTime(5 * MIN);
+    await expect(secrets.getSecret("fake://once")).rejects.toBeInstanceOf(UnavailableError);
+    expect(types()).not.toContain("stale");
   });
 
   it("never serves a value past the provider's own expiry", async () => {

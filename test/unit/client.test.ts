@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, expectTypeOf, it, vi } from "vitest";
 import { envProvider } from "../../providers/env/index.js";
 import type { Secrets } from "../../src/api.js";
-import { createSecrets } from "../../src/client.js";
 import {
   AccessDeniedError,
   ClientClosedError,
@@ -12,9 +11,13 @@ import {
   NotFoundError,
   ProviderError,
   SecretsError,
+  UnavailableError,
 } from "../../src/errors.js";
-import type { Issued, JsonValue, ParsedRef, SecretProvider } from "../../src/types.js";
+import { createSecrets } from "../../src/index.js";
+import { defineProvider, type ProviderOperations } from "../../src/provider/index.js";
+import type { Issued, JsonValue, ParsedRef } from "../../src/types.js";
 import { scriptedProvider } from "../support/fake-provider.js";
+import { inline } from "../support/inline-provider.js";
 
 let secrets: Secrets | undefined;
 afterEach(async () => {
@@ -24,10 +27,10 @@ afterEach(async () => {
 
 function batchingProvider(data: Record<string, string>) {
   const log: { single: string[]; batches: string[][] } = { single: [], batches: [] };
-  const provider: SecretProvider = {
+  const provider = inline({
     name: "batch",
     scheme: "kv",
-    async getSecret(ref) {
+    async getSecret(ref: ParsedRef) {
       log.single.push(ref.path);
       const value = data[ref.path];
       if (value === undefined) throw new NotFoundError({ provider: "batch", reference: ref.raw });
@@ -42,7 +45,7 @@ function batchingProvider(data: Record<string, string>) {
           : { value };
       });
     },
-  };
+  });
   return { provider, log };
 }
 
@@ -115,7 +118,11 @@ describe("load()", () => {
     const boom = new Error("socket hang up");
     secrets = createSecrets({
       providers: {
-        flaky: { name: "flaky", scheme: "flaky", getSecret: async () => Promise.reject(boom) },
+        flaky: inline({
+          name: "flaky",
+          scheme: "flaky",
+          getSecret: async () => Promise.reject(boom),
+        }),
       },
     });
     const err = await secrets.getSecret("flaky://x").catch((e: unknown) => e);
@@ -130,17 +137,14 @@ describe("providers", () => {
     let created = 0;
     secrets = createSecrets({
       providers: {
-        mem: {
-          scheme: "mem",
+        mem: defineProvider({
+          name: "mem",
+          schemes: { mem: { example: "mem://a" } },
           create: () => {
             created++;
-            return {
-              name: "mem",
-              scheme: "mem",
-              getSecret: async (ref: ParsedRef) => ({ value: `v-${ref.path}` }),
-            };
+            return { getSecret: async (ref: ParsedRef) => ({ value: `v-${ref.path}` }) };
           },
-        },
+        })(),
       },
     });
     expect(created).toBe(0);
@@ -148,18 +152,82 @@ describe("providers", () => {
     expect(created).toBe(1);
   });
 
+  it("stamps the registered name on every error and event of a provider", async () => {
+    const events: string[] = [];
+    secrets = createSecrets({
+      builtins: false,
+      providers: { "prod-env": envProvider({ env: { SET: "v" } }) },
+      onEvent: (e) => events.push(e.provider),
+    });
+    const err = await secrets.getSecret("env://UNSET_VAR").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NotFoundError);
+    expect((err as NotFoundError).provider).toBe("prod-env");
+    expect(await secrets.getSecret("env://SET")).toBe("v");
+    expect(events.length).toBeGreaterThan(0);
+    expect(new Set(events)).toEqual(new Set(["prod-env"]));
+    // An event a provider emits itself through its context carries the name too.
+    const own: string[] = [];
+    const named = createSecrets({
+      builtins: false,
+      providers: {
+        "mem-b": defineProvider({
+          name: "mem",
+          schemes: { mem: { example: "mem://a" } },
+          create: (ctx) => ({
+            getSecret: async () => {
+              ctx.emit({ type: "miss", time: Date.now(), provider: "mem", reference: "mem://a" });
+              return { value: "v" };
+            },
+          }),
+        })(),
+      },
+      onEvent: (e) => own.push(e.provider),
+    });
+    await named.getSecret("mem://a");
+    await named.close();
+    expect(new Set(own)).toEqual(new Set(["mem-b"]));
+  });
+
+  it("a call's memo issues under that call's own timeout, not the client's", async () => {
+    let loginSignal: AbortSignal | undefined;
+    secrets = createSecrets({
+      builtins: false,
+      timeout: "1h",
+      providers: {
+        slowauth: defineProvider({
+          name: "slowauth",
+          schemes: { slowauth: { example: "slowauth://a" } },
+          create: () => ({
+            getSecret: async (_ref, call) => ({
+              value: await call.memo<string>("login", (signal) => {
+                loginSignal = signal;
+                return new Promise(() => {}); // a login that never answers
+              }),
+            }),
+          }),
+        })(),
+      },
+    });
+    const err = await secrets.getSecret("slowauth://a", { timeout: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnavailableError);
+    await new Promise((r) => setTimeout(r, 50));
+    // The login was aborted by the call's 50 ms deadline, not left running for an hour.
+    expect(loginSignal?.aborted).toBe(true);
+  });
+
   it("a provider that fails to create is retried next time", async () => {
     let attempts = 0;
     secrets = createSecrets({
       providers: {
-        mem: {
-          scheme: "mem",
+        mem: defineProvider({
+          name: "mem",
+          schemes: { mem: { example: "mem://a" } },
           create: () => {
             attempts++;
             if (attempts === 1) throw new AccessDeniedError({ provider: "mem" });
-            return { name: "mem", scheme: "mem", getSecret: async () => ({ value: "v" }) };
+            return { getSecret: async () => ({ value: "v" }) };
           },
-        },
+        })(),
       },
     });
     await expect(secrets.getSecret("mem://a")).rejects.toBeInstanceOf(AccessDeniedError);
@@ -177,9 +245,16 @@ describe("providers", () => {
 
   it("rejects malformed registrations with a clear ConfigError", () => {
     secrets = createSecrets();
-    expect(() => secrets?.register("x", {} as SecretProvider)).toThrow(ConfigError);
+    expect(() => secrets?.register("x", {} as never)).toThrow(ConfigError);
+    // A plain object with getSecret is not a provider: it is declared with defineProvider.
     expect(() =>
-      secrets?.register("x", { name: "x", scheme: "9bad", getSecret: async () => ({ value: "" }) }),
+      secrets?.register("x", { getSecret: async () => ({ value: "" }) } as never),
+    ).toThrow(/defineProvider/);
+    expect(() =>
+      secrets?.register(
+        "x",
+        inline({ name: "x", scheme: "9bad", getSecret: async () => ({ value: "" }) }),
+      ),
     ).toThrow(/scheme/);
   });
 
@@ -297,12 +372,12 @@ describe("review fixes", () => {
     const raw = new Error("connect ECONNREFUSED 127.0.0.1:1");
     secrets = createSecrets({
       providers: {
-        batch: {
+        batch: inline({
           name: "batch",
           scheme: "kv",
           getSecret: async () => ({ value: "x" }),
           getSecrets: async () => Promise.reject(raw),
-        },
+        }),
       },
     });
     const err = (await secrets
@@ -316,12 +391,13 @@ describe("review fixes", () => {
     const boom = new Error("bad options");
     secrets = createSecrets({
       providers: {
-        mem: {
-          scheme: "mem",
-          create: () => {
+        mem: defineProvider({
+          name: "mem",
+          schemes: { mem: { example: "mem://a" } },
+          create: (): ProviderOperations => {
             throw boom;
           },
-        },
+        })(),
       },
     });
     const err = await secrets.getSecret("mem://a").catch((e: unknown) => e);
@@ -340,20 +416,19 @@ describe("review fixes", () => {
     let closed = 0;
     secrets = createSecrets({
       providers: {
-        slow: {
-          scheme: "slow",
+        slow: defineProvider({
+          name: "slow",
+          schemes: { slow: { example: "slow://a" } },
           create: async () => {
             await ready;
             return {
-              name: "slow",
-              scheme: "slow",
               getSecret: async () => ({ value: "v" }),
               close: async () => {
                 closed++;
               },
             };
           },
-        },
+        })(),
       },
     });
     const pending = secrets.getSecret("slow://a").catch(() => undefined);
@@ -386,13 +461,13 @@ describe("review fixes", () => {
   it("type binary refuses plain text instead of decoding it into noise", async () => {
     secrets = createSecrets({
       providers: {
-        mem: {
+        mem: inline({
           name: "mem",
           scheme: "mem",
           getSecret: async (r: ParsedRef) => ({
             value: r.path === "pw" ? "correcthorsebattery" : "aGVsbG8_d29ybGQ-",
           }),
-        },
+        }),
       },
     });
     await expect(secrets.getSecret("mem://pw", { type: "binary" })).rejects.toThrow(/not base64/);

@@ -3,16 +3,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { envProvider } from "../../providers/env/index.js";
+import { createEnvProvider } from "../../providers/env/runtime.js";
 import type { Secrets } from "../../src/api.js";
-import { createSecrets } from "../../src/client.js";
 import {
   ConfigError,
   InvalidReferenceError,
   InvalidValueError,
   NotFoundError,
 } from "../../src/errors.js";
+import { createSecrets, parseReference } from "../../src/index.js";
 import type { CallContext } from "../../src/provider/index.js";
-import { parseReference } from "../../src/reference/parse.js";
 
 let secrets: Secrets | undefined;
 afterEach(async () => {
@@ -37,14 +37,14 @@ function dotenv(contents: string): string {
 describe("env provider", () => {
   it("reads process.env at fetch time by default", async () => {
     process.env.SL_ENV_LIVE = "live-one";
-    const p = envProvider();
+    const p = createEnvProvider();
     expect((await p.getSecret(parseReference("env://SL_ENV_LIVE"), ctx)).value).toBe("live-one");
     process.env.SL_ENV_LIVE = "live-two";
     expect((await p.getSecret(parseReference("env://SL_ENV_LIVE"), ctx)).value).toBe("live-two");
   });
 
   it("reports unset and empty variables as not found, naming where it looked", async () => {
-    const p = envProvider({ env: { EMPTY: "" } });
+    const p = createEnvProvider({ env: { EMPTY: "" } });
     await expect(p.getSecret(parseReference("env://UNSET_X"), ctx)).rejects.toThrow(
       /UNSET_X is not set in the environment/,
     );
@@ -56,11 +56,11 @@ describe("env provider", () => {
 
   it("reads dotenv files with the dotenv parser; the environment wins unless override", async () => {
     const file = dotenv('FROM_FILE="file value"\nBOTH=file\n# comment\nMULTI="line1\\nline2"\n');
-    const p = envProvider({ env: { BOTH: "env" }, dotenvPath: file });
+    const p = createEnvProvider({ env: { BOTH: "env" }, dotenvPath: file });
     expect((await p.getSecret(parseReference("env://FROM_FILE"), ctx)).value).toBe("file value");
     expect((await p.getSecret(parseReference("env://BOTH"), ctx)).value).toBe("env");
     expect((await p.getSecret(parseReference("env://MULTI"), ctx)).value).toBe("line1\nline2");
-    const o = envProvider({ env: { BOTH: "env" }, dotenvPath: file, override: true });
+    const o = createEnvProvider({ env: { BOTH: "env" }, dotenvPath: file, override: true });
     expect((await o.getSecret(parseReference("env://BOTH"), ctx)).value).toBe("file");
     await expect(p.getSecret(parseReference("env://NOT_IN_FILE"), ctx)).rejects.toThrow(
       /or .*\.env/,
@@ -70,12 +70,12 @@ describe("env provider", () => {
   it("later dotenv files win over earlier ones", async () => {
     const a = dotenv("K=a\n");
     const b = dotenv("K=b\n");
-    const p = envProvider({ env: {}, dotenvPath: [a, b] });
+    const p = createEnvProvider({ env: {}, dotenvPath: [a, b] });
     expect((await p.getSecret(parseReference("env://K"), ctx)).value).toBe("b");
   });
 
   it("names a missing dotenv file", async () => {
-    const p = envProvider({ env: {}, dotenvPath: "/nonexistent/.env" });
+    const p = createEnvProvider({ env: {}, dotenvPath: "/nonexistent/.env" });
     const err = await p.getSecret(parseReference("env://K"), ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toContain("/nonexistent/.env");
@@ -83,7 +83,7 @@ describe("env provider", () => {
   });
 
   it("refuses public-prefixed names even when handed a pre-parsed reference", async () => {
-    const p = envProvider({ env: { NEXT_PUBLIC_KEY: "x" } });
+    const p = createEnvProvider({ env: { NEXT_PUBLIC_KEY: "x" } });
     const forged = {
       ...parseReference("env://KEY"),
       path: "NEXT_PUBLIC_KEY",

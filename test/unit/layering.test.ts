@@ -34,14 +34,47 @@ function imports(file: string): string[] {
 }
 
 describe("layering", () => {
-  const layers = [...files("providers"), ...files("src/cli")];
-
-  it.each(layers)("%s imports the core only through its public entries", (file) => {
+  it.each(files("src/cli"))("%s imports the core only through its public entries", (file) => {
     const reaching = imports(file).filter(
       (target) =>
         target.startsWith("src/") && !target.startsWith("src/cli/") && !ENTRIES.has(target),
     );
     expect(reaching).toEqual([]);
+  });
+
+  // Providers -> core: only the authoring kit, never the root (importing a provider's entry
+  // must not load every built-in through the root, and a third party has nothing more).
+  it.each(files("providers"))(
+    "%s imports the core only through secrets-loader/provider",
+    (file) => {
+      const reaching = imports(file).filter(
+        (target) => target.startsWith("src/") && target !== "src/provider/index.ts",
+      );
+      expect(reaching).toEqual([]);
+    },
+  );
+
+  // Core -> providers: only the composition root names a provider, and only its declaration.
+  const COMPOSITION_ROOT = "src/builtin-providers.ts";
+  const core = files("src").filter((f) => !f.startsWith("src/cli/"));
+
+  it.each(core)("%s names no provider (only the composition root does)", (file) => {
+    const named = imports(file).filter((t) => t.startsWith("providers/"));
+    if (file === COMPOSITION_ROOT) {
+      expect(named.length).toBeGreaterThan(0);
+      for (const t of named) expect(t).toMatch(/^providers\/[a-z0-9-]+\/declaration\.ts$/);
+    } else {
+      expect(named).toEqual([]);
+    }
+  });
+
+  it("the CLI names no provider either: it works from the declarations", () => {
+    for (const file of files("src/cli")) {
+      expect(
+        imports(file).filter((t) => t.startsWith("providers/")),
+        file,
+      ).toEqual([]);
+    }
   });
 
   it("keeps provider folders apart: no provider imports another", () => {
@@ -61,7 +94,7 @@ describe("layering", () => {
     const own = files("src/keys").filter((f) => f.split("/").length === 3);
     // Folders bundled into the entry itself (the limiter and the watcher), unlike the adapter
     // folders (http, express, fastify), which are entries of their own.
-    const INTERNAL = ["src/keys/limits/", "src/keys/anomaly/"];
+    const INTERNAL = ["src/keys/limits/", "src/keys/anomaly/", "src/keys/leak-alert/"];
     const inEntry = (t: string) =>
       (t.startsWith("src/keys/") && t.split("/").length === 3) ||
       INTERNAL.some((d) => t.startsWith(d));

@@ -8,12 +8,14 @@ import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { envProvider } from "../../providers/env/index.js";
 import type { Secrets } from "../../src/api.js";
-import { createSecrets } from "../../src/client.js";
 import { UnavailableError } from "../../src/errors.js";
 import type { SecretsEvent } from "../../src/events.js";
+import { createSecrets } from "../../src/index.js";
+import { defineProvider, type ProviderOperations } from "../../src/provider/index.js";
 import { redact, trackedCount } from "../../src/redact.js";
-import type { ProviderContext, SecretProvider } from "../../src/types.js";
+import type { ProviderContext } from "../../src/types.js";
 import { scriptedProvider } from "../support/fake-provider.js";
+import { inline } from "../support/inline-provider.js";
 
 // Distinctive fake values, made at runtime so that no scanner trips on this file.
 const mark = () => `LEAKCHECK${randomBytes(6).toString("hex")}`;
@@ -49,18 +51,17 @@ const fake = scriptedProvider();
 // Providers that quote loaded values in their own errors (a careless SDK would).
 const quoting = (what: string) =>
   new Error(`${what} ${values.plain}`, { cause: new Error(`inner ${values.jsonPassword}`) });
-const leaky = {
+const leaky = inline({
   name: "leaky",
   scheme: "leaky",
   getSecret: async () => Promise.reject(quoting("rejected value")),
   getSecrets: async () => Promise.reject(quoting("batch rejected")),
-};
+});
 // A provider whose auth material (issued through the client's memo) fails quoting a value.
-const memoLeaky = {
-  scheme: "memoleaky",
+const memoLeaky = defineProvider({
+  name: "memoleaky",
+  schemes: { memoleaky: { example: "memoleaky://a" } },
   create: (ctx: ProviderContext) => ({
-    name: "memoleaky",
-    scheme: "memoleaky",
     getSecret: async () => ({ value: "unused" }),
     getCredentials: async () => ({
       value: await ctx.memo<string>("login", async () =>
@@ -68,13 +69,14 @@ const memoLeaky = {
       ),
     }),
   }),
-};
-const broken = {
-  scheme: "broken",
-  create: () => {
+})();
+const broken = defineProvider({
+  name: "broken",
+  schemes: { broken: { example: "broken://a" } },
+  create: (): ProviderOperations => {
     throw quoting("cannot create with token");
   },
-};
+})();
 
 function record(thing: unknown): void {
   emitted.push(inspect(thing, { depth: 20, showHidden: true }));
@@ -242,13 +244,13 @@ describe("redact()", () => {
 
   it("masks the leaves of a JSON value a provider returns as bytes", async () => {
     const password = `pw-${randomBytes(8).toString("hex")}`;
-    const bytes: SecretProvider = {
+    const bytes = inline({
       name: "bytes",
       scheme: "bytes",
       getSecret: async () => ({
         value: new TextEncoder().encode(JSON.stringify({ user: "app", password })),
       }),
-    };
+    });
     const client = createSecrets({ builtins: false, providers: { bytes } });
     await client.getSecret("bytes://db"); // the whole value, no #field asked for
     expect(redact(`pw=${password}`)).toBe("pw=[REDACTED]");

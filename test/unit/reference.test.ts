@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { InvalidReferenceError } from "../../src/errors.js";
-import { displayReference, parseReference } from "../../src/reference/parse.js";
+import { parseReference } from "../../src/index.js";
+import {
+  displayReference,
+  parseReference as parseReferenceWith,
+} from "../../src/reference/parse.js";
 import { SchemeTable } from "../../src/reference/table.js";
 import {
   type BadReference,
@@ -177,8 +181,7 @@ describe("canonical forms", () => {
 
   it("accepts custom schemes registered with their own rules", () => {
     const custom = new SchemeTable().add({
-      scheme: "mem",
-      rules: {
+      schemes: {
         mem: {
           options: { ttl: /^\d+$/ },
           example: "mem://a",
@@ -187,9 +190,9 @@ describe("canonical forms", () => {
         },
       },
     });
-    expect(parseReference("mem://a/b?ttl=5#x", custom).options).toEqual({ ttl: "5" });
-    expect(() => parseReference("mem://a!", custom)).toThrow(/no bangs/);
-    expect(() => parseReference("mem://a?other=1", custom)).toThrow(/allowed options: ttl/);
+    expect(parseReferenceWith("mem://a/b?ttl=5#x", custom).options).toEqual({ ttl: "5" });
+    expect(() => parseReferenceWith("mem://a!", custom)).toThrow(/no bangs/);
+    expect(() => parseReferenceWith("mem://a?other=1", custom)).toThrow(/allowed options: ttl/);
   });
 });
 

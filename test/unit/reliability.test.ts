@@ -16,13 +16,18 @@ import {
   createSecrets,
   LoadError,
   redact,
-  type SecretProvider,
   type Secrets,
   SecretsError,
   type SecretsEvent,
 } from "../../src/index.js";
-import type { CallContext, Issued } from "../../src/provider/index.js";
+import {
+  type CallContext,
+  defineProvider,
+  type Issued,
+  type ParsedRef,
+} from "../../src/provider/index.js";
 import { trackedCount } from "../../src/redact.js";
+import { inline } from "../support/inline-provider.js";
 
 let secrets: Secrets | undefined;
 afterEach(async () => {
@@ -40,10 +45,10 @@ function controlled() {
     value: `reliable-value-${Date.now().toString(36)}-Kq2`,
     expiresAt: undefined as unknown,
   };
-  const provider: SecretProvider = {
+  const provider = inline({
     name: "ctl",
     scheme: "ctl",
-    getSecret(_ref, call: CallContext): Promise<Issued> {
+    getSecret(_ref: ParsedRef, call: CallContext): Promise<Issued> {
       state.calls++;
       if (state.mode === "hang") {
         // Never answers; records that the client aborted it.
@@ -56,7 +61,7 @@ function controlled() {
         (issued as { expiresAt?: unknown }).expiresAt = state.expiresAt;
       return Promise.resolve(issued);
     },
-  };
+  });
   return { state, provider };
 }
 
@@ -221,7 +226,14 @@ describe("hostile input gives typed errors", () => {
     expect((!r.ok && (r.err as Error).message) || "").toBe(
       "aws: region must be a string (got number).",
     );
-    expect(() => envProvider({ dotenvPath: 5 as never })).toThrow(
+    // Checked when the provider is created (on first use), like every provider's options.
+    const env = createSecrets({
+      builtins: false,
+      providers: { env: envProvider({ dotenvPath: 5 as never }) },
+    });
+    const e = await outcome(env.getSecret("env://X"));
+    await env.close();
+    expect((!e.ok && (e.err as Error).message) || "").toMatch(
       /dotenvPath must be a file path or a list of file paths \(got number\)/,
     );
   });
@@ -238,6 +250,35 @@ describe("hostile input gives typed errors", () => {
     expect(message).toContain("fields here: password, db_host, 1 more not shown");
     expect(message).not.toContain(token);
     expect(message).not.toContain(token.slice(4, 12));
+  });
+
+  it("never hints a key that looks like a credential (known prefixes, passwords, random strings)", async () => {
+    const j = (...p: string[]) => p.join("");
+    // Built at run time: none of these is a real credential.
+    const keys = [
+      j("sk", "_live_", "abc123"),
+      j("ghp", "_", "abcDEF"),
+      j("Passw", "0", "rdSecret"),
+      j("hunter", "2"),
+      j("xQzTrw", "PlmKd"),
+      j("AKIA", "ABCDEFGHIJKLMNOP"),
+      j("tGhJkLm", "NpQrStVwX"),
+      j("correcthorse", "batterystaplezz"),
+      j("postgres://svc:", "Pw-x1y2z3@db"),
+    ];
+    const names = ["password", "db_host", "apiKey", "clientSecret", "DB_PASSWORD", "username"];
+    const value = JSON.stringify(Object.fromEntries([...keys, ...names].map((k) => [k, "x"])));
+    secrets = createSecrets({
+      builtins: false,
+      providers: { env: envProvider({ env: { MAP: value } }) },
+    });
+    const r = await outcome(secrets.getSecret("env://MAP#user"));
+    const message = (!r.ok && (r.err as Error).message) || "";
+    expect(message).toContain(`fields here: ${names.join(", ")}, ${keys.length} more not shown`);
+    for (const k of keys) {
+      expect(message, k).not.toContain(k);
+      expect(message, k).not.toContain(k.slice(0, 6));
+    }
   });
 });
 
@@ -279,11 +320,11 @@ describe("clock and registry", () => {
     const before = trackedCount();
     let release: (v: Issued) => void = () => {};
     const late = `late-value-${Date.now().toString(36)}-Yz`;
-    const provider: SecretProvider = {
+    const provider = inline({
       name: "slow",
       scheme: "slow",
       getSecret: () => new Promise<Issued>((r) => (release = r)),
-    };
+    });
     const client = createSecrets({ builtins: false, providers: { slow: provider }, timeout: "1h" });
     const pending = outcome(client.getSecret("slow://a"));
     await new Promise((r) => setTimeout(r, 10));
@@ -296,7 +337,11 @@ describe("clock and registry", () => {
 
   it("runs the browser guard when a provider is created, not only at import", async () => {
     const { provider } = controlled();
-    const lazy = { scheme: "ctl", create: () => provider };
+    const lazy = defineProvider({
+      name: "ctl",
+      schemes: { ctl: { example: "ctl://a" } },
+      create: () => provider,
+    })();
     secrets = createSecrets({ builtins: false, providers: { ctl: lazy } });
     const g = globalThis as Record<string, unknown>;
     g.window = {};
@@ -312,11 +357,12 @@ describe("clock and registry", () => {
 });
 
 describe("map values (Vault KV, leased logins) read without #field", () => {
-  const map = (value: Record<string, unknown>): SecretProvider => ({
-    name: "kv",
-    scheme: "kv",
-    getSecret: async () => ({ value }) as unknown as Issued,
-  });
+  const map = (value: Record<string, unknown>) =>
+    inline({
+      name: "kv",
+      scheme: "kv",
+      getSecret: async () => ({ value }) as unknown as Issued,
+    });
 
   it("a string read returns the one value of a one-field map", async () => {
     secrets = createSecrets({

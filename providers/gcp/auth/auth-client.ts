@@ -3,8 +3,7 @@
  * client (Storage, Pub/Sub, BigQuery, a `SecretManagerServiceClient`).
  */
 
-import type { OAuth2Client } from "google-auth-library";
-import type { GcpCredentialsRequest } from "../types.js";
+import type { GcpAuthClient, GcpCredentialsRequest } from "../types.js";
 import { loadGoogleAuth } from "./library.js";
 
 /**
@@ -41,17 +40,31 @@ export interface GcpTokenLike {
  * (one token request for this client, `getCredentials` callers and the provider's own
  * reads alike). Pass it as `authClient` to any Google client.
  *
+ * The result is typed as {@link GcpAuthClient} by default, so this package's
+ * declarations compile without `google-auth-library` installed; name the
+ * library's type to get it: `gcpAuthClient<OAuth2Client>(secrets, request)`
+ * (the object is a real `OAuth2Client`, which calling this needs installed).
+ *
+ * @typeParam Client - The type to see the client as: `OAuth2Client` from
+ *   `google-auth-library`, or the default {@link GcpAuthClient}.
+ * @param secrets - A secrets client whose `gcp` provider issues the tokens.
+ * @param request - Whose token: `{ targetPrincipal, scopes, delegates, lifetime }`
+ *   (default: the provider's `impersonate` target, else its own identity). An ID
+ *   token request (`audience`) is refused with a `TypeError`.
+ * @throws `MISSING_DEPENDENCY` when `google-auth-library` is not installed.
+ *
  * @example
  * ```ts
  * import { Storage } from "@google-cloud/storage";
- * const authClient = await gcpAuthClient(secrets, { targetPrincipal: "uploader@acme-prod.iam.gserviceaccount.com" });
+ * import type { OAuth2Client } from "google-auth-library";
+ * const authClient = await gcpAuthClient<OAuth2Client>(secrets, { targetPrincipal: "uploader@acme-prod.iam.gserviceaccount.com" });
  * const storage = new Storage({ authClient });
  * ```
  */
-export async function gcpAuthClient(
+export async function gcpAuthClient<Client extends GcpAuthClient = GcpAuthClient>(
   secrets: GcpCredentialsSource,
   request: GcpCredentialsRequest = {},
-): Promise<OAuth2Client> {
+): Promise<Client> {
   if (request.audience) {
     throw new TypeError("gcpAuthClient: an ID token (audience) is not an access token; omit it.");
   }
@@ -63,5 +76,5 @@ export async function gcpAuthClient(
     if (!c.accessToken) throw new Error("gcp: getCredentials returned no access token");
     return { access_token: c.accessToken, expiry_date: c.expiresAt };
   };
-  return client;
+  return client as unknown as Client;
 }

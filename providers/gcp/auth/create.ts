@@ -10,6 +10,7 @@ import {
   PolicyViolationError,
   type ProviderContext,
   raceSignal,
+  toMillis,
 } from "../../../src/provider/index.js";
 import type { GcpAuth, GcpAuthClient, GcpImpersonation, GcpOptions } from "../types.js";
 import { loadGoogleAuth } from "./library.js";
@@ -59,8 +60,17 @@ export function internalsOf(auth: GcpAuth): GcpAuthInternals {
  */
 export function lifetimeSeconds(v: number | string | undefined): number {
   if (v === undefined) return 3600;
-  const m = typeof v === "number" ? [String(v), String(v), "s"] : /^(\d+)(s|m|h)?$/.exec(v.trim());
-  const n = m ? Number(m[1]) * ({ s: 1, m: 60, h: 3600 }[(m[2] ?? "s") as "s"] ?? 1) : Number.NaN;
+  // A number (or digits alone) is seconds; a string with units is the kit's duration.
+  let n = Number.NaN;
+  if (typeof v === "number") n = v;
+  else if (typeof v === "string" && /^\d+$/.test(v.trim())) n = Number(v.trim());
+  else if (typeof v === "string") {
+    try {
+      n = toMillis(v.trim(), "lifetime") / 1000;
+    } catch {
+      // Reported below, in the provider's words.
+    }
+  }
   if (!Number.isInteger(n) || n < 1 || n > 43_200) {
     throw new ConfigError({
       provider: "gcp",

@@ -130,5 +130,8 @@ export async function loadConfig(dir: string, explicitFile?: string): Promise<Lo
   // import of the CLI, and a pre-commit hook without a config should not pay it.
   if (!found) return { config: structuredClone(DEFAULT_CONFIG) };
   const { validateConfig } = await import("./validate.js");
-  return { config: validateConfig(found.config, found.filepath), file: found.filepath };
+  const config = validateConfig(found.config, found.filepath);
+  const { checkProviderOptions } = await import("./provider-options.js");
+  await checkProviderOptions(config.providers, found.filepath);
+  return { config, file: found.filepath };
 }

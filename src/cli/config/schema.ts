@@ -28,72 +28,13 @@ const Reference = z.union([
   }),
 ]);
 
-const text = (what: string) =>
-  z
-    .string({ error: `must be a string (${what})` })
-    .min(1, { error: `must not be empty (${what})` });
-const flag = z.boolean({ error: "must be true or false" });
-const count = (what: string) =>
-  z
-    .number({ error: `must be a number (${what})` })
-    .int({ error: `must be a whole number (${what})` })
-    .positive({ error: `must be greater than 0 (${what})` });
-const strings = (what: string) =>
-  z.record(z.string(), z.string({ error: "must be a string" }), {
-    error: `must be an object of strings (${what})`,
-  });
-
-/**
- * The options of the built-in providers that a JSON config can give, typed
- * so that a wrong type is reported here, in a sentence with its key path,
- * instead of failing inside the provider ("x.trim is not a function").
- * Other keys are passed through to the provider unchanged.
- */
-const ProviderOptions: Record<string, z.ZodType<Record<string, unknown>>> = {
-  env: z.looseObject({
-    env: strings("variable name to value").optional(),
-    dotenvPath: z
-      .union([text("a file path"), z.array(text("a file path"))], {
-        error: 'must be a file path or an array of file paths, such as ".env"',
-      })
-      .optional(),
-    override: flag.optional(),
+const Providers = z.record(
+  z.string().regex(/^[a-z][a-z0-9-]*$/, {
+    message: "a provider name is lower-case letters, digits and dashes",
   }),
-  aws: z.looseObject({
-    region: text('an AWS region, such as "eu-west-1"').optional(),
-    profile: text("a shared-config profile name").optional(),
-    roleArn: text("an IAM role ARN").optional(),
-    roleSessionName: text("a session name").optional(),
-    externalId: text("the role's external id").optional(),
-    durationSeconds: count("seconds, such as 3600").optional(),
-    webIdentityTokenFile: text("a file path").optional(),
-    endpoint: text("a URL").optional(),
-    endpoints: strings("service name to URL").optional(),
-    maxAttempts: count("attempts per call, such as 3").optional(),
-    batch: flag.optional(),
-    clientConfig: z
-      .record(z.string(), z.unknown(), { error: "must be an object of AWS SDK client options" })
-      .optional(),
-  }),
-};
-
-const Providers = z
-  .record(
-    z.string().regex(/^[a-z][a-z0-9-]*$/, {
-      message: "a provider name is lower-case letters, digits and dashes",
-    }),
-    z.record(z.string(), z.unknown(), { error: "must be an object of options" }),
-  )
-  .superRefine((providers, ctx) => {
-    for (const [name, options] of Object.entries(providers)) {
-      const schema = Object.hasOwn(ProviderOptions, name) ? ProviderOptions[name] : undefined;
-      const r = schema?.safeParse(options);
-      if (r && !r.success) {
-        const issue = r.error.issues[0] as z.core.$ZodIssue;
-        ctx.addIssue({ code: "custom", message: issue.message, path: [name, ...issue.path] });
-      }
-    }
-  });
+  z.record(z.string(), z.unknown(), { error: "must be an object of options" }),
+);
+// Each provider's own options are checked by its declaration (config/provider-options.ts).
 
 const Allowlist = z.strictObject({
   /** gitignore-style patterns of paths never scanned. */

@@ -4,7 +4,7 @@
  */
 
 import type { z } from "zod";
-import { parseReference, redact } from "../../index.js";
+import { builtins, type Composition, redact } from "../../index.js";
 import { editDistance, schemeOf } from "../../provider/index.js";
 import { ConfigFileError } from "../errors.js";
 import { displayReference, knownSchemes } from "../references.js";
@@ -36,7 +36,7 @@ function failReserved(file: string, path: string, key: string): never {
 
 function fixFor(path: string): string {
   for (const [re, fix] of FIXES) if (re.test(path)) return fix;
-  return "see Configuration in the README's CLI section";
+  return "see Configuration in the CLI guide (node_modules/secrets-loader/docs/cli.md#configuration)";
 }
 
 function describeIssue(file: string, issue: z.core.$ZodIssue): ConfigFileError {
@@ -59,11 +59,16 @@ function describeIssue(file: string, issue: z.core.$ZodIssue): ConfigFileError {
 }
 
 /**
- * Validates a raw config object. `file` is used in error messages only.
+ * Validates a raw config object against the providers of `composition` (the
+ * built-ins by default). `file` is used in error messages only.
  *
  * @throws {ConfigFileError} on the first problem found
  */
-export function validateConfig(raw: unknown, file: string): SecretsConfig {
+export function validateConfig(
+  raw: unknown,
+  file: string,
+  composition: Composition = builtins,
+): SecretsConfig {
   const reserved = reservedKey(raw);
   if (reserved) {
     const key = reserved.at(-1) as string;
@@ -72,7 +77,7 @@ export function validateConfig(raw: unknown, file: string): SecretsConfig {
   const parsed = ConfigSchema.safeParse(raw ?? {});
   if (!parsed.success) throw describeIssue(file, parsed.error.issues[0] as z.core.$ZodIssue);
   const config = parsed.data;
-  const known = knownSchemes();
+  const known = knownSchemes(composition);
   // A provider module named in the config brings schemes and rules that are
   // known only once it is imported: its references are checked by the client.
   const modules = Object.values(config.providers).some((o) => o.module !== undefined);
@@ -101,7 +106,7 @@ export function validateConfig(raw: unknown, file: string): SecretsConfig {
       );
     }
     try {
-      parseReference(ref);
+      composition.parseReference(ref);
     } catch (err) {
       // The core masks the reference in its message; mask again in case the
       // input reached it through another path (redact is idempotent).

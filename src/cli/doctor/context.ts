@@ -7,15 +7,13 @@
 
 import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import {
-  createSecrets,
-  type SecretProvider,
-  type Secrets,
-  type SecretsEvent,
-} from "../../index.js";
+import { builtins, type Composition, type Secrets, type SecretsEvent } from "../../index.js";
 import {
   type CallContext,
+  type CheckId,
   type DoctorFacet,
+  type DoctorFinding,
+  type ProviderOperations,
   type SchemeTable,
   schemeOf,
 } from "../../provider/index.js";
@@ -27,8 +25,8 @@ import { type ScanSetup, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
 import { KnownValues } from "../scan/values.js";
 import {
-  type Descriptors,
-  descriptorsFromConfig,
+  type Declarations,
+  declarationsFromConfig,
   facetOf,
   providersFromConfig,
   schemeProviders,
@@ -66,6 +64,8 @@ export interface DoctorOptions {
    * 100 days when its store cannot backdate versions.
    */
   now?: Date;
+  /** The providers known without a `"module"` (default: the built-ins, composed by the package root). */
+  composition?: Composition;
 }
 
 /**
@@ -80,7 +80,7 @@ export class DoctorContext {
   #history?: Promise<HistoryResult | undefined>;
   #client?: Promise<Secrets>;
   #values?: Promise<ResolvedValues | undefined>;
-  #descriptors?: Promise<Descriptors>;
+  #declarations?: Promise<Declarations>;
   #schemes?: Map<string, string>;
   #table?: SchemeTable;
   readonly #facets = new Map<string, Promise<DoctorFacet | undefined>>();
@@ -192,27 +192,34 @@ export class DoctorContext {
     return this.#history;
   }
 
-  /** The providers the config can use (built-ins and those it names with `"module"`); loaded once. */
-  descriptors(): Promise<Descriptors> {
-    this.#descriptors ??= descriptorsFromConfig(this.config.providers, this.#configDir()).then(
-      (d) => {
-        this.#schemes = schemeProviders(d);
-        this.#table = schemeTable(d);
-        return d;
-      },
-    );
-    return this.#descriptors;
+  /** The composition the run starts from (the built-ins unless the options give another). */
+  get composition(): Composition {
+    return this.options.composition ?? builtins;
+  }
+
+  /** The providers the config can use (the composition's and those it names with `"module"`); loaded once. */
+  declarations(): Promise<Declarations> {
+    this.#declarations ??= declarationsFromConfig(
+      this.config.providers,
+      this.#configDir(),
+      this.composition.providers,
+    ).then((d) => {
+      this.#schemes = schemeProviders(d);
+      this.#table = schemeTable(d);
+      return d;
+    });
+    return this.#declarations;
   }
 
   #configDir(): string {
     return this.configFile ? join(this.configFile, "..") : this.dir;
   }
 
-  /** A provider's doctor facet (guidance, identity, environment, evidence); undefined when it has none. */
+  /** A provider's doctor facet (guidance, environment, evidence); undefined when it has none. */
   facet(name: string): Promise<DoctorFacet | undefined> {
     let f = this.#facets.get(name);
     if (!f) {
-      f = this.descriptors()
+      f = this.declarations()
         .then((d) => facetOf(d, name))
         .catch(() => undefined);
       this.#facets.set(name, f);
@@ -220,7 +227,7 @@ export class DoctorContext {
     return f;
   }
 
-  /** Configured references with their provider (call `descriptors()` first for custom schemes). */
+  /** Configured references with their provider (call `declarations()` first for custom schemes). */
   references(): ConfiguredRef[] {
     return Object.entries(this.config.references).map(([name, entry]) => {
       const ref = typeof entry === "string" ? entry : entry.ref;
@@ -252,19 +259,19 @@ export class DoctorContext {
         this.options.client.on((e) => this.events.push(e));
         return this.options.client;
       }
-      const descriptors = await this.descriptors();
+      const declarations = await this.declarations();
       const providers = await providersFromConfig(
         this.config.providers,
         this.#configDir(),
-        descriptors,
+        declarations,
       );
-      return createSecrets({ providers, onEvent: (e) => this.events.push(e) });
+      return this.composition.createSecrets({ providers, onEvent: (e) => this.events.push(e) });
     })();
     return this.#client;
   }
 
   /** The provider instance named `name`, or undefined when none is registered. */
-  async provider(name: string): Promise<SecretProvider | undefined> {
+  async provider(name: string): Promise<ProviderOperations | undefined> {
     const client = await this.client();
     try {
       return await client.provider(name);
@@ -276,9 +283,24 @@ export class DoctorContext {
   /** Runs `fn` against a provider under the client's deadline (identity, extra evidence). */
   async withProvider<T>(
     name: string,
-    fn: (provider: SecretProvider, call: CallContext) => Promise<T>,
+    fn: (provider: ProviderOperations, call: CallContext) => Promise<T>,
   ): Promise<T> {
     return (await this.client()).withProvider(name, fn);
+  }
+
+  /**
+   * What the facet of provider `name` adds to check `check`, computed under
+   * the client's deadline; undefined when it adds nothing (or offline).
+   */
+  async evidence(
+    name: string,
+    check: CheckId,
+    references: readonly string[],
+  ): Promise<readonly DoctorFinding[] | undefined> {
+    const hook = (await this.facet(name))?.evidence?.[check];
+    if (!hook || this.options.offline) return undefined;
+    const settings = { maxKeyAgeDays: this.config.policy.rotationMaxDays, references };
+    return this.withProvider(name, (provider, call) => hook(provider, settings, call));
   }
 
   /** True when `rel` exists under the project directory. */

@@ -1,35 +1,24 @@
 /**
- * What the CLI knows about providers, all derived from descriptors: the
- * built-in ones, plus any the config names with `"module"` (a third-party or
- * in-house provider). From them come the scheme-to-provider map, the provider
- * inputs for the client, and the doctor facets.
+ * What the CLI knows about providers, all derived from their declarations:
+ * the built-in ones, plus any the config names with `"module"` (a third-party
+ * or in-house provider). From them come the scheme-to-provider map, the
+ * provider inputs for the client, the option checks and the doctor facets.
  */
 
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { BUILTIN_PROVIDERS, type ProviderInput } from "../../index.js";
-import { bindProvider, type DoctorFacet, type ProviderDescriptor } from "../../provider/index.js";
+import { type AnyProvider, BUILTIN_PROVIDERS, type ProviderInput } from "../../index.js";
+import { type DoctorFacet, isProvider } from "../../provider/index.js";
 
-/** Provider descriptors by name: built-ins, then the config's own. */
-export type Descriptors = ReadonlyMap<string, ProviderDescriptor>;
+/** Providers by name: built-ins (or the given list), then the config's own. */
+export type Declarations = ReadonlyMap<string, AnyProvider>;
 
-function isDescriptor(v: unknown): v is ProviderDescriptor {
-  const d = v as Partial<ProviderDescriptor> | null;
-  return (
-    typeof d === "object" &&
-    d !== null &&
-    typeof d.name === "string" &&
-    typeof d.create === "function" &&
-    (typeof d.scheme === "string" || Array.isArray(d.scheme))
-  );
-}
-
-/** Imports a provider module named in the config and finds its descriptor. */
-async function descriptorFromModule(
+/** Imports a provider module named in the config and finds its provider. */
+async function providerFromModule(
   name: string,
   spec: string,
   baseDir: string,
-): Promise<ProviderDescriptor> {
+): Promise<AnyProvider> {
   const url =
     spec.startsWith(".") || isAbsolute(spec) ? pathToFileURL(resolve(baseDir, spec)).href : spec;
   let mod: Record<string, unknown>;
@@ -40,25 +29,30 @@ async function descriptorFromModule(
       `providers.${name}.module: cannot import ${JSON.stringify(spec)} (${(err as Error).message.split("\n")[0]})`,
     );
   }
-  const all = Object.values(mod).filter(isDescriptor);
-  const found = all.find((d) => d.name === name) ?? (all.length === 1 ? all[0] : undefined);
+  const all = Object.values(mod).filter(
+    (v): v is AnyProvider => typeof v === "function" && isProvider(v),
+  );
+  const found =
+    all.find((p) => p.declaration.name === name) ?? (all.length === 1 ? all[0] : undefined);
   if (!found) {
     throw new Error(
-      `providers.${name}.module: ${JSON.stringify(spec)} exports no provider descriptor named "${name}" (an object with name, scheme and create)`,
+      `providers.${name}.module: ${JSON.stringify(spec)} exports no provider named "${name}" (export the result of defineProvider({ name: "${name}", … }))`,
     );
   }
   return found;
 }
 
 /**
- * The descriptors the config can use: every built-in, plus each config
- * provider with a `"module"`, which replaces a built-in of the same name.
+ * The providers the config can use: every one of `base` (the built-ins by
+ * default), plus each config provider with a `"module"`, which replaces one
+ * of the same name.
  */
-export async function descriptorsFromConfig(
+export async function declarationsFromConfig(
   config: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
   baseDir: string,
-): Promise<Descriptors> {
-  const out = new Map<string, ProviderDescriptor>(BUILTIN_PROVIDERS.map((d) => [d.name, d]));
+  base: readonly AnyProvider[] = BUILTIN_PROVIDERS,
+): Promise<Declarations> {
+  const out = new Map<string, AnyProvider>(base.map((p) => [p.declaration.name, p]));
   for (const [name, options] of Object.entries(config)) {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) {
       throw new Error(
@@ -72,10 +66,10 @@ export async function descriptorsFromConfig(
           `providers.${name}.module: give the provider module's path or package name`,
         );
       }
-      out.set(name, await descriptorFromModule(name, module, baseDir));
+      out.set(name, await providerFromModule(name, module, baseDir));
     } else if (!out.has(name)) {
       throw new Error(
-        `providers.${name}: no such provider (built-in: ${BUILTIN_PROVIDERS.map((d) => d.name).join(", ")}; another one needs "module": "./path/to/provider.js")`,
+        `providers.${name}: no such provider (built-in: ${base.map((p) => p.declaration.name).join(", ")}; another one needs "module": "./path/to/provider.js")`,
       );
     }
   }
@@ -84,19 +78,19 @@ export async function descriptorsFromConfig(
 
 /**
  * The client's provider inputs for the config's `providers` section: each
- * descriptor bound to its options (without `module`).
+ * provider bound to its options (without `module`).
  */
 export async function providersFromConfig(
   config: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
   baseDir = process.cwd(),
-  descriptors?: Descriptors,
+  declarations?: Declarations,
 ): Promise<Record<string, ProviderInput>> {
-  const all = descriptors ?? (await descriptorsFromConfig(config, baseDir));
+  const all = declarations ?? (await declarationsFromConfig(config, baseDir));
   const out: Record<string, ProviderInput> = {};
   for (const [name, raw] of Object.entries(config)) {
     const { module: _module, ...options } = raw;
-    const d = all.get(name) as ProviderDescriptor;
-    out[name] = bindProvider(d, options);
+    const p = all.get(name) as AnyProvider;
+    out[name] = p(options as never);
   }
   return out;
 }
@@ -104,23 +98,22 @@ export async function providersFromConfig(
 /**
  * The provider name serving each scheme (and alias).
  */
-export function schemeProviders(descriptors: Descriptors): Map<string, string> {
+export function schemeProviders(declarations: Declarations): Map<string, string> {
   const map = new Map<string, string>();
-  for (const d of descriptors.values()) {
-    for (const s of typeof d.scheme === "string" ? [d.scheme] : d.scheme)
-      map.set(s.toLowerCase(), d.name);
-    for (const a of Object.keys(d.aliases ?? {})) map.set(a.toLowerCase(), d.name);
+  for (const [name, p] of declarations) {
+    for (const s of Object.keys(p.declaration.schemes)) map.set(s.toLowerCase(), name);
+    for (const a of Object.keys(p.declaration.aliases ?? {})) map.set(a.toLowerCase(), name);
   }
   return map;
 }
 
 /**
- * A provider's doctor facet, if its descriptor has one.
+ * A provider's doctor facet, if its declaration has one.
  */
 export async function facetOf(
-  descriptors: Descriptors,
+  declarations: Declarations,
   name: string,
 ): Promise<DoctorFacet | undefined> {
-  const d = descriptors.get(name);
+  const d = declarations.get(name)?.declaration;
   return d?.doctor ? d.doctor() : undefined;
 }

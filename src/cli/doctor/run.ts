@@ -4,6 +4,7 @@
  * claims a pass it did not verify, and never crashes on one bad check.
  */
 
+import type { CheckId } from "../../provider/index.js";
 import { firstLine } from "../../provider/index.js";
 import { CHECKS } from "./checks/index.js";
 import type { DoctorContext } from "./context.js";
@@ -13,7 +14,7 @@ import { type Check, type CheckResult, manual, type Status, worst } from "./type
  * One checklist item's outcome.
  */
 export interface ItemReport {
-  id: string;
+  id: CheckId;
   item: number;
   title: string;
   status: Status;
@@ -30,7 +31,7 @@ export async function runChecks(
   const out: ItemReport[] = [];
   // Custom providers' schemes must be known before references are attributed;
   // a bad provider module is reported by the checks that need the client.
-  await ctx.descriptors().catch(() => undefined);
+  await ctx.declarations().catch(() => undefined);
   for (const check of checks) {
     ctx.progress(`${check.item}. ${check.title}`);
     let results: CheckResult[];

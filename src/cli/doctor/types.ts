@@ -3,6 +3,7 @@
  * results that each carry a status, the evidence and the fix.
  */
 
+import type { CheckId } from "../../provider/index.js";
 import type { DoctorContext } from "./context.js";
 
 /**
@@ -30,8 +31,8 @@ export interface CheckResult {
  * One checklist item.
  */
 export interface Check {
-  /** Stable id, used in JSON and as the SARIF rule id (`doctor/<id>`). */
-  id: string;
+  /** Stable id, used in JSON, as the SARIF rule id (`doctor/<id>`) and to key a facet's evidence. */
+  id: CheckId;
   /** Checklist item number (1-11). */
   item: number;
   /** The checklist item's wording. */

@@ -108,7 +108,20 @@ export interface AnomalyWatcherOptions {
    * (default 30): a key unused for longer starts a new baseline.
    */
   rememberDays?: number;
-  /** Told about store failures (default: a process warning). Alerts are then skipped. */
+  /**
+   * How many IPs and how many routes are remembered per key (default 100 each): the least
+   * recently used is forgotten first, so a flood of paths cannot grow the store.
+   */
+  maxRemembered?: number;
+  /**
+   * After a `new-ip` or `new-route` alert for a key, further ones of the same type for that key
+   * are held back for this many seconds (default 300): a flood of new routes is one alert.
+   */
+  alertEverySeconds?: number;
+  /**
+   * Told about store failures (default: one process warning per outage). Alerts that need the
+   * store are then skipped.
+   */
   onStoreError?: (error: unknown) => void;
 }
 
@@ -131,10 +144,15 @@ export interface AnomalyWatcher {
 }
 
 const DAY_MS = 86_400_000;
+/** Default of `maxRemembered`: IPs and routes remembered per key. */
+const MAX_REMEMBERED = 100;
 
 /**
- * Creates an anomaly watcher. The first use of a key is its baseline: its first IP and first
- * route are remembered, not flagged.
+ * Creates an anomaly watcher. The first successful use of a key is its baseline: its first IP
+ * and first route are remembered, not flagged. Only successful uses (`result: "ok"`) are
+ * learnt from or flagged as new, so a refused attempt from a stranger never becomes the
+ * baseline. The same event object fed twice (keyring and adapter sharing a listener) counts
+ * once.
  *
  * @example
  * ```ts
@@ -153,11 +171,28 @@ export function createAnomalyWatcher(options: AnomalyWatcherOptions): AnomalyWat
     throw new TypeError("anomaly watcher: spike needs threshold >= 1 and windowSeconds > 0");
   }
   const rememberMs = (options.rememberDays ?? 30) * DAY_MS;
+  const maxRemembered = options.maxRemembered ?? MAX_REMEMBERED;
+  if (!(Number.isInteger(maxRemembered) && maxRemembered >= 1)) {
+    throw new TypeError("anomaly watcher: maxRemembered must be a positive integer");
+  }
+  const alertEveryMs = (options.alertEverySeconds ?? 300) * 1000;
+  if (!(alertEveryMs >= 0)) {
+    throw new TypeError("anomaly watcher: alertEverySeconds must be >= 0");
+  }
+  const seen = new WeakSet<object>();
   const ops = store.kind === "redis" ? redisOps(store) : memoryOps(store);
+  // The default reports an outage once (a process warning), not once per event.
+  let warned = false;
   const onStoreError =
     options.onStoreError ??
-    ((e: unknown) =>
-      process.emitWarning(`anomaly watcher: key store failed: ${(e as Error)?.message ?? e}`));
+    ((e: unknown) => {
+      if (warned) return;
+      warned = true;
+      process.emitWarning(
+        `anomaly watcher: key store failed (${(e as Error)?.message ?? e}); checks that need it are skipped until it answers`,
+        { code: "SECRETS_LOADER_WATCHER_STORE_DOWN" },
+      );
+    });
 
   const observe = async (event: KeyUsageEvent): Promise<KeyAlert[]> => {
     const keyId = event.keyId;
@@ -186,23 +221,32 @@ export function createAnomalyWatcher(options: AnomalyWatcherOptions): AnomalyWat
             }),
           );
         }
-        const ip = event.ip === undefined ? undefined : normaliseIp(event.ip);
-        if (ip && options.newIp !== false) {
+        // Baselines are learnt from successful uses only.
+        const ok = event.result === "ok";
+        const ip = typeof event.ip === "string" ? normaliseIp(event.ip) : undefined;
+        if (ok && ip && options.newIp !== false) {
           checks.push(
-            ops.remember(`ips:${keyId}`, ip, at, rememberMs).then((isNew) => {
-              if (isNew) alerts.push({ type: "new-ip", at, keyId, ip });
-            }),
+            ops
+              .remember(`ips:${keyId}`, ip, at, rememberMs, maxRemembered)
+              .then((isNew) => isNew && ops.firstInWindow(`ips-alert:${keyId}`, alertEveryMs))
+              .then((alert) => {
+                if (alert) alerts.push({ type: "new-ip", at, keyId, ip });
+              }),
           );
         }
-        if (event.route && options.newRoute !== false) {
+        if (ok && typeof event.route === "string" && event.route && options.newRoute !== false) {
           const route = event.route;
           checks.push(
-            ops.remember(`routes:${keyId}`, route, at, rememberMs).then((isNew) => {
-              if (isNew) alerts.push({ type: "new-route", at, keyId, route });
-            }),
+            ops
+              .remember(`routes:${keyId}`, route, at, rememberMs, maxRemembered)
+              .then((isNew) => isNew && ops.firstInWindow(`routes-alert:${keyId}`, alertEveryMs))
+              .then((alert) => {
+                if (alert) alerts.push({ type: "new-route", at, keyId, route });
+              }),
           );
         }
         await Promise.all(checks);
+        if (checks.length > 0) warned = false;
       } catch (e) {
         onStoreError(e);
       }
@@ -215,6 +259,9 @@ export function createAnomalyWatcher(options: AnomalyWatcherOptions): AnomalyWat
     observe,
     onEvent: (event) => {
       if (event.type !== "key-used") return;
+      // One request, one event: the same object from the keyring and the adapter counts once.
+      if (seen.has(event)) return;
+      seen.add(event);
       observe(event as KeyUsageEvent).catch((e: unknown) => onStoreError(e));
     },
   };
@@ -231,8 +278,13 @@ function normaliseIp(ip: string): string {
 interface Ops {
   /** Adds a use at `at` and returns how many uses fall in the window ending at `at`. */
   countInWindow(name: string, at: number, windowMs: number): Promise<number>;
-  /** Remembers `member`; true when it is new and the set already had another member. */
-  remember(name: string, member: string, at: number, ttlMs: number): Promise<boolean>;
+  /**
+   * Remembers `member` (at most `max` members, least recently used forgotten first); true when
+   * it is new and the set already had another member.
+   */
+  remember(name: string, member: string, at: number, ttlMs: number, max: number): Promise<boolean>;
+  /** True for the first call in a window of `windowMs` (then false until the window ends). */
+  firstInWindow(name: string, windowMs: number): Promise<boolean>;
 }
 
 function memoryOps(store: Extract<KeyStore, { kind: "memory" }>): Ops {
@@ -249,16 +301,28 @@ function memoryOps(store: Extract<KeyStore, { kind: "memory" }>): Ops {
       store.windows.set(name, list);
       return list.length;
     },
-    async remember(name, member, at, ttlMs) {
+    async remember(name, member, at, ttlMs, max) {
       let set = store.sets.get(name);
       if (!set || set.until <= at) {
-        set = { members: new Set(), until: 0 };
+        set = { members: new Map(), until: 0 };
         store.sets.set(name, set);
       }
-      const isNew = !set.members.has(member);
-      set.members.add(member);
+      const isNew = !set.members.delete(member);
+      set.members.set(member, true); // now the most recently used
+      const hadOthers = set.members.size > 1;
+      while (set.members.size > max) {
+        set.members.delete(set.members.keys().next().value as string);
+      }
       set.until = at + ttlMs;
-      return isNew && set.members.size > 1;
+      return isNew && hadOthers;
+    },
+    async firstInWindow(name, windowMs) {
+      // Wall-clock, like Redis's own expiry.
+      const t = Date.now();
+      const until = store.windows.get(name)?.[0];
+      if (until !== undefined && until > t) return false;
+      store.windows.set(name, [t + windowMs]);
+      return true;
     },
   };
 }
@@ -289,10 +353,24 @@ function redisOps(store: RedisKeyStore): Ops {
       );
       return Number(out[2]);
     },
-    async remember(name, member, _at, ttlMs) {
-      const key = `${store.prefix}watch:${name}`;
-      const out = await run((m) => m.sadd(key, member).scard(key).pexpire(key, ttlMs));
+    async remember(name, member, at, ttlMs, max) {
+      // A sorted set scored by last use: ZADD answers 1 for a new member, 0 for a known one
+      // (whose score it moves), and the oldest beyond `max` are trimmed.
+      const key = `${store.prefix}watch:z${name}`;
+      const out = await run((m) =>
+        m
+          .zadd(key, at, member)
+          .zcard(key)
+          .zremrangebyrank(key, 0, -(max + 1))
+          .pexpire(key, ttlMs),
+      );
       return Number(out[0]) === 1 && Number(out[1]) > 1;
+    },
+    async firstInWindow(name, windowMs) {
+      if (windowMs <= 0) return true;
+      const key = `${store.prefix}watch:${name}`;
+      const out = await run((m) => m.set(key, "1", "PX", windowMs, "NX"));
+      return out[0] === "OK";
     },
   };
 }

@@ -17,14 +17,20 @@
  * @packageDocumentation
  */
 
-import type { Request, RequestHandler } from "express";
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from "express";
 import { BrowserUsageError } from "../../errors.js";
 import {
+  type ApiKeyCheckError,
+  ApiKeyHandlerError,
   type ApiKeyOptions,
   createGuard,
+  INTERNAL_PROBLEM,
   PROBLEM_CONTENT_TYPE,
   type RequestInfo,
+  rawHeaderValues,
+  reportError,
 } from "../http/guard.js";
+import { routeName } from "../http/route.js";
 
 BrowserUsageError.refuseClientRuntime();
 
@@ -35,12 +41,15 @@ export type {
   RequestInfo,
   VerifyContext,
 } from "../http/guard.js";
-export { ApiKeyCheckError } from "../http/guard.js";
+export { ApiKeyCheckError, ApiKeyHandlerError } from "../http/guard.js";
+export { LeakAlertBodyError } from "../http/raw-body.js";
+export { leakAlertMiddleware } from "./leak-alert.js";
 
 /**
  * Express middleware that lets a request through only with a verified key within its limits;
- * the key's record goes to `res.locals.apiKey`. Errors of the lookup or the store go to
- * `next(error)`.
+ * the key's record goes to `res.locals.apiKey`. A check that fails (lookup, pepper, store, a
+ * record that does not parse) is answered 500 with a problem body and reported to `onError`
+ * (never Express's HTML error page). Add {@link apiKeyErrorHandler} last for handler errors.
  *
  * @example
  * ```ts
@@ -50,28 +59,75 @@ export { ApiKeyCheckError } from "../http/guard.js";
 export function apiKeyMiddleware(options: ApiKeyOptions): RequestHandler {
   const guard = createGuard(options);
   return (req, res, next) => {
-    guard.check(requestInfo(req)).then((outcome) => {
-      if (outcome.ok) {
-        res.locals.apiKey = outcome.record;
-        next();
-        return;
-      }
-      res
-        .status(outcome.status)
-        .set(outcome.headers)
-        .type(PROBLEM_CONTENT_TYPE)
-        .send(JSON.stringify(outcome.problem));
-    }, next);
+    guard.check(requestInfo(req)).then(
+      (outcome) => {
+        if (outcome.ok) {
+          res.locals.apiKey = outcome.record;
+          next();
+          return;
+        }
+        res
+          .status(outcome.status)
+          .set(outcome.headers)
+          .type(PROBLEM_CONTENT_TYPE)
+          .send(JSON.stringify(outcome.problem));
+      },
+      (err: ApiKeyCheckError) => {
+        reportError(options, err);
+        sendInternalError(res);
+      },
+    );
   };
 }
 
+/**
+ * Express error middleware (add it after your routes): a route handler that throws or rejects
+ * is answered 500 with the fixed problem body and reported to `onError` as an
+ * `ApiKeyHandlerError`, instead of Express's HTML page (with a stack trace outside production).
+ *
+ * @example
+ * ```ts
+ * app.get("/v1/orders", apiKeyMiddleware(options), handler);
+ * app.use(apiKeyErrorHandler(options));
+ * ```
+ */
+export function apiKeyErrorHandler(
+  options: Pick<ApiKeyOptions, "onError"> = {},
+): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    reportError(options, new ApiKeyHandlerError(err));
+    sendInternalError(res);
+  };
+}
+
+function sendInternalError(res: Response): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res
+    .status(500)
+    .set("cache-control", "no-store")
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(INTERNAL_PROBLEM);
+}
+
 function requestInfo(req: Request): RequestInfo {
-  // At route level the pattern (/items/:id) is known; as app.use() middleware, the path.
-  const path = `${req.baseUrl}${typeof req.route?.path === "string" ? req.route.path : req.path}`;
+  // At route level the pattern (/items/:id) is known; as app.use() middleware, only the path,
+  // whose id-like segments are replaced.
+  const route =
+    typeof req.route?.path === "string"
+      ? `${req.method} ${req.baseUrl}${req.route.path}`
+      : routeName(req.method, `${req.baseUrl}${req.path}`);
   return {
     method: req.method,
-    route: `${req.method} ${path}`,
+    route,
     ip: req.ip ?? req.socket.remoteAddress,
     header: (name) => req.headers[name],
+    headerValues: (name) => rawHeaderValues(req.rawHeaders, name),
   };
 }

@@ -16,9 +16,19 @@
  * @packageDocumentation
  */
 
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { BrowserUsageError } from "../../errors.js";
-import { type ApiKeyOptions, createGuard, PROBLEM_CONTENT_TYPE } from "../http/guard.js";
+import {
+  type ApiKeyCheckError,
+  ApiKeyHandlerError,
+  type ApiKeyOptions,
+  createGuard,
+  INTERNAL_PROBLEM,
+  PROBLEM_CONTENT_TYPE,
+  rawHeaderValues,
+  reportError,
+} from "../http/guard.js";
+import { routeName } from "../http/route.js";
 import type { KeyRecord } from "../types.js";
 
 BrowserUsageError.refuseClientRuntime();
@@ -30,7 +40,9 @@ export type {
   RequestInfo,
   VerifyContext,
 } from "../http/guard.js";
-export { ApiKeyCheckError } from "../http/guard.js";
+export { ApiKeyCheckError, ApiKeyHandlerError } from "../http/guard.js";
+export { LeakAlertBodyError } from "../http/raw-body.js";
+export { type LeakAlertPluginOptions, leakAlertPlugin } from "./leak-alert.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -41,8 +53,9 @@ declare module "fastify" {
 
 /**
  * A Fastify `onRequest` (or `preHandler`) hook that lets a request through only with a verified
- * key within its limits, setting `request.apiKey`. Errors of the lookup or the store reject the
- * hook (Fastify answers 500).
+ * key within its limits, setting `request.apiKey`. A check that fails (lookup, pepper, store, a
+ * record that does not parse) is answered 500 with a problem body and reported to `onError`.
+ * Set {@link apiKeyErrorHandler} as the error handler for handler errors.
  *
  * @example
  * ```ts
@@ -54,13 +67,24 @@ export function apiKeyHook(
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<FastifyReply | undefined> {
   const guard = createGuard(options);
   return async (request, reply) => {
-    const pattern = request.routeOptions?.url ?? request.url.split("?")[0];
-    const outcome = await guard.check({
-      method: request.method,
-      route: `${request.method} ${pattern}`,
-      ip: request.ip,
-      header: (name) => request.headers[name],
-    });
+    const pattern = request.routeOptions?.url;
+    let outcome: Awaited<ReturnType<typeof guard.check>>;
+    try {
+      outcome = await guard.check({
+        method: request.method,
+        // The route template when one matched; else the path with id-like segments replaced.
+        route:
+          typeof pattern === "string"
+            ? `${request.method} ${pattern}`
+            : routeName(request.method, request.url),
+        ip: request.ip,
+        header: (name) => request.headers[name],
+        headerValues: (name) => rawHeaderValues(request.raw.rawHeaders, name),
+      });
+    } catch (err) {
+      reportError(options, err as ApiKeyCheckError);
+      return sendInternalError(reply);
+    }
     if (outcome.ok) {
       request.apiKey = outcome.record;
       return undefined;
@@ -71,4 +95,40 @@ export function apiKeyHook(
       .type(PROBLEM_CONTENT_TYPE)
       .send(JSON.stringify(outcome.problem));
   };
+}
+
+/**
+ * A Fastify error handler (`app.setErrorHandler(apiKeyErrorHandler(options))`): a route handler
+ * that throws or rejects is answered 500 with the fixed problem body (Fastify's default
+ * answer quotes the error's message) and reported to `onError` as an `ApiKeyHandlerError`.
+ * Client errors Fastify raises itself (4xx, such as a body that does not parse) keep their
+ * status, with a problem body.
+ *
+ * @example
+ * ```ts
+ * app.setErrorHandler(apiKeyErrorHandler({ onError: (e) => app.log.error(e.cause) }));
+ * ```
+ */
+export function apiKeyErrorHandler(
+  options: Pick<ApiKeyOptions, "onError"> = {},
+): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  return (error, _request, reply) => {
+    const status = (error as { statusCode?: unknown }).statusCode;
+    if (typeof status === "number" && status >= 400 && status < 500) {
+      return reply
+        .code(status)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(JSON.stringify({ type: "about:blank", title: "Bad Request", status }));
+    }
+    reportError(options, new ApiKeyHandlerError(error));
+    return sendInternalError(reply);
+  };
+}
+
+function sendInternalError(reply: FastifyReply): FastifyReply {
+  return reply
+    .code(500)
+    .header("cache-control", "no-store")
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(INTERNAL_PROBLEM);
 }

@@ -6,9 +6,31 @@
  * A refusal never echoes the presented key: bodies and headers are built from fixed texts and
  * the refusal's reason.
  */
+import type { ReleaseEvent } from "../held-events.js";
+// The keys entry's own index, not its modules: importing a module of it directly would split
+// that module into a chunk of its own, one more file for every importer of secrets-loader/keys.
+import { ApiKeyCheckError } from "../index.js";
 import type { Keyring } from "../keyring.js";
 import type { KeyLimiter, LimitDecision } from "../limits/limiter.js";
 import type { KeyLookup, KeyRecord, KeyUsageEvent, VerifyReason, VerifyResult } from "../types.js";
+
+export { ApiKeyCheckError } from "../index.js";
+
+/** The keyring's registry symbols (held-events.ts): hold the event, and release it. */
+const HOLD_EVENT = Symbol.for("secrets-loader.keys.holdEvent");
+const RELEASE_EVENT = Symbol.for("secrets-loader.keys.releaseEvent");
+
+/** Releases the keyring's held event of `result`; false when none was held. */
+function releaseEvent(
+  result: VerifyResult,
+  patch: Partial<KeyUsageEvent>,
+  also: ((event: KeyUsageEvent) => void) | undefined,
+): boolean {
+  const release = (result as { [RELEASE_EVENT]?: ReleaseEvent })[RELEASE_EVENT];
+  if (typeof release !== "function") return false;
+  release(patch, also);
+  return true;
+}
 
 /**
  * What the adapters know about a request, whatever the framework.
@@ -21,12 +43,20 @@ import type { KeyLookup, KeyRecord, KeyUsageEvent, VerifyReason, VerifyResult } 
 export interface RequestInfo {
   /** The HTTP method. */
   method: string;
-  /** Method and path (or route pattern), e.g. `GET /v1/items/:id`: for scopes and the log. */
+  /**
+   * Method and route pattern (`GET /v1/items/:id`), or method and path with id-like segments
+   * replaced (see `routeName`): for scopes and the log. Never the raw path.
+   */
   route: string;
   /** The peer's IP address. */
   ip?: string;
   /** A request header by lower-case name. */
   header(name: string): string | string[] | undefined;
+  /**
+   * Every value of a header as sent, by lower-case name (from the raw headers: Node keeps only
+   * the first of a repeated `Authorization`). When given, a repeated key header is refused.
+   */
+  headerValues?(name: string): string[];
 }
 
 /**
@@ -91,31 +121,57 @@ export interface ApiKeyOptions {
    */
   route?: (request: RequestInfo) => string;
   /**
-   * The node `http` adapter calls it when the check itself fails (a lookup, pepper or store
-   * that throws) and answers 500; default: one line on stderr. Express passes the same error
-   * to `next()`, Fastify rejects the hook. Its message is fixed; the original is its `cause`.
+   * Told when the check itself fails (a lookup, pepper or store that throws, or a stored record
+   * that does not parse: an `ApiKeyCheckError`) or the request's handler throws (an
+   * `ApiKeyHandlerError`); the adapter answers 500 with a problem body. Default: one line on
+   * stderr. Messages are fixed; the original error is the `cause`.
    */
-  onError?: (error: ApiKeyCheckError) => void;
+  onError?: (error: ApiKeyCheckError | ApiKeyHandlerError) => void;
 }
 
 /**
- * The check itself failed: a lookup, pepper or limiter store threw. Its message is fixed, so a
- * framework's error page shows nothing of the lookup's own error (which may quote a hash or a
- * query); the original error is the `cause`.
+ * The request's handler threw (or rejected) after its key was verified. Its message is fixed;
+ * the handler's error is the `cause`. The adapter answers 500 and reports it to `onError`.
  *
  * @example
  * ```ts
- * app.use((err, req, res, next) => err instanceof ApiKeyCheckError ? res.sendStatus(503) : next(err));
+ * withApiKey({ keyring, lookup, onError: (e) => log.error(e.cause) }, handler);
  * ```
  */
-export class ApiKeyCheckError extends Error {
+export class ApiKeyHandlerError extends Error {
   constructor(cause: unknown) {
-    super("The API key could not be checked (lookup, pepper or limiter store failed).", {
-      cause,
-    });
-    this.name = "ApiKeyCheckError";
+    super("The request handler failed.", { cause });
+    this.name = "ApiKeyHandlerError";
   }
 }
+
+/**
+ * Reports an adapter error to `onError`, or as one line on stderr. A reporter that throws is
+ * ignored: the 500 answer stands.
+ * @internal
+ */
+export function reportError(
+  options: Pick<ApiKeyOptions, "onError">,
+  error: ApiKeyCheckError | ApiKeyHandlerError,
+): void {
+  try {
+    if (options.onError) options.onError(error);
+    else console.error(`secrets-loader/keys: ${error.message} (pass onError for the cause)`);
+  } catch {
+    // The answer stands.
+  }
+}
+
+/**
+ * The 500 problem body the adapters send when the check or the handler fails.
+ * @internal
+ */
+export const INTERNAL_PROBLEM = JSON.stringify({
+  type: "about:blank",
+  title: "Internal Server Error",
+  status: 500,
+  detail: "The request could not be completed.",
+});
 
 /**
  * An RFC 9457 problem body. `reason` is the machine-readable refusal.
@@ -135,7 +191,7 @@ export interface Problem {
   /** A fixed explanation (never anything from the request). */
   detail: string;
   /** Why the request was refused, for programs. */
-  reason: VerifyReason | "missing" | "rate-limited" | "quota" | "unavailable";
+  reason: VerifyReason | "missing" | "repeated" | "rate-limited" | "quota" | "unavailable";
 }
 
 /**
@@ -159,7 +215,7 @@ export type GuardOutcome =
   | {
       /** The request is refused. */
       ok: false;
-      /** 401, 403, 429 or 503. */
+      /** 400, 401, 403, 429 or 503. */
       status: number;
       /** `www-authenticate`, `retry-after` and `cache-control` as they apply. */
       headers: Record<string, string>;
@@ -181,6 +237,7 @@ export interface Guard {
 }
 
 const TITLES: Record<number, string> = {
+  400: "Bad Request",
   401: "Unauthorized",
   403: "Forbidden",
   429: "Too Many Requests",
@@ -190,6 +247,7 @@ const TITLES: Record<number, string> = {
 // Fixed texts: nothing from the request ever goes into a refusal.
 const DETAILS: Record<Problem["reason"], [status: number, detail: string]> = {
   missing: [401, "This request needs an API key."],
+  repeated: [400, "The request carries the API key header more than once."],
   malformed: [401, "The API key is not in the expected format."],
   "bad-checksum": [401, "The API key is not valid (checksum mismatch: check for a typo)."],
   unknown: [401, "The API key is not valid."],
@@ -217,6 +275,9 @@ export function createGuard(options: ApiKeyOptions): Guard {
   const challenge = (reason: Problem["reason"]): Record<string, string> => {
     if (!bearer) return { "www-authenticate": `APIKey header="${header}"` };
     if (reason === "missing") return { "www-authenticate": 'Bearer realm="api"' };
+    if (reason === "repeated") {
+      return { "www-authenticate": 'Bearer realm="api", error="invalid_request"' };
+    }
     if (reason === "scope")
       return { "www-authenticate": 'Bearer realm="api", error="insufficient_scope"' };
     return { "www-authenticate": 'Bearer realm="api", error="invalid_token"' };
@@ -225,7 +286,9 @@ export function createGuard(options: ApiKeyOptions): Guard {
   const refuse = (reason: Problem["reason"], retryAfter?: number): GuardOutcome => {
     const [status, detail] = DETAILS[reason];
     const headers: Record<string, string> = { "cache-control": "no-store" };
-    if (status === 401 || reason === "scope") Object.assign(headers, challenge(reason));
+    if (status === 401 || reason === "scope" || reason === "repeated") {
+      Object.assign(headers, challenge(reason));
+    }
     if (retryAfter !== undefined) headers["retry-after"] = String(retryAfter);
     return {
       ok: false,
@@ -240,7 +303,7 @@ export function createGuard(options: ApiKeyOptions): Guard {
       try {
         return await check(request);
       } catch (err) {
-        throw new ApiKeyCheckError(err);
+        throw err instanceof ApiKeyCheckError ? err : new ApiKeyCheckError(err);
       }
     },
   };
@@ -250,7 +313,11 @@ export function createGuard(options: ApiKeyOptions): Guard {
     const ip = options.ip ? options.ip(request) : request.ip;
     const route = options.route ? options.route(request) : request.route;
     const scope = typeof options.scope === "function" ? options.scope(request) : options.scope;
-    const event = (result: KeyUsageEvent["result"], record?: KeyRecord) => {
+    const event = (
+      result: KeyUsageEvent["result"],
+      record?: KeyRecord,
+      extra: Partial<KeyUsageEvent> = {},
+    ) => {
       // A listener that throws must not change the answer (as in the keyring's own events).
       try {
         options.onEvent?.({
@@ -262,40 +329,73 @@ export function createGuard(options: ApiKeyOptions): Guard {
           ...(ip !== undefined ? { ip } : {}),
           route,
           latencyMs: performance.now() - t0,
+          ...extra,
         });
       } catch {
         // The answer stands.
       }
     };
 
-    const presented = readKey(request.header(header), bearer);
-    if (presented === undefined) {
+    const read = readKey(request, header, bearer);
+    if (read.reason !== undefined) {
       event("malformed");
-      return refuse("missing");
+      return refuse(read.reason);
     }
-    const result = await verify(presented, {
+    const context: VerifyContext & { [HOLD_EVENT]?: true } = {
       route,
       ...(scope !== undefined ? { scope } : {}),
       ...(ip !== undefined ? { ip } : {}),
-    });
-    if (!result.ok) return refuse(result.reason);
+    };
+    // The keyring holds its event: one event per request, with the limiter's outcome.
+    if (!options.verify) context[HOLD_EVENT] = true;
+    const result = await verify(read.key, context);
+    // Emits the keyring's held event (to its listener and, if another, the adapter's); with a
+    // `verify` of the caller's own, the adapter's listener hears the limiter's outcomes only.
+    const finish = (patch: Partial<KeyUsageEvent>, own?: KeyUsageEvent["result"]) => {
+      if (!releaseEvent(result, patch, options.onEvent) && own !== undefined) {
+        event(own, result.ok ? result.record : undefined, patch);
+      }
+    };
+    if (!result.ok) {
+      finish({});
+      return refuse(result.reason);
+    }
     if (result.rehashed && options.onRehashed) {
       // Storing the re-hashed record must not fail the request: the next use retries it.
       await Promise.resolve()
         .then(() => options.onRehashed?.(result.rehashed as KeyRecord))
         .catch(() => {});
     }
-    if (!options.limiter) return { ok: true, record: result.record };
-    const limit = await options.limiter.consume({
-      keyId: result.record.id,
-      ...(scope !== undefined ? { scope } : {}),
-    });
+    if (!options.limiter) {
+      finish({});
+      return { ok: true, record: result.record };
+    }
+    let limit: LimitDecision;
+    try {
+      limit = await options.limiter.consume(limitSubject(result.record, scope));
+    } catch (err) {
+      finish({});
+      throw err;
+    }
     if (!limit.allowed) {
-      event(limit.reason === "quota" ? "quota" : "rate-limited", result.record);
+      const r = limit.reason === "quota" ? "quota" : limit.reason;
+      finish({ result: r }, r);
       return refuse(limit.reason, limit.retryAfterSeconds);
     }
+    if (limit.failedOpen) finish({ limits: "skipped" }, "ok");
+    else finish({});
     return { ok: true, record: result.record, limit };
   }
+}
+
+/** Counters follow the customer: the owner, else the rotation chain, else the key. */
+function limitSubject(record: KeyRecord, scope: string | undefined) {
+  return {
+    keyId: record.id,
+    ...(record.owner !== undefined ? { owner: record.owner } : {}),
+    ...(record.lineageId !== undefined ? { lineageId: record.lineageId } : {}),
+    ...(scope !== undefined ? { scope } : {}),
+  };
 }
 
 function resolveVerify(options: ApiKeyOptions): NonNullable<ApiKeyOptions["verify"]> {
@@ -311,14 +411,40 @@ function resolveVerify(options: ApiKeyOptions): NonNullable<ApiKeyOptions["verif
   return (presented, context) => keyring.verifyKey(presented, lookup, context);
 }
 
-/** The key from the header's value, or undefined when there is none. */
-function readKey(value: string | string[] | undefined, bearer: boolean): string | undefined {
-  // A repeated header is ambiguous: refuse it rather than pick one.
-  if (value === undefined || Array.isArray(value)) return undefined;
+/**
+ * The presented key, or why there is none: `missing` (no header, or an empty one),
+ * `repeated` (the header sent more than once: ambiguous, so refused rather than picking one),
+ * `malformed` (a credential that is not `Bearer <one token>`: answered `invalid_token`).
+ */
+function readKey(
+  request: RequestInfo,
+  header: string,
+  bearer: boolean,
+):
+  | { key: string; reason?: undefined }
+  | { key?: undefined; reason: "missing" | "repeated" | "malformed" } {
+  const all = request.headerValues?.(header);
+  if (all !== undefined && all.length > 1) return { reason: "repeated" };
+  const value = request.header(header);
+  if (Array.isArray(value)) return { reason: value.length > 1 ? "repeated" : "malformed" };
+  if (typeof value !== "string") return { reason: "missing" };
   const v = value.trim();
-  if (!bearer) return v === "" ? undefined : v;
-  const m = /^Bearer[ \t]+(\S+)$/i.exec(v);
-  return m?.[1];
+  if (v === "") return { reason: "missing" };
+  if (!bearer) return /[\s,]/.test(v) ? { reason: "malformed" } : { key: v };
+  const m = /^Bearer[ \t]+([^\s,]+)$/i.exec(v);
+  return m?.[1] === undefined ? { reason: "malformed" } : { key: m[1] };
+}
+
+/**
+ * Every value of header `name` in Node's raw headers (`rawHeaders`: name, value, name, ...).
+ * @internal
+ */
+export function rawHeaderValues(raw: readonly string[], name: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    if ((raw[i] as string).toLowerCase() === name) out.push(raw[i + 1] as string);
+  }
+  return out;
 }
 
 /**

@@ -23,17 +23,28 @@ import { BrowserUsageError } from "../../errors.js";
 import type { KeyRecord } from "../types.js";
 import {
   type ApiKeyCheckError,
+  ApiKeyHandlerError,
   type ApiKeyOptions,
   createGuard,
   type GuardOutcome,
+  INTERNAL_PROBLEM,
   PROBLEM_CONTENT_TYPE,
   type RequestInfo,
+  rawHeaderValues,
+  reportError,
 } from "./guard.js";
+import { routeName } from "./route.js";
 
 BrowserUsageError.refuseClientRuntime();
 
 export type { ApiKeyOptions, GuardOutcome, Problem, RequestInfo, VerifyContext } from "./guard.js";
-export { ApiKeyCheckError } from "./guard.js";
+export { ApiKeyCheckError, ApiKeyHandlerError } from "./guard.js";
+export {
+  type LeakAlertListenerOptions,
+  leakAlertListener,
+} from "./leak-alert.js";
+export { LeakAlertBodyError } from "./raw-body.js";
+export { routeName } from "./route.js";
 
 /**
  * A request checker for `node:http`: `check(req)` gives the verdict, `refuse(res, outcome)`
@@ -71,7 +82,8 @@ export function createApiKeyGuard(options: ApiKeyOptions): ApiKeyGuard {
 
 /**
  * Wraps a request listener: the handler runs only for a verified key within its limits, and
- * receives the key's record.
+ * receives the key's record. A check that fails, or a handler that throws or rejects, is
+ * answered 500 with a problem body and reported to `onError`: never an unhandled rejection.
  *
  * @example
  * ```ts
@@ -89,34 +101,43 @@ export function withApiKey(
       outcome = await guard.check(req);
     } catch (err) {
       // A lookup or store that throws: answer 500 without detail, and report the error.
-      const report =
-        options.onError ??
-        ((e: Error) =>
-          console.error(`secrets-loader/keys: ${e.message} (pass onError for the cause)`));
-      report(err as ApiKeyCheckError);
-      if (!res.headersSent) {
-        res.writeHead(500, { "content-type": PROBLEM_CONTENT_TYPE });
-        res.end(
-          JSON.stringify({ type: "about:blank", title: "Internal Server Error", status: 500 }),
-        );
-      }
+      reportError(options, err as ApiKeyCheckError);
+      sendInternalError(res);
       return;
     }
     if (!outcome.ok) return guard.refuse(res, outcome);
-    await handler(req, res, outcome.record);
+    try {
+      await handler(req, res, outcome.record);
+    } catch (err) {
+      reportError(options, new ApiKeyHandlerError(err));
+      sendInternalError(res);
+    }
   };
+}
+
+/** 500 with the fixed problem body; a response already under way is cut instead. */
+function sendInternalError(res: ServerResponse): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(500, {
+    "content-type": PROBLEM_CONTENT_TYPE,
+    "cache-control": "no-store",
+    "content-length": Buffer.byteLength(INTERNAL_PROBLEM),
+  });
+  res.end(INTERNAL_PROBLEM);
 }
 
 function requestInfo(req: IncomingMessage): RequestInfo {
   const method = req.method ?? "GET";
-  const url = req.url ?? "/";
-  const q = url.indexOf("?");
-  const path = q === -1 ? url : url.slice(0, q);
   return {
     method,
-    route: `${method} ${path}`,
+    // Node's http has no route templates: the path with id-like segments replaced.
+    route: routeName(method, req.url ?? "/"),
     ip: req.socket.remoteAddress,
     header: (name) => req.headers[name],
+    headerValues: (name) => rawHeaderValues(req.rawHeaders, name),
   };
 }
 

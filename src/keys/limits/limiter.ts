@@ -12,6 +12,7 @@
  */
 import type * as Flexible from "rate-limiter-flexible";
 import { MissingDependencyError } from "../../errors.js";
+import type { LimiterStoreEvent } from "../types.js";
 import { type KeyStore, memoryStore } from "./store.js";
 
 /**
@@ -91,9 +92,16 @@ export interface KeyLimiterOptions {
   /**
    * What to do when the store fails or does not answer within its time limit: `"open"` lets
    * the request through (the default: an outage of Redis should not become an outage of the
-   * API), `"closed"` refuses it with the reason `"unavailable"`.
+   * API; the adapters mark its `key-used` event `limits: "skipped"`), `"closed"` refuses it
+   * with the reason `"unavailable"`. Either way the outage is reported (see `onEvent`).
    */
   whenStoreDown?: "open" | "closed";
+  /**
+   * Receives `limiter-store-down` once when the store fails (an error, or no answer within its
+   * time limit) and `limiter-store-up` once when it answers again. Without it, each outage is
+   * one `process.emitWarning` instead: never silent.
+   */
+  onEvent?: (event: LimiterStoreEvent) => void;
   /** Told about every store failure (the error never holds a key). */
   onStoreError?: (error: unknown) => void;
   /** The clock quotas use to find the current day or month (default `Date.now`). */
@@ -101,16 +109,23 @@ export interface KeyLimiterOptions {
 }
 
 /**
- * Who is asking: the verified key's id and the scope the request needs.
+ * Who is asking: the verified key's id (with its record's `owner` and `lineageId`) and the
+ * scope the request needs. Counters of `by: "key"` rules belong to `owner ?? lineageId ?? keyId`,
+ * so a customer's limits and quotas survive rotation and re-issue.
  *
  * @example
  * ```ts
- * const subject: LimitSubject = { keyId: result.record.id, scope: "read" };
+ * const { id: keyId, owner, lineageId } = result.record;
+ * const subject: LimitSubject = { keyId, owner, lineageId, scope: "read" };
  * ```
  */
 export interface LimitSubject {
   /** The verified key's id. */
   keyId: string;
+  /** The record's `owner`, when set: every key of the owner shares the counters. */
+  owner?: string | undefined;
+  /** The record's `lineageId`, when set: the keys of one rotation chain share the counters. */
+  lineageId?: string | undefined;
   /** The scope the request needs, if any. */
   scope?: string;
 }
@@ -205,7 +220,34 @@ interface Compiled {
 export function createKeyLimiter(options: KeyLimiterOptions = {}): KeyLimiter {
   const store = options.store ?? memoryStore();
   const now = options.now ?? Date.now;
-  const open = (options.whenStoreDown ?? "open") === "open";
+  const whenStoreDown = options.whenStoreDown ?? "open";
+  if (whenStoreDown !== "open" && whenStoreDown !== "closed") {
+    throw new TypeError('key limiter: whenStoreDown must be "open" or "closed"');
+  }
+  const open = whenStoreDown === "open";
+  // Since when the store is down (epoch ms), or undefined while it answers.
+  let downSince: number | undefined;
+  const storeEvent = (event: LimiterStoreEvent) => {
+    if (options.onEvent) {
+      try {
+        options.onEvent(event);
+      } catch {
+        // A listener's failure must not change the decision.
+      }
+    } else if (event.type === "limiter-store-down") {
+      process.emitWarning(
+        `key limiter: its ${store.kind} store is down (${event.error}); requests are ${open ? "let through without limits" : "refused"} until it answers (pass onEvent to handle limiter-store-down)`,
+        { code: "SECRETS_LOADER_LIMITER_STORE_DOWN" },
+      );
+    }
+  };
+  const storeAnswered = () => {
+    if (downSince === undefined) return;
+    const at = Date.now();
+    const downForMs = at - downSince;
+    downSince = undefined;
+    storeEvent({ type: "limiter-store-up", at, store: store.kind, whenStoreDown, downForMs });
+  };
   const rules = [
     ...(options.limits ?? []).map((r) => ({ ...r, kind: "rate-limited" as const })),
     ...(options.quotas ?? []).map((r) => ({ ...r, kind: "quota" as const })),
@@ -307,9 +349,11 @@ export function createKeyLimiter(options: KeyLimiterOptions = {}): KeyLimiter {
         }
         try {
           const res = await rule.limiter.consume(key, points, consumeOptions);
+          storeAnswered();
           remaining = Math.min(remaining ?? Number.POSITIVE_INFINITY, res.remainingPoints);
         } catch (e) {
           if (e instanceof m.RateLimiterRes) {
+            storeAnswered();
             const retry = rule.kind === "quota" ? periodEndsIn : Math.ceil(e.msBeforeNext / 1000);
             return {
               allowed: false,
@@ -329,10 +373,40 @@ export function createKeyLimiter(options: KeyLimiterOptions = {}): KeyLimiter {
   };
 
   function storeDown(e: unknown): LimitDecision {
-    options.onStoreError?.(e);
+    if (downSince === undefined) {
+      downSince = Date.now();
+      storeEvent({
+        type: "limiter-store-down",
+        at: downSince,
+        store: store.kind,
+        whenStoreDown,
+        error: describe(e),
+      });
+    }
+    try {
+      options.onStoreError?.(e);
+    } catch {
+      // As for onEvent.
+    }
     if (open) return { allowed: true, failedOpen: true };
     return { allowed: false, reason: "unavailable", retryAfterSeconds: STORE_DOWN_RETRY_AFTER };
   }
+}
+
+/** A store failure in a few words: `timeout`, or the error's name and message (no key in it). */
+function describe(e: unknown): string {
+  if (e instanceof Error) {
+    const text = /timed? ?out/i.test(e.message) ? "timeout" : `${e.name}: ${e.message}`;
+    return text.slice(0, 200);
+  }
+  return "store failure";
+}
+
+/** Whose counters: the owner's, else the rotation chain's, else the key's own. */
+function holder(s: LimitSubject): string {
+  if (typeof s.owner === "string" && s.owner !== "") return `o:${s.owner}`;
+  if (typeof s.lineageId === "string" && s.lineageId !== "") return `k:${s.lineageId}`;
+  return `k:${s.keyId}`;
 }
 
 /** The counter's name for this subject under this rule, or undefined if the rule does not apply. */
@@ -340,11 +414,11 @@ function counterFor(rule: Compiled, s: LimitSubject): string | undefined {
   if (rule.scopes && (s.scope === undefined || !rule.scopes.has(s.scope))) return undefined;
   switch (rule.by) {
     case "key":
-      return `k:${s.keyId}`;
+      return holder(s);
     case "scope":
       return s.scope === undefined ? undefined : `s:${s.scope}`;
     case "key-scope":
-      return `k:${s.keyId}|s:${s.scope ?? ""}`;
+      return `${holder(s)}|s:${s.scope ?? ""}`;
   }
 }
 

@@ -48,6 +48,10 @@ export interface RedisMultiLike {
   sadd(key: string, member: string): RedisMultiLike;
   /** SCARD: counts a set's members. */
   scard(key: string): RedisMultiLike;
+  /** ZREMRANGEBYRANK: removes the members ranked between start and stop (lowest score first). */
+  zremrangebyrank(key: string, start: number, stop: number): RedisMultiLike;
+  /** SET key value PX ms NX: sets the key only if it does not exist, with a time to live. */
+  set(key: string, value: string, px: "PX", ms: number, nx: "NX"): RedisMultiLike;
   /** Runs the transaction: one `[error, result]` per command, or null if it was aborted. */
   exec(): Promise<[error: Error | null, result: unknown][] | null>;
 }
@@ -67,8 +71,11 @@ export interface MemoryKeyStore {
   readonly kind: "memory";
   /** @internal Rolling windows: name -> sorted timestamps (ms). */
   readonly windows: Map<string, number[]>;
-  /** @internal Remembered sets: name -> members, forgotten together at `until` (ms). */
-  readonly sets: Map<string, { members: Set<string>; until: number }>;
+  /**
+   * @internal Remembered sets: name -> members in least recently used order (a Map keeps
+   * insertion order), forgotten together at `until` (ms).
+   */
+  readonly sets: Map<string, { members: Map<string, true>; until: number }>;
 }
 
 /**
@@ -198,10 +205,15 @@ async function connect(url: string, timeoutMs: number): Promise<RedisClientLike>
  * importPeer does the same for providers; this entry imports only the core's errors, so that
  * it loads no other core module.)
  */
+// A parameter, not a constant: a minifier could inline a constant into a literal import().
+const importByName = (name: string): Promise<unknown> =>
+  import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ name);
+
 async function loadIoredis() {
   try {
-    // A literal specifier, so bundlers and the peer-dependency checks see it.
-    return await import("ioredis");
+    // Imported by name at run time, out of every bundler's sight (as the core's importPeer does):
+    // a server bundle must build without ioredis installed.
+    return (await importByName("ioredis")) as typeof import("ioredis");
   } catch (cause) {
     const code = (cause as { code?: string } | null)?.code;
     if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {

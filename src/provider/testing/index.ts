@@ -25,12 +25,17 @@
  */
 
 import { inspect } from "node:util";
-import { createSecrets } from "../../client.js";
+import { createSecrets } from "../../builtin-providers.js";
 import { LoadError, SecretsError } from "../../errors.js";
 import type { SecretsEvent } from "../../events.js";
 import { parseReference } from "../../reference/parse.js";
 import { SchemeTable } from "../../reference/table.js";
-import type { ProviderInput, SecretProvider } from "../../types.js";
+import {
+  configured,
+  defineProvider,
+  type ProviderInput,
+  type ProviderOperations,
+} from "../define.js";
 import {
   type FaultExpect,
   type FaultInjector,
@@ -175,7 +180,7 @@ export interface HangControl {
  *   missing: "aws-sm://app/absent",
  *   denied: { unsupported: "moto checks no IAM permissions" },
  *   invalid: "aws-sm://bad name",
- *   capabilities: { batch: true, leases: false, credentials: { roleArn } },
+ *   capabilities: { batch: true, leases: false, credentials: { request: { roleArn } } },
  * };
  * ```
  */
@@ -248,31 +253,18 @@ function asText(result: unknown): unknown {
   return value instanceof Uint8Array ? new TextDecoder().decode(value) : value;
 }
 
-/** Wraps a provider input so the suite can tell whether it was created or called. */
+/** Wraps a provider input so the suite can tell whether it was created. */
 function counted(input: ProviderInput): { input: ProviderInput; touched: () => number } {
   let n = 0;
-  if ("create" in input && typeof input.create === "function") {
-    const create = input.create.bind(input);
-    return {
-      input: {
-        ...input,
-        create: (ctx) => {
-          n++;
-          return create(ctx);
-        },
-      },
-      touched: () => n,
-    };
-  }
-  const p = input as SecretProvider;
-  const wrapped: SecretProvider = Object.create(p);
-  Object.defineProperty(wrapped, "getSecret", {
-    value: (...args: Parameters<SecretProvider["getSecret"]>) => {
+  const { declaration, options } = configured(input);
+  const wrapped = defineProvider<unknown>({
+    ...declaration,
+    create: (ctx, o) => {
       n++;
-      return p.getSecret(...args);
+      return declaration.create(ctx, o);
     },
   });
-  return { input: wrapped, touched: () => n };
+  return { input: wrapped(options), touched: () => n };
 }
 
 /**
@@ -371,20 +363,19 @@ export function testProvider(t: TestRunner, fixture: ProviderFixture): void {
         const provider = await client.provider(fixture.name);
         expect(typeof provider.getSecrets).toBe("function");
         const parse = parseReference;
-        const table = new SchemeTable().add(provider);
+        const table = new SchemeTable().add(configured(fixture.provider()).declaration);
         const second = fixture.another ?? fixture.present;
         const refs = [second.ref, fixture.missing, fixture.present.ref].map((r) => parse(r, table));
         const ctrl = new AbortController();
-        const results = await (provider.getSecrets as NonNullable<SecretProvider["getSecrets"]>)(
-          refs,
-          {
-            name: fixture.name,
-            policy: {},
-            emit: () => {},
-            signal: ctrl.signal,
-            memo: () => Promise.reject(new Error("no memo in this case")),
-          },
-        );
+        const results = await (
+          provider.getSecrets as NonNullable<ProviderOperations["getSecrets"]>
+        )(refs, {
+          name: fixture.name,
+          policy: {},
+          emit: () => {},
+          signal: ctrl.signal,
+          memo: () => Promise.reject(new Error("no memo in this case")),
+        });
         expect(results.length).toBe(3);
         expect(asText(results[0])).toEqual(second.value);
         expect(SecretsError.is(results[1], "NOT_FOUND")).toBe(true);

@@ -169,10 +169,10 @@ describe("secrets doctor against the AWS stand-in", () => {
     expect(lines(6)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^pass DB_PASSWORD \(aws-sm:\/\/.+\/db\): last rotated 0 days ago; next \d{4}-\d\d-\d\d$/,
+          /^pass DB_PASSWORD \(aws-sm:\/\/.+\/db\): last rotated 0 days ago \(\d{4}-\d\d-\d\d\); rotation every 30 days; next \d{4}-\d\d-\d\d$/,
         ),
         expect.stringMatching(
-          /^warn STRIPE_KEY \(aws-sm:\/\/.+\/stripe\): automatic rotation is off; last changed 0 days ago$/,
+          /^pass STRIPE_KEY \(aws-sm:\/\/.+\/stripe\): last changed 0 days ago \(\d{4}-\d\d-\d\d\); no rotation schedule, so rotate again within 90 days$/,
         ),
         expect.stringMatching(/^manual GONE .*metadata unavailable \[NOT_FOUND\]/),
       ]),

@@ -78,8 +78,8 @@ describe("secrets doctor against the Azure stand-in", () => {
     const doc = JSON.parse(r.stdout) as Doc;
     expect(lines(doc, 6)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^pass DATED \(.+\): last changed 0 days ago$/),
-        expect.stringMatching(/^pass UNDATED \(.+\): last changed 0 days ago$/),
+        expect.stringMatching(/^pass DATED \(.+\): last changed 0 days ago \(\d{4}-\d\d-\d\d\)$/),
+        expect.stringMatching(/^pass UNDATED \(.+\): last changed 0 days ago \(\d{4}-\d\d-\d\d\)$/),
         `warn azure: secret "${undated}" in vault acme-kv has no expiresOn`,
       ]),
     );

@@ -12,6 +12,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { OAuth2Client } from "google-auth-library";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gcpAuthClient, gcpProvider } from "../../../providers/gcp/index.js";
 import type { GcpOptions } from "../../../providers/gcp/types.js";
@@ -206,7 +207,10 @@ describe("getCredentials('gcp')", () => {
   it("gcpAuthClient hands the same memoised token to another Google client", async () => {
     const secrets = client({ authClient: fixedClient(source) });
     const before = tokens.counts.generateAccessToken;
-    const auth = await gcpAuthClient(secrets, { targetPrincipal: target, lifetime: 1200 });
+    const auth = await gcpAuthClient<OAuth2Client>(secrets, {
+      targetPrincipal: target,
+      lifetime: 1200,
+    });
     const res = await auth.request<{ payload: { data: string } }>({
       url: `${proxy.url}/v1/${secret.name}/versions/latest:access`,
     });

@@ -167,11 +167,11 @@ describe("secrets doctor against drongo (GCP)", () => {
     expect(lines(doc, 6)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(
-          /^warn FRESH \(.+\): automatic rotation is off; last changed 0 days ago$/,
+          /^pass FRESH \(.+\): last changed 0 days ago \(\d{4}-\d\d-\d\d\); no rotation schedule, so rotate again within 90 days$/,
         ),
         expect.stringMatching(/^fail OVERDUE \(.+\): rotation overdue since \d{4}-\d\d-\d\d$/),
         expect.stringMatching(
-          /^pass SCHEDULED \(.+\): last changed 0 days ago; next \d{4}-\d\d-\d\d$/,
+          /^pass SCHEDULED \(.+\): last changed 0 days ago \(\d{4}-\d\d-\d\d\)(; rotation every \d+ days)?; next \d{4}-\d\d-\d\d$/,
         ),
       ]),
     );

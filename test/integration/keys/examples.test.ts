@@ -2,9 +2,9 @@
 // Runs examples/issue-api-keys as its README says (against dist/: build first), with its state
 // in memory and in the Redis stand-in, and checks the output and the usage log.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { standIn } from "../../support/stand-ins.js";
 
@@ -23,7 +23,9 @@ function runExample(extra: string[]) {
     ],
     { cwd: root, encoding: "utf8", timeout: 60_000 },
   );
-  return { ...r, log: readFileSync(log, "utf8") };
+  const text = readFileSync(log, "utf8");
+  rmSync(dirname(log), { recursive: true, force: true });
+  return { ...r, log: text };
 }
 
 describe("examples/issue-api-keys", () => {
@@ -71,6 +73,43 @@ describe("examples/issue-api-keys", () => {
         expect(results.has(want), want).toBe(true);
       }
       // No key anywhere: a key is the prefix and 39 base62 characters.
+      expect(`${out}${r.stderr}${r.log}`).not.toMatch(/acme_demo_[0-9A-Za-z]{39}/);
+      // One usage line per request: the limiter's refusals are not also logged as "ok".
+      expect(events.filter((e) => e.result === "rate-limited")).toHaveLength(2);
+    });
+  }
+
+  // Nothing listens on port 1 of 127.0.0.1: Redis is down from the start.
+  for (const mode of ["open", "closed"] as const) {
+    it(`runs cleanly with Redis down and the limiter failing ${mode}, and says so`, () => {
+      const r = runExample(["--redis", "redis://127.0.0.1:1", "--when-store-down", mode]);
+      expect(r.status, r.stderr).toBe(0);
+      const out = r.stdout;
+      expect(out).toContain(`when the store is down: fail ${mode}`);
+      expect(out.match(/LIMITER limiter-store-down/g)).toHaveLength(1);
+      expect(out).toContain(
+        mode === "open" ? "requests go through without limits" : "requests are refused with 503",
+      );
+      expect(out).toMatch(
+        mode === "open"
+          ? /14 requests -> 14 answered, 0 refused/
+          : /14 requests -> 0 answered, 14 refused: 503 unavailable, Retry-After: 1 s/,
+      );
+      expect(out).toContain("GET /v1/items -> 401 revoked");
+      expect(r.stderr).not.toMatch(/TypeError|at .*main\.mjs/);
+      const events = r.log
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as { type: string; result?: string; limits?: string });
+      expect(events.filter((e) => e.type === "limiter-store-down")).toHaveLength(1);
+      const through = events.filter((e) => e.type === "key-used" && e.result === "ok");
+      if (mode === "open") {
+        expect(through.length).toBeGreaterThan(14);
+        expect(through.every((e) => e.limits === "skipped" || e.limits === undefined)).toBe(true);
+        expect(through.filter((e) => e.limits === "skipped").length).toBeGreaterThan(14);
+      } else {
+        expect(events.filter((e) => e.result === "unavailable").length).toBeGreaterThan(14);
+      }
       expect(`${out}${r.stderr}${r.log}`).not.toMatch(/acme_demo_[0-9A-Za-z]{39}/);
     });
   }

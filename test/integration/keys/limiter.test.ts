@@ -1,13 +1,23 @@
 // @stand-ins: redis, toxiproxy
 // The API-key limiter on a real Redis: a limit holds across 4 processes sharing it, and a Redis
-// that stops answering (a Toxiproxy fault) fails open or closed as configured.
+// that stops answering (a Toxiproxy fault: black hole, latency above the time limit, reset
+// connections) fails open or closed as configured, loudly: events counted per outage.
 import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createKeyLimiter } from "../../../src/keys/limits/limiter.js";
+import { withApiKey } from "../../../src/keys/http/index.js";
+import { createKeyring } from "../../../src/keys/keyring.js";
+import {
+  createKeyLimiter,
+  type KeyLimiter,
+  type LimitDecision,
+} from "../../../src/keys/limits/limiter.js";
 import { redisStore } from "../../../src/keys/limits/store.js";
+import type { KeyEvent, LimiterStoreEvent } from "../../../src/keys/types.js";
 import { standIn } from "../../support/stand-ins.js";
 import { proxyTo, type ToxiProxy } from "../../support/toxiproxy.js";
 
@@ -154,4 +164,167 @@ describe("key limiter on Redis", () => {
       });
     }
   });
+});
+
+describe("a limiter store outage is loud (Redis through Toxiproxy)", () => {
+  const redis = standIn("redis");
+  let proxy: ToxiProxy;
+  let proxyUrl: string;
+  beforeAll(async () => {
+    proxy = await proxyTo(`http://${redis.host}:${redis.port}`);
+    proxyUrl = proxy.url.replace(/^http:/, "redis:");
+  });
+  afterAll(async () => {
+    await proxy.close();
+  });
+
+  /** Consumes until `want` holds or 10 s pass (a reconnect takes up to the retry delay). */
+  async function until(limiter: KeyLimiter, keyId: string, want: (d: LimitDecision) => boolean) {
+    const deadline = Date.now() + 10_000;
+    let d = await limiter.consume({ keyId });
+    while (!want(d) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      d = await limiter.consume({ keyId });
+    }
+    return d;
+  }
+
+  const faults: [string, (p: ToxiProxy) => Promise<void>][] = [
+    ["a black hole", (p) => p.blackHole()],
+    ["300 ms of latency (slower than the 250 ms time limit)", (p) => p.latency(300)],
+    ["reset connections", (p) => p.resetPeer()],
+  ];
+
+  for (const mode of ["open", "closed"] as const) {
+    it(`fails ${mode}: one limiter-store-down per outage, one limiter-store-up per recovery, for each fault`, async () => {
+      await proxy.heal();
+      const store = redisStore({ url: proxyUrl }); // the default 250 ms time limit
+      const events: LimiterStoreEvent[] = [];
+      const limiter = createKeyLimiter({
+        store,
+        limits: [{ by: "key", points: 1000, per: 60 }],
+        whenStoreDown: mode,
+        onEvent: (e) => events.push(e),
+      });
+      const keyId = `key_${randomUUID()}`;
+      try {
+        expect(await limiter.consume({ keyId })).toMatchObject({ allowed: true });
+        let outages = 0;
+        for (const [name, fault] of faults) {
+          await fault(proxy);
+          for (let i = 0; i < 3; i++) {
+            const t0 = performance.now();
+            const d = await limiter.consume({ keyId });
+            expect(performance.now() - t0, name).toBeLessThan(1500);
+            expect(d, name).toEqual(
+              mode === "open"
+                ? { allowed: true, failedOpen: true }
+                : { allowed: false, reason: "unavailable", retryAfterSeconds: 1 },
+            );
+          }
+          outages++;
+          expect(
+            events.filter((e) => e.type === "limiter-store-down"),
+            name,
+          ).toHaveLength(outages);
+          await proxy.heal();
+          const back = await until(limiter, keyId, (d) => d.allowed && !d.failedOpen);
+          expect(back, name).toMatchObject({ allowed: true });
+          expect(back, name).not.toHaveProperty("failedOpen");
+          await limiter.consume({ keyId });
+          expect(
+            events.filter((e) => e.type === "limiter-store-up"),
+            name,
+          ).toHaveLength(outages);
+        }
+        expect(events.map((e) => e.type)).toEqual(
+          faults.flatMap(() => ["limiter-store-down", "limiter-store-up"]),
+        );
+        for (const e of events) expect(e).toMatchObject({ store: "redis", whenStoreDown: mode });
+        expect(events[1]?.downForMs).toBeGreaterThan(0);
+      } finally {
+        await store.close();
+      }
+    });
+  }
+
+  it("without a listener, each outage is one process warning", async () => {
+    await proxy.heal();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => {
+      if ((w as { code?: string }).code === "SECRETS_LOADER_LIMITER_STORE_DOWN") warnings.push(w);
+    };
+    process.on("warning", onWarning);
+    const store = redisStore({ url: proxyUrl, timeoutMs: 200 });
+    const limiter = createKeyLimiter({ store, limits: [{ by: "key", points: 1000, per: 60 }] });
+    const keyId = `key_${randomUUID()}`;
+    try {
+      await limiter.consume({ keyId });
+      await proxy.blackHole();
+      for (let i = 0; i < 5; i++) await limiter.consume({ keyId });
+      await proxy.heal();
+      await until(limiter, keyId, (d) => d.allowed && !d.failedOpen);
+      await proxy.blackHole();
+      for (let i = 0; i < 5; i++) await limiter.consume({ keyId });
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+      expect(warnings).toHaveLength(2);
+      expect(warnings[0]?.message).toMatch(/store is down .*let through without limits/);
+    } finally {
+      process.off("warning", onWarning);
+      await proxy.heal();
+      await store.close();
+    }
+  });
+
+  for (const mode of ["open", "closed"] as const) {
+    it(`through the http adapter: ${mode === "open" ? '200 with limits: "skipped"' : "503 unavailable"} in the one key-used event`, async () => {
+      await proxy.heal();
+      const store = redisStore({ url: proxyUrl, timeoutMs: 200 });
+      const events: KeyEvent[] = [];
+      const onEvent = (e: KeyEvent) => events.push(e);
+      const keyring = createKeyring({ pepper: `pepper-${randomUUID()}-${randomUUID()}`, onEvent });
+      const { key, record } = await keyring.issueKey({ prefix: "kltest_", scopes: [] });
+      const limiter = createKeyLimiter({
+        store,
+        limits: [{ by: "key", points: 5, per: 60 }],
+        whenStoreDown: mode,
+        onEvent,
+      });
+      const server = createServer(
+        withApiKey(
+          { keyring, lookup: (h) => (h === record.hash ? record : null), limiter, onEvent },
+          (_q, res) => res.end("ok"),
+        ),
+      );
+      await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/items`;
+      try {
+        expect((await fetch(url, { headers: { authorization: `Bearer ${key}` } })).status).toBe(
+          200,
+        );
+        await proxy.blackHole();
+        events.length = 0;
+        const statuses: number[] = [];
+        for (let i = 0; i < 8; i++) {
+          const res = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+          statuses.push(res.status);
+          await res.arrayBuffer();
+        }
+        expect(statuses).toEqual(Array(8).fill(mode === "open" ? 200 : 503));
+        const used = events.filter((e) => e.type === "key-used");
+        expect(used).toHaveLength(8); // one per request
+        for (const e of used) {
+          expect(e).toMatchObject(
+            mode === "open" ? { result: "ok", limits: "skipped" } : { result: "unavailable" },
+          );
+        }
+        expect(events.filter((e) => e.type === "limiter-store-down")).toHaveLength(1);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((r) => server.close(r));
+        await proxy.heal();
+        await store.close();
+      }
+    });
+  }
 });

@@ -52,7 +52,15 @@ describe("stand-in selection", () => {
 
   it("SECRETS_LOADER_STAND_INS forces a set and rejects unknown names", () => {
     expect(forcedStandIns(undefined)).toBeUndefined();
-    expect(forcedStandIns("all")).toEqual(["aws", "vault", "gcp", "azure", "toxiproxy", "redis"]);
+    expect(forcedStandIns("all")).toEqual([
+      "aws",
+      "vault",
+      "gcp",
+      "azure",
+      "toxiproxy",
+      "redis",
+      "postgres",
+    ]);
     expect(forcedStandIns("aws, gcp")).toEqual(["aws", "gcp"]);
     expect(() => forcedStandIns("aws,nope")).toThrow(/unknown stand-in "nope"/);
   });

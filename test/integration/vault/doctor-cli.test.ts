@@ -49,7 +49,9 @@ describe("secrets doctor against OpenBao", () => {
     ]);
     expect(lines(doc, 6)).toEqual(
       expect.arrayContaining([
-        expect.stringMatching(/^pass DB_PASSWORD \(.+\): last rotated 0 days ago$/),
+        expect.stringMatching(
+          /^pass DB_PASSWORD \(.+\): last rotated 0 days ago \(\d{4}-\d\d-\d\d\)(; rotation every \d+ days)?(; next \d{4}-\d\d-\d\d)?$/,
+        ),
         expect.stringMatching(/^pass DB_LOGIN \(.+\): rotation enabled$/),
       ]),
     );
@@ -142,7 +144,9 @@ describe("secrets doctor against OpenBao", () => {
     // The same project by the clock: the version written just now passes.
     const today = cli(["doctor", "--json"], { cwd: dir, env });
     expect(lines(JSON.parse(today.stdout) as Doc, 6)).toEqual([
-      expect.stringMatching(/^pass DB_PASSWORD \(.+\): last rotated 0 days ago$/),
+      expect.stringMatching(
+        /^pass DB_PASSWORD \(.+\): last rotated 0 days ago \(\d{4}-\d\d-\d\d\)(; rotation every \d+ days)?(; next \d{4}-\d\d-\d\d)?$/,
+      ),
       expect.stringMatching(/^pass DB_LOGIN \(.+\): rotation enabled$/),
     ]);
     expect(aged.stdout + aged.stderr + today.stdout).not.toContain(value);

@@ -1,12 +1,11 @@
 /**
- * The Vault doctor facet's identity against OpenBao (items 4 and 10 of the
- * doctor): the root token is an administrator with no TTL; an AppRole login
+ * The Vault provider's identity against OpenBao (the doctor's
+ * least-privilege and short-lived checks): the root token is an administrator with no TTL; an AppRole login
  * is short-lived and not an administrator; a policy granting sudo on "*" is
  * an administrator's; a periodic token with no max TTL is long-lived.
  */
 
 import { afterEach, describe, expect, it } from "vitest";
-import { vaultDoctor } from "../../../providers/vault/doctor.js";
 import type { VaultAuthOptions } from "../../../providers/vault/index.js";
 import type { Secrets } from "../../../src/index.js";
 import { api, approle, bao, tokenWithPolicy, vaultSecrets } from "./support/bao.js";
@@ -20,7 +19,7 @@ afterEach(async () => {
 async function identityWith(auth: VaultAuthOptions) {
   const { secrets } = vaultSecrets({ auth });
   open = secrets;
-  return vaultDoctor.identity?.(await secrets.provider("vault"));
+  return (await secrets.provider("vault")).identity?.();
 }
 
 describe("vault doctor identity", () => {

@@ -116,7 +116,7 @@ describe("vault KV v2", () => {
     });
     expect(typeof meta?.details?.created_time).toBe("string");
     expect(typeof meta?.details?.updated_time).toBe("string");
-    expect(meta?.lastRotated instanceof Date).toBe(true);
+    expect(typeof meta?.lastRotated).toBe("number");
     expect(JSON.stringify(meta)).not.toContain(v3);
   });
 

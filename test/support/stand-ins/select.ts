@@ -6,7 +6,15 @@ import { readFileSync } from "node:fs";
 import { relative, sep } from "node:path";
 import type { StandInName } from "../../../scripts/emulators/start.mjs";
 
-export const NAMES: readonly StandInName[] = ["aws", "vault", "gcp", "azure", "toxiproxy", "redis"];
+export const NAMES: readonly StandInName[] = [
+  "aws",
+  "vault",
+  "gcp",
+  "azure",
+  "toxiproxy",
+  "redis",
+  "postgres",
+];
 const isName = (s: string | undefined): s is StandInName =>
   s !== undefined && (NAMES as readonly string[]).includes(s);
 

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigFileError, loadConfig } from "../../../src/cli/config/load.js";
+import { checkProviderOptions } from "../../../src/cli/config/provider-options.js";
 import { validateConfig } from "../../../src/cli/config/validate.js";
 
 function project(files: Record<string, string>): string {
@@ -179,28 +180,32 @@ describe("config", () => {
 });
 
 describe("config input validation", () => {
-  it("reports provider option types as sentences with the key path", () => {
-    const dotenv = errorOf(() =>
-      validateConfig({ providers: { env: { dotenvPath: 5 } } }, "c.json"),
-    );
+  it("reports provider option types as sentences with the key path, from each provider's declaration", async () => {
+    const check = (providers: Record<string, Record<string, unknown>>) =>
+      errorOfAsync(() =>
+        checkProviderOptions(validateConfig({ providers }, "c.json").providers, "c.json"),
+      );
+    const dotenv = await check({ env: { dotenvPath: 5 } });
     expect(dotenv.keyPath).toBe("providers.env.dotenvPath");
     expect(dotenv.problem).toMatch(/^must be a file path or an array of file paths/);
-    const region = errorOf(() => validateConfig({ providers: { aws: { region: 5 } } }, "c.json"));
+    const region = await check({ aws: { region: 5 } });
     expect(region.keyPath).toBe("providers.aws.region");
     expect(region.problem).toMatch(/^must be a string \(an AWS region/);
-    const attempts = errorOf(() =>
-      validateConfig({ providers: { aws: { maxAttempts: 1.5 } } }, "c.json"),
-    );
+    const attempts = await check({ aws: { maxAttempts: 1.5 } });
     expect(attempts.message).toMatch(/providers\.aws\.maxAttempts: must be a whole number/);
-    for (const e of [dotenv, region, attempts])
+    // Every built-in's options are checked now, not only env's and aws's.
+    const vault = await check({ vault: { auth: { method: "approle" } } });
+    expect(vault.keyPath).toBe("providers.vault.auth.roleId");
+    const gcp = await check({ gcp: { concurrency: "many" } });
+    expect(gcp.keyPath).toBe("providers.gcp.concurrency");
+    const azure = await check({ azure: { azureCli: "yes" } });
+    expect(azure.keyPath).toBe("providers.azure.azureCli");
+    for (const e of [dotenv, region, attempts, vault, gcp, azure])
       expect(e.message).not.toMatch(/iterable|is not a function|Invalid input/);
-    // Unknown options of a known provider and other providers' options pass through.
-    expect(
-      validateConfig(
-        { providers: { aws: { region: "eu-west-1", extra: 1 }, vault: { x: 1 } } },
-        "c.json",
-      ).providers,
-    ).toEqual({ aws: { region: "eu-west-1", extra: 1 }, vault: { x: 1 } });
+    // Unknown options of a known provider pass through.
+    const providers = { aws: { region: "eu-west-1", extra: 1 }, vault: { x: 1 } };
+    await checkProviderOptions(validateConfig({ providers }, "c.json").providers, "c.json");
+    expect(validateConfig({ providers }, "c.json").providers).toEqual(providers);
   });
 
   it("reads a config file that starts with a UTF-8 byte order mark", async () => {

@@ -11,7 +11,9 @@ import { DoctorContext, type DoctorOptions } from "../../../src/cli/doctor/conte
 import { installPreCommitHook } from "../../../src/cli/doctor/hooks.js";
 import { providersFromConfig } from "../../../src/cli/doctor/providers.js";
 import { type ItemReport, runChecks } from "../../../src/cli/doctor/run.js";
-import { createSecrets, type SecretProvider } from "../../../src/index.js";
+import { BUILTIN_PROVIDERS, createSecrets } from "../../../src/index.js";
+import type { ParsedRef, ProviderIdentity } from "../../../src/provider/index.js";
+import { inline } from "../../support/inline-provider.js";
 import { FAKES } from "./support/fakes.js";
 import { commitAll, git, gitInit, makeProject } from "./support/project.js";
 
@@ -35,24 +37,19 @@ async function doctor(
 
 const item = (items: ItemReport[], n: number) => items.find((i) => i.item === n) as ItemReport;
 
-function fakeAws(o: {
-  ageDays: number;
-  rotation: boolean;
-  identity?: object;
-  keyAge?: number;
-}): SecretProvider {
-  return {
+function fakeAws(o: { ageDays: number; rotation: boolean; identity?: object; keyAge?: number }) {
+  return inline({
     name: "aws",
     scheme: ["aws-sm", "aws-ssm"],
-    async getSecret(ref) {
+    async getSecret(ref: ParsedRef) {
       if (ref.path === "missing")
         throw Object.assign(new Error("gone"), { name: "ResourceNotFound" });
       return { value: "fake-value-123", version: "v1" };
     },
     async describe() {
-      return { rotationEnabled: o.rotation, lastChanged: new Date(Date.now() - o.ageDays * DAY) };
+      return { rotationEnabled: o.rotation, lastChanged: Date.now() - o.ageDays * DAY };
     },
-    ...(o.identity ? { identity: async () => o.identity } : {}),
+    ...(o.identity ? { identity: async () => o.identity as ProviderIdentity } : {}),
     ...(o.keyAge !== undefined
       ? {
           accessKeyAge: async () => ({
@@ -69,7 +66,7 @@ function fakeAws(o: {
           }),
         }
       : {}),
-  } as SecretProvider;
+  });
 }
 
 describe("doctor", () => {
@@ -265,7 +262,7 @@ describe("doctor", () => {
   });
 
   it("reports Vault root tokens and requireShortLived from identity and environment", async () => {
-    const vault = {
+    const vault = inline({
       name: "vault",
       scheme: "vault",
       getSecret: async () => ({ value: "v" }),
@@ -275,7 +272,7 @@ describe("doctor", () => {
         ttlSeconds: 0,
         renewable: false,
       }),
-    } as unknown as SecretProvider;
+    });
     const client = createSecrets({ builtins: false, providers: { vault } });
     const items = await doctor(
       makeProject(),
@@ -405,8 +402,10 @@ describe("doctor", () => {
   it("creates providers from the config by name, and names a missing one", async () => {
     const made = await providersFromConfig({ env: { dotenvPath: [] } });
     expect(Object.keys(made)).toEqual(["env"]);
+    // The list comes from the declarations, not from this test.
+    const names = BUILTIN_PROVIDERS.map((p) => p.declaration.name).join(", ");
     await expect(providersFromConfig({ nope: {} })).rejects.toThrow(
-      /providers\.nope: no such provider \(built-in: env, aws, vault, gcp, azure; another one needs "module"/,
+      `providers.nope: no such provider (built-in: ${names}; another one needs "module"`,
     );
     await expect(providersFromConfig({ "Bad Name": {} })).rejects.toThrow(/lower-case/);
   });
@@ -419,7 +418,7 @@ describe("doctor", () => {
     const ctx = new DoctorContext(makeProject(), validateConfig({}, "t"), undefined, { env: {} });
     const items = await runChecks(ctx, [
       {
-        id: "boom",
+        id: "no-keys-in-source",
         item: 1,
         title: "boom",
         run: async () => {
@@ -471,12 +470,12 @@ describe("doctor items 1-3 and the references' own values", () => {
 
 describe("doctor deadlines", () => {
   it("a provider whose identity never answers cannot hang the doctor (items 4 and 10 go manual)", async () => {
-    const hung = {
+    const hung = inline({
       name: "aws",
       scheme: ["aws-sm", "aws-ssm"],
       getSecret: async () => ({ value: "fake-value-123" }),
       identity: () => new Promise<never>(() => {}),
-    } as unknown as SecretProvider;
+    });
     const client = createSecrets({ builtins: false, providers: { aws: hung }, timeout: 200 });
     const t0 = Date.now();
     const items = await doctor(

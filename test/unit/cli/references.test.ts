@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { knownSchemes, schemeTable, showReference } from "../../../src/cli/references.js";
 import { BUILTIN_PROVIDERS } from "../../../src/index.js";
-import type { ProviderDescriptor } from "../../../src/provider/index.js";
+import { type AnyProvider, defineProvider } from "../../../src/provider/index.js";
 
 describe("CLI reference display", () => {
   it("shows a parsed reference in its canonical form, anything else never whole", () => {
@@ -18,15 +18,15 @@ describe("CLI reference display", () => {
   });
 
   it("knows the schemes of a config's provider modules once they are loaded", () => {
-    const mem = {
+    const mem = defineProvider({
       name: "mem",
-      scheme: "mem",
+      schemes: { mem: { example: "mem://key" } },
       create: () => {
         throw new Error("not used");
       },
-    } as unknown as ProviderDescriptor;
-    const descriptors = new Map<string, ProviderDescriptor>([
-      ...BUILTIN_PROVIDERS.map((d) => [d.name, d] as const),
+    });
+    const descriptors = new Map<string, AnyProvider>([
+      ...BUILTIN_PROVIDERS.map((p) => [p.declaration.name, p] as const),
       ["mem", mem],
     ]);
     expect(showReference("mem://key", schemeTable(descriptors))).toBe("mem://key");

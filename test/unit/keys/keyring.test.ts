@@ -21,6 +21,7 @@ describe("issueKey", () => {
       createdAt: c.now(),
       expiresAt: c.now() + 90 * DAY,
       last4: key.slice(-4),
+      lineageId: record.id,
     });
     const stored = JSON.stringify(record);
     expect(stored).not.toContain(key.slice(10, 43));
@@ -416,7 +417,11 @@ describe("rotateKey", () => {
       createdAt: c.now(),
       expiresAt: c.now() + 60 * DAY,
     });
-    expect(retiring).toEqual({ ...old.record, expiresAt: c.now() + 7 * DAY });
+    expect(retiring).toEqual({
+      ...old.record,
+      expiresAt: c.now() + 7 * DAY,
+      rotatedTo: record.id,
+    });
 
     const store = memoryStore(record, retiring);
     const ip = { ip: "10.0.0.1" };

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { targetOf } from "../../../providers/gcp/runtime.js";
 import { SecretManagerRest } from "../../../providers/gcp/secret-manager.js";
-import { parseReference } from "../../../src/reference/parse.js";
+import { parseReference } from "../../../src/index.js";
 
 describe("gcp endpoints", () => {
   const rest = new SecretManagerRest();

@@ -16,7 +16,7 @@ import { type Check, type CheckResult, fail, manual, pass, warn } from "../types
 import { valuesNotChecked, valuesNote } from "./known-values.js";
 
 const PROXY_FIX =
-  "Keep the key on the server: proxy browser calls through your own backend route that reads it with getSecret() (see examples/nextjs-proxy).";
+  "Keep the key on the server: proxy browser calls through your own backend route that reads it with getSecret() (see node_modules/secrets-loader/docs/frameworks.md#never-in-a-browser).";
 
 /**
  * Build output directories of the usual frameworks (Next.js, Vite, CRA, Astro, static exports).
@@ -172,6 +172,49 @@ function builtClientOutput(ctx: DoctorContext, values: ResolvedValues | undefine
   return results;
 }
 
+// Next.js server output: prerendered pages and route bodies are sent to browsers as they are;
+// everything else there (server chunks) stays on the server but was frozen at build time.
+const NEXT_SERVER = ".next/server";
+const PRERENDERED = /^\.next\/server\/(?:app\/.*\.(?:html|rsc|body)|pages\/.*\.html)$/;
+// Keys Next generates for each build (preview mode, server action encryption): not the app's.
+const NEXT_OWN_KEYS =
+  /^\.next\/server\/(?:preview-props\.json|server-reference-manifest\.js(?:on)?)$/;
+
+/** `.next/server`: values baked in by `next build` (prerendering reads secrets at build time). */
+function nextServerOutput(ctx: DoctorContext): CheckResult[] {
+  if (!ctx.exists(NEXT_SERVER)) return [];
+  ctx.progress(`scanning build output ${NEXT_SERVER}`);
+  const r = scanTree([join(ctx.dir, NEXT_SERVER)], ctx.setup.scanner, {
+    gitignore: false,
+    maxFileSize: ctx.setup.maxFileSize,
+    exclude: ctx.setup.excluded,
+  });
+  const prefix = `${ctx.dir.replace(/\/+$/, "")}/`;
+  const relative = (file: string) => (file.startsWith(prefix) ? file.slice(prefix.length) : file);
+  const found = r.findings
+    .filter(ctx.setup.keep)
+    .filter((f) => !NEXT_OWN_KEYS.test(relative(f.file)));
+  const results = found.map((f) => {
+    const file = relative(f.file);
+    const read =
+      "Read it at request time (`await connection()` from next/server before getSecret), rotate it, and rebuild; see docs/frameworks.md.";
+    return PRERENDERED.test(file)
+      ? fail(
+          `${file}:${f.line} ${f.rule} ${f.match} in prerendered output sent to browsers`,
+          `Rotate the key. ${read}`,
+          { file, line: f.line },
+        )
+      : warn(
+          `${file}:${f.line} ${f.rule} ${f.match} in server build output: baked in at build: rotation ignored`,
+          read,
+          { file, line: f.line },
+        );
+  });
+  if (results.length === 0)
+    results.push(pass(`build output ${NEXT_SERVER}: ${r.files} files scanned, no keys`));
+  return results;
+}
+
 /** Client modules ("use client", client folders and files) that import the SDK. */
 function clientModulesImportingSdk(ctx: DoctorContext): CheckResult[] {
   const results: CheckResult[] = [];
@@ -225,6 +268,7 @@ export const noKeysInClient: Check = {
     return [
       ...publicPrefixedVariables(ctx),
       ...builtClientOutput(ctx, values),
+      ...nextServerOutput(ctx),
       ...clientModulesImportingSdk(ctx),
     ];
   },

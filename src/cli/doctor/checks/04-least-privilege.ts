@@ -15,8 +15,6 @@ import { identityOf } from "./identity.js";
  * (GCP: testIamPermissions on each); empty when it has nothing to add or offline.
  */
 async function facetEvidence(ctx: DoctorContext, name: string): Promise<CheckResult[]> {
-  const evidence = (await ctx.facet(name))?.evidence?.[4];
-  if (!evidence || ctx.options.offline) return [];
   const references = ctx
     .references()
     .filter((r) => r.provider === name)
@@ -24,9 +22,7 @@ async function facetEvidence(ctx: DoctorContext, name: string): Promise<CheckRes
   if (references.length === 0) return [];
   let found: readonly DoctorFinding[];
   try {
-    found = await ctx.withProvider(name, (provider, call) =>
-      evidence(provider, { maxKeyAgeDays: ctx.config.policy.rotationMaxDays, references }, call),
-    );
+    found = (await ctx.evidence(name, "least-privilege", references)) ?? [];
   } catch (err) {
     found = [{ status: "manual", evidence: `${name}: permissions not checked: ${firstLine(err)}` }];
   }

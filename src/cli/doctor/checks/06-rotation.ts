@@ -10,6 +10,9 @@ import { type Check, type CheckResult, fail, manual, pass, warn } from "../types
 
 const DAY = 86_400_000;
 
+/** `2026-03-01`: the UTC day of a date. */
+const day = (epochMs: number) => new Date(epochMs).toISOString().slice(0, 10);
+
 /**
  * The check.
  */
@@ -63,30 +66,28 @@ export const rotation: Check = {
         continue;
       }
       const last = meta.lastRotated ?? meta.lastChanged;
-      const age = last ? Math.floor((ctx.now().getTime() - last.getTime()) / DAY) : undefined;
+      const age = last !== undefined ? Math.floor((ctx.now().getTime() - last) / DAY) : undefined;
       const what = meta.lastRotated ? "rotated" : "changed";
+      // A new value counts as a rotation (AWS: a PutSecretValue, as rotateSecret does).
+      const when = last !== undefined ? `last ${what} ${age} days ago (${day(last)})` : undefined;
+      const schedule =
+        meta.rotationDays !== undefined ? `; rotation every ${meta.rotationDays} days` : "";
+      const next = meta.nextRotation !== undefined ? `; next ${day(meta.nextRotation)}` : "";
       if (age !== undefined && age > max) {
         results.push(
           fail(
             `${r.name} (${r.shown}): last ${what} ${age} days ago (maximum ${max})`,
             meta.rotationEnabled
               ? "Rotation is enabled but has not happened: check the rotation function's logs."
-              : `Rotate it now and enable automatic rotation (at most every ${max} days).`,
+              : `Rotate it now (secrets rotate, or your rotation job) and enable automatic rotation (at most every ${max} days).`,
           ),
         );
-      } else if (meta.nextRotation && meta.nextRotation.getTime() < ctx.now().getTime()) {
+      } else if (meta.nextRotation !== undefined && meta.nextRotation < ctx.now().getTime()) {
         // A schedule whose next run is in the past: rotation stopped happening.
         results.push(
           fail(
-            `${r.name} (${r.shown}): rotation overdue since ${meta.nextRotation.toISOString().slice(0, 10)}`,
+            `${r.name} (${r.shown}): rotation overdue since ${day(meta.nextRotation)}`,
             "Rotate it now, and check the rotation job (its notifications and the function that adds the new version).",
-          ),
-        );
-      } else if (meta.rotationEnabled === false) {
-        results.push(
-          warn(
-            `${r.name} (${r.shown}): automatic rotation is off${age !== undefined ? `; last ${what} ${age} days ago` : ""}`,
-            `Enable automatic rotation (at most every ${max} days), or rotate by hand on a schedule.`,
           ),
         );
       } else if (meta.rotationDays !== undefined && meta.rotationDays > max) {
@@ -96,14 +97,23 @@ export const rotation: Check = {
             `Shorten the rotation schedule to ${max} days or less.`,
           ),
         );
-      } else if (age !== undefined || meta.rotationEnabled) {
-        const next = meta.nextRotation
-          ? `; next ${meta.nextRotation.toISOString().slice(0, 10)}`
-          : "";
+      } else if (when !== undefined && meta.rotationEnabled === false) {
+        // Rotated within the maximum, by hand or by a job outside the provider.
         results.push(
           pass(
-            `${r.name} (${r.shown}): ${age !== undefined ? `last ${what} ${age} days ago` : "rotation enabled"}${next}`,
+            `${r.name} (${r.shown}): ${when}; no rotation schedule, so rotate again within ${max - (age ?? 0)} days`,
           ),
+        );
+      } else if (meta.rotationEnabled === false) {
+        results.push(
+          warn(
+            `${r.name} (${r.shown}): automatic rotation is off`,
+            `Enable automatic rotation (at most every ${max} days), or rotate by hand on a schedule (secrets rotate).`,
+          ),
+        );
+      } else if (when !== undefined || meta.rotationEnabled) {
+        results.push(
+          pass(`${r.name} (${r.shown}): ${when ?? "rotation enabled"}${schedule}${next}`),
         );
       } else {
         results.push(
@@ -117,13 +127,9 @@ export const rotation: Check = {
     const refsOf = (name: string) => refs.filter((r) => r.provider === name).map((r) => r.ref);
     // Extra evidence from each provider's facet (such as the age of IAM access keys).
     for (const name of ctx.providersInUse()) {
-      const evidence = (await ctx.facet(name))?.evidence?.[6];
-      if (!evidence || ctx.options.offline) continue;
       let found: readonly DoctorFinding[];
       try {
-        found = await ctx.withProvider(name, (provider, call) =>
-          evidence(provider, { maxKeyAgeDays: max, references: refsOf(name) }, call),
-        );
+        found = (await ctx.evidence(name, "rotation", refsOf(name))) ?? [];
       } catch (err) {
         found = [{ status: "manual", evidence: `${name}: not checked: ${firstLine(err)}` }];
       }

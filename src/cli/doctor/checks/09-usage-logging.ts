@@ -2,12 +2,16 @@
  * Item 9: usage logging and alerting. Passes only when the config sends the
  * SDK's audit events to a sink. A subscription in the app's code (`onEvent` /
  * `.on(...)` next to a secrets-loader import) is `manual`: the doctor cannot
- * tell where the handler sends them. Nothing at all is a warning.
+ * tell where the handler sends them. Nothing at all is a warning. API keys the
+ * app issues with `secrets-loader/keys` whose usage events go to a log
+ * (`jsonLinesLogger`) pass, with the file and line (and the anomaly watcher's,
+ * when there is one).
  */
 
 import { readFileSync, statSync } from "node:fs";
 import { walkFiles } from "../../scan/walk.js";
 import { type Check, type CheckResult, manual, pass, warn } from "../types.js";
+import { keysUsage } from "./keys-usage.js";
 
 const SOURCE_EXT = /\.(?:[cm]?[jt]sx?)$/;
 const USES_SDK = /["']secrets-loader(?:\/[^"']*)?["']/;
@@ -30,6 +34,18 @@ export const usageLogging: Check = {
           ctx.configFile ? { file: ctx.configFile } : {},
         ),
       ];
+    }
+    const keys = keysUsage(ctx);
+    if (keys.sink) {
+      const watched = keys.watcher
+        ? `, alerts from createAnomalyWatcher at ${keys.watcher.file}:${keys.watcher.line}`
+        : "";
+      results.push(
+        pass(
+          `API key usage events are logged (jsonLinesLogger) at ${keys.sink.file}:${keys.sink.line}${watched}`,
+          { file: keys.sink.file, line: keys.sink.line },
+        ),
+      );
     }
     for (const f of walkFiles(ctx.dir)) {
       if (results.length >= 4) break;
@@ -54,6 +70,8 @@ export const usageLogging: Check = {
         );
       }
     }
+    // A logged key usage stream is the item's evidence; an onEvent of that same file is it too.
+    if (keys.sink) return results.filter((r) => r.status === "pass");
     if (results.length === 0) {
       results.push(
         warn(

@@ -45,19 +45,16 @@ async function lookUp(ctx: DoctorContext, name: string): Promise<IdentityOutcome
   }
   if (!provider)
     return { kind: "unknown", reason: "no provider of that name is installed or registered" };
-  // The provider's doctor facet asks (it may judge more, such as policy texts); a provider
-  // without one that reports its own identity is asked directly.
-  const facet = await ctx.facet(name);
-  const own = provider.identity?.bind(provider);
-  const viaFacet = facet?.identity?.bind(facet);
-  if (!viaFacet && !own) {
+  // One hook: the provider's own identity() (a provider may judge more there, such as
+  // Vault's policy texts, loading that code only when asked).
+  if (typeof provider.identity !== "function") {
     return { kind: "unknown", reason: "this provider does not report its identity" };
   }
   try {
     ctx.progress(`asking ${name} for its identity`);
     // Under the client's deadline: an unreachable backend cannot hang the doctor.
     const identity = await ctx.withProvider(name, (p, call) =>
-      viaFacet ? viaFacet(p, call) : (own as NonNullable<typeof own>)(call),
+      (p.identity as NonNullable<typeof p.identity>)(call),
     );
     return { kind: "identity", identity };
   } catch (err) {
