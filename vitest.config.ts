@@ -32,6 +32,18 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        test: {
+          // Real apps (Next.js with Turbopack and webpack, Vite, esbuild) built from the packed
+          // package: installed once per run by the global setup (test/frameworks/setup.ts).
+          name: "frameworks",
+          include: ["test/frameworks/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/frameworks/setup.ts"],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
+        },
+      },
     ],
   },
 });

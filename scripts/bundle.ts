@@ -17,7 +17,7 @@ import { BUNDLE_OPTIONS } from "./bundle-options.ts";
 const root = new URL("..", import.meta.url).pathname;
 // The package's entries: the root, the provider kit and its conformance suite,
 // the CLI, the keys entry and its adapters, and every provider folder (found, not listed).
-const entryPoints = ["src/index.ts", "src/browser.ts", "src/provider/index.ts"];
+const entryPoints = ["src/index.ts", "src/browser.ts", "src/edge.ts", "src/provider/index.ts"];
 for (const extra of [
   "src/provider/testing/index.ts",
   "src/cli/main.ts",

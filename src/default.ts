@@ -8,14 +8,35 @@ import type {
   ValueOf,
 } from "./api.js";
 import { createSecrets } from "./builtin-providers.js";
+import { assertServerRuntime } from "./guard.js";
 import type { ValueType } from "./types.js";
 
-let client: Secrets | undefined;
+// One zero-config client per process, not per copy of this module: Next.js bundles the package
+// once per server bundle (instrumentation, each route), and values loaded at start-up must be
+// served to every route from the same cache.
+const DEFAULT_CLIENT = Symbol.for("secrets-loader");
+const holder = globalThis as { [DEFAULT_CLIENT]?: Secrets };
+
+/**
+ * Runs `call` on the zero-config client. Whatever goes wrong, a refusal to
+ * run in a browser included (checked on every call: `window` may appear
+ * after the import), rejects the promise instead of throwing synchronously.
+ */
+function withDefault<T>(call: (secrets: Secrets) => Promise<T>): Promise<T> {
+  try {
+    assertServerRuntime();
+    return call(defaultSecrets());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
 
 /**
  * The zero-config client behind {@link getSecret}, {@link getCredentials} and
  * {@link load}, created on first use with every built-in provider configured
- * from its ecosystem's standard environment variables.
+ * from its ecosystem's standard environment variables. There is one per process (held on
+ * `globalThis[Symbol.for("secrets-loader")]`), shared by every copy of the package a bundler
+ * made.
  *
  * @example
  * ```ts
@@ -23,8 +44,8 @@ let client: Secrets | undefined;
  * ```
  */
 export function defaultSecrets(): Secrets {
-  client ??= createSecrets();
-  return client;
+  holder[DEFAULT_CLIENT] ??= createSecrets();
+  return holder[DEFAULT_CLIENT];
 }
 
 /**
@@ -35,8 +56,9 @@ export function defaultSecrets(): Secrets {
  * @internal
  */
 export function replaceDefaultSecrets(next: Secrets | undefined): Secrets | undefined {
-  const previous = client;
-  client = next;
+  const previous = holder[DEFAULT_CLIENT];
+  if (next === undefined) delete holder[DEFAULT_CLIENT];
+  else holder[DEFAULT_CLIENT] = next;
   return previous;
 }
 
@@ -90,7 +112,7 @@ export function getSecret<T extends ValueType = "string">(
   options: GetOptions<T>,
 ): Promise<ValueOf<T>>;
 export function getSecret(ref: string, options?: GetOptions): Promise<unknown> {
-  return options ? defaultSecrets().getSecret(ref, options) : defaultSecrets().getSecret(ref);
+  return withDefault((s) => (options ? s.getSecret(ref, options) : s.getSecret(ref)));
 }
 
 /**
@@ -149,7 +171,7 @@ export function getCredentials(
   request?: unknown,
   options?: CallOptions,
 ): Promise<unknown> {
-  return defaultSecrets().getCredentials(provider, request, options);
+  return withDefault((s) => s.getCredentials(provider, request, options));
 }
 
 /**
@@ -186,5 +208,5 @@ export function getCredentials(
  * ```
  */
 export function load<S extends LoadSpec>(spec: S, options?: CallOptions): Promise<LoadResult<S>> {
-  return defaultSecrets().load(spec, options);
+  return withDefault((s) => s.load(spec, options));
 }

@@ -78,7 +78,9 @@ export class SecretsError extends Error {
       options.message ?? defaultMessage,
       options.cause === undefined ? undefined : { cause: options.cause },
     );
-    this.name = new.target.name;
+    // Each class names itself with a string literal (its `name` field): a minifier renames
+    // classes, so `new.target.name` would read "u" or "Er" in a bundled app.
+    this.name = "SecretsError";
     this.code = code;
     if (options.provider !== undefined) this.provider = options.provider;
     if (options.reference !== undefined) this.reference = options.reference;
@@ -136,6 +138,8 @@ function where(o: SecretsErrorOptions): string {
  * ```
  */
 export class InvalidReferenceError extends SecretsError {
+  /** `"InvalidReferenceError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "InvalidReferenceError";
   /** The offending part of the reference. */
   readonly part: string;
   /** A corrected example. */
@@ -167,6 +171,8 @@ export class InvalidReferenceError extends SecretsError {
  * ```
  */
 export class NotFoundError extends SecretsError {
+  /** `"NotFoundError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "NotFoundError";
   constructor(options: SecretsErrorOptions = {}) {
     super("NOT_FOUND", `Secret not found:${where(options)}`, options);
   }
@@ -181,6 +187,8 @@ export class NotFoundError extends SecretsError {
  * ```
  */
 export class AccessDeniedError extends SecretsError {
+  /** `"AccessDeniedError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "AccessDeniedError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
       "ACCESS_DENIED",
@@ -199,6 +207,8 @@ export class AccessDeniedError extends SecretsError {
  * ```
  */
 export class ThrottledError extends SecretsError {
+  /** `"ThrottledError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "ThrottledError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
       "THROTTLED",
@@ -217,6 +227,8 @@ export class ThrottledError extends SecretsError {
  * ```
  */
 export class UnavailableError extends SecretsError {
+  /** `"UnavailableError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "UnavailableError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
       "UNAVAILABLE",
@@ -235,6 +247,8 @@ export class UnavailableError extends SecretsError {
  * ```
  */
 export class ExpiredError extends SecretsError {
+  /** `"ExpiredError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "ExpiredError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
       "EXPIRED",
@@ -253,6 +267,8 @@ export class ExpiredError extends SecretsError {
  * ```
  */
 export class InvalidValueError extends SecretsError {
+  /** `"InvalidValueError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "InvalidValueError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
       "INVALID_VALUE",
@@ -271,6 +287,8 @@ export class InvalidValueError extends SecretsError {
  * ```
  */
 export class NoProviderError extends SecretsError {
+  /** `"NoProviderError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "NoProviderError";
   constructor(options: SecretsErrorOptions = {}) {
     super("NO_PROVIDER", `No provider is registered for${where(options)}`, options);
   }
@@ -285,6 +303,8 @@ export class NoProviderError extends SecretsError {
  * ```
  */
 export class MissingDependencyError extends SecretsError {
+  /** `"MissingDependencyError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "MissingDependencyError";
   /** The npm package to install. */
   readonly packageName: string;
   constructor(options: SecretsErrorOptions & { packageName: string }) {
@@ -306,6 +326,8 @@ export class MissingDependencyError extends SecretsError {
  * ```
  */
 export class PolicyViolationError extends SecretsError {
+  /** `"PolicyViolationError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "PolicyViolationError";
   constructor(options: SecretsErrorOptions = {}) {
     super("POLICY_VIOLATION", `Refused by policy:${where(options)}`, options);
   }
@@ -321,6 +343,8 @@ export class PolicyViolationError extends SecretsError {
  * ```
  */
 export class BrowserUsageError extends SecretsError {
+  /** `"BrowserUsageError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "BrowserUsageError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
       "BROWSER_USAGE",
@@ -331,7 +355,20 @@ export class BrowserUsageError extends SecretsError {
   }
 
   /**
-   * Throws a BrowserUsageError in a browser, a web worker or React Native. It lives on the
+   * The message for an edge runtime (Next.js edge routes and middleware, edge functions).
+   *
+   * @example
+   * ```ts
+   * new BrowserUsageError({ message: BrowserUsageError.EDGE_MESSAGE });
+   * ```
+   */
+  static readonly EDGE_MESSAGE =
+    "secrets-loader cannot run in the edge runtime (Next.js edge routes and middleware, edge functions): it needs Node.js. " +
+    'In Next.js, add `export const runtime = "nodejs"` to the route or page (or move the code to proxy.ts, which runs on Node.js); ' +
+    'in instrumentation.ts, import it only when process.env.NEXT_RUNTIME === "nodejs".';
+
+  /**
+   * Throws a BrowserUsageError in a browser, a web worker, React Native or an edge runtime. It lives on the
    * error class because every entry already shares the errors module: a guard module of its
    * own would be split into one more chunk for every entry to load.
    *
@@ -349,6 +386,8 @@ export class BrowserUsageError extends SecretsError {
       typeof g.navigator === "object" &&
       (g.navigator as { product?: string })?.product === "ReactNative";
     if (isBrowser || isWorker || isReactNative) throw new BrowserUsageError();
+    if (typeof g.EdgeRuntime === "string")
+      throw new BrowserUsageError({ message: BrowserUsageError.EDGE_MESSAGE });
   }
 }
 
@@ -383,6 +422,8 @@ export interface LoadFailure {
  * ```
  */
 export class LoadError extends SecretsError {
+  /** `"LoadError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "LoadError";
   /** Every reference that failed, and why. */
   readonly failures: readonly LoadFailure[];
   constructor(failures: LoadFailure[], total: number) {
@@ -408,6 +449,8 @@ export class LoadError extends SecretsError {
  * ```
  */
 export class ClientClosedError extends SecretsError {
+  /** `"ClientClosedError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "ClientClosedError";
   constructor(options: SecretsErrorOptions = {}) {
     super(
       "CLIENT_CLOSED",
@@ -426,6 +469,8 @@ export class ClientClosedError extends SecretsError {
  * ```
  */
 export class ConfigError extends SecretsError {
+  /** `"ConfigError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "ConfigError";
   constructor(options: SecretsErrorOptions = {}) {
     super("INVALID_CONFIG", "Invalid configuration.", options);
   }
@@ -440,6 +485,8 @@ export class ConfigError extends SecretsError {
  * ```
  */
 export class ProviderError extends SecretsError {
+  /** `"ProviderError"`, a string literal: a minifier renames the class, not this. */
+  override readonly name: string = "ProviderError";
   constructor(options: SecretsErrorOptions = {}) {
     super("PROVIDER_ERROR", `Provider call failed:${where(options)}`, options);
   }

@@ -107,6 +107,14 @@ export type SecretsEvent =
       reason?: "dropped" | "replaced" | "close";
     })
   | (EventBase & {
+      /** Something works but is probably a mistake: `READ_AT_BUILD`, a read during `next build`. */
+      type: "warning";
+      /** What kind of mistake. */
+      code: "READ_AT_BUILD";
+      /** What happened and how to fix it (never a value). */
+      message: string;
+    })
+  | (EventBase & {
       /** An entry left the cache (`error`: the provider said the value is gone or no longer readable). */
       type: "evict";
       /** Why it left. */

@@ -37,6 +37,7 @@ export {
   parseReference,
 } from "./builtin-providers.js";
 export { type Composition, compose } from "./compose.js";
+export { describeShape, looksLikeCredential } from "./credential-shape.js";
 export { defaultSecrets, getCredentials, getSecret, load } from "./default.js";
 export type { Duration } from "./duration.js";
 export {
@@ -62,6 +63,7 @@ export {
 } from "./errors.js";
 export type { EventBase, SecretsEvent, SecretsListener } from "./events.js";
 export { assertServerRuntime } from "./guard.js";
+export { providePeer } from "./peer.js";
 export type { CredentialsEntry, CredentialsMap } from "./provider/credentials.js";
 export type {
   AnyProvider,

@@ -5,11 +5,11 @@
  * and each SDK client load on first use.
  */
 
-import { type CredentialsEntry, defineProvider } from "../../src/provider/index.js";
+import { type CredentialsEntry, defineProvider, type Provider } from "../../src/provider/index.js";
 import type { AwsProviderOptions } from "./config.js";
 import { awsSm, awsSsm } from "./rules.js";
-import type { AwsProvider } from "./runtime.js";
-import type { AwsCredentialIdentity, AwsCredentialsRequest } from "./types.js";
+
+import type { AwsCredentialIdentity, AwsCredentialsRequest, AwsProvider } from "./types.js";
 
 declare module "../../src/provider/index.js" {
   interface CredentialsMap {
@@ -60,7 +60,10 @@ declare module "../../src/provider/index.js" {
  * });
  * ```
  */
-export const awsProvider = defineProvider<AwsProviderOptions, AwsProvider>({
+export const awsProvider: Provider<AwsProviderOptions, AwsProvider> = defineProvider<
+  AwsProviderOptions,
+  AwsProvider
+>({
   name: "aws",
   schemes: { "aws-sm": awsSm, "aws-ssm": awsSsm },
   suggestions: {
@@ -85,5 +88,5 @@ export const awsProvider = defineProvider<AwsProviderOptions, AwsProvider>({
     (await import("./runtime.js")).createAwsProvider(context, options),
   // The facet is typed by the operations with their doctor handle (a subtype of the public type).
   doctor: async () => (await import("./doctor.js")).awsDoctor,
-  rotation: async () => (await import("./rotation/facet.js")).awsRotation,
+  rotation: async () => (await import("./rotation/facet.js")).awsRotationWith(awsSm),
 });

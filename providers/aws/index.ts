@@ -15,8 +15,11 @@
  */
 
 import { assertServerRuntime } from "../../src/provider/index.js";
+import { useAwsSmRule } from "./rotation/runner.js";
+import { awsSm } from "./rules.js";
 
 assertServerRuntime();
+useAwsSmRule(awsSm);
 
 export type { AwsProviderOptions, AwsService } from "./config.js";
 export { awsProvider } from "./declaration.js";
@@ -30,9 +33,9 @@ export type {
   RotationStep,
 } from "./rotation/index.js";
 export { pendingReference, RotationError, rotateSecret } from "./rotation/index.js";
-export type { AwsProvider } from "./runtime.js";
 export type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
   AwsCredentialsRequest,
+  AwsProvider,
 } from "./types.js";

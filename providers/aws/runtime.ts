@@ -10,7 +10,6 @@ import type {
   ParsedRef,
   ProviderContext,
   ProviderIdentity,
-  ProviderOperations,
   SecretMetadata,
 } from "../../src/provider/index.js";
 import { AwsClients } from "./clients.js";
@@ -19,26 +18,9 @@ import { describeCall, issueCredentials, planStsCall } from "./credentials.js";
 import { describeParameter, describeSecret } from "./describe.js";
 import { type BatchState, batchGetSecretValues, getSecretValue } from "./secrets-manager.js";
 import { getParameter, getParameters } from "./ssm.js";
-import type { AwsCredentialIdentity } from "./types.js";
+import type { AwsCredentialIdentity, AwsProvider } from "./types.js";
 
-/**
- * The AWS provider's operations (`await secrets.provider("aws")`), whose
- * credentials are STS identities.
- *
- * @example
- * ```ts
- * const aws = (await secrets.provider("aws")) as AwsProvider;
- * const meta = await secrets.describe("aws-sm://prod/db");
- * ```
- */
-export interface AwsProvider extends ProviderOperations {
-  /** Issues STS credentials; see {@link AwsCredentialsRequest}. */
-  getCredentials(request: unknown, call: CallContext): Promise<Issued<AwsCredentialIdentity>>;
-  /** Rotation metadata (`aws-sm://`) or parameter dates (`aws-ssm://`). */
-  describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata>;
-  /** STS GetCallerIdentity signed like the reads, and the attached policies where IAM permits. */
-  identity(call?: CallContext): Promise<ProviderIdentity>;
-}
+export type { AwsProvider } from "./types.js";
 
 /**
  * What the doctor facet is handed (typed by the declaration): the operations

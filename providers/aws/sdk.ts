@@ -40,11 +40,9 @@ export function loadSecretsManager(): Promise<SecretsManagerModule> {
       secretsManager = p;
     },
     () =>
-      importPeer(
-        "aws",
-        "@aws-sdk/client-secrets-manager",
-        () => import("@aws-sdk/client-secrets-manager"),
-      ),
+      importPeer<SecretsManagerModule>("aws", "@aws-sdk/client-secrets-manager", [
+        "SecretsManagerClient",
+      ]),
   );
 }
 
@@ -55,7 +53,7 @@ export function loadSsm(): Promise<SsmModule> {
     (p) => {
       ssm = p;
     },
-    () => importPeer("aws", "@aws-sdk/client-ssm", () => import("@aws-sdk/client-ssm")),
+    () => importPeer<SsmModule>("aws", "@aws-sdk/client-ssm", ["SSMClient"]),
   );
 }
 
@@ -66,7 +64,7 @@ export function loadSts(): Promise<StsModule> {
     (p) => {
       sts = p;
     },
-    () => importPeer("aws", "@aws-sdk/client-sts", () => import("@aws-sdk/client-sts")),
+    () => importPeer<StsModule>("aws", "@aws-sdk/client-sts", ["STSClient"]),
   );
 }
 
@@ -77,6 +75,6 @@ export function loadIam(): Promise<IamModule> {
     (p) => {
       iam = p;
     },
-    () => importPeer("aws", "@aws-sdk/client-iam", () => import("@aws-sdk/client-iam")),
+    () => importPeer<IamModule>("aws", "@aws-sdk/client-iam", ["IAMClient"]),
   );
 }

@@ -5,6 +5,15 @@
  * declarations depending on `@smithy/types`.
  */
 
+import type {
+  CallContext,
+  Issued,
+  ParsedRef,
+  ProviderIdentity,
+  ProviderOperations,
+  SecretMetadata,
+} from "../../src/provider/index.js";
+
 /**
  * AWS credentials, shaped as the AWS SDK v3's `AwsCredentialIdentity`.
  *
@@ -92,4 +101,23 @@ export interface AwsCredentialsRequest {
   mfaCode?: (serialNumber: string) => string | Promise<string>;
   /** Region of the STS endpoint. Default: the provider's region. */
   region?: string;
+}
+
+/**
+ * The AWS provider's operations (`await secrets.provider("aws")`), whose
+ * credentials are STS identities.
+ *
+ * @example
+ * ```ts
+ * const aws = (await secrets.provider("aws")) as AwsProvider;
+ * const meta = await secrets.describe("aws-sm://prod/db");
+ * ```
+ */
+export interface AwsProvider extends ProviderOperations {
+  /** Issues STS credentials; see {@link AwsCredentialsRequest}. */
+  getCredentials(request: unknown, call: CallContext): Promise<Issued<AwsCredentialIdentity>>;
+  /** Rotation metadata (`aws-sm://`) or parameter dates (`aws-ssm://`). */
+  describe(ref: ParsedRef, call: CallContext): Promise<SecretMetadata>;
+  /** STS GetCallerIdentity signed like the reads, and the attached policies where IAM permits. */
+  identity(call?: CallContext): Promise<ProviderIdentity>;
 }

@@ -3,7 +3,7 @@
  * and their rule, its typed credentials, its optional packages.
  */
 
-import { type CredentialsEntry, defineProvider } from "../../src/provider/index.js";
+import { type CredentialsEntry, defineProvider, type Provider } from "../../src/provider/index.js";
 import { azureKv } from "./rules.js";
 import type { AzureProvider } from "./runtime.js";
 import type { AzureCredentials, AzureCredentialsRequest, AzureProviderOptions } from "./types.js";
@@ -49,7 +49,11 @@ declare module "../../src/provider/index.js" {
  * const db = await secrets.getSecret("azure-kv://acme-kv/db#password");
  * const { token } = await secrets.getCredentials("azure", { scopes: "https://storage.azure.com/.default" });
  * ```
- */ export const azureProvider = defineProvider<AzureProviderOptions, AzureProvider>({
+ */
+export const azureProvider: Provider<AzureProviderOptions, AzureProvider> = defineProvider<
+  AzureProviderOptions,
+  AzureProvider
+>({
   name: "azure",
   schemes: { "azure-kv": azureKv },
   suggestions: {

@@ -15,7 +15,9 @@ let secrets: Promise<SecretsModule> | undefined;
 /** `@azure/identity`, imported on first use (a failed import is retried next time). */
 export function loadIdentity(): Promise<IdentityModule> {
   if (!identity) {
-    identity = importPeer("azure", "@azure/identity", () => import("@azure/identity"));
+    identity = importPeer<IdentityModule>("azure", "@azure/identity", [
+      "ManagedIdentityCredential",
+    ]);
     identity.catch(() => {
       identity = undefined;
     });
@@ -26,11 +28,7 @@ export function loadIdentity(): Promise<IdentityModule> {
 /** `@azure/keyvault-secrets`, imported on first use. */
 export function loadKeyVaultSecrets(): Promise<SecretsModule> {
   if (!secrets) {
-    secrets = importPeer(
-      "azure",
-      "@azure/keyvault-secrets",
-      () => import("@azure/keyvault-secrets"),
-    );
+    secrets = importPeer<SecretsModule>("azure", "@azure/keyvault-secrets", ["SecretClient"]);
     secrets.catch(() => {
       secrets = undefined;
     });

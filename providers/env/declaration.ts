@@ -3,7 +3,7 @@
  * Loads nothing until an `env://` reference is used.
  */
 
-import { defineProvider } from "../../src/provider/index.js";
+import { defineProvider, type Provider } from "../../src/provider/index.js";
 import type { EnvProviderOptions } from "./options.js";
 import { envRule } from "./rules.js";
 
@@ -25,7 +25,7 @@ import { envRule } from "./rules.js";
  * const key = await secrets.getSecret("env://PAYMENT_API_KEY");
  * ```
  */
-export const envProvider = defineProvider<EnvProviderOptions>({
+export const envProvider: Provider<EnvProviderOptions> = defineProvider<EnvProviderOptions>({
   name: "env",
   schemes: { env: envRule },
   suggestions: { environment: "env", process: "env" },

@@ -3,7 +3,7 @@
  * and their rule, its typed credentials, its optional packages.
  */
 
-import { type CredentialsEntry, defineProvider } from "../../src/provider/index.js";
+import { type CredentialsEntry, defineProvider, type Provider } from "../../src/provider/index.js";
 import { gcpSm } from "./rules.js";
 import type { GcpProvider } from "./runtime.js";
 import type { GcpCredentials, GcpCredentialsRequest, GcpOptions } from "./types.js";
@@ -57,7 +57,11 @@ declare module "../../src/provider/index.js" {
  *   STRIPE_KEY: "gcp-sm://stripe-key@prod",
  * });
  * ```
- */ export const gcpProvider = defineProvider<GcpOptions, GcpProvider>({
+ */
+export const gcpProvider: Provider<GcpOptions, GcpProvider> = defineProvider<
+  GcpOptions,
+  GcpProvider
+>({
   name: "gcp",
   schemes: { "gcp-sm": gcpSm },
   suggestions: {

@@ -4,7 +4,7 @@
  * credentials, its optional package.
  */
 
-import { type CredentialsEntry, defineProvider } from "../../src/provider/index.js";
+import { type CredentialsEntry, defineProvider, type Provider } from "../../src/provider/index.js";
 import type { VaultProviderOptions } from "./options.js";
 import { vault } from "./rules.js";
 import type { VaultProvider } from "./runtime.js";
@@ -55,7 +55,11 @@ declare module "../../src/provider/index.js" {
  * });
  * const { username, password } = await secrets.getCredentials("vault", { path: "database/creds/readonly" });
  * ```
- */ export const vaultProvider = defineProvider<VaultProviderOptions, VaultProvider>({
+ */
+export const vaultProvider: Provider<VaultProviderOptions, VaultProvider> = defineProvider<
+  VaultProviderOptions,
+  VaultProvider
+>({
   name: "vault",
   schemes: { vault },
   aliases: { bao: "vault", openbao: "vault" },

@@ -16,7 +16,7 @@ let nodeVault: Promise<NodeVault> | undefined;
 /** `node-vault`, imported on first use (a failed import is retried next time). */
 export function loadNodeVault(): Promise<NodeVault> {
   if (!nodeVault) {
-    nodeVault = importPeer("vault", "node-vault", () => import("node-vault")).then(
+    nodeVault = importPeer<{ default: NodeVault }>("vault", "node-vault", ["default"]).then(
       (m) => ((m as { default?: NodeVault }).default ?? m) as NodeVault,
     );
     nodeVault.catch(() => {

@@ -38,6 +38,7 @@ import type {
   SecretMetadata,
   ValueType,
 } from "../types.js";
+import { warnIfReadAtBuild } from "./build-phase.js";
 import { credentialsKey, memoKey, ofProvider, ofScheme, secretKey } from "./cache-keys.js";
 import { type CallSubject, callWithDeadline } from "./calls.js";
 import { type LeaseEndReason, LeaseKeeper } from "./leases.js";
@@ -290,6 +291,7 @@ class SecretsClient implements Secrets {
     const meta: EntryMeta = { provider: slot.name, reference: parsed.source, kind: "secret" };
     let batch = o.batch;
     const load = async (previous: Issued<Stored> | undefined): Promise<Issued<Stored>> => {
+      warnIfReadAtBuild(parsed.raw, slot.name, this.#emit);
       if (batch) {
         const { results, index } = batch;
         batch = undefined;

@@ -31,7 +31,9 @@ beforeAll(() => {
  * through a node_modules link, so the `exports` conditions decide (not an
  * alias to the folder, which would use the top-level "browser" field).
  */
-async function bundleForBrowser(): Promise<{ code: string; inputs: string[] }> {
+async function bundleForBrowser(
+  options: { dropUnresolvable?: boolean } = {},
+): Promise<{ code: string; inputs: string[] }> {
   const dir = mkdtempSync(join(tmpdir(), "sl-browser-"));
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(root, join(dir, "node_modules", "secrets-loader"), "dir");
@@ -50,18 +52,46 @@ async function bundleForBrowser(): Promise<{ code: string; inputs: string[] }> {
     metafile: true,
     preserveSymlinks: true,
     logLevel: "silent",
+    // A bundler that drops what it cannot resolve, to reach the last line of defence.
+    plugins: options.dropUnresolvable
+      ? [
+          {
+            name: "drop-unresolvable",
+            setup(b) {
+              b.onResolve({ filter: /^(server-only$|secrets-loader is server-only)/ }, () => ({
+                path: "dropped",
+                namespace: "dropped",
+              }));
+              // CommonJS: exports unknown at build time, as a bundler that drops a module makes them.
+              b.onLoad({ filter: /.*/, namespace: "dropped" }, () => ({
+                contents: "module.exports = {};",
+              }));
+            },
+          },
+        ]
+      : [],
   });
   return { code: out.outputFiles[0]?.text ?? "", inputs: Object.keys(out.metafile.inputs) };
 }
 
 describe("browser refusal", () => {
-  it("a browser bundle resolves to the refusing module and fails in headless Chromium", async () => {
+  it("an esbuild browser bundle fails to build, naming the package and the fix", async () => {
+    const err = await bundleForBrowser().then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toMatch(/Could not resolve "secrets-loader is server-only/);
+    expect(err?.message).toMatch(/server component, route handler, server action/);
+    expect(err?.message).toMatch(/node_modules\/secrets-loader\/dist\/src\/browser\.js/);
+  });
+
+  it("a bundle that drops the unresolvable imports still refuses in headless Chromium", async () => {
     if (!existsSync(CHROMIUM)) {
       throw new Error(
         `${CHROMIUM} not found: install Debian's chromium (scripts/emulators/install does it)`,
       );
     }
-    const { code, inputs } = await bundleForBrowser();
+    const { code, inputs } = await bundleForBrowser({ dropUnresolvable: true });
     expect(inputs.some((i) => i.endsWith("dist/src/browser.js"))).toBe(true);
     expect(inputs.some((i) => i.endsWith("dist/src/index.js"))).toBe(false); // nothing of the Node build
     const browser = await chromium.launch({
@@ -98,9 +128,18 @@ describe("browser refusal", () => {
     for (const [subpath, conditions] of Object.entries(pkg.exports as Record<string, unknown>)) {
       if (typeof conditions !== "object" || conditions === null) continue;
       // Every entry, the provider kit and ./providers/* included, refuses every client-side runtime.
-      for (const c of ["browser", "react-native", "worker", "edge-light"]) {
+      for (const c of ["browser", "react-native", "worker"]) {
         const target = (conditions as Record<string, string>)[c];
         expect(target, `exports["${subpath}"].${c}`).toBe("./dist/src/browser.js");
+      }
+      // Edge runtimes get their own refusal, and must win over "browser" (Next's edge
+      // compiler sets both): the first matching key of an exports object wins.
+      const keys = Object.keys(conditions);
+      for (const c of ["edge-light", "workerd"]) {
+        expect((conditions as Record<string, string>)[c], `exports["${subpath}"].${c}`).toBe(
+          "./dist/src/edge.js",
+        );
+        expect(keys.indexOf(c)).toBeLessThan(keys.indexOf("browser"));
       }
     }
   });
@@ -125,18 +164,53 @@ describe("browser refusal", () => {
     "secrets-loader/keys/fastify",
   ];
   it.each(
-    ["browser", "react-native", "worker", "edge-light"].flatMap((c) =>
-      entries.map((e) => [c, e] as const),
-    ),
-  )("node --conditions=%s: importing %s fails with the same error", (condition, entry) => {
-    const r = spawnSync(
-      process.execPath,
-      [`--conditions=${condition}`, "--input-type=module", "-e", `import "${entry}";`],
-      { cwd: root, encoding: "utf8" },
-    );
+    ["browser", "react-native", "worker"].flatMap((c) => entries.map((e) => [c, e] as const)),
+  )(
+    "node --conditions=%s: importing %s fails, naming the package and the fix",
+    (condition, entry) => {
+      const r = spawnSync(
+        process.execPath,
+        [`--conditions=${condition}`, "--input-type=module", "-e", `import "${entry}";`],
+        { cwd: root, encoding: "utf8" },
+      );
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain("secrets-loader is server-only");
+      expect(r.stderr).toContain("Move the call to a server component");
+    },
+  );
+
+  it.each(["edge-light", "workerd"].flatMap((c) => entries.map((e) => [c, e] as const)))(
+    "node --conditions=%s: importing %s is refused naming the edge runtime",
+    (condition, entry) => {
+      const r = spawnSync(
+        process.execPath,
+        [`--conditions=${condition}`, "--input-type=module", "-e", `import "${entry}";`],
+        { cwd: root, encoding: "utf8" },
+      );
+      expect(r.status).not.toBe(0);
+      expect(r.stderr).toContain("secrets-loader cannot run in the edge runtime");
+      expect(r.stderr).toContain('export const runtime = "nodejs"');
+    },
+  );
+
+  it("an edge runtime that ignores the conditions is refused by the runtime guard", () => {
+    const script = `globalThis.EdgeRuntime = "edge-runtime"; await import("secrets-loader");`;
+    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+    });
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain("BrowserUsageError");
-    expect(r.stderr).toContain("Use it from server code only");
+    expect(r.stderr).toContain('export const runtime = "nodejs"');
+  });
+
+  it("the error is named BrowserUsageError, not an artefact of the build", () => {
+    const script = `globalThis.window = {}; globalThis.document = {};
+      try { await import("secrets-loader"); } catch (e) { console.log(e.name, e.code); }`;
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    expect(out.trim()).toBe("BrowserUsageError BROWSER_USAGE");
   });
 
   it("plain node imports the package fine", () => {

@@ -116,7 +116,7 @@ function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) return sourceFiles(p);
-    return p.endsWith(".ts") ? [p] : [];
+    return p.endsWith(".ts") || p.endsWith(".js") ? [p] : [];
   });
 }
 
@@ -125,68 +125,95 @@ function packageOf(spec: string): string {
   return spec.startsWith("@") ? parts.slice(0, 2).join("/") : (parts[0] as string);
 }
 
-describe("dynamic imports match declared optional peer dependencies", () => {
+const optionalPeers = Object.keys(pkg.peerDependencies ?? {}).filter(
+  (name) => pkg.peerDependenciesMeta?.[name]?.optional === true,
+);
+// Optional peers no call site loads, and why: the caller passes them in, or they are only types.
+const NOT_LOADED: Record<string, string> = {
+  "@google-cloud/secret-manager": "gcpProvider({ client }) takes the caller's own client",
+  express: "secrets-loader/keys/express uses its types only",
+  fastify: "secrets-loader/keys/fastify uses its types only",
+  ioredis: "loaded by src/keys/limits/store.ts (the keys entry imports no core module)",
+};
+
+describe("optional peers are loaded by name, out of every bundler's sight", () => {
   const files = [...sourceFiles(join(root, "src")), ...sourceFiles(join(root, "providers"))];
-  const dynamic = new Map<string, string[]>();
-  const staticValue: string[] = [];
-  for (const file of files) {
+  const code = files.map((file) => ({
+    rel: relative(root, file),
     // Comments may quote imports (doc examples); only code counts.
-    const text = readFileSync(file, "utf8")
+    text: readFileSync(file, "utf8")
       .replace(/\/\*[\s\S]*?\*\//g, "")
-      .replace(/^\s*\/\/.*$/gm, "");
-    const rel = relative(root, file);
-    for (const m of text.matchAll(/\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/g)) {
-      const name = packageOf(m[1] as string);
-      if (name.startsWith("node:")) continue;
-      dynamic.set(name, [...(dynamic.get(name) ?? []), rel]);
-    }
-    for (const m of text.matchAll(
-      /^\s*import\s+(?!type\b)[^;]*?from\s+["']([^"'./][^"']*)["']/gm,
-    )) {
-      const name = packageOf(m[1] as string);
-      if (CLOUD_SDK.test(name)) staticValue.push(`${rel}: ${name}`);
-    }
-    for (const m of text.matchAll(
-      /^\s*export\s+(?!type\b)[^;]*?from\s+["']([^"'./][^"']*)["']/gm,
-    )) {
-      const name = packageOf(m[1] as string);
-      if (CLOUD_SDK.test(name)) staticValue.push(`${rel}: ${name}`);
-    }
-  }
+      .replace(/^\s*\/\/.*$/gm, ""),
+  }));
+  // importPeer<Type>("provider", "package", [exports]): every call site names its package.
+  const calls = code.flatMap(({ rel, text }) =>
+    [...text.matchAll(/\bimportPeer(?:<[^;]*?>)?\(\s*"([^"]+)",\s*"([^"]+)",\s*\[/g)].map((m) => ({
+      rel,
+      provider: m[1] as string,
+      name: m[2] as string,
+    })),
+  );
 
-  it("finds the dynamic imports it checks", () => {
-    expect(dynamic.has("dotenv")).toBe(true);
-    // Each built provider's SDKs must be seen, or the checks below check nothing.
-    expect(dynamic.has("@aws-sdk/client-secrets-manager")).toBe(true);
-    expect(dynamic.has("@aws-sdk/client-sts")).toBe(true);
+  it("finds the call sites it checks", () => {
+    const names = new Set(calls.map((c) => c.name));
+    for (const name of ["@aws-sdk/client-secrets-manager", "@azure/identity", "node-vault"])
+      expect(names, name).toContain(name);
   });
 
-  it("no cloud SDK is imported statically (type-only imports are fine)", () => {
-    expect(staticValue).toEqual([]);
+  it("every importPeer call site loads a declared optional peer", () => {
+    for (const c of calls)
+      expect(optionalPeers, `${c.rel} loads ${c.name} for ${c.provider}`).toContain(c.name);
   });
 
-  it("every dynamically imported package is an optional peer or a dependency", () => {
-    for (const [name, where] of dynamic) {
-      const optionalPeer =
-        name in (pkg.peerDependencies ?? {}) && pkg.peerDependenciesMeta?.[name]?.optional === true;
-      const dependency = name in (pkg.dependencies ?? {});
-      expect(
-        optionalPeer || dependency,
-        `${name} (imported in ${where.join(", ")}) must be an optional peerDependency or a dependency`,
-      ).toBe(true);
-      if (CLOUD_SDK.test(name))
+  it("every optional peer is loaded by a call site, or says why not", () => {
+    const loaded = new Set(calls.map((c) => c.name));
+    for (const name of optionalPeers)
+      expect(loaded.has(name) || name in NOT_LOADED, `${name}: no importPeer call site`).toBe(true);
+  });
+
+  it("no optional peer is imported with a literal specifier a bundler would have to resolve", () => {
+    const literal: string[] = [];
+    for (const { rel, text } of code) {
+      // `typeof import("x")` is a type; every other import of a peer is code.
+      for (const m of text.matchAll(/(typeof\s+)?\bimport\(\s*["']([^"']+)["']\s*\)/g))
+        if (!m[1] && optionalPeers.includes(packageOf(m[2] as string)))
+          literal.push(`${rel}: ${m[2]}`);
+      for (const m of text.matchAll(
+        /^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+["']([^"'./][^"']*)["']/gm,
+      ))
+        if (optionalPeers.includes(packageOf(m[1] as string)) && !/^\s*import\s+type\b/.test(m[0]))
+          literal.push(`${rel}: ${m[1]}`);
+    }
+    expect(literal).toEqual([]);
+  });
+
+  it("the built package has no literal import of an optional peer either", () => {
+    const built = sourceFiles(join(root, "dist")).filter((f) => f.endsWith(".js"));
+    const found = built.flatMap((f) => {
+      const text = readFileSync(f, "utf8");
+      return optionalPeers
+        .filter((name) =>
+          new RegExp(
+            `(\\bimport\\(\\s*|\\bfrom\\s*|\\bimport\\s*)["']${name.replace("/", "\\/")}["'/]`,
+          ).test(text),
+        )
+        .map((name) => `${relative(root, f)}: ${name}`);
+    });
+    expect(found).toEqual([]);
+    // The check can fail: a literal import is seen.
+    expect(/(\bimport\(\s*)["']node-vault["']/.test('await import("node-vault")')).toBe(true);
+  });
+
+  it("dynamically imported packages other than peers are dependencies", () => {
+    for (const { rel, text } of code) {
+      for (const m of text.matchAll(/(typeof\s+)?\bimport\(\s*["']([^"'./][^"']*)["']\s*\)/g)) {
+        const name = packageOf(m[2] as string);
+        if (m[1] || name.startsWith("node:")) continue;
         expect(
-          optionalPeer,
-          `${name} is a cloud SDK: it must be an optional peer, not a dependency`,
+          name in (pkg.dependencies ?? {}),
+          `${name} (imported in ${rel}) must be a dependency`,
         ).toBe(true);
-    }
-  });
-
-  it("the core never imports a cloud SDK, even dynamically", () => {
-    for (const [name, where] of dynamic) {
-      if (!CLOUD_SDK.test(name)) continue;
-      const inCore = where.filter((w) => w.startsWith("src/") && !w.startsWith("src/cli/"));
-      expect(inCore, `${name} imported from core files`).toEqual([]);
+      }
     }
   });
 
@@ -199,5 +226,11 @@ describe("dynamic imports match declared optional peer dependencies", () => {
 
   it("no cloud SDK is a hard dependency", () => {
     expect(Object.keys(pkg.dependencies ?? {}).filter((d) => CLOUD_SDK.test(d))).toEqual([]);
+  });
+
+  it("server-only is a dependency, imported only by the browser module", () => {
+    expect(pkg.dependencies?.["server-only"]).toBeDefined();
+    const importers = code.filter(({ text }) => /\bimport\s+["']server-only["']/.test(text));
+    expect(importers.map((c) => c.rel)).toEqual(["src/browser.ts"]);
   });
 });

@@ -8,12 +8,16 @@ describe("timers", () => {
   it("a process with cached, renewable credentials exits on its own", () => {
     const script = `
       import { createSecrets } from "secrets-loader";
-      const provider = {
-        name: "mem", scheme: "mem",
-        async getSecret() { return { value: "v", expiresAt: Date.now() + 3_600_000 }; },
-        async getCredentials() { return { value: { token: "t" }, expiresAt: Date.now() + 3_600_000 }; },
-      };
-      const secrets = createSecrets({ providers: { mem: provider } });
+      import { defineProvider } from "secrets-loader/provider";
+      const mem = defineProvider({
+        name: "mem",
+        schemes: { mem: { example: "mem://x" } },
+        create: () => ({
+          async getSecret() { return { value: "v", expiresAt: Date.now() + 3_600_000 }; },
+          async getCredentials() { return { value: { token: "t" }, expiresAt: Date.now() + 3_600_000 }; },
+        }),
+      });
+      const secrets = createSecrets({ providers: { mem } });
       await secrets.getCredentials("mem");
       await secrets.getSecret("mem://x");
       console.log("done");

@@ -3,10 +3,23 @@
  * through the declaration, so the CLI names no provider.
  */
 
-import type { RotationFacet } from "../../../src/provider/index.js";
+import type { ReferenceRule, RotationFacet } from "../../../src/provider/index.js";
 import { RotationError } from "./error.js";
-import { rotateSecret } from "./runner.js";
+import { rotateSecret, useAwsSmRule } from "./runner.js";
 import type { RotateSecretOptions } from "./types.js";
+
+/**
+ * The rotation facet, given the `aws-sm` rule by the declaration that loads it.
+ *
+ * @example
+ * ```ts
+ * const facet = awsRotationWith(awsSm);
+ * ```
+ */
+export function awsRotationWith(rule: ReferenceRule): RotationFacet {
+  useAwsSmRule(rule);
+  return awsRotation;
+}
 
 /**
  * Rotates `aws-sm://` secrets with `rotateSecret`.

@@ -17,10 +17,10 @@ import {
   firstLine,
   type ParsedRef,
   parseReferenceWith,
+  type ReferenceRule,
   raceSignal,
   SchemeTable,
 } from "../../../src/provider/index.js";
-import { awsSm } from "../rules.js";
 import { RotationError, scrubbed } from "./error.js";
 import { type LabelState, SecretVersions, stateOf } from "./labels.js";
 import type {
@@ -32,10 +32,23 @@ import type {
 } from "./types.js";
 
 const DEFAULT_STEP_TIMEOUT = 120_000;
-const table = new SchemeTable().add({ schemes: { "aws-sm": awsSm } });
+let table: SchemeTable | undefined;
+
+/**
+ * Hands the runner the `aws-sm` reference rule. The provider's entry and its
+ * declaration (for the rotation facet) pass it: importing `rules.ts` here
+ * would give that module a set of importers of its own, and so a chunk file
+ * of its own at every start-up.
+ *
+ * @internal
+ */
+export function useAwsSmRule(rule: ReferenceRule): void {
+  table ??= new SchemeTable().add({ schemes: { "aws-sm": rule } });
+}
 
 /** Parses an `aws-sm://` reference; `#field` only where `allowField`. */
 export function parseSecretRef(ref: string, allowField: boolean): ParsedRef {
+  if (table === undefined) throw new Error("rotateSecret: the aws-sm rule was not handed over");
   const parsed = parseReferenceWith(ref, table);
   const { versionStage, versionId } = parsed.options;
   if (versionStage !== undefined || versionId !== undefined || (!allowField && parsed.field)) {

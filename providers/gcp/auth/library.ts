@@ -20,7 +20,7 @@ let loading: Promise<GoogleAuthModule> | undefined;
  */
 export function loadGoogleAuth(): Promise<GoogleAuthModule> {
   if (!loading) {
-    loading = importPeer("gcp", "google-auth-library", () => import("google-auth-library"));
+    loading = importPeer<GoogleAuthModule>("gcp", "google-auth-library", ["GoogleAuth"]);
     loading.catch(() => {
       loading = undefined;
     });

@@ -205,10 +205,15 @@ async function connect(url: string, timeoutMs: number): Promise<RedisClientLike>
  * importPeer does the same for providers; this entry imports only the core's errors, so that
  * it loads no other core module.)
  */
+// A parameter, not a constant: a minifier could inline a constant into a literal import().
+const importByName = (name: string): Promise<unknown> =>
+  import(/* webpackIgnore: true */ /* turbopackIgnore: true */ /* @vite-ignore */ name);
+
 async function loadIoredis() {
   try {
-    // A literal specifier, so bundlers and the peer-dependency checks see it.
-    return await import("ioredis");
+    // Imported by name at run time, out of every bundler's sight (as the core's importPeer does):
+    // a server bundle must build without ioredis installed.
+    return (await importByName("ioredis")) as typeof import("ioredis");
   } catch (cause) {
     const code = (cause as { code?: string } | null)?.code;
     if (code === "ERR_MODULE_NOT_FOUND" || code === "MODULE_NOT_FOUND") {

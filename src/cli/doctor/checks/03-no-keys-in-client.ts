@@ -172,12 +172,57 @@ function builtClientOutput(ctx: DoctorContext, values: ResolvedValues | undefine
   return results;
 }
 
+// Next.js server output: prerendered pages and route bodies are sent to browsers as they are;
+// everything else there (server chunks) stays on the server but was frozen at build time.
+const NEXT_SERVER = ".next/server";
+const PRERENDERED = /^\.next\/server\/(?:app\/.*\.(?:html|rsc|body)|pages\/.*\.html)$/;
+// Keys Next generates for each build (preview mode, server action encryption): not the app's.
+const NEXT_OWN_KEYS =
+  /^\.next\/server\/(?:preview-props\.json|server-reference-manifest\.js(?:on)?)$/;
+
+/** `.next/server`: values baked in by `next build` (prerendering reads secrets at build time). */
+function nextServerOutput(ctx: DoctorContext): CheckResult[] {
+  if (!ctx.exists(NEXT_SERVER)) return [];
+  ctx.progress(`scanning build output ${NEXT_SERVER}`);
+  const r = scanTree([join(ctx.dir, NEXT_SERVER)], ctx.setup.scanner, {
+    gitignore: false,
+    maxFileSize: ctx.setup.maxFileSize,
+    exclude: ctx.setup.excluded,
+  });
+  const prefix = `${ctx.dir.replace(/\/+$/, "")}/`;
+  const relative = (file: string) => (file.startsWith(prefix) ? file.slice(prefix.length) : file);
+  const found = r.findings
+    .filter(ctx.setup.keep)
+    .filter((f) => !NEXT_OWN_KEYS.test(relative(f.file)));
+  const results = found.map((f) => {
+    const file = relative(f.file);
+    const read =
+      "Read it at request time (`await connection()` from next/server before getSecret), rotate it, and rebuild; see docs/frameworks.md.";
+    return PRERENDERED.test(file)
+      ? fail(
+          `${file}:${f.line} ${f.rule} ${f.match} in prerendered output sent to browsers`,
+          `Rotate the key. ${read}`,
+          { file, line: f.line },
+        )
+      : warn(
+          `${file}:${f.line} ${f.rule} ${f.match} in server build output: baked in at build: rotation ignored`,
+          read,
+          { file, line: f.line },
+        );
+  });
+  if (results.length === 0)
+    results.push(pass(`build output ${NEXT_SERVER}: ${r.files} files scanned, no keys`));
+  return results;
+}
+
 /** Client modules ("use client", client folders and files) that import the SDK. */
 function clientModulesImportingSdk(ctx: DoctorContext): CheckResult[] {
   const results: CheckResult[] = [];
   let clientModules = 0;
   for (const f of walkFiles(ctx.dir)) {
     if (!SOURCE_EXT.test(f.rel) || f.rel.startsWith("node_modules/")) continue;
+    // An allowlisted path (scan.allowlist.paths) holds deliberate counter-examples.
+    if (ctx.setup.excluded(String(f.abs))) continue;
     let text: string;
     try {
       if (statSync(f.abs).size > 1024 * 1024) continue;
@@ -225,6 +270,7 @@ export const noKeysInClient: Check = {
     return [
       ...publicPrefixedVariables(ctx),
       ...builtClientOutput(ctx, values),
+      ...nextServerOutput(ctx),
       ...clientModulesImportingSdk(ctx),
     ];
   },

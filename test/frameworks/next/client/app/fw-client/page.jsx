@@ -1,0 +1,5 @@
+import Leaky from "./leaky.jsx";
+
+export default function Page() {
+  return <Leaky />;
+}

@@ -1,0 +1,6 @@
+// The example's config, with the build directory per bundler (two builds share one install).
+/** @type {import("next").NextConfig} */
+export default {
+  distDir: process.env.SL_NEXT_DIST_DIR ?? ".next",
+  output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
+};
