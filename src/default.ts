@@ -49,6 +49,20 @@ export function defaultSecrets(): Secrets {
 }
 
 /**
+ * Replaces the zero-config client (`undefined` drops it: the next use creates
+ * a new one) and returns the one it replaced, unclosed. The one hook
+ * `secrets-loader/testing` (`resetSecrets`, `useTestSecrets`) goes through.
+ *
+ * @internal
+ */
+export function replaceDefaultSecrets(next: Secrets | undefined): Secrets | undefined {
+  const previous = holder[DEFAULT_CLIENT];
+  if (next === undefined) delete holder[DEFAULT_CLIENT];
+  else holder[DEFAULT_CLIENT] = next;
+  return previous;
+}
+
+/**
  * Resolves one reference with the zero-config client ({@link defaultSecrets}):
  * the value is fetched once, cached until its real expiry (or the cache's
  * `maxAge`), refreshed ahead of it, and shared by concurrent callers.

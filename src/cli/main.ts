@@ -125,6 +125,10 @@ export function buildProgram(args: readonly string[] = process.argv.slice(2)): C
       ).argParser(since),
     )
     .option("--config <file>", "config file (default: search from dir)")
+    .option(
+      "--config-module <file>",
+      "also check the entries of this defineConfig() module (.js/.mjs; .ts on Node >= 22.18)",
+    )
     .option("--offline", "skip checks that contact providers (reported as manual)")
     .addOption(
       new Option(
@@ -170,6 +174,10 @@ export function buildProgram(args: readonly string[] = process.argv.slice(2)): C
     .argument("<command...>", "the command and its arguments, after --")
     .option("--env <NAME=ref>", "set NAME to the value of ref (repeatable)", collect)
     .option("--from <config>", "also set every reference of this config file")
+    .option(
+      "--config-module <file>",
+      "also validate and set every entry of this defineConfig() module (.js/.mjs; .ts on Node >= 22.18)",
+    )
     .option("--redact", "mask the values in the command's stdout and stderr")
     .option("--config <file>", "config file for provider options")
     .passThroughOptions()

@@ -20,6 +20,12 @@ import {
 import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { loadConfig } from "../config/load.js";
+import {
+  type ConfigModule,
+  configFailureLines,
+  loadConfigModule,
+  moduleSpec,
+} from "../config/module.js";
 import { isReservedName } from "../config/names.js";
 import { argumentAt, scrubArguments } from "../describe-input.js";
 import { UsageError } from "../errors.js";
@@ -33,6 +39,8 @@ import { inTerminalForeground } from "../run/terminal.js";
 export interface RunCommandOptions {
   env?: string[];
   from?: string;
+  /** A module exporting a defineConfig() result: its entries are validated, then injected. */
+  configModule?: string;
   redact?: boolean;
   config?: string;
 }
@@ -56,6 +64,7 @@ const SIGPIPE_EXIT = 128 + constants.signals.SIGPIPE;
  */
 async function specFrom(
   o: RunCommandOptions,
+  module?: ConfigModule,
 ): Promise<{ spec: LoadSpec; given: Map<string, string> }> {
   const spec: LoadSpec = {};
   const given = new Map<string, string>();
@@ -63,6 +72,7 @@ async function specFrom(
     const { config } = await loadConfig(process.cwd(), o.from);
     Object.assign(spec, config.references);
   }
+  if (module) Object.assign(spec, moduleSpec(module));
   for (const pair of o.env ?? []) {
     const eq = pair.indexOf("=");
     const name = eq === -1 ? "" : pair.slice(0, eq);
@@ -79,7 +89,9 @@ async function specFrom(
     given.set(name, pair);
   }
   if (Object.keys(spec).length === 0)
-    throw new UsageError("nothing to inject: give --env NAME=ref or --from <config>");
+    throw new UsageError(
+      "nothing to inject: give --env NAME=ref, --from <config> or --config-module <file>",
+    );
   return { spec, given };
 }
 
@@ -207,14 +219,23 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
   const [cmd, ...args] = command;
   if (!cmd)
     throw new UsageError("missing command: secrets run [--env NAME=ref] -- <command> [args]");
-  const { spec, given } = await specFrom(o);
+  const module = o.configModule ? await loadConfigModule(o.configModule) : undefined;
+  const { spec, given } = await specFrom(o, module);
   // Values stay cached for as long as the child runs.
   const { client } = await clientFromConfig(o.config, { cache: { maxAge: "7d", maxStale: 0 } });
   let values: Record<string, unknown>;
   try {
+    // The module's entries are read and validated first (one load, every failure at once);
+    // the load below then answers them from the cache.
+    await module?.check(client);
     values = await client.load(spec);
   } catch (err) {
     await client.close();
+    const invalid = configFailureLines(err);
+    if (invalid) {
+      process.stderr.write(`secrets: configuration failed: ${invalid.join("; ")}\n`);
+      return 1;
+    }
     if (err instanceof LoadError) {
       const list = err.failures.map((f) => describeFailure(f, spec, given, o.from));
       process.stderr.write(`secrets: could not resolve ${scrubArguments(list.join("; "))}\n`);
