@@ -37,6 +37,7 @@ export {
   parseReference,
 } from "./builtin-providers.js";
 export { type Composition, compose } from "./compose.js";
+export { describeShape, looksLikeCredential } from "./credential-shape.js";
 export { defaultSecrets, getCredentials, getSecret, load } from "./default.js";
 export type { Duration } from "./duration.js";
 export {

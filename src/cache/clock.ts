@@ -12,12 +12,32 @@
  * reads `monoNow()` afresh. The reading is also dropped when
  * `performance.now` itself is replaced, so fake timers installed or removed
  * between tests never see another clock's time.
+ *
+ * The one seam for tests (`secrets-loader/testing`'s clock): a replacement
+ * source of both readings, the monotonic one and the wall (epoch) one that
+ * providers' expiries are converted through. While one is set, no reading is
+ * reused, so advancing it is seen at once.
  */
+
+/** A replacement for the system clocks: `mono` monotonic ms, `wall` epoch ms. */
+export interface ClockSource {
+  mono(): number;
+  wall(): number;
+}
 
 const REUSES = 64;
 let cached = 0;
 let left = 0;
 let source: () => number = performance.now;
+let replaced: ClockSource | undefined;
+
+/** Replaces the clocks (`undefined`: back to the system's); returns the previous replacement. @internal */
+export function setClockSource(next: ClockSource | undefined): ClockSource | undefined {
+  const previous = replaced;
+  replaced = next;
+  left = 0;
+  return previous;
+}
 
 function drop(): void {
   left = 0;
@@ -25,11 +45,17 @@ function drop(): void {
 
 /** Monotonic milliseconds (not epoch: compare only with other readings of this clock). */
 export function monoNow(): number {
-  return performance.now();
+  return replaced ? replaced.mono() : performance.now();
+}
+
+/** Epoch milliseconds (`Date.now()`, or the replacement's wall clock). */
+export function wallNow(): number {
+  return replaced ? replaced.wall() : Date.now();
 }
 
 /** `monoNow()`, reused within one event-loop turn for the hot path. */
 export function coarseNow(): number {
+  if (replaced) return replaced.mono();
   if (left > 0 && performance.now === source) {
     left--;
     return cached;
@@ -45,10 +71,10 @@ export function coarseNow(): number {
 
 /** An epoch-ms instant (from a provider) on the monotonic clock, relative to now. */
 export function monoFromEpoch(epochMs: number, mono = monoNow()): number {
-  return mono + (epochMs - Date.now());
+  return mono + (epochMs - wallNow());
 }
 
 /** A monotonic instant as epoch ms, for events. */
 export function epochFromMono(at: number, mono = monoNow()): number {
-  return Date.now() + (at - mono);
+  return wallNow() + (at - mono);
 }
