@@ -67,6 +67,7 @@ export { providePeer } from "./peer.js";
 export type { CredentialsEntry, CredentialsMap } from "./provider/credentials.js";
 export type {
   AnyProvider,
+  AuthClass,
   ConfiguredProvider,
   Provider,
   ProviderInput,

@@ -22,6 +22,7 @@ import {
   readEach,
   SecretsError,
 } from "../../src/provider/index.js";
+import { internalsOf } from "./auth/create.js";
 import { gcpIdentity } from "./auth/identity.js";
 import { createGcpAuth, gcpCredentialsLabel, issueGcpCredentials } from "./auth/index.js";
 import { failureOf, type GcpSubject, RETRYABLE, toGcpError } from "./errors.js";
@@ -203,6 +204,7 @@ export async function createGcpProvider(
   }
 
   return {
+    authClass: (call) => internalsOf(auth).authClass(call.signal),
     getSecret: read,
     // Secret Manager has no batch read.
     getSecrets: (refs, call) => readEach(refs, call, read, concurrency),
