@@ -87,6 +87,8 @@ try {
       providers: {
         gcp: gcpProvider({
           endpoint,
+          // drongo sends no dataCrc32c.
+          endpointSendsChecksum: false,
           projectId,
           authClient: fixed(),
           ...(concurrency ? { concurrency } : {}),
@@ -112,7 +114,7 @@ try {
   const ours = `
     const { createSecrets } = await import(${JSON.stringify(`${root}dist/src/index.js`)});
     const { gcpProvider } = await import(${JSON.stringify(`${root}dist/providers/gcp/index.js`)});
-    const s = createSecrets({ builtins: false, providers: { gcp: gcpProvider({ endpoint: process.env.SM_ENDPOINT }) } });
+    const s = createSecrets({ builtins: false, providers: { gcp: gcpProvider({ endpoint: process.env.SM_ENDPOINT, endpointSendsChecksum: false }) } });
     const v = await s.getSecret("gcp-sm://" + process.env.SECRET_NAME);
     await s.close();
     if (!v) process.exit(2);`;

@@ -9,7 +9,12 @@
  *     21,600 files / 200 MB of third-party code). No key is planted there,
  *     so every finding is a false positive or a published example: both
  *     scanners' findings are counted side by side, ours listed by rule;
- *  5. `--values` with 100 values (5 of them strings taken from the tree, so
+ *  5. pathological shapes, one file each, generated at bench time (never
+ *     committed, scripts/bench/shapes.ts): a 20 MB one-line CloudTrail log
+ *     of ASIA ids, 100,000 tokens on one line, a 50 MB minified bundle, and
+ *     20 MB of ordinary code as the baseline; reported as seconds per MB
+ *     (budget: each within 2x of ordinary code, and faster than gitleaks);
+ *  6. `--values` with 100 values (5 of them strings taken from the tree, so
  *     they must be found) over the 2,000-file tree, against the plain scan
  *     of the same tree in the same run (budget: at most 1.5x).
  * Inputs are generated once into the OS temp dir by scripts/bench/generate.ts
@@ -39,6 +44,12 @@ import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateHistory, generateTree } from "../scripts/bench/generate.ts";
+import {
+  cloudTrailLine,
+  minifiedBundle,
+  ordinaryCode,
+  tokensLine,
+} from "../scripts/bench/shapes.ts";
 import { median, table } from "./support.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -94,7 +105,7 @@ function timed(
 function runOnce(
   args: string[],
   env?: NodeJS.ProcessEnv,
-): { ms: number; findings: Array<{ rule: string }> } {
+): { ms: number; findings: Array<{ rule: string }>; other: number } {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [BIN, "scan", ...args, "--json"], {
     cwd: root,
@@ -106,23 +117,27 @@ function runOnce(
   if (r.status !== 0 && r.status !== 1) {
     throw new Error(`secrets scan ${args.join(" ")} exited ${r.status}: ${r.stderr}`);
   }
-  return { ms, findings: JSON.parse(r.stdout).findings };
+  const out = JSON.parse(r.stdout) as { findings: Array<{ rule: string }>; other?: unknown[] };
+  // `other`: findings listed apart, not counted (tests, docs, dummies, half a key).
+  return { ms, findings: out.findings, other: out.other?.length ?? 0 };
 }
 
 function ours(
   args: string[],
   env?: NodeJS.ProcessEnv,
-): { ms: number; findings: number; byRule: Map<string, number> } {
+): { ms: number; findings: number; other: number; byRule: Map<string, number> } {
   const times: number[] = [];
   let findings: Array<{ rule: string }> = [];
+  let other = 0;
   for (let i = 0; i < RUNS; i++) {
     const r = runOnce(args, env);
     times.push(r.ms);
     findings = r.findings;
+    other = r.other;
   }
   const byRule = new Map<string, number>();
   for (const f of findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
-  return { ms: median(times), findings: findings.length, byRule };
+  return { ms: median(times), findings: findings.length, other, byRule };
 }
 
 function gitleaks(args: string[]): { ms: number; findings: number } {
@@ -143,6 +158,11 @@ function gitleaks(args: string[]): { ms: number; findings: number } {
   return { ms: r.ms, findings };
 }
 
+// SCAN_BENCH_ONLY=values measures --values alone (the gitleaks comparison takes minutes);
+// SCAN_BENCH_ONLY=shapes the pathological shapes alone.
+const onlyValues = process.env.SCAN_BENCH_ONLY === "values";
+const onlyShapes = process.env.SCAN_BENCH_ONLY === "shapes";
+
 const cases = [
   {
     name: "tree 2,000 files / 24 MB",
@@ -151,24 +171,83 @@ const cases = [
   },
   {
     name: `tree ${FILES.toLocaleString("en-US")} files / ${MB} MB`,
-    input: input(`tree-${FILES}-${MB}`, (d) => generateTree(d, FILES, MB)),
+    input:
+      onlyShapes || onlyValues
+        ? { dir: "", planted: 0 }
+        : input(`tree-${FILES}-${MB}`, (d) => generateTree(d, FILES, MB)),
     kind: "tree",
   },
   {
     name: `history ${COMMITS.toLocaleString("en-US")} commits`,
-    input: input(`history-${COMMITS}`, (d) => generateHistory(d, COMMITS)),
+    input:
+      onlyShapes || onlyValues
+        ? { dir: "", planted: 0 }
+        : input(`history-${COMMITS}`, (d) => generateHistory(d, COMMITS)),
     kind: "history",
   },
 ] as const;
 
 // Real third-party code: a copy, so that no .gitignore above it applies.
-const realCode = input("node_modules-copy", (d) => {
-  cpSync(join(root, "node_modules"), d, { recursive: true, verbatimSymlinks: true });
-  return 0;
-});
+const realCode =
+  onlyShapes || onlyValues
+    ? { dir: "", planted: 0 }
+    : input("node_modules-copy", (d) => {
+        cpSync(join(root, "node_modules"), d, { recursive: true, verbatimSymlinks: true });
+        return 0;
+      });
 
-// SCAN_BENCH_ONLY=values measures --values alone (the gitleaks comparison takes minutes).
-const onlyValues = process.env.SCAN_BENCH_ONLY === "values";
+/** One file of a pathological shape, in its own folder; returns the folder and its size in MB. */
+function shape(name: string, make: () => string): { dir: string; mb: number } {
+  const { dir } = input(`shape-${name}`, (d) => {
+    writeFileSync(join(d, name), make());
+    return 0;
+  });
+  const bytes = readFileSync(join(dir, name)).length;
+  return { dir, mb: bytes / 1e6 };
+}
+
+if (!onlyValues) {
+  const MB20 = 20 * 1024 * 1024;
+  const shapes = [
+    { name: "ordinary code, 20 MB", ...shape("ordinary.ts", () => ordinaryCode(MB20)) },
+    {
+      name: "one-line CloudTrail log, 20 MB",
+      // About 680 bytes a record.
+      ...shape("trail.json", () => cloudTrailLine(Math.round(MB20 / 680))),
+    },
+    { name: "100,000 tokens on one line", ...shape("tokens.txt", () => tokensLine(100_000)) },
+    {
+      name: "minified bundle, 50 MB",
+      ...shape("app.min.js", () => minifiedBundle(50 * 1024 * 1024)),
+    },
+  ];
+  const shapeRows: Array<Record<string, string | number>> = [];
+  let baseline = 0;
+  for (const c of shapes) {
+    console.error(`measuring ${c.name} ...`);
+    const a = ours([c.dir, "--max-file-size", String(100 * 1024 * 1024)]);
+    const b = gitleaks(["dir", c.dir, "--max-target-megabytes", "600"]);
+    const perMb = a.ms / 1000 / c.mb;
+    if (baseline === 0) baseline = perMb;
+    shapeRows.push({
+      input: c.name,
+      MB: Math.round(c.mb * 10) / 10,
+      "ours s/MB": Math.round(perMb * 10000) / 10000,
+      "x ordinary": Math.round((perMb / baseline) * 100) / 100,
+      "gitleaks s/MB": Math.round((b.ms / 1000 / c.mb) * 10000) / 10000,
+      "ours s": Math.round(a.ms) / 1000,
+      "gitleaks s": Math.round(b.ms) / 1000,
+      "findings ours": a.findings,
+      "listed apart ours": a.other,
+      "findings gitleaks": b.findings,
+    });
+  }
+  console.log(
+    `\nPathological shapes (one file each), CLI wall time incl. start-up; ours = median of ${RUNS} runs, gitleaks ${gitleaksVersion} = 1 run; budget: x ordinary <= 2 and faster than gitleaks`,
+  );
+  table(shapeRows);
+  if (onlyShapes) process.exit(0);
+}
 const rows: Array<Record<string, string | number>> = [];
 const cases2 = onlyValues
   ? []
@@ -185,6 +264,7 @@ for (const c of cases2) {
     "gitleaks (s)": b.ms / 1000,
     "gitleaks / ours": Math.round((b.ms / a.ms) * 10) / 10,
     "findings ours": a.findings,
+    "listed apart ours": a.other,
     "findings gitleaks": b.findings,
     planted: c.input.planted,
   });

@@ -18,7 +18,12 @@ const root = new URL("..", import.meta.url).pathname;
 // The package's entries: the root, the provider kit and its conformance suite,
 // the CLI, the keys entry and its adapters, and every provider folder (found, not listed).
 const entryPoints = ["src/index.ts", "src/browser.ts", "src/edge.ts", "src/provider/index.ts"];
-for (const extra of ["src/provider/testing/index.ts", "src/cli/main.ts"]) {
+for (const extra of [
+  "src/provider/testing/index.ts",
+  "src/cli/main.ts",
+  "src/config/index.ts",
+  "src/testing/index.ts",
+]) {
   if (existsSync(join(root, extra))) entryPoints.push(extra);
 }
 if (existsSync(join(root, "src/keys/index.ts"))) entryPoints.push("src/keys/index.ts");

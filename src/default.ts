@@ -8,6 +8,7 @@ import type {
   ValueOf,
 } from "./api.js";
 import { createSecrets } from "./builtin-providers.js";
+import { assertServerRuntime } from "./guard.js";
 import type { ValueType } from "./types.js";
 
 // One zero-config client per process, not per copy of this module: Next.js bundles the package
@@ -15,6 +16,20 @@ import type { ValueType } from "./types.js";
 // served to every route from the same cache.
 const DEFAULT_CLIENT = Symbol.for("secrets-loader");
 const holder = globalThis as { [DEFAULT_CLIENT]?: Secrets };
+
+/**
+ * Runs `call` on the zero-config client. Whatever goes wrong, a refusal to
+ * run in a browser included (checked on every call: `window` may appear
+ * after the import), rejects the promise instead of throwing synchronously.
+ */
+function withDefault<T>(call: (secrets: Secrets) => Promise<T>): Promise<T> {
+  try {
+    assertServerRuntime();
+    return call(defaultSecrets());
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
 
 /**
  * The zero-config client behind {@link getSecret}, {@link getCredentials} and
@@ -31,6 +46,20 @@ const holder = globalThis as { [DEFAULT_CLIENT]?: Secrets };
 export function defaultSecrets(): Secrets {
   holder[DEFAULT_CLIENT] ??= createSecrets();
   return holder[DEFAULT_CLIENT];
+}
+
+/**
+ * Replaces the zero-config client (`undefined` drops it: the next use creates
+ * a new one) and returns the one it replaced, unclosed. The one hook
+ * `secrets-loader/testing` (`resetSecrets`, `useTestSecrets`) goes through.
+ *
+ * @internal
+ */
+export function replaceDefaultSecrets(next: Secrets | undefined): Secrets | undefined {
+  const previous = holder[DEFAULT_CLIENT];
+  if (next === undefined) delete holder[DEFAULT_CLIENT];
+  else holder[DEFAULT_CLIENT] = next;
+  return previous;
 }
 
 /**
@@ -83,7 +112,7 @@ export function getSecret<T extends ValueType = "string">(
   options: GetOptions<T>,
 ): Promise<ValueOf<T>>;
 export function getSecret(ref: string, options?: GetOptions): Promise<unknown> {
-  return options ? defaultSecrets().getSecret(ref, options) : defaultSecrets().getSecret(ref);
+  return withDefault((s) => (options ? s.getSecret(ref, options) : s.getSecret(ref)));
 }
 
 /**
@@ -142,7 +171,7 @@ export function getCredentials(
   request?: unknown,
   options?: CallOptions,
 ): Promise<unknown> {
-  return defaultSecrets().getCredentials(provider, request, options);
+  return withDefault((s) => s.getCredentials(provider, request, options));
 }
 
 /**
@@ -179,5 +208,5 @@ export function getCredentials(
  * ```
  */
 export function load<S extends LoadSpec>(spec: S, options?: CallOptions): Promise<LoadResult<S>> {
-  return defaultSecrets().load(spec, options);
+  return withDefault((s) => s.load(spec, options));
 }

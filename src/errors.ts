@@ -29,6 +29,7 @@ export type ErrorCode =
   | "POLICY_VIOLATION"
   | "BROWSER_USAGE"
   | "LOAD_FAILED"
+  | "CONFIG_LOAD_FAILED"
   | "CLIENT_CLOSED"
   | "INVALID_CONFIG"
   | "PROVIDER_ERROR";

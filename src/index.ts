@@ -39,6 +39,7 @@ export {
   parseReference,
 } from "./builtin-providers.js";
 export { type Composition, compose } from "./compose.js";
+export { describeShape, looksLikeCredential } from "./credential-shape.js";
 export { defaultSecrets, getCredentials, getSecret, load } from "./default.js";
 export type { Duration } from "./duration.js";
 export {
@@ -68,6 +69,7 @@ export { providePeer } from "./peer.js";
 export type { CredentialsEntry, CredentialsMap } from "./provider/credentials.js";
 export type {
   AnyProvider,
+  AuthClass,
   ConfiguredProvider,
   Provider,
   ProviderInput,

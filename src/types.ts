@@ -158,8 +158,13 @@ export interface Issued<V = string | Uint8Array | JsonObject> {
  * ```
  */
 export interface SecretsPolicy {
-  /** Refuse long-lived static credentials (for example `AKIA…` keys used directly). */
-  requireShortLived?: boolean;
+  /**
+   * Refuse reads whose root auth material is long-lived (an `AKIA…` key, a
+   * service-account key, a client secret, a Vault root or non-expiring token),
+   * checked by the client before any read from each provider's `authClass`.
+   * `"strict"` also refuses material a provider cannot classify (`unknown`).
+   */
+  requireShortLived?: boolean | "strict";
 }
 
 /**

@@ -4,6 +4,7 @@
  * never the value (V8's JSON errors quote the input, so they are not kept).
  */
 
+import { looksLikeCredential } from "./credential-shape.js";
 import { InvalidValueError } from "./errors.js";
 import type { JsonValue, ParsedRef, ValueType } from "./types.js";
 
@@ -49,8 +50,9 @@ function parseJson(text: string, ref: ParsedRef, provider: string, why: string):
 
 /**
  * A key that reads like a field name (`password`, `db_host`, `apiKey`): short
- * words, each with a vowel. Anything else may itself be a secret (a key used
- * as a map key, a token) and is never shown in a hint.
+ * words, each with a vowel, and nothing a credential detector or the
+ * randomness checks of `credential-shape.ts` flag. Anything else may itself be
+ * a secret (a token used as a map key) and is never shown in a hint.
  */
 function looksLikeFieldName(key: string): boolean {
   if (!/^[A-Za-z_$][A-Za-z0-9_$@-]{0,39}$/.test(key)) return false;
@@ -59,7 +61,8 @@ function looksLikeFieldName(key: string): boolean {
     .replace(/([a-z])([A-Z])/g, "$1 $2")
     .split(/[\s_$@-]+/)
     .filter(Boolean);
-  return words.every((w) => w.length <= 3 || (w.length <= 14 && /[aeiouy]/i.test(w)));
+  if (!words.every((w) => w.length <= 3 || (w.length <= 14 && /[aeiouy]/i.test(w)))) return false;
+  return !looksLikeCredential(key);
 }
 
 function select(root: JsonValue, ref: ParsedRef, provider: string): JsonValue {

@@ -4,8 +4,8 @@
 //   AWS_REGION=eu-west-1 APP_ROLE_ARN=arn:aws:iam::123456789012:role/checkout-secrets \
 //     node examples/aws-startup/main.mjs
 //
-// The base credentials (instance profile, SSO, an access key ...) are used for
-// one thing only: sts:AssumeRole. Every secret read is signed by the role.
+// The base credentials (web identity, an instance, task or SSO role) are used
+// for one thing only: sts:AssumeRole. Every secret read is signed by the role.
 import { createSecrets, LoadError } from "secrets-loader";
 import { awsProvider } from "secrets-loader/providers/aws";
 
@@ -18,7 +18,7 @@ const secrets = createSecrets({
       roleSessionName: "checkout-api",
     }),
   },
-  // Refuse to read secrets with long-lived keys used directly.
+  // Refuse long-lived keys (AKIA…), even when they would only assume the role.
   policy: { requireShortLived: true },
   // The usage log: references, versions and timings, never values.
   onEvent: (e) => {

@@ -7,11 +7,7 @@
  */
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import {
-  type CallContext,
-  PolicyViolationError,
-  type ProviderContext,
-} from "../../src/provider/index.js";
+import type { AuthClass, ProviderContext } from "../../src/provider/index.js";
 import type { AwsProviderOptions, AwsService, ResolvedAwsConfig } from "./config.js";
 import { issueCredentials, planStsCall } from "./credentials.js";
 import { loadIam, loadSecretsManager, loadSsm, loadSts } from "./sdk.js";
@@ -182,36 +178,45 @@ export class AwsClients {
   };
 
   /**
-   * `policy.requireShortLived`: refuses a read signed directly with long-lived
-   * keys (no session token, such as an IAM user's `AKIA…` key). With a role
-   * configured the read uses STS credentials and always passes.
+   * What the provider authenticates with, by its root material (the chain
+   * rule): the base credentials, which sign the reads or, with a role, only
+   * sts:AssumeRole. Keys without a session token (an IAM user's `AKIA…`) are
+   * long-lived either way. Resolved through the SDK's own memoised provider
+   * (no request for static keys; the web identity or instance exchange a
+   * read would make anyway otherwise).
    */
-  async assertShortLived(
-    ctx: CallContext | ProviderContext,
-    client: { config: { credentials?: unknown } },
-    reference: string,
-  ): Promise<void> {
-    if (!ctx.policy.requireShortLived || this.config.role) return;
-    const provider = client.config.credentials;
-    if (typeof provider !== "function") return;
+  async authClass(): Promise<AuthClass> {
+    const { client } = await this.sts();
+    const provider = client.config.credentials as unknown;
     let identity: AwsCredentialIdentity;
     try {
-      identity = (await provider()) as AwsCredentialIdentity;
-    } catch {
-      return; // No credentials at all: the read itself reports it.
+      identity = (await (
+        provider as () => Promise<AwsCredentialIdentity>
+      )()) as AwsCredentialIdentity;
+    } catch (err) {
+      return {
+        class: "unknown",
+        what: `AWS credentials that could not be resolved (${(err as Error)?.name ?? "error"})`,
+      };
     }
-    if (identity.sessionToken) return;
-    const kind = identity.accessKeyId.startsWith("AKIA")
+    if (typeof identity.sessionToken === "string" && identity.sessionToken !== "") {
+      const at = identity.expiration?.getTime();
+      return {
+        class: "short-lived",
+        ...(at !== undefined && Number.isFinite(at) ? { expiresAt: at } : {}),
+        what: "temporary AWS credentials (a session token)",
+      };
+    }
+    const key = identity.accessKeyId.startsWith("AKIA")
       ? "a long-lived IAM user access key (AKIA…)"
       : "long-lived static access keys (no session token)";
-    throw new PolicyViolationError({
-      provider: "aws",
-      reference,
-      message:
-        `aws: policy.requireShortLived refuses to read ${reference} with ${kind} used directly. ` +
-        "Fix: read with a role's short-lived STS credentials instead: set AWS_ROLE_ARN (with AWS_WEB_IDENTITY_TOKEN_FILE on EKS or CI OIDC) " +
-        "or awsProvider({ roleArn }), so the key only calls sts:AssumeRole; or run with an instance, task or SSO role.",
-    });
+    const role = this.config.role;
+    return {
+      class: "long-lived",
+      what: role ? `${key}, even only to assume ${role.roleArn}` : key,
+      instead:
+        "get the role's session without a static key: AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE (EKS, CI OIDC), an instance, task or SSO role; delete the access key",
+    };
   }
 
   /** Destroys every client (closes sockets). */

@@ -59,21 +59,13 @@ export async function createAwsProvider(
   const clients = new AwsClients(config, options, context);
   const state: BatchState = { smBatchUnavailable: false, ssmBatchUnavailable: false };
 
-  async function checkPolicy(ref: ParsedRef, ctx: CallContext | ProviderContext): Promise<void> {
-    if (!ctx.policy.requireShortLived) return;
-    const { client } =
-      ref.scheme === "aws-ssm"
-        ? await clients.ssm(ref.options.region)
-        : await clients.secretsManager(ref.options.region);
-    await clients.assertShortLived(ctx, client, ref.raw);
-  }
-
   return {
     clients,
 
+    authClass: () => clients.authClass(),
+
     getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {
       return clients.within(call.signal, async () => {
-        await checkPolicy(ref, call);
         return ref.scheme === "aws-ssm" ? getParameter(clients, ref) : getSecretValue(clients, ref);
       });
     },
@@ -86,31 +78,13 @@ export async function createAwsProvider(
         refs.forEach((r, i) => {
           (r.scheme === "aws-ssm" ? ssm : sm).push(i);
         });
-        // Refused references get their own error; the credential lookup behind
-        // the check is memoised by the SDK, so checking each one costs nothing.
-        const allowed = async (indices: number[]) => {
-          const refused = await Promise.all(
-            indices.map((i) =>
-              checkPolicy(refs[i] as ParsedRef, call).then(
-                () => undefined,
-                (e: Error) => e,
-              ),
-            ),
-          );
-          return indices.filter((i, k) => {
-            const e = refused[k];
-            if (e) results[i] = e;
-            return !e;
-          });
-        };
         const run = async (
           indices: number[],
           fetch: (rs: ParsedRef[]) => Promise<Array<Issued | Error>>,
         ) => {
-          const ok = await allowed(indices);
-          if (ok.length === 0) return;
-          const out = await fetch(ok.map((i) => refs[i] as ParsedRef));
-          ok.forEach((i, k) => {
+          if (indices.length === 0) return;
+          const out = await fetch(indices.map((i) => refs[i] as ParsedRef));
+          indices.forEach((i, k) => {
             results[i] = out[k] as Issued | Error;
           });
         };

@@ -6,7 +6,6 @@
  * (`DefaultAzureCredential` tries environment secrets first).
  */
 
-import { PolicyViolationError } from "../../src/provider/index.js";
 import type { AzureProviderOptions, AzureTokenCredential } from "./types.js";
 
 /**
@@ -100,23 +99,15 @@ export interface BuiltChain {
 
 /**
  * The `@azure/identity` credential for the links (imported by the caller).
- * Under `requireShortLived`, a chain that would fall back to a client secret is refused.
+ * `policy.requireShortLived` is the client's to enforce (auth-class.ts classifies the chain).
  *
  * @internal
  */
 export function buildChain(
   identity: typeof import("@azure/identity"),
   s: AzureSettings,
-  requireShortLived: boolean,
 ): BuiltChain {
   const links = chainLinks(s);
-  if (requireShortLived && links.includes("clientSecret")) {
-    throw new PolicyViolationError({
-      provider: "azure",
-      message:
-        "azure: policy.requireShortLived refuses a client secret (AZURE_CLIENT_SECRET). Use workload identity federation (AZURE_FEDERATED_TOKEN_FILE) or a managed identity instead.",
-    });
-  }
   const common = {
     ...(s.authorityHost ? { authorityHost: s.authorityHost } : {}),
     ...(s.disableInstanceDiscovery ? { disableInstanceDiscovery: true } : {}),

@@ -7,6 +7,7 @@
 
 import type { SecretClient } from "@azure/keyvault-secrets";
 import {
+  type AuthClass,
   type CallContext,
   ConfigError,
   concurrencyOption,
@@ -20,7 +21,14 @@ import {
   readEach,
   type SecretMetadata,
 } from "../../src/provider/index.js";
-import { type AzureChainLink, azureSettings, type BuiltChain, buildChain } from "./chain.js";
+import { classifyAzureChain, classifyAzureCredential } from "./auth-class.js";
+import {
+  type AzureChainLink,
+  azureSettings,
+  type BuiltChain,
+  buildChain,
+  chainLinks,
+} from "./chain.js";
 import { toAzureError } from "./errors.js";
 import { loadIdentity, loadKeyVaultSecrets } from "./sdk.js";
 import type {
@@ -151,9 +159,7 @@ export async function createAzureProvider(
     if (!chain) {
       chain = options.credential
         ? Promise.resolve({ credential: options.credential, links: [], used: () => undefined })
-        : loadIdentity().then((identity) =>
-            buildChain(identity, settings, context.policy.requireShortLived === true),
-          );
+        : loadIdentity().then((identity) => buildChain(identity, settings));
       chain.catch(() => {
         chain = undefined;
       });
@@ -291,6 +297,20 @@ export async function createAzureProvider(
   const concurrency = concurrencyOption("azure", options.concurrency, 8);
 
   return {
+    /**
+     * An injected credential by what it holds; the own chain by a configured
+     * client secret, else by the link that issued the token (one token
+     * request through the memo, the one the reads use next).
+     */
+    async authClass(): Promise<AuthClass> {
+      if (options.credential) return classifyAzureCredential(options.credential);
+      if (chainLinks(settings).includes("clientSecret"))
+        return classifyAzureChain(["clientSecret"], undefined);
+      const t = await token([VAULT_SCOPE]);
+      const chain = await credential();
+      return classifyAzureChain(chain.links, chain.used(), t.expiresOnTimestamp);
+    },
+
     getSecret: read,
 
     // Key Vault has no batch read.

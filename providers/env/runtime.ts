@@ -83,6 +83,9 @@ export function createEnvProvider(options: EnvProviderOptions = {}): ProviderOpe
   }
 
   return {
+    // Reads the process environment and files: no credentials, never refused by policy.
+    authClass: () => ({ class: "none" }),
+
     async getSecret(ref: ParsedRef): Promise<Issued> {
       const name = ref.path;
       const prefix = publicPrefixOf(name);

@@ -6,6 +6,7 @@
  */
 
 import { type DoctorFacet, type DoctorFinding, firstLine } from "../../src/provider/index.js";
+import { classifyGcpAuth } from "./auth/auth-class.js";
 import { inspectGcpSource } from "./auth/source.js";
 import { testGcpPermissions } from "./metadata.js";
 import type { GcpOperations } from "./runtime.js";
@@ -117,6 +118,16 @@ export const gcpDoctor: DoctorFacet<GcpOperations> = {
     const raw = o.impersonate as GcpOptions["impersonate"] | string | undefined;
     const target = typeof raw === "string" ? raw : raw?.targetPrincipal;
     const via = target ? `, the source for impersonating ${target}` : "";
+    // What the file holds decides, as for the policy: a key is a key whatever its type says.
+    if (info.file && info.kind !== "service_account" && info.kind !== "authorized_user") {
+      const c = classifyGcpAuth([], { file: info.file });
+      if (c.class === "long-lived") {
+        return {
+          kind: "long-lived",
+          evidence: `gcp: ${info.origin ?? "the credential file"} holds ${c.what.replace(/ \(in .*\)$/, "")} (${info.file})${via}`,
+        };
+      }
+    }
     switch (info.kind) {
       case "service_account":
         return {

@@ -22,12 +22,13 @@ import {
   readEach,
   SecretsError,
 } from "../../src/provider/index.js";
+import { internalsOf } from "./auth/create.js";
 import { gcpIdentity } from "./auth/identity.js";
 import { createGcpAuth, gcpCredentialsLabel, issueGcpCredentials } from "./auth/index.js";
 import { failureOf, type GcpSubject, RETRYABLE, toGcpError } from "./errors.js";
 import { describeGcpSecret } from "./metadata.js";
 import { accessWithOfficial, type OfficialClient, officialClient } from "./official-client.js";
-import { checkedPayload } from "./payload.js";
+import { checkedPayload, checksumRequired } from "./payload.js";
 import { SecretManagerRest } from "./secret-manager.js";
 import type { GcpCredentialsRequest, GcpOptions, GcpProviderInternals } from "./types.js";
 
@@ -120,6 +121,7 @@ export async function createGcpProvider(
   rule?: ReferenceRule,
 ): Promise<GcpOperations> {
   const concurrency = concurrencyOption("gcp", options.concurrency, DEFAULT_CONCURRENCY);
+  const checksum = checksumRequired(options);
   const official: OfficialClient | undefined =
     options.client !== undefined ? officialClient(options.client) : undefined;
   const auth = createGcpAuth(options, context);
@@ -188,15 +190,21 @@ export async function createGcpProvider(
     } catch (err) {
       throw toGcpError(err, subject);
     }
-    const value = checkedPayload(answer.data, answer.dataCrc32c, {
-      subject: `secret "${t.secret}" (version ${t.version}) in project ${project}`,
-      reference: ref.raw,
-    });
+    const value = checkedPayload(
+      answer.data,
+      answer.dataCrc32c,
+      {
+        subject: `secret "${t.secret}" (version ${t.version}) in project ${project}`,
+        reference: ref.raw,
+      },
+      checksum,
+    );
     const version = answer.name?.split("/").at(-1);
     return { value, ...(version ? { version } : {}) };
   }
 
   return {
+    authClass: (call) => internalsOf(auth).authClass(call.signal),
     getSecret: read,
     // Secret Manager has no batch read.
     getSecrets: (refs, call) => readEach(refs, call, read, concurrency),

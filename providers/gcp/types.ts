@@ -107,6 +107,12 @@ export interface GcpOptions {
   iamCredentialsEndpoint?: string;
   /** How many reads `load()` runs at once; default 16. */
   concurrency?: number;
+  /**
+   * Whether the endpoint sends `dataCrc32c` with each payload; default true, as Secret
+   * Manager always does, and an answer without one is refused. Set false only for an
+   * endpoint that sends none (an emulator): a checksum that is sent is still verified.
+   */
+  endpointSendsChecksum?: boolean;
 }
 
 /**

@@ -9,6 +9,7 @@
 import { readFile } from "node:fs/promises";
 import {
   AccessDeniedError,
+  type AuthClass,
   ConfigError,
   type Issued,
   type ProviderContext,
@@ -90,6 +91,28 @@ export class VaultAuth {
     // The key is what events name: `vault:login/approle#0` (the number moves on a forced re-login).
     const key = `vault:login/${this.#options.auth.method}#${this.#generation}`;
     return this.#context.memo(key, (signal) => this.#issue(signal));
+  }
+
+  /**
+   * What a login token is, from the login's answer (kept with the token):
+   * a TTL makes it short-lived. Undefined for a user's token (method "token"),
+   * which only `lookup-self` can tell.
+   */
+  loginClass(): AuthClass | undefined {
+    const cur = this.#current;
+    if (this.#options.auth.method === "token" || !cur?.created) return undefined;
+    if (cur.expiresAt !== undefined) {
+      return {
+        class: "short-lived",
+        expiresAt: cur.expiresAt,
+        what: `a Vault ${this.#options.auth.method} login token with a TTL`,
+      };
+    }
+    return {
+      class: "long-lived",
+      what: `a Vault ${this.#options.auth.method} login token with no TTL`,
+      instead: "give the auth method's role a token_ttl and token_max_ttl",
+    };
   }
 
   /** The last token held, without I/O (for revocations during close, when the memo is gone). */

@@ -7,6 +7,7 @@
  */
 
 import {
+  type AuthClass,
   type CallContext,
   ConfigError,
   classifyFailure,
@@ -21,6 +22,7 @@ import {
   SecretsError,
 } from "../../src/provider/index.js";
 import { VaultAuth } from "./auth.js";
+import { classifyToken, type TokenFacts, type TokenLookup, tokenFacts } from "./auth-class.js";
 import { type Access, describeSecret, Mounts, readSecret } from "./engine.js";
 import { toVaultError } from "./errors.js";
 import { isResponseError, VaultHttp } from "./http.js";
@@ -170,6 +172,56 @@ export async function createVaultProvider(
     }
   }
 
+  /**
+   * What the provider authenticates with: a login token by its login's TTL
+   * (no extra request); a user's token by one `lookup-self`, memoised until
+   * the token expires (only asked under `policy.requireShortLived` or by the doctor).
+   */
+  async function authClass(call: CallContext): Promise<AuthClass> {
+    if (auth.method !== "token") {
+      await auth.token();
+      return auth.loginClass() ?? { class: "unknown", what: "a Vault login token not yet issued" };
+    }
+    let facts: TokenFacts;
+    try {
+      facts = await lookUpFacts(call);
+    } catch (err) {
+      // A token created without the default policy may not look itself up: not classified.
+      if (SecretsError.is(err, "ACCESS_DENIED")) {
+        return {
+          class: "unknown",
+          what: "a Vault token that may not look itself up (auth/token/lookup-self)",
+        };
+      }
+      throw err;
+    }
+    return classifyToken(facts);
+  }
+
+  function lookUpFacts(call: CallContext): Promise<TokenFacts> {
+    return call.memo("vault:auth-class/token", async (signal) => {
+      const d = await withToken(config.namespace, signal, async (access) => {
+        try {
+          const res = await http.request<{ data?: TokenLookup }>({
+            method: "GET",
+            path: "auth/token/lookup-self",
+            ...access,
+          });
+          return res.data ?? {};
+        } catch (err) {
+          throw toVaultError(err, {
+            subject: "the token's own details",
+            path: "auth/token/lookup-self",
+            capability: "read",
+          });
+        }
+      });
+      const f = tokenFacts(d);
+      // Kept until the token expires (a long-lived one, until the memo's maxAge).
+      return { value: f, ...(f.ttl > 0 ? { expiresAt: f.expiresAt } : {}) };
+    });
+  }
+
   /** `auth/token/lookup-self`: the token's policies, TTL and renewability. */
   function lookupSelf(call?: CallContext): Promise<ProviderIdentity> {
     const signal = call?.signal ?? context.signal;
@@ -244,6 +296,8 @@ export async function createVaultProvider(
   }
 
   return {
+    authClass,
+
     getSecret(ref: ParsedRef, call: CallContext): Promise<Issued> {
       // A KV secret or a leased answer is its data map (a JSON object); the client shapes it.
       return read(ref, call);

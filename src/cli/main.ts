@@ -6,8 +6,9 @@
  * stack trace (set SECRETS_DEBUG=1 to see one).
  */
 
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ConfigFileError, EXIT, ScanInputError, UsageError } from "./errors.js";
+import { QuietCommand } from "./quiet-command.js";
 import { MAX_READABLE_FILE_SIZE } from "./scan/limits.js";
 import { isValidSince, SINCE_FORMS } from "./scan/since.js";
 import { packageVersion } from "./version.js";
@@ -62,10 +63,11 @@ function collect(value: string, previous: string[] = []): string[] {
 }
 
 /**
- * Builds the commander program. Exported for tests.
+ * Builds the commander program for the command line `args` (after
+ * `secrets`), which its error messages refer to by position. Exported for tests.
  */
-export function buildProgram(): Command {
-  const program = new Command("secrets")
+export function buildProgram(args: readonly string[] = process.argv.slice(2)): Command {
+  const program = new QuietCommand("secrets", args)
     .description(
       "Check an app against the API-key security checklist, scan for leaked keys, and load secrets.",
     )
@@ -74,13 +76,8 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({
-      outputError: (str, write) =>
-        write(
-          `secrets: ${str
-            .replace(/^error: /, "")
-            .trim()
-            .replace(/\s*\n\s*/g, " ")}\n`,
-        ),
+      // Commander's wording quotes the offending argument: main() prints its own.
+      outputError: () => {},
     });
 
   program
@@ -128,6 +125,10 @@ export function buildProgram(): Command {
       ).argParser(since),
     )
     .option("--config <file>", "config file (default: search from dir)")
+    .option(
+      "--config-module <file>",
+      "also check the entries of this defineConfig() module (.js/.mjs; .ts on Node >= 22.18)",
+    )
     .option("--offline", "skip checks that contact providers (reported as manual)")
     .addOption(
       new Option(
@@ -173,6 +174,10 @@ export function buildProgram(): Command {
     .argument("<command...>", "the command and its arguments, after --")
     .option("--env <NAME=ref>", "set NAME to the value of ref (repeatable)", collect)
     .option("--from <config>", "also set every reference of this config file")
+    .option(
+      "--config-module <file>",
+      "also validate and set every entry of this defineConfig() module (.js/.mjs; .ts on Node >= 22.18)",
+    )
     .option("--redact", "mask the values in the command's stdout and stderr")
     .option("--config <file>", "config file for provider options")
     .passThroughOptions()
@@ -206,13 +211,18 @@ function quietOnBrokenPipe(stream: NodeJS.WriteStream): void {
 export async function main(argv: readonly string[]): Promise<void> {
   quietOnBrokenPipe(process.stdout);
   quietOnBrokenPipe(process.stderr);
-  const program = buildProgram();
+  const program = buildProgram(argv.slice(2));
   try {
     await program.parseAsync(argv as string[]);
   } catch (err) {
     if (err instanceof CommanderError) {
-      // Help and version exit 0; every parse error has already been printed.
+      // Help and version exit 0; a parse error is worded without quoting any argument.
       process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      const failure = program instanceof QuietCommand ? program.failure : undefined;
+      if (failure) {
+        const { describeFailure } = await import("./describe-input.js");
+        process.stderr.write(`secrets: ${describeFailure(failure, argv.slice(2))}\n`);
+      }
       return;
     }
     if (process.env.SECRETS_DEBUG) console.error(err);
@@ -220,7 +230,10 @@ export async function main(argv: readonly string[]): Promise<void> {
       err instanceof UsageError || err instanceof ScanInputError || err instanceof ConfigFileError;
     // Loaded only on this path: the start-up of every command does not pay for it.
     const { firstLine } = await import("../provider/index.js");
-    process.stderr.write(`secrets: ${known ? "" : "error: "}${firstLine(err)}\n`);
+    const { scrubArguments } = await import("./describe-input.js");
+    process.stderr.write(
+      `secrets: ${known ? "" : "error: "}${scrubArguments(firstLine(err), argv.slice(2))}\n`,
+    );
     process.exitCode = EXIT.usage;
   }
 }

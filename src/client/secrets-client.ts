@@ -47,6 +47,7 @@ import { type CloseResult, settleBy, untilAborted } from "./closing.js";
 import { type LeaseEndReason, LeaseKeeper } from "./leases.js";
 import { planLoad } from "./load-plan.js";
 import { Registry, type Slot, stamp } from "./registry.js";
+import { checkedAuthClass, enforceShortLived, UNCLASSIFIED } from "./short-lived.js";
 import {
   checkedSecret,
   checkedTimes,
@@ -392,6 +393,7 @@ class SecretsClient implements Secrets {
     try {
       const started = monoNow() - (o.spent ?? 0);
       const provider = slot.instance ?? (await this.#instance(slot, o.timeout, o.subject));
+      await this.#allowed(slot, provider, o.timeout, o.parsed?.raw);
       if (o.previous?.lease) {
         const renewed = await this.#renewed(slot, provider, o.label, o.timeout, o.previous);
         if (renewed) return renewed;
@@ -409,6 +411,33 @@ class SecretsClient implements Secrets {
     } catch (err) {
       throw this.#wrap(err, slot, o.parsed);
     }
+  }
+
+  /**
+   * `policy.requireShortLived`, the one enforcement point before any read:
+   * the provider's `authClass` (cached with its auth material) decides. Costs
+   * nothing with the policy off.
+   */
+  async #allowed(
+    slot: Slot,
+    provider: ProviderOperations,
+    timeout: number,
+    reference?: string,
+  ): Promise<void> {
+    const mode = this.#policy.requireShortLived;
+    if (mode !== true && mode !== "strict") return;
+    const classify = provider.authClass?.bind(provider);
+    const auth = classify
+      ? checkedAuthClass(
+          await this.#call(
+            slot,
+            timeout,
+            { provider: slot.name, what: "its credentials" },
+            (call) => Promise.resolve(classify(call)),
+          ),
+        )
+      : UNCLASSIFIED;
+    enforceShortLived(mode, slot.name, auth, reference);
   }
 
   /** Extends `previous`'s lease in place, if the provider can; `undefined` means issue anew. */
@@ -645,8 +674,9 @@ class SecretsClient implements Secrets {
       needsFetch: (source) => this.#cache.needsFetch(source),
       batch: (slot, refs) =>
         this.#instance(slot, timeout, { provider: slot.name, what: `${refs.length} references` })
-          .then((p) =>
-            p.getSecrets
+          .then(async (p) => {
+            if (p.getSecrets) await this.#allowed(slot, p, timeout);
+            return p.getSecrets
               ? this.#call(
                   slot,
                   timeout,
@@ -654,8 +684,8 @@ class SecretsClient implements Secrets {
                   (call) =>
                     (p.getSecrets as NonNullable<ProviderOperations["getSecrets"]>)(refs, call),
                 )
-              : undefined,
-          )
+              : undefined;
+          })
           // A whole batch that fails is each reference's failure, typed like a single fetch.
           .catch((err: unknown) => refs.map((r) => this.#wrap(err, slot, r))),
       resolve: (parsed, type, batch, index) =>

@@ -12,7 +12,7 @@ import type { DoctorFacet } from "./doctor.js";
 import type { ProviderOperations } from "./operations.js";
 import type { RotationFacet } from "./rotation.js";
 
-export type { ProviderOperations } from "./operations.js";
+export type { AuthClass, ProviderOperations } from "./operations.js";
 
 /**
  * One problem an options check found: where (a key path inside the

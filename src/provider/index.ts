@@ -75,6 +75,7 @@ export type { CredentialsEntry, CredentialsMap } from "./credentials.js";
 export { defaultClient } from "./default-client.js";
 export {
   type AnyProvider,
+  type AuthClass,
   type ConfiguredProvider,
   defineProvider,
   isProvider,

@@ -13,6 +13,46 @@ import type {
 } from "../types.js";
 
 /**
+ * What a provider authenticates with, by its root material (what it holds
+ * first, not what signs the reads): `short-lived` expires by itself;
+ * `long-lived` does not (`what` was found, `instead` is the short-lived
+ * alternative); `unknown` could not be classified; `none` means no
+ * credentials at all (never refused).
+ *
+ * @example
+ * ```ts
+ * const c: AuthClass = { class: "long-lived", what: "a Vault root token", instead: "log in with AppRole, JWT or Kubernetes auth" };
+ * ```
+ */
+export type AuthClass =
+  | {
+      /** Expires by itself. */
+      readonly class: "short-lived";
+      /** When the root material expires (epoch ms), when known. */
+      readonly expiresAt?: number;
+      /** What it is, for the doctor. */
+      readonly what?: string;
+    }
+  | {
+      /** Does not expire by itself. */
+      readonly class: "long-lived";
+      /** What was found, never its value: "an IAM user access key (AKIA…)". */
+      readonly what: string;
+      /** The short-lived alternative, as a fix. */
+      readonly instead: string;
+    }
+  | {
+      /** Could not be classified (an injected credential of unknown shape). */
+      readonly class: "unknown";
+      /** What was found. */
+      readonly what: string;
+    }
+  | {
+      /** Authenticates with nothing (env, files). */
+      readonly class: "none";
+    };
+
+/**
  * What a provider does, returned by its declaration's `create`. Only
  * `getSecret` is required. The provider's name, schemes and rules are its
  * declaration's: the operations never repeat them.
@@ -59,6 +99,14 @@ export interface ProviderOperations<Req = unknown, Cred = unknown> {
   describe?(ref: ParsedRef, call: CallContext): Promise<SecretMetadata>;
   /** Who the provider authenticates as, for the doctor's least-privilege and short-lived checks. */
   identity?(call?: CallContext): Promise<ProviderIdentity>;
+  /**
+   * Classifies the root auth material (see {@link AuthClass}). Cheap: read
+   * from the auth material when it is issued or renewed and cached with it;
+   * never a call apps lack permission for. The client calls it before reads
+   * only under `policy.requireShortLived`, and the doctor's `short-lived`
+   * check reads it. A provider without it is `unknown`.
+   */
+  authClass?(call: CallContext): AuthClass | Promise<AuthClass>;
   /**
    * Stop timers, close connections. Leases are revoked by the client before
    * this runs; `signal` fires at the end of `close()`'s budget (what is left of it).

@@ -251,6 +251,35 @@ describe("hostile input gives typed errors", () => {
     expect(message).not.toContain(token);
     expect(message).not.toContain(token.slice(4, 12));
   });
+
+  it("never hints a key that looks like a credential (known prefixes, passwords, random strings)", async () => {
+    const j = (...p: string[]) => p.join("");
+    // Built at run time: none of these is a real credential.
+    const keys = [
+      j("sk", "_live_", "abc123"),
+      j("ghp", "_", "abcDEF"),
+      j("Passw", "0", "rdSecret"),
+      j("hunter", "2"),
+      j("xQzTrw", "PlmKd"),
+      j("AKIA", "ABCDEFGHIJKLMNOP"),
+      j("tGhJkLm", "NpQrStVwX"),
+      j("correcthorse", "batterystaplezz"),
+      j("postgres://svc:", "Pw-x1y2z3@db"),
+    ];
+    const names = ["password", "db_host", "apiKey", "clientSecret", "DB_PASSWORD", "username"];
+    const value = JSON.stringify(Object.fromEntries([...keys, ...names].map((k) => [k, "x"])));
+    secrets = createSecrets({
+      builtins: false,
+      providers: { env: envProvider({ env: { MAP: value } }) },
+    });
+    const r = await outcome(secrets.getSecret("env://MAP#user"));
+    const message = (!r.ok && (r.err as Error).message) || "";
+    expect(message).toContain(`fields here: ${names.join(", ")}, ${keys.length} more not shown`);
+    for (const k of keys) {
+      expect(message, k).not.toContain(k);
+      expect(message, k).not.toContain(k.slice(0, 6));
+    }
+  });
 });
 
 describe("clock and registry", () => {

@@ -6,20 +6,16 @@
 
 import type { AuthClient, GoogleAuth, Impersonated } from "google-auth-library";
 import {
+  type AuthClass,
   ConfigError,
-  PolicyViolationError,
   type ProviderContext,
   raceSignal,
   toMillis,
 } from "../../../src/provider/index.js";
 import type { GcpAuth, GcpAuthClient, GcpImpersonation, GcpOptions } from "../types.js";
+import { classifyGcpAuth } from "./auth-class.js";
 import { loadGoogleAuth } from "./library.js";
-import {
-  type GcpSourceInfo,
-  inspectGcpSource,
-  projectFromSettings,
-  refusalUnderShortLived,
-} from "./source.js";
+import { type GcpSourceInfo, inspectGcpSource, projectFromSettings } from "./source.js";
 
 /** The scope every source token carries (Secret Manager and IAM Credentials both take it). */
 export const CLOUD_PLATFORM = "https://www.googleapis.com/auth/cloud-platform";
@@ -35,8 +31,8 @@ export interface ImpersonationSpec {
 
 /** What `issueGcpCredentials` needs beyond the public contract. */
 export interface GcpAuthInternals {
-  /** Throws the policy's refusal, if any. */
-  assertPolicy(): void;
+  /** What the source credentials are, by their root material. */
+  authClass(signal?: AbortSignal): Promise<AuthClass>;
   /** One `Impersonated` per spec, over the source credentials. */
   impersonated(spec: ImpersonationSpec, signal?: AbortSignal): Promise<Impersonated>;
 }
@@ -151,7 +147,7 @@ function signInFailure(err: unknown): ConfigError {
  * const headers = await (await auth.client()).getRequestHeaders();
  * ```
  */
-export function createGcpAuth(options: GcpOptions, ctx: ProviderContext): GcpAuth {
+export function createGcpAuth(options: GcpOptions, _ctx: ProviderContext): GcpAuth {
   let info: GcpSourceInfo | undefined;
   const sourceInfo = () => {
     info ??= inspectGcpSource(options);
@@ -161,25 +157,33 @@ export function createGcpAuth(options: GcpOptions, ctx: ProviderContext): GcpAut
   const impersonations = new Map<string, Promise<Impersonated>>();
   let project: Promise<string> | undefined;
 
-  function assertPolicy(): void {
-    if (!ctx.policy.requireShortLived) return;
-    const why = refusalUnderShortLived(sourceInfo());
-    if (!why) return;
-    const asSource = options.impersonate
-      ? `, even as the source for impersonating ${options.impersonate.targetPrincipal}`
-      : "";
-    throw new PolicyViolationError({
-      provider: "gcp",
-      message:
-        `gcp: policy.requireShortLived refuses ${why}${asSource}: whoever holds the file holds the account. ` +
-        "Fix: use workload identity federation (an external_account credential file from " +
-        "`gcloud iam workload-identity-pools create-cred-config`) or run where the metadata server " +
-        "issues the service account's tokens (Cloud Run, GKE, Compute Engine), and delete the key.",
-    });
-  }
-
   /** The project handed to the library: with one, it never looks it up itself. */
   const knownProject = () => projectFromSettings(options, process.env, sourceInfo());
+
+  /** The source's class, judged once when the source client is made (kept with it). */
+  let classified: { of: unknown; auth: AuthClass } | undefined;
+  async function authClass(signal?: AbortSignal): Promise<AuthClass> {
+    // The caller's official client reads with its own auth: judge what it holds.
+    if (options.client !== undefined) {
+      if (classified?.of !== options.client) {
+        classified = { of: options.client, auth: classifyGcpAuth([options.client]) };
+      }
+      return classified.auth;
+    }
+    const src = await raceSignal(sourceClient(), signal);
+    if (classified?.of !== src) {
+      const info = sourceInfo();
+      classified = {
+        of: src,
+        auth: classifyGcpAuth([src.client, src.google], {
+          ...(info.file && !options.authClient ? { file: info.file } : {}),
+          metadata: info.kind === "metadata",
+          ...(options.impersonate ? { impersonating: options.impersonate.targetPrincipal } : {}),
+        }),
+      };
+    }
+    return classified.auth;
+  }
 
   function sourceClient(): Promise<{ google?: GoogleAuth; client: AuthClient }> {
     if (!source) {
@@ -245,7 +249,6 @@ export function createGcpAuth(options: GcpOptions, ctx: ProviderContext): GcpAut
 
   const auth: GcpAuth = {
     async client(signal?: AbortSignal): Promise<GcpAuthClient> {
-      assertPolicy();
       if (options.impersonate) {
         readSpec ??= impersonationSpec(options.impersonate);
         return impersonated(readSpec, signal);
@@ -288,9 +291,6 @@ export function createGcpAuth(options: GcpOptions, ctx: ProviderContext): GcpAut
       return { kind: i.kind, longLived: i.longLived, ...(principal ? { principal } : {}) };
     },
   };
-  internals.set(auth, {
-    assertPolicy,
-    impersonated,
-  });
+  internals.set(auth, { impersonated, authClass });
   return auth;
 }

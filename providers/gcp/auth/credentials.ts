@@ -101,7 +101,6 @@ export async function issueGcpCredentials(
   ctx: ProviderContext,
 ): Promise<Issued<GcpCredentials>> {
   const internal = internalsOf(auth);
-  internal.assertPolicy();
   const { spec, audience, includeEmail } = normalise(options, request ?? {});
   // The memo key names the token (it shows in events); never a token or a secret.
   const via = spec.delegates.length ? `, via ${spec.delegates.join(" ")}` : "";

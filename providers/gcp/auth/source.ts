@@ -1,7 +1,7 @@
 /**
  * Which source credentials the provider runs on, read from the options, the
- * environment and the credential file itself (no network): the doctor and
- * `policy.requireShortLived` both judge from this.
+ * environment and the credential file itself (no network): the doctor's
+ * environment view (`policy.requireShortLived` judges the loaded material: auth-class.ts).
  */
 
 import { readFileSync } from "node:fs";
@@ -151,25 +151,4 @@ export function projectFromSettings(
   return (
     options.projectId ?? env.GOOGLE_CLOUD_PROJECT ?? env.GCLOUD_PROJECT ?? info.projectHints[0]
   );
-}
-
-/**
- * Why `policy.requireShortLived` refuses these credentials, or undefined when it does not.
- * A JSON service-account key is refused used directly and as the source of an
- * impersonation alike: whoever holds the file holds the account.
- *
- * @example
- * ```ts
- * refusalUnderShortLived({ kind: "service_account", longLived: true, projectHints: [] }); // "a service-account key file …"
- * ```
- */
-export function refusalUnderShortLived(info: GcpSourceInfo): string | undefined {
-  const keyFile =
-    info.kind === "service_account" ||
-    (info.kind === "impersonated_service_account" && info.sourceOf === "service_account");
-  if (!keyFile) return undefined;
-  const where = info.origin ? ` (${info.origin}: ${info.file})` : "";
-  return info.kind === "service_account"
-    ? `a service-account JSON key file${where}`
-    : `an impersonation whose source is a service-account JSON key${where}`;
 }

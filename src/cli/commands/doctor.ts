@@ -8,6 +8,7 @@ import { statSync, writeFileSync } from "node:fs";
 import { isAbsolute, relative, resolve } from "node:path";
 import { firstLine } from "../../provider/index.js";
 import { loadConfig } from "../config/load.js";
+import { loadConfigModule, mergeModuleReferences } from "../config/module.js";
 import { CHECKS } from "../doctor/checks/index.js";
 import { DoctorContext } from "../doctor/context.js";
 import { installPreCommitHook } from "../doctor/hooks.js";
@@ -28,6 +29,8 @@ export interface DoctorCommandOptions {
   fixHooks?: boolean;
   since?: string;
   config?: string;
+  /** A module exporting a defineConfig() result: its entries are checked too (item 11). */
+  configModule?: string;
   offline?: boolean;
   /** Also write the SARIF report to this file (one run gives the table or JSON and SARIF). */
   sarifFile?: string;
@@ -101,6 +104,7 @@ export async function runDoctor(dir: string, o: DoctorCommandOptions): Promise<n
   }
   if (!st.isDirectory()) throw new UsageError(`cannot check ${dir}: not a directory`);
   const { config, file } = await loadConfig(dir, o.config);
+  if (o.configModule) mergeModuleReferences(config, await loadConfigModule(o.configModule));
   const configShown = file ? relative(process.cwd(), file) || file : undefined;
   const progress = new Progress();
   if (o.fixHooks) {

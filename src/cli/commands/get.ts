@@ -5,9 +5,10 @@
  */
 
 import type { SecretsEvent } from "../../index.js";
-import { SecretsError } from "../../index.js";
+import { describeShape, SecretsError } from "../../index.js";
 import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
+import { argumentAt, scrubArguments } from "../describe-input.js";
 import { UsageError } from "../errors.js";
 import { showReference } from "../references.js";
 
@@ -54,8 +55,15 @@ export async function runGet(ref: string, o: GetCommandOptions): Promise<number>
     }
     return 0;
   } catch (err) {
-    const msg = SecretsError.is(err) ? `[${err.code}] ${err.message}` : (err as Error).message;
-    process.stderr.write(`secrets: ${firstLine(msg)}\n`);
+    // A reference that is not one may be a value pasted in its place: it is
+    // described by position and shape, never shown.
+    const msg =
+      SecretsError.is(err) && err.code === "INVALID_REFERENCE"
+        ? `[${err.code}] ${argumentAt(ref, process.argv.slice(2))}: the reference ${describeShape(ref)}, not <scheme>://<path>[#field] such as env://API_KEY`
+        : SecretsError.is(err)
+          ? `[${err.code}] ${err.message}`
+          : (err as Error).message;
+    process.stderr.write(`secrets: ${scrubArguments(firstLine(msg))}\n`);
     return exitCodeFor(err);
   } finally {
     await client.close();

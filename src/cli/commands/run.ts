@@ -2,18 +2,32 @@
  * `secrets run [--env NAME=ref ...] [--from config] [--redact] -- cmd args`:
  * resolves the references, starts the command with them in its
  * environment, forwards signals to it and exits with its exit code (or dies
- * by the same signal). `--redact` masks every loaded value, in the forms
- * listed in `run/forms.ts`, in the child's stdout and stderr.
+ * by the same signal). `--redact` masks every loaded value in the child's
+ * stdout and stderr, in the spellings of `../encoded-forms.ts` and through
+ * the decoding views of `../run/decoders.ts`.
  */
 
 import { type ChildProcess, spawn } from "node:child_process";
 import { constants } from "node:os";
 import type { Readable, Writable } from "node:stream";
-import { LoadError, type LoadSpec, SecretsError } from "../../index.js";
+import {
+  describeShape,
+  LoadError,
+  type LoadSpec,
+  looksLikeCredential,
+  SecretsError,
+} from "../../index.js";
 import { firstLine } from "../../provider/index.js";
 import { clientFromConfig, exitCodeFor } from "../client.js";
 import { loadConfig } from "../config/load.js";
+import {
+  type ConfigModule,
+  configFailureLines,
+  loadConfigModule,
+  moduleSpec,
+} from "../config/module.js";
 import { isReservedName } from "../config/names.js";
+import { argumentAt, scrubArguments } from "../describe-input.js";
 import { UsageError } from "../errors.js";
 import { injectedForm, maskPatterns, secretStrings } from "../run/forms.js";
 import { OutputMasker } from "../run/output-masker.js";
@@ -25,6 +39,8 @@ import { inTerminalForeground } from "../run/terminal.js";
 export interface RunCommandOptions {
   env?: string[];
   from?: string;
+  /** A module exporting a defineConfig() result: its entries are validated, then injected. */
+  configModule?: string;
   redact?: boolean;
   config?: string;
 }
@@ -42,28 +58,62 @@ const KEYBOARD: ReadonlySet<NodeJS.Signals> = new Set(["SIGINT", "SIGQUIT"]);
 /** Exit code of a process killed by SIGPIPE (128 + 13), which Node cannot die by. */
 const SIGPIPE_EXIT = 128 + constants.signals.SIGPIPE;
 
-async function specFrom(o: RunCommandOptions): Promise<LoadSpec> {
+/**
+ * The references to load, and where each came from on the command line (an
+ * `--env` pair), so that errors can name its position without quoting it.
+ */
+async function specFrom(
+  o: RunCommandOptions,
+  module?: ConfigModule,
+): Promise<{ spec: LoadSpec; given: Map<string, string> }> {
   const spec: LoadSpec = {};
+  const given = new Map<string, string>();
   if (o.from) {
     const { config } = await loadConfig(process.cwd(), o.from);
     Object.assign(spec, config.references);
   }
+  if (module) Object.assign(spec, moduleSpec(module));
   for (const pair of o.env ?? []) {
     const eq = pair.indexOf("=");
     const name = eq === -1 ? "" : pair.slice(0, eq);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || eq === pair.length - 1) {
+      // What was given may be the value itself (a URL with its password): never quoted.
       throw new UsageError(
-        `--env expects NAME=reference, such as DB_PASSWORD=env://DB_PASSWORD (got "${pair.replace(/=.*/, "=...")}")`,
+        `${argumentAt(pair, process.argv.slice(2))}: ${describeShape(pair)}; --env expects NAME=reference, such as DB_PASSWORD=env://DB_PASSWORD (NAME: a letter or _, then letters, digits or _)`,
       );
     }
     if (isReservedName(name)) {
       throw new UsageError(`--env ${name}: "${name}" is reserved in JavaScript; use another name`);
     }
     spec[name] = pair.slice(eq + 1);
+    given.set(name, pair);
   }
   if (Object.keys(spec).length === 0)
-    throw new UsageError("nothing to inject: give --env NAME=ref or --from <config>");
-  return spec;
+    throw new UsageError(
+      "nothing to inject: give --env NAME=ref, --from <config> or --config-module <file>",
+    );
+  return { spec, given };
+}
+
+/**
+ * One failure of `load()`, for stderr. A reference that is not one may be a
+ * value pasted in its place: it is described by position and shape, never shown.
+ */
+function describeFailure(
+  f: { name: string; reference: string; code: string; message: string },
+  spec: LoadSpec,
+  given: Map<string, string>,
+  from: string | undefined,
+): string {
+  if (f.code !== "INVALID_REFERENCE")
+    return `${f.name} (${f.reference}): [${f.code}] ${firstLine(f.message)}`;
+  const raw = spec[f.name];
+  const text = typeof raw === "string" ? raw : "";
+  const pair = given.get(f.name);
+  const where = pair
+    ? `${argumentAt(pair, process.argv.slice(2))}, --env ${f.name}=…`
+    : `${from ?? "config"}, ${f.name}`;
+  return `${f.name} (${where}): [${f.code}] the reference ${describeShape(text)}, not <scheme>://<path>[#field] such as env://API_KEY`;
 }
 
 /**
@@ -169,25 +219,32 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
   const [cmd, ...args] = command;
   if (!cmd)
     throw new UsageError("missing command: secrets run [--env NAME=ref] -- <command> [args]");
-  const spec = await specFrom(o);
+  const module = o.configModule ? await loadConfigModule(o.configModule) : undefined;
+  const { spec, given } = await specFrom(o, module);
   // Values stay cached for as long as the child runs.
   const { client } = await clientFromConfig(o.config, { cache: { maxAge: "7d", maxStale: 0 } });
   let values: Record<string, unknown>;
   try {
+    // The module's entries are read and validated first (one load, every failure at once);
+    // the load below then answers them from the cache.
+    await module?.check(client);
     values = await client.load(spec);
   } catch (err) {
     await client.close();
+    const invalid = configFailureLines(err);
+    if (invalid) {
+      process.stderr.write(`secrets: configuration failed: ${invalid.join("; ")}\n`);
+      return 1;
+    }
     if (err instanceof LoadError) {
-      const list = err.failures.map(
-        (f) => `${f.name} (${f.reference}): [${f.code}] ${firstLine(f.message)}`,
-      );
-      process.stderr.write(`secrets: could not resolve ${list.join("; ")}\n`);
+      const list = err.failures.map((f) => describeFailure(f, spec, given, o.from));
+      process.stderr.write(`secrets: could not resolve ${scrubArguments(list.join("; "))}\n`);
       return err.failures.every((f) => f.code === "INVALID_REFERENCE" || f.code === "NO_PROVIDER")
         ? 2
         : 1;
     }
     process.stderr.write(
-      `secrets: ${SecretsError.is(err) ? `[${err.code}] ` : ""}${firstLine(err)}\n`,
+      `secrets: ${SecretsError.is(err) ? `[${err.code}] ` : ""}${scrubArguments(firstLine(err))}\n`,
     );
     return exitCodeFor(err);
   }
@@ -235,7 +292,7 @@ export async function runRun(command: string[], o: RunCommandOptions): Promise<n
   if (outcome instanceof Error) {
     const code = (outcome as NodeJS.ErrnoException).code;
     process.stderr.write(
-      `secrets: cannot run ${cmd}: ${code === "ENOENT" ? "command not found" : code === "EACCES" ? "permission denied" : outcome.message}\n`,
+      `secrets: cannot run ${looksLikeCredential(cmd) ? `the command (${argumentAt(cmd, process.argv.slice(2))}: it ${describeShape(cmd)})` : cmd}: ${code === "ENOENT" ? "command not found" : code === "EACCES" ? "permission denied" : outcome.message}\n`,
     );
     return code === "ENOENT" ? 127 : 126;
   }

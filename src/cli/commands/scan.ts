@@ -82,6 +82,7 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
   let files = 0;
   let bytes = 0;
   let commits = 0;
+  let sinceNote: string | undefined;
   if (mode === "tree") {
     let seen = 0;
     const r = scanTree(targets, setup.scanner, {
@@ -99,6 +100,8 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
       for (const f of out.findings) {
         if (!seenAt.has(`${f.fingerprint}\0${f.reference ?? ""}`)) findings.push(f);
       }
+      const skippedAt = new Set(skipped.map((k) => k.file));
+      for (const k of out.skipped) if (!skippedAt.has(k.file)) skipped.push(k);
       files += out.files;
       bytes += out.bytes;
     }
@@ -117,12 +120,18 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
             maxBlockSize: maxFileSize,
             onCommit: (n) => progress.update(`scanning history: ${n} commits`),
           });
-    ({ findings, commits, files, bytes } = r);
+    ({ findings, commits, files, bytes, skipped } = r);
+    if (r.sinceBeforeFirstCommit) {
+      sinceNote = `--since ${o.since} is before the first commit (${r.sinceBeforeFirstCommit.slice(0, 10)}): scanned all history`;
+    }
   }
   progress.done();
   findings = findings.filter(setup.keep);
+  const counted = findings.filter((f) => f.counted);
+  const other = findings.filter((f) => !f.counted);
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
-  const shown = findings.map(publicFinding);
+  const shown = counted.map(publicFinding);
+  const shownOther = other.map(publicFinding);
   const valuesReport = values && {
     references: values.references,
     searched: values.references - values.unresolved.length - values.tooShort.length,
@@ -134,10 +143,12 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
       schemaVersion: 1,
       mode,
       findings: shown,
+      other: shownOther,
       skipped,
       ...(ignored.length ? { ignored } : {}),
       ...(valuesReport ? { values: valuesReport } : {}),
-      stats: { files, bytes, commits, durationMs },
+      stats: { files, bytes, commits, durationMs, skipped: skipped.length, other: other.length },
+      ...(sinceNote ? { notes: [sinceNote] } : {}),
     };
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else if (o.sarif) {
@@ -148,21 +159,24 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
         { id: ISSUED_KEY_RULE_ID, name: ISSUED_KEY_TITLE, help: ISSUED_KEY_FIX },
         { id: KNOWN_VALUE_RULE, name: "Known secret value", help: KNOWN_VALUE_FIX },
       ],
-      shown.map((f) => ({
+      [...shown, ...shownOther].map((f, i) => ({
         ruleId: f.rule,
-        level: "error",
-        message: `${f.title} (${f.match})${f.commit ? ` added in commit ${f.commit.slice(0, 12)}` : ""}`,
+        // Counted findings fail the scan; the others are listed as notes.
+        level: i < shown.length ? ("error" as const) : ("note" as const),
+        message: `${f.title} (${f.match})${f.commit ? ` added in commit ${f.commit.slice(0, 12)}` : ""}${i < shown.length ? "" : ` [${CONTEXT_LABEL[f.context]}, not counted]`}`,
         file: f.file,
         line: f.line,
         column: f.column,
         fingerprint: f.fingerprint,
+        properties: { confidence: f.confidence, context: f.context, counted: i < shown.length },
       })),
     );
     process.stdout.write(`${JSON.stringify(sarif, null, 2)}\n`);
   } else {
-    printTable(shown, skipped, { mode, files, bytes, commits, durationMs });
+    printTable(shown, shownOther, skipped, { mode, files, bytes, commits, durationMs });
   }
   const e = colorsFor(process.stderr);
+  if (sinceNote) process.stderr.write(`${e.yellow("note")}: ${sinceNote}\n`);
   if (valuesReport) {
     if (valuesReport.tooShort.length > 0) {
       process.stderr.write(
@@ -207,8 +221,16 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
       );
     }
   }
-  return findings.length > 0 ? 1 : 0;
+  return counted.length > 0 ? 1 : 0;
 }
+
+/** What each context class means, as printed. */
+const CONTEXT_LABEL: Record<string, string> = {
+  source: "source",
+  "test-fixture": "test fixture",
+  "docs-example": "docs or example",
+  local: "present on this machine, not committed",
+};
 
 const KNOWN_VALUE_FIX =
   "One of the app's own secret values (a reference in secrets.config.json) is written here. Rotate it at its provider, remove it from the file (and from client bundles and history), and read it at runtime with getSecret().";
@@ -243,26 +265,47 @@ async function resolveValues(config: SecretsConfig, baseDir: string): Promise<Re
 
 function printTable(
   findings: ReturnType<typeof publicFinding>[],
+  other: ReturnType<typeof publicFinding>[],
   skipped: Skipped[],
   s: { mode: string; files: number; bytes: number; commits: number; durationMs: number },
 ): void {
   const c = colorsFor(process.stdout);
-  if (findings.length > 0) {
+  const rowsOf = (list: typeof findings, withClass: boolean) => {
     const head = ["RULE", "LOCATION", "MATCH"];
+    if (withClass) head.push("CLASS");
     if (s.mode === "history") head.push("COMMIT");
     const rows = [head.map((h) => c.bold(h))];
-    for (const f of findings) {
-      const row = [c.red(f.rule), `${f.file}:${f.line}:${f.column}`, f.match];
+    for (const f of list) {
+      const row = [withClass ? f.rule : c.red(f.rule), `${f.file}:${f.line}:${f.column}`, f.match];
+      if (withClass) {
+        row.push(
+          f.confidence === "high"
+            ? (CONTEXT_LABEL[f.context] ?? f.context)
+            : `${CONTEXT_LABEL[f.context] ?? f.context}, ${f.confidence} confidence`,
+        );
+      }
       if (s.mode === "history")
         row.push(`${f.commit?.slice(0, 12) ?? ""} ${f.date?.slice(0, 10) ?? ""}`);
       rows.push(row);
     }
-    process.stdout.write(`${renderTable(rows)}\n\n`);
+    return renderTable(rows);
+  };
+  if (findings.length > 0) {
+    process.stdout.write(
+      `${rowsOf(findings, false)}\n` +
+        "Rotate every key listed above (removing it from the code does not un-leak it), then load it at runtime.\n" +
+        "Allowlist a false positive with a `secrets-scan:allow` comment on its line or in secrets.config.json (scan.allowlist).\n\n",
+    );
+  }
+  if (other.length > 0) {
+    process.stdout.write(
+      `Also found, not counted (tests, docs and examples, dummy values, files not committed, or half a key): review them; a stand-in needs nothing, a real key still needs rotating.\n${rowsOf(other, true)}\n\n`,
+    );
   }
   const counts = new Map<string, number>();
   for (const k of skipped) counts.set(k.reason, (counts.get(k.reason) ?? 0) + 1);
   const skippedText = counts.size
-    ? `; skipped ${[...counts].map(([r, n]) => `${n} ${r}`).join(", ")}`
+    ? `; skipped ${[...counts].map(([r, n]) => `${n} ${r}`).join(", ")} (not scanned: see --json "skipped")`
     : "";
   const scope =
     s.mode === "history"
@@ -274,11 +317,13 @@ function printTable(
     findings.length > 0
       ? c.red(`${findings.length} secret${findings.length === 1 ? "" : "s"} found`)
       : c.green("no secrets found");
-  process.stdout.write(`${verdict} in ${scope} in ${s.durationMs} ms${skippedText}\n`);
-  if (findings.length > 0) {
-    process.stdout.write(
-      "Rotate every key listed (removing it from the code does not un-leak it), then load it at runtime.\n" +
-        "Allowlist a false positive with a `secrets-scan:allow` comment on its line or in secrets.config.json (scan.allowlist).\n",
-    );
+  const otherText = other.length ? `; ${other.length} not counted` : "";
+  process.stdout.write(`${verdict} in ${scope} in ${s.durationMs} ms${otherText}${skippedText}\n`);
+  if (skipped.length > 0 && skipped.length <= 10) {
+    for (const k of skipped) {
+      process.stdout.write(
+        `  skipped ${k.file}${k.commit ? ` (commit ${k.commit.slice(0, 12)})` : ""}: ${k.reason}${k.detail ? `, ${k.detail}` : ""}\n`,
+      );
+    }
   }
 }

@@ -81,7 +81,7 @@ export const ConfigSchema = z.strictObject({
   policy: z
     .strictObject({
       /** Fail when a provider uses long-lived credentials. */
-      requireShortLived: z.boolean().default(false),
+      requireShortLived: z.union([z.boolean(), z.literal("strict")]).default(false),
       /** Oldest a secret may be since its last rotation, in days. */
       rotationMaxDays: z.number().int().positive().default(90),
     })
@@ -151,7 +151,7 @@ export const FIXES: ReadonlyArray<[RegExp, string]> = [
     'use an object of provider name to options, such as { "aws": { "region": "eu-west-1" } }',
   ],
   [/^policy\.rotationMaxDays$/, "use a whole number of days, such as 90"],
-  [/^policy\.requireShortLived$/, "use true or false"],
+  [/^policy\.requireShortLived$/, 'use true, false or "strict"'],
   [
     /^audit\.sink$/,
     'use "stderr", "stdout", "file:logs/secrets-audit.jsonl" or "module:./audit.js"',

@@ -29,6 +29,8 @@ export interface SarifResult {
   column?: number;
   /** Stable id of this result, used by code scanning to track it across runs. */
   fingerprint?: string;
+  /** Extra facts about the result (SARIF property bag), such as a finding's confidence and context. */
+  properties?: Record<string, unknown>;
 }
 
 /**
@@ -96,6 +98,7 @@ export function buildSarif(
           const i = index.get(r.ruleId);
           if (i !== undefined) out.ruleIndex = i;
           if (r.fingerprint) out.partialFingerprints = { "secretsLoader/v1": r.fingerprint };
+          if (r.properties) out.properties = r.properties;
           return out;
         }),
       },

@@ -1,12 +1,11 @@
 /**
  * What `secrets run` puts in the child's environment for each loaded value,
- * and every form of it that `--redact` masks in the child's output: the
- * value, each line of a multi-line value, and their JSON-escaped,
- * URL-encoded and base64 spellings (base64 at each of the three byte
- * alignments, so that it is found inside a longer encoding such as an HTTP
- * Basic `user:pass` header).
+ * and the strings `--redact` masks in the child's output: every spelling
+ * listed in `../encoded-forms.ts` of the value, each line of it and each
+ * string leaf of a JSON value.
  */
 
+import { encodedForms } from "../encoded-forms.js";
 import { MIN_MASKED_LENGTH } from "../masking.js";
 
 /**
@@ -40,59 +39,23 @@ export function secretStrings(value: unknown): string[] {
   return out;
 }
 
-/** The part of `bytes`' base64 that does not depend on neighbouring bytes when they start at offset `k` of a 3-byte block. */
-function base64Core(bytes: Buffer, k: 0 | 1 | 2): string {
-  const encoded = Buffer.concat([Buffer.alloc(k), bytes]).toString("base64");
-  return encoded.slice(Math.ceil((8 * k) / 6), Math.floor((8 * (bytes.length + k)) / 6));
-}
-
-function jsonEscapes(u: string): string[] {
-  const plain = JSON.stringify(u).slice(1, -1);
-  // Python's json.dumps escapes every non-ASCII character; PHP escapes "/".
-  const ascii = plain.replace(
-    /[\u0080-\uffff]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-  );
-  return [plain, ascii, plain.replaceAll("/", "\\/")];
-}
-
-function urlEncodings(u: string): string[] {
-  const component = encodeURIComponent(u);
-  const form = new URLSearchParams({ v: u }).toString().slice(2);
-  const lower = (s: string) => s.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase());
-  return [component, form, lower(component), lower(form)];
-}
-
-function base64Encodings(u: string): string[] {
-  const bytes = Buffer.from(u, "utf8");
-  const out: string[] = [];
-  for (const k of [0, 1, 2] as const) {
-    const core = base64Core(bytes, k);
-    out.push(core, core.replaceAll("+", "-").replaceAll("/", "_"));
-  }
-  return out;
-}
-
 /**
  * Every string that `--redact` masks for the given secret strings: each
- * string and each of its lines, in every spelling above, keeping only those
- * of at least {@link MIN_MASKED_LENGTH} characters. None contains a line
- * break: a line break ends a match, so masking holds nothing across lines.
+ * spelling of each string from `encoded-forms.ts`, plus the UTF-8 bytes of
+ * non-ASCII text read one character per byte (what URL-decoding `%C3%A9`
+ * gives). Line breaks are taken out, as the masker reads its views without
+ * them: a pattern is then found however the output wraps it.
  */
 export function maskPatterns(secrets: Iterable<string>): string[] {
   const out = new Set<string>();
   const add = (s: string) => {
-    if (s.length >= MIN_MASKED_LENGTH && !/[\r\n]/.test(s)) out.add(s);
+    const flat = s.replace(/[\r\n]+/g, "");
+    if (flat.length >= MIN_MASKED_LENGTH) out.add(flat);
   };
   for (const s of secrets) {
-    const lines = s.split(/\r\n|\r|\n/);
-    const units = lines.length > 1 ? [s, ...lines] : [s];
-    for (const u of units) {
-      if (u.length < MIN_MASKED_LENGTH) continue;
-      add(u);
-      for (const f of jsonEscapes(u)) add(f);
-      for (const f of urlEncodings(u)) add(f);
-      for (const f of base64Encodings(u)) add(f);
+    for (const { form, text } of encodedForms(s)) {
+      add(text);
+      if (form === "exact" || form === "line") add(Buffer.from(text, "utf8").toString("latin1"));
     }
   }
   return [...out];

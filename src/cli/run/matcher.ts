@@ -26,6 +26,8 @@ export class PatternSet {
   readonly root: Node = node(0);
   /** Length of the longest pattern. */
   readonly longest: number;
+  /** The root's transitions for ASCII, as an array: most steps end at the root. */
+  readonly #rootAscii: Array<Node | undefined> = new Array(128).fill(undefined);
 
   constructor(patterns: Iterable<string>) {
     let longest = 0;
@@ -45,6 +47,7 @@ export class PatternSet {
       longest = Math.max(longest, p.length);
     }
     this.longest = longest;
+    for (const [c, to] of this.root.next) if (c < 128) this.#rootAscii[c] = to;
     // Breadth first, so that every fail target is complete before it is used.
     const queue: Node[] = [];
     for (const child of this.root.next.values()) {
@@ -63,13 +66,13 @@ export class PatternSet {
 
   /** The state after reading `c` in state `at`. */
   step(at: Node, c: number): Node {
-    let s: Node | undefined = at;
-    while (s) {
+    let s: Node = at;
+    while (s !== this.root) {
       const to = s.next.get(c);
       if (to) return to;
-      s = s.fail;
+      s = s.fail as Node;
     }
-    return this.root;
+    return (c < 128 ? this.#rootAscii[c] : this.root.next.get(c)) ?? this.root;
   }
 }
 
@@ -88,6 +91,16 @@ export class MatchState {
   read(c: number): number {
     this.#at = this.set.step(this.#at, c);
     return this.#at.match;
+  }
+
+  /** Takes the place of `other`, a state of the same set. */
+  copyFrom(other: MatchState): void {
+    this.#at = other.#at;
+  }
+
+  /** Whether this state and `other` (of the same set) stand at the same place. */
+  same(other: MatchState): boolean {
+    return this.#at === other.#at;
   }
 
   /** How many of the last characters read are the start of some pattern. */

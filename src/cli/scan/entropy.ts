@@ -1,3 +1,6 @@
+// Counts of Latin-1 characters, reused between calls (cleared as they are read).
+const COUNTS = new Uint32Array(256);
+
 /**
  * Shannon entropy in bits per character. Only computed for candidates that
  * already matched a rule's regex, never for whole files.
@@ -10,16 +13,28 @@
  */
 export function shannonEntropy(s: string): number {
   if (s.length === 0) return 0;
-  const counts = new Map<number, number>();
+  let wide: Map<number, number> | undefined;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c < 256) COUNTS[c] = (COUNTS[c] as number) + 1;
+    else {
+      wide ??= new Map();
+      wide.set(c, (wide.get(c) ?? 0) + 1);
+    }
   }
   let h = 0;
-  for (const n of counts.values()) {
+  const add = (n: number) => {
     const p = n / s.length;
     h -= p * Math.log2(p);
+  };
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 256 && COUNTS[c]) {
+      add(COUNTS[c] as number);
+      COUNTS[c] = 0;
+    }
   }
+  if (wide) for (const n of wide.values()) add(n);
   return h;
 }
 

@@ -11,9 +11,9 @@ import { spawn, spawnSync } from "node:child_process";
 import { ScanInputError } from "../errors.js";
 import { displayName } from "./display.js";
 import type { Scanner } from "./engine.js";
-import { isValidSince, SINCE_FORMS } from "./since.js";
+import { isValidSince, SINCE_FORMS, sinceProblem, sinceTime } from "./since.js";
 import { DEFAULT_MAX_FILE_SIZE } from "./tree.js";
-import type { RawFinding } from "./types.js";
+import type { RawFinding, Skipped } from "./types.js";
 
 /**
  * Options of {@link scanHistory}.
@@ -55,6 +55,10 @@ export interface HistoryResult {
   files: number;
   /** Bytes of added lines scanned. */
   bytes: number;
+  /** Blocks of added lines not scanned (over the size limit), with their commit. */
+  skipped: Skipped[];
+  /** Set when `--since` is older than the first commit: the whole history was scanned. */
+  sinceBeforeFirstCommit?: string;
 }
 
 /**
@@ -126,6 +130,21 @@ export function repoTop(dir: string): string | undefined {
   return r.status === 0 && r.stdout.trim() ? r.stdout.trim() : undefined;
 }
 
+/** Author time (ms) of the oldest commit reachable from any ref, or undefined. */
+function firstCommitDate(dir: string): number | undefined {
+  const r = spawnSync("git", ["-C", dir, "log", "--all", "--format=%at"], {
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  if (r.status !== 0) return undefined;
+  let min = Infinity;
+  for (const l of r.stdout.split("\n")) {
+    const t = Number(l);
+    if (l && t < min) min = t;
+  }
+  return Number.isFinite(min) ? min * 1000 : undefined;
+}
+
 class DiffParser {
   commit: string | undefined;
   date: string | undefined;
@@ -147,6 +166,7 @@ class DiffParser {
   /** Findings from merge commits: see {@link dropMergeEchoes}. */
   readonly fromMerge = new Set<RawFinding>();
   readonly findings: RawFinding[] = [];
+  readonly skipped: Skipped[] = [];
   readonly maxBlock: number;
 
   constructor(
@@ -157,11 +177,16 @@ class DiffParser {
   }
 
   flush(): void {
-    if (
-      this.file &&
-      this.lines.length > 0 &&
-      this.size <= (this.options.maxBlockSize ?? Infinity)
-    ) {
+    if (this.file && this.size > this.maxBlock && !this.options.excludePath?.(this.file)) {
+      // Never a silent drop: a block over the limit is listed, with its commit.
+      const s: Skipped = {
+        file: this.file,
+        reason: "too-large",
+        detail: `${this.size} bytes added`,
+      };
+      if (this.commit) s.commit = this.commit;
+      this.skipped.push(s);
+    } else if (this.file && this.lines.length > 0) {
       if (!this.options.excludePath?.(this.file)) {
         const numbers = this.lineNumbers;
         const text = this.lines.join("\n");
@@ -328,6 +353,8 @@ export async function scanHistory(
       `invalid --since ${JSON.stringify(options.since)}: use ${SINCE_FORMS}`,
     );
   }
+  const problem = options.since === undefined ? undefined : sinceProblem(options.since);
+  if (problem) throw new ScanInputError(problem);
   const parser = new DiffParser(scanner, options);
   const args = [
     "log",
@@ -349,15 +376,22 @@ export async function scanHistory(
   const head = spawnSync("git", ["-C", dir, "rev-parse", "--verify", "-q", "HEAD"]);
   const anyRef = spawnSync("git", ["-C", dir, "for-each-ref", "--count=1"], { encoding: "utf8" });
   if (head.status !== 0 && !anyRef.stdout.trim()) {
-    return { findings: [], commits: 0, files: 0, bytes: 0 };
+    return { findings: [], commits: 0, files: 0, bytes: 0, skipped: [] };
   }
   await runGitDiff(dir, args, parser);
-  return {
+  const result: HistoryResult = {
     findings: dropMergeEchoes(parser),
     commits: parser.commits,
     files: parser.files,
     bytes: parser.bytes,
+    skipped: parser.skipped,
   };
+  if (options.since) {
+    const first = firstCommitDate(dir);
+    if (first && sinceTime(options.since) < first)
+      result.sinceBeforeFirstCommit = new Date(first).toISOString();
+  }
+  return result;
 }
 
 /**
@@ -390,5 +424,11 @@ export async function scanStaged(
     ],
     parser,
   );
-  return { findings: parser.findings, commits: 0, files: parser.files, bytes: parser.bytes };
+  return {
+    findings: parser.findings,
+    commits: 0,
+    files: parser.files,
+    bytes: parser.bytes,
+    skipped: parser.skipped,
+  };
 }

@@ -30,7 +30,12 @@ export const ISSUED_KEY_TITLE = "API key issued by this project";
 export function issuedKeyRule(prefixes: readonly string[]): Rule | undefined {
   if (prefixes.length === 0) return undefined;
   // keyPattern refuses any prefix that is not lower-case words and "_": nothing to escape.
-  const pattern = keyPattern(prefixes);
+  // Its own left boundary (no letter, digit or "_" before the key) is replaced:
+  // any character that is not a letter or digit ends the text before a key
+  // ("_" as in `KEY_acme_live_...`, a quote, a space), and so does a URL
+  // escape such as "%20" (its hex digits are not part of the key).
+  const body = keyPattern(prefixes).replace(/^\(\?<!\[[^\]]*\]\)/, "");
+  const pattern = `(?:(?<=%[0-9A-Fa-f]{2})|(?<![0-9A-Za-z]))${body}`;
   return {
     id: ISSUED_KEY_RULE_ID,
     title: ISSUED_KEY_TITLE,

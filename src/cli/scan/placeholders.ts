@@ -3,7 +3,8 @@
  * them keeps the scanner quiet on READMEs, `.env.example` files and tests.
  */
 
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
+import { shannonEntropy } from "./entropy.js";
 
 // Substrings (lower-case) that mark a value as a stand-in, not a key.
 const MARKERS = [
@@ -29,7 +30,10 @@ const MARKERS = [
 ];
 
 // Template syntax: the value is filled in elsewhere.
-const TEMPLATE = /<[^>]*>|\$\{|\{\{|%\(|\$\(|^\$[A-Z_]/;
+// Angle brackets hold words ("<your-api-key>", "<YOUR TOKEN>"), not the
+// random punctuation of a generated salt.
+const ANGLE = /<[A-Za-z0-9_\s.:-]*[A-Za-z]{3}[A-Za-z0-9_\s.:-]*>/;
+const TEMPLATE = /\$\{|\{\{|%\(|\$\(|^\$[A-Z_]/;
 
 // Runs such as 00000000, aaaaaaaa or xxxx, in one case (random keys do
 // contain mixed-case runs like "xXxX"; placeholders are typed in one case).
@@ -45,6 +49,15 @@ const PUBLIC_VALUE_DIGESTS = new Set([
   // jwt.io's example token ("John Doe", HS256 with the key "your-256-bit-secret").
   "7f75367e7881255134e1375e723d1dea8ad5f6a4fdb79d938df1f1754a830606",
 ]);
+
+// Their lengths: only a value of one of these lengths is hashed at all.
+const PUBLIC_VALUE_LENGTHS = new Set([88, 155]);
+
+// One case-insensitive pass instead of a loop of substring searches.
+const MARKER_RE = new RegExp(
+  [...MARKERS, ...SEQUENCES].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
+  "i",
+);
 
 /**
  * Prefixes of keys their issuers publish as safe in client code: not
@@ -74,11 +87,11 @@ const PUBLIC_BY_DESIGN = [
  * ```
  */
 export function isPlaceholder(value: string): boolean {
-  const lower = value.toLowerCase();
-  for (const m of MARKERS) if (lower.includes(m)) return true;
+  if (MARKER_RE.test(value)) return true;
   if (TEMPLATE.test(value)) return true;
+  // A long random value (a generated salt) can hold "<abc>" by chance.
+  if (ANGLE.test(value) && !(value.length >= 40 && shannonEntropy(value) >= 4.8)) return true;
   if (REPEAT.test(value)) return true;
-  for (const s of SEQUENCES) if (lower.includes(s)) return true;
   return isPublicValue(value);
 }
 
@@ -105,5 +118,6 @@ export function isPublicByDesign(value: string): boolean {
  * ```
  */
 export function isPublicValue(value: string): boolean {
-  return PUBLIC_VALUE_DIGESTS.has(createHash("sha256").update(value).digest("hex"));
+  if (!PUBLIC_VALUE_LENGTHS.has(value.length)) return false;
+  return PUBLIC_VALUE_DIGESTS.has(hash("sha256", value, "hex"));
 }

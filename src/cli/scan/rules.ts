@@ -10,19 +10,24 @@
  */
 
 import { charClasses, shannonEntropy } from "./entropy.js";
+import { TOKEN_FAMILIES } from "./families.js";
 import { isPlaceholder, isPublicByDesign } from "./placeholders.js";
+import { allMatches, firstAtOrAfter, type TextIndex } from "./text-index.js";
+import type { Confidence } from "./types.js";
 
 /**
  * What a rule's `confirm` step sees: the whole text and the current line.
  *
  * @example
  * ```ts
- * const ctx: MatchContext = { text: "a\nb", lineStart: 2, lineEnd: 3 };
+ * const ctx: MatchContext = { text: "a\nb", lineStart: 2, lineEnd: 3, index: new TextIndex("a\nb") };
  * ```
  */
 export interface MatchContext {
   /** The whole text being scanned (a file, or the added lines of one diff). */
   readonly text: string;
+  /** Per-text lookups (line offsets, lists built once): never re-read the text per match. */
+  readonly index: TextIndex;
   /** Offset of the current line's first character in `text`. */
   readonly lineStart: number;
   /** Offset just past the current line's last character (the `\n` or the end). */
@@ -84,46 +89,48 @@ export interface Rule {
   readonly confirm?: (m: RegExpExecArray, ctx: MatchContext) => Confirmed | undefined;
   /** What to do about a finding. */
   readonly fix: string;
+  /**
+   * A keyword or entropy rule (the value's format proves nothing): its
+   * findings in tests, docs and examples, or on dummy values, are listed but
+   * do not count. Format rules (fixed prefix, checksum, verified pair) count anywhere.
+   */
+  readonly keyword?: boolean;
+  /** Default `high`; `medium` for half a credential (a lone AWS key id). */
+  readonly confidence?: Confidence;
 }
 
 const ROTATE =
   "Revoke or rotate the key at its issuer now, then load it at runtime (for example getSecret(...)) instead of committing it.";
 
-function lineWindow(
-  ctx: MatchContext,
-  before: number,
-  after: number,
-): { start: number; end: number } {
-  let start = ctx.lineStart;
-  for (let i = 0; i < before && start > 0; i++) start = ctx.text.lastIndexOf("\n", start - 2) + 1;
-  let end = ctx.lineEnd;
-  for (let i = 0; i < after && end < ctx.text.length; i++) {
-    const next = ctx.text.indexOf("\n", end + 1);
-    end = next === -1 ? ctx.text.length : next;
-  }
-  return { start, end };
+const AWS_SECRET = /(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{40})(?![A-Za-z0-9+/=])/g;
+
+/** Every AWS secret-key candidate of the text, found in one pass the first time an id needs one. */
+function awsSecrets(text: string) {
+  // A real secret access key is random base64: all of lower, upper and digits,
+  // and far more entropy than a hex digest (<= 4 bits/char).
+  return allMatches(text, AWS_SECRET, (s) => {
+    const secret = s[1] as string;
+    return charClasses(secret) >= 3 && shannonEntropy(secret) >= 4.2 && !isPlaceholder(secret);
+  });
 }
 
-const AWS_SECRET = /(?<![A-Za-z0-9+/])([A-Za-z0-9+/]{40})(?![A-Za-z0-9+/=])/g;
+/** The first AWS secret-key candidate within five lines of the id, by binary search. */
+function nearbyAwsSecret(ctx: MatchContext) {
+  const { start, end } = ctx.index.window(ctx.lineStart, ctx.lineEnd, 5, 5);
+  const secrets = ctx.index.memo("aws-secret", awsSecrets);
+  const s = secrets[firstAtOrAfter(secrets, start)];
+  return s && s.index + s.length <= end ? s : undefined;
+}
 
 function confirmAwsPair(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
   const id = m[1] as string;
-  const { start, end } = lineWindow(ctx, 5, 5);
-  const window = ctx.text.slice(start, end);
-  AWS_SECRET.lastIndex = 0;
-  for (let s = AWS_SECRET.exec(window); s; s = AWS_SECRET.exec(window)) {
-    const secret = s[1] as string;
-    // A real secret access key is random base64: all of lower, upper and digits,
-    // and far more entropy than a hex digest (<= 4 bits/char).
-    if (charClasses(secret) >= 3 && shannonEntropy(secret) >= 4.2 && !isPlaceholder(secret)) {
-      return {
-        secret: id,
-        index: ctx.lineStart + (m.index ?? 0) + m[0].indexOf(id),
-        covers: { index: start + s.index, length: secret.length },
-      };
-    }
-  }
-  return undefined;
+  const s = nearbyAwsSecret(ctx);
+  if (!s) return undefined;
+  return {
+    secret: id,
+    index: ctx.lineStart + (m.index ?? 0) + m[0].indexOf(id),
+    covers: s,
+  };
 }
 
 function decodeJsonSegment(segment: string): unknown {
@@ -164,8 +171,8 @@ const PEM_END = /-----END [A-Z ]*PRIVATE KEY(?: BLOCK)?-----/g;
 
 function confirmPem(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
   const headerEnd = ctx.lineStart + (m.index ?? 0) + m[0].length;
-  PEM_END.lastIndex = headerEnd;
-  const end = PEM_END.exec(ctx.text);
+  const ends = ctx.index.memo("pem-end", (t) => allMatches(t, PEM_END));
+  const end = ends[firstAtOrAfter(ends, headerEnd)];
   if (!end || end.index - headerEnd > 64 * 1024) return undefined;
   // The body may be split over lines, "\n" escapes or string concatenation.
   const raw = ctx.text.slice(headerEnd, end.index);
@@ -183,12 +190,21 @@ const GCP_PRIVATE_KEY = /"private_key"\s*:\s*"(-----BEGIN PRIVATE KEY-----(?:\\n
 function confirmGcpServiceAccount(_m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
   // The key file is one JSON object: look for its private key within it.
   const from = Math.max(0, ctx.lineStart - 16 * 1024);
-  GCP_PRIVATE_KEY.lastIndex = from;
-  const k = GCP_PRIVATE_KEY.exec(ctx.text);
+  // Group 2 (the body after the header) of every private_key field, listed once per text.
+  const keys = ctx.index.memo("gcp-private-key", (t) => {
+    const out: Array<{ index: number; length: number; body: string }> = [];
+    GCP_PRIVATE_KEY.lastIndex = 0;
+    for (let k = GCP_PRIVATE_KEY.exec(t); k; k = GCP_PRIVATE_KEY.exec(t)) {
+      const body = k[2] as string;
+      out.push({ index: k.index + k[0].indexOf(body), length: body.length, body });
+    }
+    return out;
+  });
+  const k = keys[firstAtOrAfter(keys, from)];
   if (!k || k.index > ctx.lineEnd + 16 * 1024) return undefined;
-  const body = (k[2] as string).replace(/\\n/g, "");
+  const body = k.body.replace(/\\n/g, "");
   if (isPlaceholder(body)) return undefined;
-  return { secret: body, index: k.index + k[0].indexOf(k[2] as string) };
+  return { secret: body, index: k.index };
 }
 
 // Hosts of documentation and local development: credentials for them are
@@ -383,9 +399,25 @@ const SAFE_NAME =
 // the rest of the variable name is read backwards from there.
 const NAME_CHAR = /[A-Za-z0-9_.-]/;
 
+// Prose ("The secret could not be found"): three words or more, letters only.
+const PROSE = /^[A-Za-z][a-z']*(?:[ ,;:]+[A-Za-z][a-z']*){2,}[.!?:]?$/;
+// Format strings and interpolations: the value is filled in elsewhere.
+const FORMAT = /%[-+ 0#]*\d*[sdifxXoq]|\{\w*\}|\$\w/;
+// An npm package name (@scope/name), a name, not a secret.
+const NPM_NAME = /^@[a-z0-9-~][a-z0-9-._~]*\/[a-z0-9-~][a-z0-9-._~]*(?:\/[\w.~-]+)*$/;
+
+/** Four words or more, nearly all letters: a sentence ("put your unique phrase here"), not a passphrase salt. */
+function isMostlyWords(value: string): boolean {
+  const words = value.trim().split(/\s+/);
+  if (words.length < 4) return false;
+  const letters = value.replace(/[^A-Za-z\s]/g, "").length;
+  return letters / value.length >= 0.85;
+}
+
 function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
-  const quote = m[1] as string;
-  const value = m[2] as string;
+  const quoted = m[2] !== undefined;
+  const quote = quoted ? (m[1] as string) : "";
+  const value = (quoted ? m[2] : m[4]) as string;
   const keyword = /^[A-Za-z_.-]+/.exec(m[0])?.[0] ?? "";
   const abs = ctx.lineStart + m.index;
   let start = abs;
@@ -396,10 +428,24 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
   // A bare "key" is too common (maps, React lists); "*_KEY" / "apiKey" are not.
   if (/^key/i.test(keyword) && start === abs) return undefined;
   const at = ctx.lineStart + (m.index ?? 0) + m[0].length - value.length - quote.length;
+  if (quote) {
+    // "prefix$" + id: a fragment of a string built at run time, not a value.
+    const after = ctx.text.slice(
+      at + value.length + quote.length,
+      Math.min(ctx.lineEnd, at + value.length + quote.length + 8),
+    );
+    if (/^\s*\+/.test(after)) return undefined;
+    // Spaces and punctuation are fine in a password, but prose and format strings are messages.
+    if (/[\s]/.test(value) && (PROSE.test(value.trim()) || value.trim().split(/\s+/).length > 3))
+      return undefined;
+    if (FORMAT.test(value) || NPM_NAME.test(value)) return undefined;
+  }
   if (!quote) {
     // Unquoted values are only data in env, YAML, INI and TOML-style lines
     // (name first); in code an unquoted right-hand side is an expression.
     // The variable must be the line's first token (after `export ` or a YAML `- `).
+    // (Read at most 200 characters: a long prefix is not indentation.)
+    if (start - ctx.lineStart > 200) return undefined;
     if (!/^\s*(?:export\s+|-\s+)?["']?$/.test(ctx.text.slice(ctx.lineStart, start)))
       return undefined;
     const after = ctx.text.charAt(at + value.length);
@@ -407,40 +453,180 @@ function confirmGeneric(m: RegExpExecArray, ctx: MatchContext): Confirmed | unde
     // "name: Identifier," or "name = other;" is code (a type, an object literal, an assignment).
     if (after === ";" || after === ",") return undefined;
     // "client_secret: this.#auth.secret || ''": an expression, not data.
-    if (CODE_AFTER.test(ctx.text.slice(at + value.length, ctx.lineEnd))) return undefined;
+    if (
+      CODE_AFTER.test(
+        ctx.text.slice(at + value.length, Math.min(ctx.lineEnd, at + value.length + 64)),
+      )
+    )
+      return undefined;
     if (value.startsWith("this.") || value.includes("#")) return undefined;
   }
-  if (HASHY_NAME.test(name) || SAFE_NAME.test(name) || DATA_KEY_NAME.test(name)) return undefined;
-  if (MEMBER_EXPR.test(value) || WORDS_ONLY.test(value) || UUID.test(value)) return undefined;
-  if (looksLikeName(value)) return undefined;
+  return plausibleSecret(name, value) ? { secret: value, index: at } : undefined;
+}
+
+/**
+ * True when `value`, assigned to something called `name`, reads like a
+ * secret: not a name, a path, a hash, an identifier, prose or a placeholder
+ * phrase, and random enough for what the name says (a password may be
+ * shorter and plainer than a key). Shared by every keyword rule.
+ */
+function plausibleSecret(name: string, value: string): boolean {
+  // Spaces and punctuation are fine in a password, but prose and format strings are messages.
+  if (/\s/.test(value) && (PROSE.test(value.trim()) || isMostlyWords(value))) return false;
+  if (NPM_NAME.test(value)) return false;
+  // A format marker in a long random value (a salt with "{}" in it) is chance, not a template.
+  if (FORMAT.test(value) && !(value.length >= 32 && shannonEntropy(value) >= 4.5)) return false;
+  if (HASHY_NAME.test(name) || SAFE_NAME.test(name) || DATA_KEY_NAME.test(name)) return false;
+  if (MEMBER_EXPR.test(value) || WORDS_ONLY.test(value) || UUID.test(value)) return false;
+  if (looksLikeName(value)) return false;
   // Code, not data: a constant named after itself, an identifier of words.
-  if (isSelfNamed(name, value) || isWordIdentifier(value)) return undefined;
+  if (isSelfNamed(name, value) || isWordIdentifier(value)) return false;
+  // "__reactHandles$", "?InterpolationInJSX": an identifier of words inside sigils.
+  const core = value.replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, "");
+  if (core !== value && (isWordIdentifier(core) || /^[a-z]+$/.test(core))) return false;
   // "SomeKindOfPassword123!@#", "my-secret-token": documentation, not a credential.
   // Only when the words are the whole value: "MySecretPa55!" is a password.
-  if (isExamplePhrase(value) || opensWithCapsPhrase(value)) return undefined;
-  if (isPublicByDesign(value)) return undefined;
+  if (isExamplePhrase(value) || opensWithCapsPhrase(value)) return false;
+  if (isPublicByDesign(value)) return false;
   // Hex only (a sha256, a git SHA, or a hex token): a secret when the name
   // says so and it is long enough to be random (32+ digits, 128 bits), as
   // Twilio auth tokens, Datadog API keys and session secrets made with
   // `openssl rand -hex 32` are. Names that say hash, digest, sha, checksum,
   // commit, revision or etag were set aside above (HASHY_NAME).
-  if (/^[0-9a-f]+$/i.test(value) && !isPasswordName(name) && value.length < 32) return undefined;
-  if (/^(?:true|false|null|none|undefined|nil)$/i.test(value)) return undefined;
-  if (/^(?:https?|ftp|file):/.test(value) || looksLikePath(value)) return undefined;
+  if (/^[0-9a-f]+$/i.test(value) && !isPasswordName(name) && value.length < 32) return false;
+  if (/^(?:true|false|null|none|undefined|nil)$/i.test(value)) return false;
+  // A URL or a secret reference (aws-sm://prod/db#password): a pointer to a secret, not one.
+  if (/^(?:https?|ftp|file):/.test(value) || looksLikePath(value)) return false;
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:\/\/\S*$/.test(value)) return false;
   const isPassword = isPasswordName(name);
   const entropy = shannonEntropy(value);
   if (isPassword) {
-    if (value.length < 8 || entropy < 2.8 || charClasses(value) < 2) return undefined;
+    if (value.length < 8 || entropy < 2.8 || charClasses(value) < 2) return false;
   } else if (
     value.length < 12 ||
     // Hex carries at most 4 bits a character: 32 random hex digits measure about 3.7.
     entropy < (/^[0-9a-f]+$/i.test(value) ? 3 : 3.5) ||
     charClasses(value) < 2
   ) {
+    return false;
+  }
+  return true;
+}
+
+const SECRET_WORD = /key|secret|token|passw(?:or)?d|pwd|credential|auth/i;
+
+/** `.npmrc`: `//registry/:_authToken=...`, `_auth=` (base64 user:password), `_password=`. */
+function confirmNpmrc(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const name = m[1] as string;
+  const value = m[2] as string;
+  if (isPlaceholder(value) || isExamplePhrase(value)) return undefined;
+  if (value.length < 16 && name === "_authToken") return undefined;
+  if (shannonEntropy(value) < 3 || charClasses(value) < 2) return undefined;
+  if (name === "_auth") {
+    const decoded = Buffer.from(value, "base64").toString("latin1");
+    const colon = decoded.indexOf(":");
+    if (colon < 1 || !/^[\x20-\x7e]+$/.test(decoded) || decoded.length - colon - 1 < 6)
+      return undefined;
+  }
+  return { secret: value, index: ctx.lineStart + m.index + m[0].length - value.length };
+}
+
+/** Docker `config.json`: `"auth": "<base64 of user:password>"`. */
+function confirmDockerAuth(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const value = m[1] as string;
+  const decoded = Buffer.from(value, "base64").toString("latin1");
+  const colon = decoded.indexOf(":");
+  if (colon < 1 || !/^[\x20-\x7e]+$/.test(decoded)) return undefined;
+  const user = decoded.slice(0, colon);
+  const password = decoded.slice(colon + 1);
+  if (
+    password.length < 6 ||
+    password === user ||
+    isPlaceholder(password) ||
+    isExamplePhrase(password)
+  ) {
     return undefined;
   }
-  return { secret: value, index: at };
+  return { secret: value, index: ctx.lineStart + m.index + m[0].indexOf(value) };
 }
+
+// A connection string names a server and a user next to the password.
+const CONN_SERVER = /(?:server|data source|host|address|addr|network address|hostname)\s*=/i;
+const CONN_USER = /(?:user id|uid|user|username|user name)\s*=/i;
+
+/** SQL Server, ODBC, MySQL and Npgsql connection strings: `Server=...;User Id=...;Password=...`. */
+function confirmConnectionString(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const raw = m[1] as string;
+  const value = raw.replace(/^[{'"]|[}'"]$/g, "");
+  const from = Math.max(ctx.lineStart, ctx.lineStart + m.index - 300);
+  const around = ctx.text.slice(
+    from,
+    Math.min(ctx.lineEnd, ctx.lineStart + m.index + m[0].length + 300),
+  );
+  if (!CONN_SERVER.test(around) || !CONN_USER.test(around) || !around.includes(";"))
+    return undefined;
+  if (/^[$%{]/.test(value) || isPlaceholder(value) || !plausibleSecret("password", value))
+    return undefined;
+  const index = ctx.lineStart + m.index + m[0].length - raw.length + (raw === value ? 0 : 1);
+  return { secret: value, index };
+}
+
+/** `curl -u user:password` (and `--user`). */
+function confirmCurlUser(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const quoted = m[3] !== undefined;
+  const user = (quoted ? m[2] : m[4]) as string;
+  const password = (quoted ? m[3] : m[5]) as string;
+  if (/^[$%{<]/.test(password) || password === user || isPlaceholder(password)) return undefined;
+  if (!plausibleSecret("password", password)) return undefined;
+  const end = ctx.lineStart + m.index + m[0].length - (quoted ? 1 : 0);
+  return { secret: password, index: end - password.length };
+}
+
+/** A literal API-key header: `curl -H "X-API-Key: ..."`, or `X-Api-Key: ...` in an .http file. */
+function confirmApiKeyHeader(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  // In a curl -H argument any such name; at the start of a line (an .http file) an X- header only.
+  const name = (m[1] ?? m[2]) as string;
+  const value = m[3] as string;
+  if (isPlaceholder(value) || !plausibleSecret(name, value)) return undefined;
+  return { secret: value, index: ctx.lineStart + m.index + m[0].length - value.length };
+}
+
+/**
+ * A secret-named setting given a literal: a default in `os.getenv("SECRET_KEY", "...")`,
+ * `ENV.fetch`, Laravel `env()`, `process.env.X || "..."`; a constant in PHP
+ * `define('API_KEY', '...')`; a property in Java `setProperty("db.password", "...")`
+ * or Ruby `ENV["API_KEY"] = "..."`.
+ */
+function confirmNamedLiteral(m: RegExpExecArray, ctx: MatchContext): Confirmed | undefined {
+  const name = (m[1] ?? m[4] ?? m[7]) as string;
+  const value = (m[3] ?? m[6] ?? m[9]) as string;
+  if (!SECRET_WORD.test(name) || isPlaceholder(value) || !plausibleSecret(name, value))
+    return undefined;
+  return { secret: value, index: ctx.lineStart + m.index + m[0].length - value.length - 1 };
+}
+
+const NAMED_LITERAL = new RegExp(
+  [
+    // getenv("NAME", "value"), define('NAME', 'value'), setProperty("name", "value") ...
+    `\\b(?:getenv|environ\\.get|environ\\.setdefault|env\\.fetch|env|define|setproperty|setenv|putenv)\\s*\\(\\s*["']([\\w.-]{3,80})["']\\s*,\\s*(["'])((?:(?!\\2)[^\\r\\n\\\\]|\\\\[^\\r\\n]){6,256})\\2`,
+    // ENV["NAME"] = "value", ENV['NAME'] ||= 'value'
+    `\\benv\\[\\s*["']([\\w.-]{3,80})["']\\s*\\]\\s*(?:\\|\\|)?=\\s*(["'])((?:(?!\\5)[^\\r\\n\\\\]|\\\\[^\\r\\n]){6,256})\\5`,
+    // process.env.NAME || "value", process.env.NAME ?? "value"
+    `\\bprocess\\.env\\.([A-Za-z_]\\w{2,80})\\s*(?:\\|\\||\\?\\?)\\s*(["'\`])((?:(?!\\8)[^\\r\\n\\\\]|\\\\[^\\r\\n]){6,256})\\8`,
+  ].join("|"),
+  "gi",
+);
+
+const FAMILY_RULES: readonly Rule[] = TOKEN_FAMILIES.map((f) => ({
+  id: f.id,
+  title: f.title,
+  keywords: f.keywords,
+  pattern: f.pattern,
+  minEntropy: f.minEntropy ?? 3,
+  entropySkip: f.entropySkip ?? 0,
+  ...(f.prefix ? { publicPrefix: f.prefix } : {}),
+  fix: `${ROTATE} Revoke it in ${f.issuer}.`,
+}));
 
 /**
  * Every built-in rule, most specific first: when two rules find the same
@@ -537,6 +723,7 @@ export const RULES: readonly Rule[] = [
     entropySkip: 3,
     fix: `${ROTATE} Revoke it in the provider's API keys page.`,
   },
+  ...FAMILY_RULES,
   {
     id: "private-key",
     title: "Private key (PEM)",
@@ -557,6 +744,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "url-credentials",
+    keyword: true,
     title: "Password in a URL (scheme://user:password@host)",
     keywords: ["://"],
     pattern:
@@ -566,6 +754,7 @@ export const RULES: readonly Rule[] = [
   },
   {
     id: "auth-header",
+    keyword: true,
     title: "Literal Authorization header (Bearer, Basic or token)",
     keywords: ["authorization"],
     ignoreCase: true,
@@ -575,12 +764,93 @@ export const RULES: readonly Rule[] = [
     fix: `${ROTATE} Revoke the token (or change the password of a Basic header) and add the header at runtime from a secret.`,
   },
   {
+    id: "npmrc-auth",
+    keyword: true,
+    title: "npm registry credential in .npmrc (_authToken, _auth, _password)",
+    keywords: ["_authToken", "_auth", "_password"],
+    pattern: /(?:^|[\s"':])(_authToken|_auth|_password)\s*=\s*["']?([^\s"'#;]{8,512})/g,
+    confirm: confirmNpmrc,
+    fix: `${ROTATE} Revoke the token at the registry (npm token revoke), and write \`_authToken=\${NPM_TOKEN}\` instead.`,
+  },
+  {
+    id: "docker-config-auth",
+    keyword: true,
+    title: "Docker registry credential (config.json auths)",
+    keywords: ['"auth"'],
+    pattern: /"auth"\s*:\s*"([A-Za-z0-9+/]{8,}={0,2})"/g,
+    confirm: confirmDockerAuth,
+    fix: `${ROTATE} Change the registry password or revoke the access token, and use a credential helper (credsStore) instead.`,
+  },
+  {
+    id: "connection-string-password",
+    keyword: true,
+    title: "Password in a connection string (SQL Server, ODBC, MySQL, Npgsql)",
+    keywords: ["password=", "pwd="],
+    ignoreCase: true,
+    pattern:
+      /(?:^|[;"'\s])(?:password|pwd)\s*=\s*(\{[^}\r\n]{1,256}\}|'[^'\r\n]{1,256}'|"[^"\r\n]{1,256}"|[^;"'\s]{1,256})/gi,
+    confirm: confirmConnectionString,
+    fix: `${ROTATE} Change the database password, and build the connection string at runtime from a secret (getSecret).`,
+  },
+  {
+    id: "curl-credentials",
+    keyword: true,
+    title: "Password in a curl -u / --user argument",
+    keywords: ["curl"],
+    pattern:
+      /\bcurl\b[^\r\n]*?\s(?:-u|--user)(?:\s+|=)(?:(["'])([^\s"':]{1,64}):((?:(?!\1)[^\r\n]){1,256})\1|([^\s"':]{1,64}):([^\s"']{1,256}))/g,
+    confirm: confirmCurlUser,
+    fix: `${ROTATE} Change the password, and pass it from the environment (curl -u "user:$PASSWORD") or a .netrc outside the repository.`,
+  },
+  {
+    id: "api-key-header",
+    keyword: true,
+    title: "Literal API-key header (X-API-Key, Private-Token, X-Auth-Token ...)",
+    keywords: [
+      "api-key",
+      "apikey",
+      "api_key",
+      "api-token",
+      "auth-token",
+      "access-token",
+      "private-token",
+      "vault-token",
+    ],
+    ignoreCase: true,
+    pattern:
+      /(?:(?:-H|--header)[\s=]*["']?\s*((?:x-)?(?:api[-_]?key|api[-_]?token|auth[-_]?token|access[-_]?token|private[-_]token|vault[-_]token|goog-api-key))|^\s*(x-(?:api[-_]?key|api[-_]?token|auth[-_]?token|access[-_]?token|vault[-_]token|goog-api-key)|private-token))\s*:\s*["']?([A-Za-z0-9._~+/=-]{12,256})/gi,
+    confirm: confirmApiKeyHeader,
+    fix: `${ROTATE} Revoke the key at its issuer and send the header from a secret read at runtime.`,
+  },
+  {
+    id: "secret-literal-setting",
+    keyword: true,
+    title: "Secret-named setting given a literal (getenv default, define, setProperty, ENV[])",
+    keywords: ["getenv", "environ", "env", "define", "setproperty", "putenv"],
+    ignoreCase: true,
+    pattern: NAMED_LITERAL,
+    confirm: confirmNamedLiteral,
+    fix: `${ROTATE} Remove the literal (a default is a committed secret too): fail when the variable is missing, or read it with getSecret().`,
+  },
+  {
+    id: "aws-access-key-id",
+    confidence: "medium",
+    publicPrefix: /^AKIA/,
+    title: "AWS access key id without its secret nearby (half a key)",
+    keywords: ["AKIA"],
+    pattern: /\b(AKIA[A-Z2-7]{16})\b/g,
+    minEntropy: 2.5,
+    entropySkip: 4,
+    fix: "An access key id alone cannot sign requests, but says a key exists: find where its secret is (search the history too), and deactivate the key in IAM if it was ever committed.",
+  },
+  {
     id: "generic-secret-assignment",
+    keyword: true,
     title: "High-entropy value assigned to a secret-named variable",
     keywords: ["key", "secret", "token", "passw", "pwd"],
     ignoreCase: true,
     pattern:
-      /(?:key|secret|token|passw(?:or)?d|pwd)(?:[_.-]?base)?(?:\\?["'])?\s*(?:=|:=|:|=>)\s*(\\?["'`]|)([A-Za-z0-9_+/=!@#$%^&*~.-]{8,256})\1/gi,
+      /(?:key|secret|token|passw(?:or)?d|pwd)(?:[_.-]?base)?(?:\\?["'])?\s*(?:=|:=|:|=>)\s*(?:(\\?["'`])((?:(?!\1)[^\r\n\\]|\\[^\r\n]){8,256})\1|()([A-Za-z0-9_+/=!@#$%^&*~.-]{8,256}))/gi,
     confirm: confirmGeneric,
     fix: `${ROTATE} Read it from the environment or a secrets manager instead.`,
   },

@@ -103,7 +103,7 @@ export function scanSetup(
  * findings.map(publicFinding);
  * ```
  */
-export function publicFinding(f: RawFinding): Omit<RawFinding, "digest"> {
-  const { digest: _digest, ...rest } = f;
+export function publicFinding(f: RawFinding): Omit<RawFinding, "digest" | "counted"> {
+  const { digest: _digest, counted: _counted, ...rest } = f;
   return rest;
 }

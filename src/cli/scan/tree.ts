@@ -5,8 +5,9 @@
  * to one shared {@link Scanner}.
  */
 
+import { spawnSync } from "node:child_process";
 import { closeSync, fstatSync, openSync, readSync, type Stats, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { ScanInputError } from "../errors.js";
 import { displayPath } from "./display.js";
 import type { Scanner } from "./engine.js";
@@ -50,6 +51,12 @@ export interface TreeScanOptions {
    * function: the known-values matcher of `--values`.
    */
   extraScan?: (text: string, file: string) => RawFinding[];
+  /**
+   * Inside a git repository, with `.gitignore` honoured: also read tracked
+   * files that match an ignore rule (git never ignores a tracked file) and
+   * untracked `.env*` files (reported as context `local`). Default `true`.
+   */
+  gitAware?: boolean;
 }
 
 /**
@@ -85,6 +92,29 @@ export interface IgnoredCount extends IgnoredBy {
 }
 
 export { ScanInputError };
+
+/**
+ * Files under `dir` that the walk leaves out but that must be read: tracked
+ * files an ignore rule matches, and untracked `.env*` files (not under
+ * node_modules). Paths are relative to `dir`; empty outside git.
+ */
+function gitExtras(dir: string): { tracked: string[]; localEnv: Set<string> } {
+  const run = (args: string[]) => {
+    const r = spawnSync("git", ["-C", dir, "-c", "core.quotepath=off", ...args], {
+      encoding: "utf8",
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return r.status === 0 ? r.stdout.split("\0").filter(Boolean) : undefined;
+  };
+  const tracked = run(["ls-files", "-z", "--cached", "--ignored", "--exclude-standard"]);
+  if (tracked === undefined) return { tracked: [], localEnv: new Set() };
+  const env =
+    run(["ls-files", "-z", "--others", "--", ":(glob)**/.env*", ":(glob)**/.env*/**"]) ?? [];
+  const localEnv = new Set(
+    env.filter((f) => !/(?:^|\/)node_modules\//.test(f) && /(?:^|\/)\.env[^/]*$/.test(f)),
+  );
+  return { tracked, localEnv };
+}
 
 type ReadResult = { text: string; size: number } | { skip: Skipped["reason"]; detail?: string };
 
@@ -151,11 +181,19 @@ export function scanTree(
   const maxSize = Math.min(options.maxFileSize ?? DEFAULT_MAX_FILE_SIZE, MAX_READABLE_FILE_SIZE);
   const result: TreeScanResult = { findings: [], skipped: [], files: 0, bytes: 0, ignored: [] };
   const ignored = new Map<string, IgnoredCount>();
-  const scanRead = (text: string, size: number, shown: string) => {
+  const scanRead = (text: string, size: number, shown: string, local = false) => {
     result.files++;
     result.bytes += size;
-    for (const f of scanner.scanText(text, { file: shown })) result.findings.push(f);
-    if (options.extraScan) for (const f of options.extraScan(text, shown)) result.findings.push(f);
+    const found = scanner.scanText(text, { file: shown });
+    if (options.extraScan) found.push(...options.extraScan(text, shown));
+    for (const f of found) {
+      // Present on this machine, not committed: listed in its own class, never counted.
+      if (local) {
+        f.context = "local";
+        f.counted = false;
+      }
+      result.findings.push(f);
+    }
     options.onFile?.(shown);
   };
   for (const given of paths) {
@@ -177,6 +215,20 @@ export function scanTree(
     }
     const prefix = given === "." || given === "./" ? "" : named.replace(/\/+$/, "");
     if (st.isDirectory()) {
+      const useGit = options.gitignore !== false && options.gitAware !== false;
+      const extras = useGit ? gitExtras(given) : { tracked: [], localEnv: new Set<string>() };
+      const walked = new Set<string>();
+      const readExtra = (rel: string, local: boolean) => {
+        const shown = prefix ? `${prefix}/${displayPath(rel)}` : displayPath(rel);
+        const abs = join(given, rel);
+        if (options.exclude?.(resolve(abs), false)) return;
+        const r = readCandidate(abs, maxSize);
+        if ("skip" in r) {
+          const s: Skipped = { file: shown, reason: r.skip };
+          if (r.detail) s.detail = r.detail;
+          result.skipped.push(s);
+        } else scanRead(r.text, r.size, shown, local);
+      };
       for (const f of walkFiles(given, {
         gitignore: options.gitignore,
         exclude: options.exclude,
@@ -189,13 +241,17 @@ export function scanTree(
         },
       })) {
         const shown = prefix ? `${prefix}/${f.rel}` : f.rel;
+        if (useGit) walked.add(f.rel);
         const r = readCandidate(f.abs, maxSize);
         if ("skip" in r) {
           const s: Skipped = { file: shown, reason: r.skip };
           if (r.detail) s.detail = r.detail;
           result.skipped.push(s);
-        } else scanRead(r.text, r.size, shown);
+        } else scanRead(r.text, r.size, shown, extras.localEnv.has(f.rel));
       }
+      // Git never ignores a tracked file: what .gitignore hid from the walk is still committed.
+      for (const rel of extras.tracked) if (!walked.has(rel)) readExtra(rel, false);
+      for (const rel of extras.localEnv) if (!walked.has(rel)) readExtra(rel, true);
     } else if (st.isFile()) {
       if (options.exclude?.(resolve(given), false)) {
         const key = "scan.allowlist.paths";

@@ -11,6 +11,7 @@
  * const f: Finding = {
  *   rule: "stripe-secret-key", title: "Stripe secret key", file: "src/pay.ts",
  *   line: 3, column: 15, match: "sk_live_… (32 chars)", fingerprint: "src/pay.ts:stripe-secret-key:3",
+ *   confidence: "high", context: "source",
  * };
  * ```
  */
@@ -40,7 +41,37 @@ export interface Finding {
   commit?: string;
   /** Author date of that commit, ISO 8601 (history scans only). */
   date?: string;
+  /**
+   * How sure the rule is that this is a live secret: `high` for a key
+   * format or a verified pair, `medium` for a lone AWS key id (half a key).
+   */
+  confidence: Confidence;
+  /** Where it was found: see {@link FindingContext}. */
+  context: FindingContext;
 }
+
+/**
+ * How sure a rule is.
+ *
+ * @example
+ * ```ts
+ * const c: Confidence = "medium";
+ * ```
+ */
+export type Confidence = "high" | "medium" | "low";
+
+/**
+ * Where a finding is: `source` (the code that ships), `test-fixture` (test
+ * folders and files, or a well-known dummy value such as `password1`),
+ * `docs-example` (READMEs, docs and example folders), `local` (a file that
+ * is on this machine but not committed, such as a git-ignored `.env.local`).
+ *
+ * @example
+ * ```ts
+ * const where: FindingContext = "test-fixture";
+ * ```
+ */
+export type FindingContext = "source" | "test-fixture" | "docs-example" | "local";
 
 /**
  * A finding as the engine returns it, before it leaves the process: it keeps a
@@ -49,12 +80,14 @@ export interface Finding {
  *
  * @example
  * ```ts
- * const raw: RawFinding = { ...finding, digest: "9f86d081884c7d65" };
+ * const raw: RawFinding = { ...finding, digest: "9f86d081884c7d65", counted: true };
  * ```
  */
 export interface RawFinding extends Finding {
   /** Truncated SHA-256 of the secret; internal, never printed. */
   digest: string;
+  /** True when it fails the scan (see classify.ts `counts`); printed as the `findings` list versus `other`. */
+  counted: boolean;
 }
 
 /**
@@ -70,6 +103,8 @@ export interface Skipped {
   file: string;
   /** Why it was not scanned. */
   reason: "binary" | "too-large" | "unreadable" | "symlink" | "not-a-file";
-  /** Detail for `unreadable` (the OS error code). */
+  /** Detail: the OS error code for `unreadable`, the size for `too-large`. */
   detail?: string;
+  /** The commit whose added lines were skipped (history and staged scans). */
+  commit?: string;
 }

@@ -6,11 +6,9 @@
  * hashed into a file or cached; a hit names the reference and the form it
  * was found in, never any part of the value.
  *
- * Each value is searched in the forms it takes when code or tools copy it:
- * as is, each line of a multi-line value, base64 (at the three alignments it
- * can have inside a longer base64 text, so `user:password` in a Basic header
- * is found too), base64url, URL-encoded, JSON-escaped, and the string fields
- * of a JSON value. Strings shorter than {@link MIN_MASKED_LENGTH} are not
+ * Each value is searched in the forms it takes when code or tools copy it
+ * (listed in `../encoded-forms.ts`, shared with `secrets run --redact`), and
+ * the string fields of a JSON value. Strings shorter than {@link MIN_MASKED_LENGTH} are not
  * searched: they occur by chance.
  *
  * The search is Wu-Manber (a multi-pattern matcher that skips ahead by
@@ -20,6 +18,7 @@
  * the same input (see README), so it is written out below.
  */
 
+import { encodedForms } from "../encoded-forms.js";
 import { MIN_MASKED_LENGTH } from "../masking.js";
 
 /**
@@ -50,7 +49,7 @@ export interface ValueHit {
   length: number;
   /** Reference name. */
   name: string;
-  /** How the value was written: `exact`, `line`, `base64`, `base64url`, `url-encoded`, `json-escaped`, `json-field`. */
+  /** How the value was written: `exact`, `line`, `base64`, `base64url`, `url-encoded`, `json-escaped`, `hex`, `json-field`. */
   form: string;
 }
 
@@ -65,24 +64,6 @@ const MASK = (1 << TABLE_BITS) - 1;
 
 function blockHash(s: string, end: number): number {
   return ((s.charCodeAt(end - 2) << 10) ^ (s.charCodeAt(end - 1) << 5) ^ s.charCodeAt(end)) & MASK;
-}
-
-/**
- * The base64 characters that depend on `bytes` alone, when they start at
- * byte offset 0, 1 or 2 of a group of three (the rest of the value's bytes
- * share groups with its neighbours). A core must cover at least the minimum
- * length in bytes of the value, or it would match a shorter string by chance.
- */
-function base64Cores(bytes: Buffer): string[] {
-  const out: string[] = [];
-  for (let skip = 0; skip < 3; skip++) {
-    const rest = bytes.subarray(skip);
-    const whole = Math.floor(rest.length / 3) * 3;
-    if (whole >= MIN_MASKED_LENGTH) out.push(rest.subarray(0, whole).toString("base64"));
-  }
-  // The standalone form, with its padding and last partial group.
-  out.push(bytes.toString("base64"));
-  return out;
 }
 
 function jsonFields(text: string): string[] {
@@ -151,19 +132,7 @@ export class KnownValues {
       let any = false;
       // Files are read as latin1 (one character per byte) unless they are
       // UTF-16: search the UTF-8 bytes that way (add), and the string as itself.
-      any = add(str, name, "exact") || any;
-      const lines = str.split(/\r?\n/);
-      if (lines.length > 1) {
-        for (const line of lines) any = add(line.trim(), name, "line") || any;
-      }
-      for (const b64 of base64Cores(bytes)) {
-        any = add(b64, name, "base64") || any;
-        any =
-          add(b64.replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, ""), name, "base64url") ||
-          any;
-      }
-      any = add(encodeURIComponent(str), name, "url-encoded") || any;
-      any = add(JSON.stringify(str).slice(1, -1), name, "json-escaped") || any;
+      for (const f of encodedForms(value)) any = add(f.text, name, f.form) || any;
       for (const field of jsonFields(str)) any = add(field, name, "json-field") || any;
       if (!any) this.tooShort.push(name);
     }

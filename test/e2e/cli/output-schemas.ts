@@ -30,6 +30,10 @@ export const FindingSchema = z.strictObject({
     .regex(/^[0-9a-f]{40,64}$/)
     .optional(),
   date: z.string().optional(),
+  /** How sure the rule is (`medium`: half a credential, such as a lone AWS key id). */
+  confidence: z.enum(["high", "medium", "low"]),
+  /** Where it was found. */
+  context: z.enum(["source", "test-fixture", "docs-example", "local"]),
 });
 
 /**
@@ -38,14 +42,23 @@ export const FindingSchema = z.strictObject({
 export const ScanOutputSchema = z.strictObject({
   schemaVersion: z.literal(1),
   mode: z.enum(["tree", "staged", "history"]),
+  /** Findings that count: they make the exit code 1. */
   findings: z.array(FindingSchema),
+  /** Findings listed but not counted (tests, docs, dummies, uncommitted files, lower confidence). */
+  other: z.array(FindingSchema),
   skipped: z.array(
     z.strictObject({
       file: z.string(),
       reason: z.enum(["binary", "too-large", "unreadable", "symlink", "not-a-file"]),
       detail: z.string().optional(),
+      commit: z
+        .string()
+        .regex(/^[0-9a-f]{40,64}$/)
+        .optional(),
     }),
   ),
+  /** Sentences about the scope (for example a --since before the first commit). */
+  notes: z.array(z.string()).optional(),
   /** Entries left out on purpose, by rule (.gitignore files, .git/info/exclude, scan.allowlist.paths). */
   ignored: z
     .array(
@@ -72,6 +85,10 @@ export const ScanOutputSchema = z.strictObject({
     bytes: z.number().int().min(0),
     commits: z.number().int().min(0),
     durationMs: z.number().min(0),
+    /** Entries not scanned (the length of `skipped`). */
+    skipped: z.number().int().min(0),
+    /** Findings not counted (the length of `other`). */
+    other: z.number().int().min(0),
   }),
 });
 

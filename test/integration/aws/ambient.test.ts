@@ -198,7 +198,6 @@ describe("ambient configuration", () => {
     expect(err.code).toBe("POLICY_VIOLATION");
     expect(err.message).toContain("AKIA");
     expect(err.message).toContain("AWS_ROLE_ARN");
-    expect(err.message).toContain("roleArn");
     expect(err.message).not.toContain(STATIC_KEY.accessKeyId);
     const loadErr = (await secrets
       .load({
@@ -218,13 +217,23 @@ describe("ambient configuration", () => {
     await secrets.close();
   });
 
-  it("policy.requireShortLived allows the same keys when they only assume a role, and temporary keys", async () => {
+  it("policy.requireShortLived judges the root material: AKIA keys refused even only to assume a role (no STS call, no read); temporary keys pass", async () => {
     const { secrets: withRole } = awsSecrets(
       proxy.url,
       { credentials: STATIC_KEY, roleArn: ROLE },
       { policy: { requireShortLived: true } },
     );
-    expect(await withRole.getSecret(`aws-sm://${prefix}/one`)).toBe(values[0]);
+    proxy.reset();
+    const err = (await withRole
+      .getSecret(`aws-sm://${prefix}/one`)
+      .catch((e: unknown) => e)) as SecretsError;
+    expect(err.code).toBe("POLICY_VIOLATION");
+    expect(err.message).toContain(`even only to assume ${ROLE}`);
+    expect(err.message).toContain("AWS_WEB_IDENTITY_TOKEN_FILE");
+    expect(err.message).not.toContain(STATIC_KEY.accessKeyId);
+    const creds = await withRole.getCredentials("aws", {}).catch((e: unknown) => e);
+    expect((creds as SecretsError).code).toBe("POLICY_VIOLATION");
+    expect(proxy.calls.length).toBe(0);
     await withRole.close();
     const { secrets: temporary } = awsSecrets(
       proxy.url,

@@ -61,6 +61,8 @@ describe("examples", () => {
         ...baseEnv(),
         APP_ROLE_ARN: "arn:aws:iam::123456789012:role/checkout-secrets",
         SECRETS_PREFIX: prefix,
+        // Temporary base credentials (as an instance or SSO role gives): the policy judges them.
+        AWS_SESSION_TOKEN: "aws-test-base-session-token",
       },
     });
     expect(stdout).toContain("Loaded DB_PASSWORD, STRIPE_KEY; Stripe mode: test");
@@ -79,6 +81,8 @@ describe("examples", () => {
         ...baseEnv(),
         APP_ROLE_ARN: "arn:aws:iam::123456789012:role/checkout-secrets",
         SECRETS_PREFIX: prefix,
+        // Temporary base credentials (as an instance or SSO role gives): the policy judges them.
+        AWS_SESSION_TOKEN: "aws-test-base-session-token",
       },
     }).catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(1);

@@ -14,7 +14,7 @@
 
 import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -224,6 +224,28 @@ describe("secrets doctor against drongo (GCP)", () => {
       `warn gcp: GOOGLE_APPLICATION_CREDENTIALS is a service-account key file (${key})`,
     ]);
     noLeak(policy.stdout + strict.stdout + strict.stderr);
+  });
+
+  it("item 10 reads the classification the policy enforces: a key whose type says nothing fails too", async () => {
+    // google-auth-library loads it as a key whatever its type: so does the classification.
+    const json = JSON.parse(readFileSync(key, "utf8")) as Record<string, unknown>;
+    const odd = join(dir, `odd-${randomUUID()}.json`);
+    writeFileSync(odd, JSON.stringify({ ...json, type: "Service_Account" }));
+    const refs = { FRESH: all().FRESH };
+    const env = { GOOGLE_APPLICATION_CREDENTIALS: odd };
+    const r = await doctor(["--json"], project(refs, {}, { requireShortLived: true }), env);
+    const ten = lines(JSON.parse(r.stdout) as Doc, 10);
+    expect(ten).toHaveLength(1);
+    expect(ten[0]).toMatch(
+      /^fail gcp: .* uses long-lived credentials \(policy.requireShortLived is on\)$/,
+    );
+    expect(r.code).toBe(1);
+    // Offline, the file's content says it (not its type).
+    const offline = await doctor(["--json", "--offline"], project(refs), env);
+    expect(lines(JSON.parse(offline.stdout) as Doc, 10)).toEqual([
+      `warn gcp: GOOGLE_APPLICATION_CREDENTIALS holds a service-account private key (${odd})`,
+    ]);
+    noLeak(r.stdout + r.stderr + offline.stdout);
   });
 
   it("impersonation over workload identity federation passes item 10; over a JSON key it warns", async () => {

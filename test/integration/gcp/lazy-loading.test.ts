@@ -47,7 +47,8 @@ const [scenario] = process.argv.slice(1);
 const gcp = JSON.parse(process.env.GCP_INFO);
 const { createSecrets } = await import(${JSON.stringify(join(DIST, "src/index.js"))});
 const { gcpProvider } = await import(${JSON.stringify(join(DIST, "providers/gcp/index.js"))});
-let options = { endpoint: gcp.apiEndpoint, projectId: gcp.projectId };
+// drongo sends no dataCrc32c: every provider here says so.
+let options = { endpoint: gcp.apiEndpoint, projectId: gcp.projectId, endpointSendsChecksum: false };
 let official;
 if (scenario === "auth-client") {
   options.authClient = { getRequestHeaders: async () => ({ authorization: "Bearer lazy-test" }) };
@@ -57,9 +58,9 @@ if (scenario === "auth-client") {
   const authClient = new OAuth2Client();
   authClient.setCredentials({ access_token: "lazy-test", expiry_date: Date.now() + 3600000 });
   official = new SecretManagerServiceClient({ ...JSON.parse(process.env.GCP_CLIENT_OPTIONS), authClient });
-  options = { client: official, projectId: gcp.projectId };
+  options = { client: official, projectId: gcp.projectId, endpointSendsChecksum: false };
 } else if (scenario === "adc-no-project") {
-  options = { endpoint: gcp.apiEndpoint };
+  options = { endpoint: gcp.apiEndpoint, endpointSendsChecksum: false };
 }
 const secrets = createSecrets({ providers: { gcp: gcpProvider(options) } });
 process.env.LAZY_TEST_VALUE = "x";

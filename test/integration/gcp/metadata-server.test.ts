@@ -65,6 +65,8 @@ const { createSecrets } = await import("${root}dist/src/index.js");
 const { gcpProvider } = await import("${root}dist/providers/gcp/index.js");
 const [endpoint, iam, reference, expected, target] = process.argv.slice(1);
 const secrets = createSecrets({
+  // "strict": the metadata server must be classified short-lived, not merely not refused.
+  policy: { requireShortLived: "strict" },
   providers: {
     gcp: gcpProvider({
       endpoint,

@@ -144,7 +144,31 @@ describe("values", () => {
     await s.close();
   });
 
-  it("reads answers without dataCrc32c (drongo itself sends none)", async () => {
+  // Every read path: getSecret, #field, binary, and load().
+  const readsAll = (s: ReturnType<typeof client>) => [
+    () => s.getSecret(`gcp-sm://${names.plain}@1`),
+    () => s.getSecret(`gcp-sm://${names.json}#db.password`),
+    () => s.getSecret(`gcp-sm://${names.binary}`, { type: "binary" }),
+    () => s.load({ A: `gcp-sm://${names.plain}@1`, B: `gcp-sm://${names.json}#db.password` }),
+  ];
+  const expectRefused = async (s: ReturnType<typeof client>) => {
+    for (const read of readsAll(s)) {
+      const err = await failure(read());
+      const errors =
+        err.code === "LOAD_FAILED"
+          ? (err as unknown as { failures: SecretsError[] }).failures
+          : [err];
+      for (const e of errors) {
+        expect(e.code).toBe("PROVIDER_ERROR");
+        expect(e.message).toMatch(/carries no dataCrc32c/);
+        expect(e.message).toMatch(/endpointSendsChecksum: false/);
+        expect(e.message).not.toContain(v1);
+        expect(e.message).not.toContain(dbPassword);
+      }
+    }
+  };
+
+  it("refuses drongo's own answers, which carry no dataCrc32c, on every read path", async () => {
     const s = createSecrets({
       builtins: false,
       providers: {
@@ -155,7 +179,50 @@ describe("values", () => {
         }),
       },
     });
+    await expectRefused(s);
+    await s.close();
+  });
+
+  it("refuses answers whose dataCrc32c was stripped on the way: missing, null or empty", async () => {
+    for (const as of ["missing", null, ""] as const) {
+      proxy.withholdCrc(as);
+      try {
+        const s = client({ projectId: project });
+        await expectRefused(s);
+        await s.close();
+      } finally {
+        proxy.withholdCrc(false);
+      }
+    }
+  });
+
+  it("reads answers without dataCrc32c when told the endpoint sends none (endpointSendsChecksum: false)", async () => {
+    const s = createSecrets({
+      builtins: false,
+      providers: {
+        gcp: gcpProvider({
+          endpoint: gcp.apiEndpoint,
+          authClient: fixedClient(),
+          projectId: project,
+          endpointSendsChecksum: false,
+        }),
+      },
+    });
     expect((await s.getSecret(`gcp-sm://${names.plain}@1`)) === v1).toBe(true);
+    expect((await s.getSecret(`gcp-sm://${names.json}#db.password`)) === dbPassword).toBe(true);
+    await s.close();
+    // A checksum that is sent is still checked.
+    const t = client({ projectId: project, endpointSendsChecksum: false });
+    proxy.corruptNextCrc();
+    expect((await failure(t.getSecret(`gcp-sm://${names.plain}@1`))).message).toContain("CRC32C");
+    await t.close();
+  });
+
+  it("endpointSendsChecksum must be a boolean", async () => {
+    const s = client({ projectId: project, endpointSendsChecksum: "no" as never });
+    const err = await failure(s.getSecret(`gcp-sm://${names.plain}@1`));
+    expect(err.code).toBe("INVALID_CONFIG");
+    expect(err.message).toMatch(/endpointSendsChecksum must be true or false \(got string\)/);
     await s.close();
   });
 });

@@ -69,6 +69,20 @@ describe("vault Kubernetes auth", () => {
     }
   }, 15_000);
 
+  it('a Kubernetes login with a TTL is short-lived: read under requireShortLived "strict"', async () => {
+    const file = join(dir, `token-${randomUUID()}`);
+    writeFileSync(file, k8s.issue({ namespace: "apps", name: "api" }));
+    const { secrets } = vaultSecrets(
+      { auth: { method: "kubernetes", role, mount, jwtFile: file } },
+      { policy: { requireShortLived: "strict" } },
+    );
+    try {
+      expect(await secrets.getSecret(REF)).toBe(value);
+    } finally {
+      await secrets.close();
+    }
+  });
+
   it("a token the API does not authenticate is refused with a typed error, never quoted", async () => {
     const file = join(dir, `token-${randomUUID()}`);
     const token = k8s.issue({ namespace: "apps", name: "api" });

@@ -44,6 +44,11 @@ export interface GcpForwardingProxy {
   readonly bearerTokens: string[];
   /** The next `:access` answer carries a wrong `dataCrc32c` (for the provider's mismatch test). */
   corruptNextCrc(): void;
+  /**
+   * From now on, `:access` answers carry `dataCrc32c` as `null` or `""`, or none at all
+   * (`"missing"`), as a proxy that strips it would send; `false` restores it.
+   */
+  withholdCrc(as: "missing" | null | "" | false): void;
   /** Secret Manager reads: injected error answers, concurrency and connection counters. */
   readonly reads: ReadHooks;
   /** The permissions `:testIamPermissions` reports the caller holds on `secret` (`projects/<p>/secrets/<s>`). */
@@ -104,6 +109,7 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
   const counts = { requests: 0, access: 0, aliasResolved: 0, regional: 0 };
   const bearerTokens: string[] = [];
   let corruptNext = false;
+  let withheld: "missing" | null | "" | false = false;
   const extras = rotationAndIam();
 
   const reads = readHooks();
@@ -213,6 +219,8 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
           crc = (crc ^ 0x1) >>> 0;
         }
         payload.dataCrc32c = String(crc);
+        if (withheld === "missing") delete payload.dataCrc32c;
+        else if (withheld !== false) (payload as Record<string, unknown>).dataCrc32c = withheld;
       }
       extras.decorate(method, path, json);
       text = JSON.stringify(json);
@@ -245,6 +253,9 @@ export async function startGcpForwardingProxy(gcp: GcpStandIn): Promise<GcpForwa
     bearerTokens,
     grant: extras.grant,
     lapseRotation: extras.lapseRotation,
+    withholdCrc(as) {
+      withheld = as;
+    },
     corruptNextCrc() {
       corruptNext = true;
     },

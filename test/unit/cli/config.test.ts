@@ -48,6 +48,16 @@ describe("config", () => {
     expect(c.scan.allowlist.paths).toEqual([]);
   });
 
+  it('takes requireShortLived true, false or "strict", and names them when wrong', () => {
+    expect(
+      validateConfig({ policy: { requireShortLived: "strict" } }, "x.json").policy
+        .requireShortLived,
+    ).toBe("strict");
+    const err = errorOf(() => validateConfig({ policy: { requireShortLived: "yes" } }, "x.json"));
+    expect(err.message).toContain("policy.requireShortLived");
+    expect(err.message).toContain('"strict"');
+  });
+
   it("finds secrets.config.json before package.json, searching upwards", async () => {
     const dir = project({
       "secrets.config.json": JSON.stringify({ policy: { rotationMaxDays: 30 } }),

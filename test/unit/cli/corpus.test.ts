@@ -4,6 +4,7 @@
  * fresh random fakes, so a rule that only works on lucky values fails.
  */
 
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { Scanner } from "../../../src/cli/scan/engine.js";
 import { RULES } from "../../../src/cli/scan/rules.js";
@@ -17,6 +18,8 @@ const ROUNDS = 20;
 describe("leak corpus", () => {
   const scanner = new Scanner();
   const stats = new Map(RULES.map((r) => [r.id, { positives: 0, found: 0, falsePositives: 0 }]));
+  // Rules whose cases all live in families.json are left out of this table.
+  const here = new Set(corpus.cases.map((c) => c.expect));
   const misses: string[] = [];
   const wrong: string[] = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -39,22 +42,27 @@ describe("leak corpus", () => {
     }
   }
 
-  it("has true leaks for every rule", () => {
+  it("has true leaks for every rule (here or in families.json)", () => {
+    const families = JSON.parse(
+      readFileSync(new URL("../../fixtures/leaks/families.json", import.meta.url), "utf8"),
+    ) as { cases: Array<{ expect: string | null }> };
     for (const r of RULES)
       expect(
-        corpus.cases.some((c) => c.expect === r.id),
+        [...corpus.cases, ...families.cases].some((c) => c.expect === r.id),
         r.id,
       ).toBe(true);
     expect(corpus.cases.filter((c) => c.expect === null).length).toBeGreaterThanOrEqual(20);
   });
 
   it("reports recall and false positives per rule", () => {
-    const rows = [...stats].map(([rule, s]) => ({
-      rule,
-      positives: s.positives,
-      recall: s.positives ? `${((100 * s.found) / s.positives).toFixed(1)}%` : "-",
-      falsePositives: s.falsePositives,
-    }));
+    const rows = [...stats]
+      .filter(([rule]) => here.has(rule))
+      .map(([rule, s]) => ({
+        rule,
+        positives: s.positives,
+        recall: s.positives ? `${((100 * s.found) / s.positives).toFixed(1)}%` : "-",
+        falsePositives: s.falsePositives,
+      }));
     const lookAlikes = corpus.cases.filter((c) => c.expect === null).length;
     console.log(
       `Leak corpus, ${ROUNDS} rounds of fresh fakes: ${corpus.cases.length - lookAlikes} true leaks, ${lookAlikes} look-alikes (placeholders, public keys, hashes, UUIDs, base64 images, code)`,

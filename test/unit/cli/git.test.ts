@@ -65,6 +65,7 @@ describe("git scans", () => {
       commits: 0,
       files: 0,
       bytes: 0,
+      skipped: [],
     });
   });
 });

@@ -190,3 +190,28 @@ describe("run --redact masking", () => {
     expect(h.out[0]).not.toContain(secret);
   });
 });
+
+describe("run --redact: base64 wrapped at any width up to 120, LF or CRLF", () => {
+  it("masks the value's base64 however it is wrapped, also inside user:password", () => {
+    const value = `postgres://svc:Pw-${rand(24)}@db.internal.test:5432/app?sslmode=verify-full`;
+    const wrap = (s: string, width: number, eol: string) =>
+      (s.match(new RegExp(`.{1,${width}}`, "g")) ?? []).join(eol);
+    for (const text of [value, `user:${value}`]) {
+      const b64 = Buffer.from(text).toString("base64");
+      for (let width = 1; width <= 120; width++) {
+        for (const eol of ["\n", "\r\n"]) {
+          const h = harness([value]);
+          h.masker.write(0, `${wrap(b64, width, eol)}${eol}`);
+          h.masker.close();
+          const flat = (h.out[0] as string).replace(/[\r\n]/g, "");
+          const core = Buffer.from(value).toString("base64").slice(2, -2);
+          for (let i = 0; i + 12 <= core.length; i += 4) {
+            expect(flat, `width ${width} ${JSON.stringify(eol)}`).not.toContain(
+              core.slice(i, i + 12),
+            );
+          }
+        }
+      }
+    }
+  });
+});

@@ -5,11 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { impersonationSpec, lifetimeSeconds } from "../../../providers/gcp/auth/create.js";
-import {
-  inspectGcpSource,
-  projectFromSettings,
-  refusalUnderShortLived,
-} from "../../../providers/gcp/auth/source.js";
+import { inspectGcpSource, projectFromSettings } from "../../../providers/gcp/auth/source.js";
 import { ConfigError } from "../../../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "gcp-auth-unit-"));
@@ -107,23 +103,6 @@ describe("projectFromSettings", () => {
     expect(projectFromSettings({}, { GCLOUD_PROJECT: "g2" }, info)).toBe("g2");
     expect(projectFromSettings({}, {}, info)).toBe("from-file");
     expect(projectFromSettings({}, {}, { ...info, projectHints: [] })).toBeUndefined();
-  });
-});
-
-describe("refusalUnderShortLived", () => {
-  it("refuses a JSON key used directly or as an impersonation's source, nothing else", () => {
-    const base = { longLived: true, projectHints: [] };
-    expect(refusalUnderShortLived({ ...base, kind: "service_account" })).toMatch(/JSON key/);
-    expect(
-      refusalUnderShortLived({
-        ...base,
-        kind: "impersonated_service_account",
-        sourceOf: "service_account",
-      }),
-    ).toMatch(/source is a service-account JSON key/);
-    for (const kind of ["external_account", "metadata", "injected", "authorized_user"] as const) {
-      expect(refusalUnderShortLived({ ...base, kind })).toBeUndefined();
-    }
   });
 });
 

@@ -8,6 +8,7 @@ import { KNOWN_VALUE_RULE } from "../../scan/engine.js";
 import { ISSUED_KEY_FIX, ISSUED_KEY_RULE_ID } from "../../scan/issued-keys.js";
 import { RULES } from "../../scan/rules.js";
 import { type Check, type CheckResult, fail, manual, pass } from "../types.js";
+import { notCounted } from "./01-no-keys-in-source.js";
 import { KNOWN_VALUE_FIX, valuesNotChecked, valuesNote } from "./known-values.js";
 
 const FIX = new Map<string, string>([
@@ -38,7 +39,9 @@ export const noKeysInHistory: Check = {
     const inTree = new Set(ctx.tree().findings.map((f) => f.digest));
     // One result per distinct key: the oldest commit that added it.
     const byKey = new Map<string, (typeof history.findings)[number][]>();
-    for (const f of history.findings) byKey.set(f.digest, [...(byKey.get(f.digest) ?? []), f]);
+    for (const f of history.findings) {
+      if (f.counted) byKey.set(f.digest, [...(byKey.get(f.digest) ?? []), f]);
+    }
     const results: CheckResult[] = [];
     for (const [digest, seen] of byKey) {
       const first = seen[seen.length - 1] ?? seen[0];
@@ -63,10 +66,22 @@ export const noKeysInHistory: Check = {
       }
     }
     const bound = ctx.options.since ? ` since ${ctx.options.since}` : "";
-    if (results.length === 0) {
+    results.push(...notCounted(history.findings));
+    if (history.skipped.length > 0) {
       results.push(
+        manual(
+          `${history.skipped.length} block(s) of added lines not scanned (over the size limit): ${history.skipped
+            .slice(0, 5)
+            .map((s) => `${s.file} in ${s.commit?.slice(0, 12) ?? "?"} (${s.detail ?? s.reason})`)
+            .join(", ")}${history.skipped.length > 5 ? ", ..." : ""}`,
+          "Review them by hand, or raise scan.maxFileSize in secrets.config.json and run the doctor again.",
+        ),
+      );
+    }
+    if (!results.some((r) => r.status === "fail")) {
+      results.unshift(
         pass(
-          `scanned the added lines of ${history.commits} commits${bound}${valuesNote(values)}: no keys`,
+          `scanned the added lines of ${history.commits} commits${bound}${valuesNote(values)}: no keys counted`,
         ),
       );
     }

@@ -221,6 +221,8 @@ function clientModulesImportingSdk(ctx: DoctorContext): CheckResult[] {
   let clientModules = 0;
   for (const f of walkFiles(ctx.dir)) {
     if (!SOURCE_EXT.test(f.rel) || f.rel.startsWith("node_modules/")) continue;
+    // An allowlisted path (scan.allowlist.paths) holds deliberate counter-examples.
+    if (ctx.setup.excluded(String(f.abs))) continue;
     let text: string;
     try {
       if (statSync(f.abs).size > 1024 * 1024) continue;

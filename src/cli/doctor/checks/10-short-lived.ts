@@ -1,12 +1,15 @@
 /**
- * Item 10: short-lived tokens where available. Uses the provider's identity
- * where it reports one; otherwise what its doctor facet reads from the
+ * Item 10: short-lived tokens where available. First the provider's own
+ * classification (`authClass`, the one `policy.requireShortLived` enforces);
+ * then its identity where it reports one; otherwise what its doctor facet reads from the
  * environment and the config (an STS key prefix, a credential file's type, a
  * client secret). Settings that only ask for short-lived credentials (a role,
  * impersonation, a login method, a federated token file) are `manual`:
  * configured, not confirmed.
  */
 
+import { type AuthClass, SecretsError } from "../../../index.js";
+import { firstLine } from "../../../provider/index.js";
 import type { DoctorContext } from "../context.js";
 import { type Check, type CheckResult, fail, manual, pass, warn } from "../types.js";
 import { identityOf } from "./identity.js";
@@ -17,6 +20,71 @@ function longLived(ctx: DoctorContext, evidence: string, fix: string): CheckResu
   return ctx.config.policy.requireShortLived
     ? fail(`${evidence} (policy.requireShortLived is on)`, fix)
     : warn(evidence, fix);
+}
+
+/** The provider's classification of its auth material, or why there is none. */
+async function classified(ctx: DoctorContext, name: string): Promise<AuthClass | undefined> {
+  if (ctx.options.offline) return undefined;
+  let provider: Awaited<ReturnType<DoctorContext["provider"]>>;
+  try {
+    provider = await ctx.provider(name);
+  } catch {
+    return undefined;
+  }
+  if (typeof provider?.authClass !== "function") return undefined;
+  try {
+    return await ctx.withProvider(name, async (p, call) =>
+      (p.authClass as NonNullable<typeof p.authClass>)(call),
+    );
+  } catch (err) {
+    const code = SecretsError.is(err) ? ` [${err.code}]` : "";
+    return { class: "unknown", what: `credentials not classified${code}: ${firstLine(err)}` };
+  }
+}
+
+/** Who, TTL and renewability from the identity, when the provider reported one (item 4 asks too). */
+async function details(ctx: DoctorContext, name: string): Promise<{ who: string; tail: string }> {
+  const id = await identityOf(ctx, name);
+  if (id.kind !== "identity") return { who: "", tail: "" };
+  const i = id.identity;
+  const who = i.principal ?? i.kind;
+  const ttl =
+    i.ttlSeconds !== undefined ? `, TTL ${i.ttlSeconds === 0 ? "none" : `${i.ttlSeconds}s`}` : "";
+  const renew = i.renewable !== undefined ? `, ${i.renewable ? "renewable" : "not renewable"}` : "";
+  return { who: who ?? "", tail: `${ttl}${renew}` };
+}
+
+/** The check's verdict from a classification; undefined to look further (identity, environment). */
+async function fromClass(
+  ctx: DoctorContext,
+  name: string,
+  c: AuthClass,
+): Promise<CheckResult | undefined> {
+  switch (c.class) {
+    case "none":
+      return pass(`${name}: authenticates with nothing (no credentials to expire)`);
+    case "short-lived": {
+      const d = await details(ctx, name);
+      return pass(
+        `${name}: ${d.who || c.what || "credentials"} uses short-lived credentials${d.tail}`,
+      );
+    }
+    case "long-lived": {
+      const d = await details(ctx, name);
+      return longLived(
+        ctx,
+        `${name}: ${d.who || c.what} uses long-lived credentials${d.tail}`,
+        `Found ${c.what}. Fix: ${c.instead}.`,
+      );
+    }
+    default:
+      return ctx.config.policy.requireShortLived === "strict"
+        ? fail(
+            `${name}: ${c.what} (policy.requireShortLived is "strict": refused)`,
+            "Use credentials the provider recognises as short-lived.",
+          )
+        : undefined;
+  }
 }
 
 async function fromEnvironment(ctx: DoctorContext, name: string): Promise<CheckResult> {
@@ -60,6 +128,12 @@ export const shortLived: Check = {
     }
     const results: CheckResult[] = [];
     for (const name of providers) {
+      const c = await classified(ctx, name);
+      const verdict = c ? await fromClass(ctx, name, c) : undefined;
+      if (verdict) {
+        results.push(verdict);
+        continue;
+      }
       const id = await identityOf(ctx, name);
       if (
         id.kind === "identity" &&

@@ -12,6 +12,7 @@ const DIGITS = "0123456789";
 const ALNUM = UPPER + LOWER + DIGITS;
 const B64 = `${ALNUM}+/`;
 const B64URL = `${ALNUM}-_`;
+const HEX = "0123456789abcdef";
 
 /** Random string of `n` characters from `alphabet`, always mixing cases and digits when it can. */
 export function rand(n: number, alphabet = ALNUM): string {
@@ -172,6 +173,55 @@ export const FAKES: Record<string, () => string> = {
     randomBytes(3000)
       .toString("base64")
       .replace(/(.{76})/g, "$1\n"),
+  // Fixed-prefix families (test/fixtures/leaks/families.json).
+  gitlab_pat: () => j("gl", "pat-", rand(20, B64URL)),
+  gitlab_deploy: () => j("gl", "dt-", rand(20)),
+  gitlab_runner: () => j("gl", "rt-", rand(20, B64URL)),
+  sendgrid: () => j("S", "G.", rand(22, B64URL), ".", rand(43, B64URL)),
+  shopify: () => j("shp", "at_", rand(32, HEX)),
+  shopify_secret: () => j("shp", "ss_", rand(32, HEX)),
+  digitalocean: () => j("do", "p_v1_", rand(64, HEX)),
+  slack_webhook_path: () =>
+    j("T", rand(10, UPPER + DIGITS), "/B", rand(10, UPPER + DIGITS), "/", rand(24)),
+  discord_webhook_path: () => j(rand(18, DIGITS), "/", rand(68, B64URL)),
+  npm_token: () => j("np", "m_", rand(36)),
+  pypi_token: () => j("py", "pi-AgEIcHlwaS5vcmc", rand(70, B64URL)),
+  hf_token: () => j("h", "f_", rand(34, UPPER + LOWER)),
+  vault_token: () => j("hv", "s.", rand(90, B64URL)),
+  stripe_whsec: () => j("wh", "sec_", rand(32)),
+  mailchimp: () => j(rand(32, HEX), "-us", String(randomInt(1, 21))),
+  telegram: () => j(rand(10, DIGITS), ":AA", rand(33, B64URL)),
+  postman: () => j("PM", "AK-", rand(24, HEX), "-", rand(34, HEX)),
+  linear: () => j("lin", "_api_", rand(40)),
+  databricks: () => j("da", "pi", rand(32, HEX)),
+  doppler: () => j("dp", ".pt.", rand(43)),
+  atlassian: () => j("ATA", "TT3", rand(186, B64URL)),
+  grafana_sa: () => j("gl", "sa_", rand(32), "_", rand(8, HEX)),
+  sentry_user: () => j("sntr", "yu_", rand(64, HEX)),
+  square: () => j("sq0", "atp-", rand(22, B64URL)),
+  age_key: () => j("AGE-SECRET", "-KEY-1", rand(58, "QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L")),
+  azure_ad_secret: () => j(rand(3), String(randomInt(10)), "Q~", rand(34, `${ALNUM}_~.`)),
+  planetscale: () => j("pscale", "_tkn_", rand(43)),
+  pulumi: () => j("pu", "l-", rand(40, HEX)),
+  terraform: () => j(rand(14, LOWER + DIGITS), ".atlas", "v1.", rand(67, B64URL)),
+  supabase_secret: () => j("sb", "_secret_", rand(32)),
+  groq: () => j("gs", "k_", rand(52)),
+  replicate: () => j("r", "8_", rand(37)),
+  flyio: () => j("fo", "1_", rand(43, B64URL)),
+  // A password with the punctuation and space people put in them.
+  punct_password: () =>
+    j(
+      rand(5),
+      ["?", ":", ";", ",", "(", ")", "[", "]", "{", "}", "<", ">", "|", "\\", "`", " "][
+        randomInt(16)
+      ] as string,
+      rand(6),
+      "!",
+    ),
+  // A WordPress-style salt: 64 printable characters (without "{" and "%":
+  // "{{" and "%(" read as template syntax, a known limit of the placeholder check).
+  wp_salt: () => rand(64, `${ALNUM}!@#^&*()-_[]}<>~+=,.;:/?|`),
+  docker_auth_no_colon: () => Buffer.from(j("deploy", rand(12))).toString("base64"),
   azurite_key: () =>
     j(
       "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr",
@@ -179,11 +229,24 @@ export const FAKES: Record<string, () => string> = {
     ),
 };
 
+// Sized random runs for look-alikes: {{rand20}}, {{hex31}}, {{digits18}}, {{upper16}}, {{urlsafe43}}.
+const SIZED: Record<string, string> = {
+  rand: ALNUM,
+  hex: HEX,
+  digits: DIGITS,
+  upper: UPPER,
+  lower: LOWER,
+  urlsafe: B64URL,
+};
+
 /** Replaces every `{{name}}` in `template` with a fresh value. */
 export function expand(template: string): string {
   return template.replace(/\{\{(\w+)\}\}/g, (_m, name: string) => {
     const make = FAKES[name];
-    if (!make) throw new Error(`corpus: no fake generator named ${name}`);
-    return make();
+    if (make) return make();
+    const sized = /^([a-z]+?)(\d+)$/.exec(name);
+    const alphabet = sized ? SIZED[sized[1] as string] : undefined;
+    if (sized && alphabet) return rand(Number(sized[2]), alphabet);
+    throw new Error(`corpus: no fake generator named ${name}`);
   });
 }
