@@ -90,6 +90,49 @@ export interface SecretsOptions {
    * unavailable, so a stale value may answer. Default `"10s"`; per call: `{ timeout }`.
    */
   timeout?: Duration;
+  /**
+   * The one budget of `close()`: answers still being read, every revocation
+   * (in parallel, retried with backoff) and each provider's own close share
+   * it. Default `"3s"`. What is still live then is listed in its result.
+   */
+  closeTimeout?: Duration;
+}
+
+/**
+ * A lease the client caused and could not revoke: loggable ids, never a value.
+ *
+ * @example
+ * ```ts
+ * const left: UnrevokedLease = { provider: "vault", reference: "vault://database/creds/ro", lease: "database/creds/ro/abc" };
+ * ```
+ */
+export interface UnrevokedLease {
+  /** The provider's registered name. */
+  readonly provider: string;
+  /** The reference or credentials label it was issued for. */
+  readonly reference: string;
+  /** The backend's lease id (an identifier, not a credential). */
+  readonly lease: string;
+}
+
+/**
+ * What `close()` resolves to: the leases it could not revoke within its
+ * budget (loggable ids, never a value), whether the budget ran out, and how
+ * long it took.
+ *
+ * @example
+ * ```ts
+ * const result: CloseResult = await secrets.close();
+ * for (const l of result.leftLive) console.warn(`lease ${l.lease} (${l.provider}) is still live`);
+ * ```
+ */
+export interface CloseResult {
+  /** Leases this client caused that are still live on their backend (each ends at its expiry). */
+  readonly leftLive: readonly UnrevokedLease[];
+  /** True when the budget (`closeTimeout`) ran out before everything was done. */
+  readonly timedOut: boolean;
+  /** How long close() took, in ms. */
+  readonly durationMs: number;
 }
 
 /**
@@ -348,12 +391,20 @@ export interface Secrets {
     options?: CallOptions,
   ): Promise<T>;
   /**
-   * Stops every timer, drops the cache and calls each provider's `close()`.
+   * Stops every timer, drops the cache, revokes every lease the client
+   * caused (answers still being read included), then calls each provider's
+   * `close()`, all within `closeTimeout` (default 3 s). Safe to call twice or
+   * concurrently (one result); `await using` calls it too.
    *
    * @example
    * ```ts
-   * process.on("SIGTERM", () => secrets.close());
+   * process.on("SIGTERM", async () => {
+   *   const { leftLive } = await secrets.close();
+   *   for (const l of leftLive) console.warn(`lease ${l.lease} of ${l.provider} left live`);
+   * });
    * ```
    */
-  close(): Promise<void>;
+  close(): Promise<CloseResult>;
+  /** `close()`, for `await using secrets = createSecrets()`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }

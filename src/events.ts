@@ -103,8 +103,8 @@ export type SecretsEvent =
       lease: string;
       /** Its expiry after a renewal (epoch ms). */
       expiresAt?: number;
-      /** Why it was revoked: its entry was dropped, replaced by a re-issue, or the client closed. */
-      reason?: "dropped" | "replaced" | "close";
+      /** Why it was revoked: its entry was dropped, replaced by a re-issue, its answer arrived after the caller gave up (`late`), or the client closed. */
+      reason?: "dropped" | "replaced" | "late" | "close";
     })
   | (EventBase & {
       /** Something works but is probably a mistake: `READ_AT_BUILD`, a read during `next build`. */
@@ -122,8 +122,11 @@ export type SecretsEvent =
     });
 
 /**
- * A function that receives events. Errors it throws are swallowed so that a
- * faulty logger never breaks secret loading.
+ * A function that receives events. It may return a promise (an async audit
+ * log). A listener that throws or rejects never changes the outcome of a
+ * secret request: the failure is caught, and reported once per listener as a
+ * process warning (`SECRETS_LOADER_LISTENER_ERROR`, naming the event type and
+ * the error), never as an unhandled rejection.
  *
  * @example
  * ```ts
@@ -132,9 +135,14 @@ export type SecretsEvent =
  */
 export type SecretsListener = (event: SecretsEvent) => void;
 
+/** The warning code of a listener's failure (see `SecretsListener`). */
+const LISTENER_ERROR = "SECRETS_LOADER_LISTENER_ERROR";
+
 /** A tiny synchronous emitter; `active` lets hot paths skip building events. */
 export class Emitter {
   #listeners: SecretsListener[] = [];
+  /** Listeners whose failure was reported: once each. */
+  readonly #reported = new WeakSet<SecretsListener>();
 
   get active(): boolean {
     return this.#listeners.length > 0;
@@ -150,10 +158,37 @@ export class Emitter {
   emit = (event: SecretsEvent): void => {
     for (const listener of this.#listeners) {
       try {
-        listener(event);
-      } catch {
+        const r: unknown = listener(event);
+        if (
+          r !== null &&
+          typeof r === "object" &&
+          typeof (r as Promise<unknown>).then === "function"
+        ) {
+          (r as Promise<unknown>).then(undefined, (err: unknown) =>
+            this.#failed(listener, event, err),
+          );
+        }
+      } catch (err) {
         // A listener's failure must not change the outcome of a secret request.
+        this.#failed(listener, event, err);
       }
     }
   };
+
+  #failed(listener: SecretsListener, event: SecretsEvent, err: unknown): void {
+    if (this.#reported.has(listener)) return;
+    this.#reported.add(listener);
+    const what =
+      err instanceof Error
+        ? `${err.name}: ${err.message.split("\n")[0]?.slice(0, 200)}`
+        : typeof err;
+    try {
+      globalThis.process?.emitWarning?.(
+        `secrets-loader: an event listener failed on a "${event.type}" event (${what}). Loading is unaffected; later failures of this listener are not reported. Catch errors inside the listener (onEvent) to handle them yourself.`,
+        { code: LISTENER_ERROR },
+      );
+    } catch {
+      // A warning handler that throws must not break loading either.
+    }
+  }
 }

@@ -20,6 +20,7 @@ registerDefaultClient(defaultSecrets);
 export type {
   CacheOptions,
   CallOptions,
+  CloseResult,
   EntryValue,
   GetOptions,
   LoadEntry,
@@ -27,6 +28,7 @@ export type {
   LoadSpec,
   Secrets,
   SecretsOptions,
+  UnrevokedLease,
   ValueOf,
 } from "./api.js";
 export {

@@ -235,6 +235,14 @@ export interface CallContext extends ProviderContext {
   readonly signal: AbortSignal;
   /** The cached value this call refreshes, if any: a provider may extend its lease in place. */
   readonly previous?: Issued<unknown>;
+  /**
+   * For a request whose answer may carry a lease (a Vault dynamic secret): once
+   * sent, read its answer under this signal instead of `signal`. It fires a
+   * bounded time after `signal` (10 s) or at `close()`'s deadline, whichever
+   * comes first; an answer that arrives after the caller gave up is still
+   * handed to the client, which revokes its lease.
+   */
+  readonly answerSignal?: AbortSignal;
 }
 
 /**

@@ -29,6 +29,8 @@ export interface Access {
   token: string;
   namespace?: string;
   signal: AbortSignal;
+  /** The call's `answerSignal`: a lease-issuing answer is read under it. */
+  answerSignal?: AbortSignal;
 }
 
 interface SecretResponse {
@@ -167,7 +169,14 @@ export async function readSecret(
   const api = mount.kv === 1 ? `${mount.path}${rest}` : ref.path;
   let res: SecretResponse;
   try {
-    res = await http.request<SecretResponse>({ method: "GET", path: api, ...access });
+    // A dynamic secret's read issues a lease once sent: its answer is read even
+    // after the caller gave up (bounded), so the client can revoke that lease.
+    res = await http.request<SecretResponse>({
+      method: "GET",
+      path: api,
+      ...access,
+      issuesLease: mount.kv === undefined,
+    });
   } catch (err) {
     throw toVaultError(err, {
       subject: `${mount.kv ? "secret" : "path"} "${ref.path}"`,

@@ -37,6 +37,14 @@ export interface VaultRequest {
   /** `X-Vault-Wrap-TTL`: ask for a response-wrapped answer. */
   wrapTTL?: string;
   signal: AbortSignal;
+  /**
+   * The answer may carry a lease (a dynamic secret): once sent, the request is
+   * read under this signal (the call's `answerSignal`) instead of `signal`, so
+   * a caller that gives up does not strand a lease the server already issued.
+   */
+  answerSignal?: AbortSignal;
+  /** True when this request may issue a lease (then `answerSignal` applies). */
+  issuesLease?: boolean;
 }
 
 /** What node-vault rejects with for a non-2xx answer. */
@@ -141,7 +149,7 @@ export class VaultHttp {
       method: r.method,
       headers,
       ...(r.body ? { json: r.body } : {}),
-      signal: r.signal,
+      signal: (r.issuesLease && r.answerSignal) || r.signal,
     })) as T;
   }
 }

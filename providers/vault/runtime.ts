@@ -120,7 +120,10 @@ export async function createVaultProvider(
     try {
       return await withToken(namespace, call.signal, async (access) => {
         const mount = await mounts.of(ref.path, ref.options.kv, access);
-        const issued = await readSecret(http, mount, ref, access);
+        const issued = await readSecret(http, mount, ref, {
+          ...access,
+          ...(call.answerSignal ? { answerSignal: call.answerSignal } : {}),
+        });
         // The lease carries its namespace back to renew and revoke.
         if (issued.lease && namespace !== config.namespace) {
           const data: VaultLeaseData = namespace ? { namespace } : {};
@@ -380,8 +383,8 @@ export async function createVaultProvider(
       return unread === 0 ? { ...id, admin: false, permissionsRead: true } : id;
     },
 
-    async close(): Promise<void> {
-      await auth.close(AbortSignal.timeout(5_000));
+    async close(signal?: AbortSignal): Promise<void> {
+      await auth.close(signal ?? AbortSignal.timeout(5_000));
     },
   };
 }

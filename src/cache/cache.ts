@@ -9,7 +9,15 @@
 import { type ErrorCode, SecretsError } from "../errors.js";
 import type { Emitter } from "../events.js";
 import type { Issued, Lease } from "../types.js";
-import { coarseNow, epochFromMono, monoFromEpoch, monoNow } from "./clock.js";
+import {
+  coarseNow,
+  epochFromMono,
+  type LongTimer,
+  longTimeout,
+  monoFromEpoch,
+  monoNow,
+  wallNow,
+} from "./clock.js";
 
 /** Resolved cache settings, in milliseconds. */
 export interface CacheSettings {
@@ -49,6 +57,9 @@ interface Entry<V> {
   expiresAt: number;
   /** The provider's own expiry, never crossed. */
   hardExpiresAt: number | undefined;
+  /** `expiresAt` and `hardExpiresAt` on the wall clock: either clock saying so expires a value. */
+  wallExpiresAt: number;
+  wallHardExpiresAt: number | undefined;
   /** Start a background refresh from here. */
   refreshAt: number;
   /** Serve stale (after a failed refresh) until here; 0 when the value may not be served stale. */
@@ -60,7 +71,7 @@ interface Entry<V> {
   lastCode: ErrorCode;
   pending: Promise<V> | undefined;
   usedSinceFetch: boolean;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: LongTimer | undefined;
 }
 
 /** Hooks the client uses to keep redaction and leases in step with the cache. */
@@ -80,6 +91,16 @@ const TRANSIENT: ReadonlySet<ErrorCode> = new Set(["UNAVAILABLE", "THROTTLED", "
 /** True when two values hold the same lease (a renewal in place, not a re-issue). */
 export function sameLease(a: Lease | undefined, b: Lease | undefined): boolean {
   return a !== undefined && b !== undefined && a.id === b.id;
+}
+
+/**
+ * The same credential extended (a renewal), not a new one: the same lease, or,
+ * without leases, the same loggable version (a Vault token's accessor, an
+ * access key id).
+ */
+function sameCredential<V>(a: Issued<V>, b: Issued<V>): boolean {
+  if (a.lease || b.lease) return sameLease(a.lease, b.lease);
+  return a.version !== undefined && a.version === b.version;
 }
 
 /**
@@ -116,7 +137,7 @@ export class FreshnessCache<V> {
     const e = this.#entries.get(key);
     if (e === undefined || e.current === undefined) return undefined;
     const now = coarseNow();
-    if (now >= e.expiresAt) return undefined;
+    if (now >= e.expiresAt || wallNow() >= e.wallExpiresAt) return undefined;
     e.usedSinceFetch = true;
     if (this.#newest !== e) this.#touch(e);
     if (now >= e.refreshAt && e.pending === undefined && now >= e.retryAt) {
@@ -173,7 +194,7 @@ export class FreshnessCache<V> {
     const e = this.#entries.get(key);
     if (e === undefined) return true;
     if (e.pending !== undefined) return false;
-    return !(e.current !== undefined && monoNow() < e.expiresAt);
+    return !(e.current !== undefined && this.#live(e, monoNow()));
   }
 
   /** Drops one entry; a fetch already under way for it is not cached. */
@@ -209,6 +230,8 @@ export class FreshnessCache<V> {
       current: undefined,
       expiresAt: 0,
       hardExpiresAt: undefined,
+      wallExpiresAt: 0,
+      wallHardExpiresAt: undefined,
       refreshAt: 0,
       staleUntil: 0,
       retryAt: 0,
@@ -244,7 +267,7 @@ export class FreshnessCache<V> {
   #drop(e: Entry<V>, reason: DropReason): void {
     if (this.#entries.get(e.key) === e) this.#entries.delete(e.key);
     if (this.#newest === e) this.#newest = undefined;
-    if (e.timer) clearTimeout(e.timer);
+    e.timer?.clear();
     e.timer = undefined;
     const old = e.current;
     e.current = undefined;
@@ -269,8 +292,14 @@ export class FreshnessCache<V> {
       e.current !== undefined &&
       e.meta.kind === "secret" &&
       now < e.staleUntil &&
-      (e.hardExpiresAt === undefined || now < e.hardExpiresAt)
+      (e.hardExpiresAt === undefined || now < e.hardExpiresAt) &&
+      (e.wallHardExpiresAt === undefined || wallNow() < e.wallHardExpiresAt)
     );
+  }
+
+  /** Fresh on both clocks. */
+  #live(e: Entry<V>, now: number): boolean {
+    return now < e.expiresAt && wallNow() < e.wallExpiresAt;
   }
 
   /**
@@ -379,6 +408,9 @@ export class FreshnessCache<V> {
     e.current = issued;
     e.expiresAt = expiresAt;
     e.hardExpiresAt = hard;
+    const wall = wallNow();
+    e.wallExpiresAt = wall + (expiresAt - now);
+    e.wallHardExpiresAt = hard === undefined ? undefined : wall + (hard - now);
     e.refreshAt = refreshAt;
     // Stale-on-error, decided once per value: secrets only, unless the provider said no;
     // #canServeStale also never crosses the provider's own expiry.
@@ -403,7 +435,7 @@ export class FreshnessCache<V> {
         const action =
           previous === undefined
             ? "issued"
-            : sameLease(previous.lease, issued.lease)
+            : sameCredential(previous, issued)
               ? "renewed"
               : "rotated";
         this.#events.emit({
@@ -450,7 +482,7 @@ export class FreshnessCache<V> {
     e.failures++;
     const max = this.#settings.maxBackoff;
     e.retryAt = now + Math.min(max, Math.min(1000, max) * 2 ** (e.failures - 1));
-    if (e.current !== undefined && now < e.expiresAt) {
+    if (e.current !== undefined && this.#live(e, now)) {
       // A refresh-ahead failed; the value is still good until it expires.
       this.#schedule(e, now);
       if (reason === "refresh") return e.current.value;
@@ -478,12 +510,12 @@ export class FreshnessCache<V> {
 
   /** Expiring values get a timer so that they are renewed before expiry, if still in use. */
   #schedule(e: Entry<V>, now: number): void {
-    if (e.timer) clearTimeout(e.timer);
+    e.timer?.clear();
     e.timer = undefined;
     if (e.hardExpiresAt === undefined) return;
     const at = Math.max(e.refreshAt, e.retryAt);
     if (at >= e.expiresAt) return;
-    const t = setTimeout(
+    e.timer = longTimeout(
       () => {
         e.timer = undefined;
         if (!this.#isCurrent(e) || e.pending) return;
@@ -491,7 +523,5 @@ export class FreshnessCache<V> {
       },
       Math.max(0, at - now),
     );
-    t.unref?.();
-    e.timer = t;
   }
 }

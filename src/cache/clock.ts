@@ -17,6 +17,12 @@
  * source of both readings, the monotonic one and the wall (epoch) one that
  * providers' expiries are converted through. While one is set, no reading is
  * reused, so advancing it is seen at once.
+ *
+ * Two clocks: the monotonic one does not jump with the wall clock, but it
+ * stops while a VM is suspended, and the wall clock is what the backend's
+ * expiries are measured on. So a value stops being served when EITHER says it
+ * expired, and a revocation is skipped only when BOTH say its lease ended (a
+ * redundant revocation is harmless).
  */
 
 /** A replacement for the system clocks: `mono` monotonic ms, `wall` epoch ms. */
@@ -77,4 +83,30 @@ export function monoFromEpoch(epochMs: number, mono = monoNow()): number {
 /** A monotonic instant as epoch ms, for events. */
 export function epochFromMono(at: number, mono = monoNow()): number {
   return wallNow() + (at - mono);
+}
+
+/** The largest delay a Node timer takes (2^31-1 ms, about 24.8 days). */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A timer that may be cleared. */
+export interface LongTimer {
+  clear(): void;
+}
+
+/**
+ * `setTimeout` for any delay: one longer than the timer limit (a 768 h
+ * lease) is waited out in steps below it, so it neither overflows (Node
+ * would warn and fire at once) nor fires early. Unref'd.
+ */
+export function longTimeout(fn: () => void, ms: number): LongTimer {
+  let t: ReturnType<typeof setTimeout>;
+  const step = (left: number) => {
+    t = setTimeout(
+      () => (left > MAX_TIMER_MS ? step(left - MAX_TIMER_MS) : fn()),
+      Math.min(Math.max(0, left), MAX_TIMER_MS),
+    );
+    t.unref?.();
+  };
+  step(ms);
+  return { clear: () => clearTimeout(t) };
 }

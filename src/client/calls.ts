@@ -2,7 +2,9 @@
  * Every provider call runs under a deadline: its own signal fires on the
  * deadline (as an UnavailableError, so a stale value may answer instead) or
  * when the client closes, and the caller gets an answer by then even if the
- * provider ignores the signal.
+ * provider ignores the signal. A call whose answer may carry a lease keeps
+ * reading it for a bounded time after the caller gave up (`answerSignal`), so
+ * the client can revoke what the backend issued.
  */
 
 import { ClientClosedError, UnavailableError } from "../errors.js";
@@ -15,6 +17,21 @@ export interface CallSubject {
   reference?: string | undefined;
   /** Shown in the message, e.g. `aws-sm://prod/db` or `credentials aws:AssumeRole for …`. */
   what: string;
+  /** The deadline to name in the message, when `timeoutMs` is what is left of it. */
+  deadlineMs?: number;
+}
+
+/** How long an answer that may carry a lease is still read after its caller gave up. */
+export const LATE_ANSWER_MS = 10_000;
+
+/** Where the answer of a call goes when it arrives after its caller was answered. */
+export interface LateAnswers<T> {
+  /** Fires at close()'s deadline: late answers are no longer read. */
+  readonly stop: AbortSignal;
+  /** Receives an answer that arrived after the caller was answered. */
+  accept(value: T): void;
+  /** Told of a call still running after its caller was answered (close() waits for it). */
+  track(running: Promise<unknown>): void;
 }
 
 /**
@@ -30,6 +47,7 @@ export function callWithDeadline<T>(
   subject: CallSubject,
   fn: (call: CallContext) => Promise<T>,
   previous?: Issued<unknown>,
+  late?: LateAnswers<T>,
 ): Promise<T> {
   if (closed.aborted) {
     return Promise.reject(
@@ -38,22 +56,48 @@ export function callWithDeadline<T>(
   }
   const deadline = new AbortController();
   const signal = AbortSignal.any([closed, deadline.signal]);
-  const call: CallContext = previous ? { ...context, signal, previous } : { ...context, signal };
+  // Fires LATE_ANSWER_MS after the caller gave up, or at close()'s deadline.
+  const gaveUp = new AbortController();
+  const answerSignal = late ? AbortSignal.any([gaveUp.signal, late.stop]) : signal;
+  const call: CallContext = {
+    ...context,
+    signal,
+    answerSignal,
+    ...(previous ? { previous } : {}),
+  };
+  let answered = false;
+  let lateTimer: ReturnType<typeof setTimeout> | undefined;
+  let p: Promise<T> | undefined;
+  /** The caller is answered before the provider: keep reading a late answer, for a bounded time. */
+  const giveUp = (reason: unknown) => {
+    if (answered) return; // the deadline, then close(): once
+    answered = true;
+    if (!late || !p) return;
+    lateTimer = setTimeout(() => gaveUp.abort(reason), LATE_ANSWER_MS);
+    lateTimer.unref?.();
+    late.track(p.catch(() => undefined));
+  };
   return new Promise<T>((resolve, reject) => {
-    const onClose = () =>
-      reject(new ClientClosedError({ provider: subject.provider, reference: subject.reference }));
+    const onClose = () => {
+      const err = new ClientClosedError({
+        provider: subject.provider,
+        reference: subject.reference,
+      });
+      reject(err);
+      giveUp(err);
+    };
     const timer = setTimeout(() => {
       const err = new UnavailableError({
         provider: subject.provider,
         ...(subject.reference ? { reference: subject.reference } : {}),
-        message: `${subject.provider}: no answer for ${subject.what} within ${timeoutMs} ms, so the call was aborted. Check that the backend is reachable, or raise the deadline (createSecrets({ timeout }) or the call's { timeout }).`,
+        message: `${subject.provider}: no answer for ${subject.what} within ${subject.deadlineMs ?? timeoutMs} ms, so the call was aborted. Check that the backend is reachable, or raise the deadline (createSecrets({ timeout }) or the call's { timeout }).`,
       });
       deadline.abort(err);
       reject(err);
+      giveUp(err);
     }, timeoutMs);
     timer.unref?.();
     closed.addEventListener("abort", onClose, { once: true });
-    let p: Promise<T>;
     try {
       p = fn(call);
     } catch (err) {
@@ -61,11 +105,18 @@ export function callWithDeadline<T>(
     }
     // Every backend failure passes here (reads, credentials, the memo, revocations): mask any
     // loaded value an SDK quoted before the error reaches an event, a log or the caller.
-    p.then(resolve, (err: unknown) => {
-      scrub(err);
-      reject(err);
-    }).finally(() => {
+    p.then(
+      (value) => {
+        if (answered) late?.accept(value);
+        else resolve(value);
+      },
+      (err: unknown) => {
+        scrub(err);
+        reject(err);
+      },
+    ).finally(() => {
       clearTimeout(timer);
+      clearTimeout(lateTimer);
       closed.removeEventListener("abort", onClose);
     });
   });

@@ -174,12 +174,12 @@ export class Registry {
               message: `Provider "${slot.name}": create() must return its operations, an object with getSecret(ref, call).`,
             });
           }
-          slot.instance = p as ProviderOperations;
           // Closed while this was being created: close() may already be past this slot.
           if (this.#isClosed()) {
             await p.close?.();
             throw new ClientClosedError({ provider: slot.name });
           }
+          slot.instance = p as ProviderOperations;
           return p as ProviderOperations;
         },
         (err: unknown) => {

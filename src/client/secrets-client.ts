@@ -16,6 +16,7 @@ import type {
   ValueOf,
 } from "../api.js";
 import { type CacheSettings, type EntryMeta, FreshnessCache, sameLease } from "../cache/cache.js";
+import { monoFromEpoch, monoNow, wallNow } from "../cache/clock.js";
 import { toMillis } from "../duration.js";
 import {
   ClientClosedError,
@@ -23,6 +24,7 @@ import {
   NoProviderError,
   ProviderError,
   SecretsError,
+  UnavailableError,
 } from "../errors.js";
 import { Emitter, type SecretsEvent, type SecretsListener } from "../events.js";
 import { assertServerRuntime } from "../guard.js";
@@ -40,7 +42,8 @@ import type {
 } from "../types.js";
 import { warnIfReadAtBuild } from "./build-phase.js";
 import { credentialsKey, memoKey, ofProvider, ofScheme, secretKey } from "./cache-keys.js";
-import { type CallSubject, callWithDeadline } from "./calls.js";
+import { type CallSubject, callWithDeadline, type LateAnswers } from "./calls.js";
+import { type CloseResult, settleBy, untilAborted } from "./closing.js";
 import { type LeaseEndReason, LeaseKeeper } from "./leases.js";
 import { planLoad } from "./load-plan.js";
 import { Registry, type Slot, stamp } from "./registry.js";
@@ -66,6 +69,8 @@ interface Hot {
 }
 
 const MAX_PARSED = 10_000;
+/** Values that left the cache and stay masked by redact() until clear()/close(). */
+const RETIRED_MAX = 256;
 
 function settingsFrom(o: CacheOptions = {}): CacheSettings {
   if (o === null || typeof o !== "object") {
@@ -94,13 +99,15 @@ function settingsFrom(o: CacheOptions = {}): CacheSettings {
   };
 }
 
+/** What is left of a `timeout` ms deadline that started at `started` (monotonic), at least 1 ms. */
+function leftOf(timeout: number, started: number): number {
+  return Math.max(1, Math.round(timeout - (monoNow() - started)));
+}
+
 function positive(ms: number, name: string): number {
   if (!(ms > 0)) throw new ConfigError({ message: `${name} must be more than 0 ms (got ${ms}).` });
   return ms;
 }
-
-/** A signal that never fires: revocations must outlive close(). */
-const NEVER = new AbortController().signal;
 
 class SecretsClient implements Secrets {
   readonly #events = new Emitter();
@@ -115,8 +122,16 @@ class SecretsClient implements Secrets {
   readonly #contexts = new Map<string, ProviderContext>();
   readonly #policy: Readonly<NonNullable<SecretsOptions["policy"]>>;
   readonly #timeout: number;
+  readonly #closeTimeout: number;
+  /** Aborted at close()'s deadline: late answers are no longer read, revocations stop. */
+  readonly #closeDeadline = new AbortController();
+  /** Provider calls still running after their caller was answered (close() waits for them). */
+  readonly #late = new Set<Promise<unknown>>();
   #closed = false;
   #closing = false;
+  #closeResult: Promise<CloseResult> | undefined;
+  /** Values that left the cache, still masked by redact() (oldest first). */
+  readonly #retired = new Set<Stored>();
 
   constructor(options: SecretsOptions, composition: ClientComposition) {
     assertServerRuntime();
@@ -127,9 +142,23 @@ class SecretsClient implements Secrets {
     this.#timeout = positive(toMillis(options.timeout ?? "10s", "timeout"), "timeout");
     const grace = toMillis(options.cache?.leaseGrace ?? "30s", "cache.leaseGrace");
     this.#policy = Object.freeze({ ...options.policy });
-    this.#leases = new LeaseKeeper((p, r, l, why) => this.#revoke(p, r, l, why), grace);
+    this.#closeTimeout = positive(
+      toMillis(options.closeTimeout ?? "3s", "closeTimeout"),
+      "closeTimeout",
+    );
+    this.#leases = new LeaseKeeper(
+      (p, r, l, _why, signal) => this.#revoke(p, r, l, signal),
+      (p, r, l, why, revoked) => this.#revokeOutcome(p, r, l, why, revoked),
+      grace,
+      this.#timeout,
+    );
+    /** A lease's end on the monotonic clock, taken when it was stored. */
+    const monoEnds = new WeakMap<Issued<Stored>, number>();
     const hooks = {
       onStore: (issued: Issued<Stored>) => {
+        if (issued.lease && issued.expiresAt !== undefined) {
+          monoEnds.set(issued, monoFromEpoch(issued.expiresAt));
+        }
         // A value that arrives after close() is not registered (nothing would release it).
         if (!this.#closed) trackStored(issued.value, 1);
       },
@@ -139,7 +168,7 @@ class SecretsClient implements Secrets {
         next: Issued<Stored> | undefined,
         orphan?: boolean,
       ) => {
-        if (next?.value !== issued.value) trackStored(issued.value, -1);
+        if (next?.value !== issued.value) this.#keepMasked(issued.value);
         const lease = issued.lease;
         if (lease && !sameLease(lease, next?.lease)) {
           const why: LeaseEndReason = this.#closing
@@ -147,7 +176,19 @@ class SecretsClient implements Secrets {
             : next || orphan
               ? "replaced"
               : "dropped";
-          this.#leases.end(meta.provider, meta.reference, lease, why, issued.expiresAt);
+          const end = issued.expiresAt;
+          const monoEnd = monoEnds.get(issued);
+          // Skipped only when both clocks say the lease ended: a wall-clock step
+          // forward must not strand a live lease.
+          this.#leases.end(
+            meta.provider,
+            meta.reference,
+            lease,
+            why,
+            end === undefined || monoEnd === undefined
+              ? undefined
+              : () => wallNow() >= end && monoNow() >= monoEnd,
+          );
         }
       },
     };
@@ -345,21 +386,26 @@ class SecretsClient implements Secrets {
       parsed?: ParsedRef;
       fetch: (provider: ProviderOperations, call: CallContext) => Promise<Issued<unknown>>;
       check: (issued: Issued<unknown>) => Issued<unknown>;
+      /** Ms of the deadline the caller already spent (creating the provider). */
+      spent?: number;
     },
   ): Promise<Issued<Stored>> {
     try {
-      const provider = slot.instance ?? (await this.#registry.instance(slot));
+      const started = monoNow() - (o.spent ?? 0);
+      const provider = slot.instance ?? (await this.#instance(slot, o.timeout, o.subject));
       await this.#allowed(slot, provider, o.timeout, o.parsed?.raw);
       if (o.previous?.lease) {
         const renewed = await this.#renewed(slot, provider, o.label, o.timeout, o.previous);
         if (renewed) return renewed;
       }
+      // One deadline for the call: creating the provider spent part of it.
       const issued = await this.#call(
         slot,
-        o.timeout,
-        o.subject,
+        leftOf(o.timeout, started),
+        { ...o.subject, deadlineMs: o.timeout },
         (call) => o.fetch(provider, call),
         o.previous,
+        o.label,
       );
       return toStored(o.check(issued));
     } catch (err) {
@@ -404,7 +450,7 @@ class SecretsClient implements Secrets {
   ): Promise<Issued<Stored> | undefined> {
     const lease = previous?.lease;
     if (!previous || !lease?.renewable || !provider.renew) return undefined;
-    const now = Date.now();
+    const now = wallNow();
     // An expired lease is gone on the backend; one at its maximum cannot grow.
     if (previous.expiresAt !== undefined && now >= previous.expiresAt) return undefined;
     if (lease.maxExpiresAt !== undefined && now >= lease.maxExpiresAt) return undefined;
@@ -447,13 +493,18 @@ class SecretsClient implements Secrets {
     };
   }
 
-  /** A provider call under `timeout`; its memo issues under the same deadline. */
+  /**
+   * A provider call under `timeout`; its memo issues under the same deadline.
+   * With `issues` (the label of what it issues), an answer that arrives after
+   * the caller gave up is still taken, and its lease revoked.
+   */
   #call<T>(
     slot: Slot,
     timeout: number,
     subject: CallSubject,
     fn: (call: CallContext) => Promise<T>,
     previous?: Issued<Stored>,
+    issues?: string,
   ): Promise<T> {
     const context = this.#contextFor(slot.name);
     return callWithDeadline(
@@ -463,6 +514,47 @@ class SecretsClient implements Secrets {
       subject,
       fn,
       previous ? { ...previous, value: previous.value.raw } : undefined,
+      // Only a provider that can revoke gets its late answers waited for.
+      issues === undefined || !slot.instance?.revoke
+        ? undefined
+        : (this.#lateAnswers(slot.name, issues) as LateAnswers<T>),
+    );
+  }
+
+  /** Where a late issuing answer goes: its lease to the keeper, revoked at once. */
+  #lateAnswers(provider: string, label: string): LateAnswers<Issued<unknown>> {
+    return {
+      stop: this.#closeDeadline.signal,
+      accept: (issued) => {
+        const lease = issued?.lease;
+        if (lease && typeof lease.id === "string") {
+          this.#leases.end(provider, label, lease, this.#closing ? "close" : "late");
+        }
+      },
+      track: (running) => {
+        this.#late.add(running);
+        running.finally(() => this.#late.delete(running));
+      },
+    };
+  }
+
+  /**
+   * The provider behind a slot, created within the call's deadline (and
+   * abandoned on close()): a `create()` that never settles costs the caller
+   * `timeout`, not for ever.
+   */
+  #instance(slot: Slot, timeout: number, subject: CallSubject): Promise<ProviderOperations> {
+    if (slot.instance) return Promise.resolve(slot.instance);
+    const creating = this.#registry.instance(slot);
+    const deadline = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(timeout)]);
+    return untilAborted(creating, deadline, () =>
+      this.#abort.signal.aborted
+        ? new ClientClosedError({ provider: slot.name, reference: subject.reference })
+        : new UnavailableError({
+            provider: slot.name,
+            ...(subject.reference ? { reference: subject.reference } : {}),
+            message: `${slot.name}: the provider was not ready for ${subject.what} within ${timeout} ms (its creation, or the import of its SDK, did not finish), so the call was aborted. Raise the deadline (createSecrets({ timeout }) or the call's { timeout }), or check what the provider's creation waits for.`,
+          }),
     );
   }
 
@@ -472,44 +564,46 @@ class SecretsClient implements Secrets {
     return new ProviderError({ provider: slot.name, reference: parsed?.raw, cause: err });
   }
 
+  /** One revocation attempt under `signal` (the keeper retries); rejects if it did not happen. */
   async #revoke(
     provider: string,
-    reference: string,
+    _reference: string,
     lease: Lease,
-    reason: LeaseEndReason,
+    signal: AbortSignal,
   ): Promise<void> {
     const slot = this.#registry.all().find((s) => s.name === provider && s.instance);
     const instance = slot?.instance;
     if (!instance?.revoke) return; // It ends by itself at its expiry.
     const revoke = instance.revoke.bind(instance);
+    const call: CallContext = { ...this.#contextFor(provider), signal };
     try {
-      await callWithDeadline(
-        this.#contextFor(provider),
-        NEVER,
-        this.#timeout,
-        { provider, what: `revocation of lease ${lease.id}` },
-        (call) => revoke(lease, call),
+      await untilAborted(
+        Promise.resolve().then(() => revoke(lease, call)),
+        signal,
+        () => signal.reason,
       );
-      this.#emit({
-        type: "lease",
-        action: "revoked",
-        time: Date.now(),
-        provider,
-        reference,
-        lease: lease.id,
-        reason,
-      });
-    } catch {
-      this.#emit({
-        type: "lease",
-        action: "revoke-failed",
-        time: Date.now(),
-        provider,
-        reference,
-        lease: lease.id,
-        reason,
-      });
+    } catch (err) {
+      scrub(err);
+      throw err;
     }
+  }
+
+  #revokeOutcome(
+    provider: string,
+    reference: string,
+    lease: Lease,
+    reason: LeaseEndReason,
+    revoked: boolean,
+  ): void {
+    this.#emit({
+      type: "lease",
+      action: revoked ? "revoked" : "revoke-failed",
+      time: Date.now(),
+      provider,
+      reference,
+      lease: lease.id,
+      reason,
+    });
   }
 
   // Typed by the Secrets interface's overloads (the class is never exported).
@@ -521,12 +615,20 @@ class SecretsClient implements Secrets {
     if (this.#closed) throw new ClientClosedError({ provider });
     const slot = this.#named(provider);
     const timeout = this.#timeoutOf(options);
+    const started = monoNow();
     let p: ProviderOperations;
     try {
-      p = await this.#registry.instance(slot);
+      p = await this.#instance(slot, timeout, { provider, what: "credentials" });
     } catch (err) {
       throw this.#wrap(err, slot);
     }
+    // Creating the provider spent part of this call's deadline (once: not a later refresh's).
+    let spent = Math.round(monoNow() - started);
+    const spend = () => {
+      const ms = spent;
+      spent = 0;
+      return ms;
+    };
     const shared = p.credentialsReference?.(request);
     if (shared !== undefined) {
       // The same lease read both ways: one cache entry, keyed by the reference.
@@ -557,6 +659,7 @@ class SecretsClient implements Secrets {
         fetch: (ops, call) =>
           (ops.getCredentials as NonNullable<ProviderOperations["getCredentials"]>)(request, call),
         check: (issued) => checkedTimes(issued, provider),
+        spent: spend(),
       }),
     );
     return credentialsOf(stored, provider);
@@ -570,8 +673,7 @@ class SecretsClient implements Secrets {
       slotFor: (parsed) => this.#registry.slotFor(parsed),
       needsFetch: (source) => this.#cache.needsFetch(source),
       batch: (slot, refs) =>
-        this.#registry
-          .instance(slot)
+        this.#instance(slot, timeout, { provider: slot.name, what: `${refs.length} references` })
           .then(async (p) => {
             if (p.getSecrets) await this.#allowed(slot, p, timeout);
             return p.getSecrets
@@ -601,14 +703,19 @@ class SecretsClient implements Secrets {
     const parsed = this.#parse(ref);
     const slot = this.#registry.slotFor(parsed);
     const timeout = this.#timeoutOf(options);
+    const started = monoNow();
     try {
-      const provider = await this.#registry.instance(slot);
+      const provider = await this.#instance(slot, timeout, {
+        provider: slot.name,
+        reference: parsed.raw,
+        what: parsed.raw,
+      });
       const describe = provider.describe?.bind(provider);
       if (!describe) return undefined;
       return await this.#call(
         slot,
-        timeout,
-        { provider: slot.name, reference: parsed.raw, what: parsed.raw },
+        leftOf(timeout, started),
+        { provider: slot.name, reference: parsed.raw, what: parsed.raw, deadlineMs: timeout },
         (call) => describe(parsed, call),
       );
     } catch (err) {
@@ -633,6 +740,25 @@ class SecretsClient implements Secrets {
   clear(): void {
     this.#cache.clear();
     this.#parsed.clear(); // also drops the last view memoised per reference
+    for (const v of this.#retired) trackStored(v, -1);
+    this.#retired.clear();
+  }
+
+  /**
+   * A value that left the cache may still be in a caller's hands (or logs):
+   * redact() keeps masking it until clear()/close(), for the last
+   * RETIRED_MAX values (so rotation cannot grow the set without bound).
+   */
+  #keepMasked(value: Stored): void {
+    if (this.#retired.has(value)) return;
+    // Only what redact() needs is kept: the shaped views go (the cache no longer serves them).
+    for (const views of Object.values(value.views)) views.clear();
+    this.#retired.add(value);
+    if (this.#retired.size > RETIRED_MAX) {
+      const oldest = this.#retired.values().next().value as Stored;
+      this.#retired.delete(oldest);
+      trackStored(oldest, -1);
+    }
   }
 
   on(listener: SecretsListener): () => void {
@@ -656,10 +782,17 @@ class SecretsClient implements Secrets {
     if (this.#closed) throw new ClientClosedError({ provider: name });
     const slot = this.#named(name);
     const timeout = this.#timeoutOf(options);
+    const started = monoNow();
     try {
-      const provider = await this.#registry.instance(slot);
-      return await this.#call(slot, timeout, { provider: name, what: `a ${name} call` }, (call) =>
-        fn(provider, call),
+      const provider = await this.#instance(slot, timeout, {
+        provider: name,
+        what: `a ${name} call`,
+      });
+      return await this.#call(
+        slot,
+        leftOf(timeout, started),
+        { provider: name, what: `a ${name} call`, deadlineMs: timeout },
+        (call) => fn(provider, call),
       );
     } catch (err) {
       throw SecretsError.is(err) ? stamp(err, name) : err;
@@ -676,23 +809,60 @@ class SecretsClient implements Secrets {
     });
   }
 
-  async close(): Promise<void> {
-    if (this.#closed) return;
+  close(): Promise<CloseResult> {
+    this.#closeResult ??= this.#close();
+    return this.#closeResult;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close().then(() => undefined);
+  }
+
+  /**
+   * One budget for everything: late answers still being read, revocations in
+   * parallel (retried until the deadline), then each provider's own close()
+   * with what is left. Settles at the deadline at the latest.
+   */
+  async #close(): Promise<CloseResult> {
+    const started = monoNow();
     this.#closed = true;
     this.#closing = true;
-    // Rejects every pending caller and aborts every call in flight.
-    this.#abort.abort(new ClientClosedError());
-    this.clear();
-    this.#memo.clear();
-    await this.#leases.drain();
-    // Providers still being created are closed once they exist (a Vault
-    // provider may already hold a token).
-    await Promise.allSettled(
-      this.#registry.all().map(async (slot) => {
-        const p = await this.#registry.settled(slot);
-        await p?.close?.();
-      }),
+    const budget = this.#closeTimeout;
+    const deadline = this.#closeDeadline;
+    const timer = setTimeout(
+      () =>
+        deadline.abort(
+          new UnavailableError({ message: `close() ran out of its ${budget} ms budget.` }),
+        ),
+      budget,
     );
+    try {
+      // Rejects every pending caller and aborts every call in flight.
+      this.#abort.abort(new ClientClosedError());
+      this.#memo.clear();
+      this.clear(); // last: releases every value kept masked for redact()
+      // An answer still being read may carry a lease: it goes to the keeper first.
+      await settleBy(Promise.allSettled([...this.#late]), deadline.signal);
+      await this.#leases.drain(deadline.signal);
+      // Providers still being created are closed once they exist (a Vault
+      // provider may already hold a token), within what is left of the budget.
+      await settleBy(
+        Promise.allSettled(
+          this.#registry.all().map(async (slot) => {
+            const p = await settleBy(this.#registry.settled(slot), deadline.signal);
+            await p?.close?.(deadline.signal);
+          }),
+        ),
+        deadline.signal,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+    return Object.freeze({
+      leftLive: Object.freeze(this.#leases.unrevoked()),
+      timedOut: deadline.signal.aborted,
+      durationMs: Math.round(monoNow() - started),
+    });
   }
 
   #parse(ref: string): ParsedRef {

@@ -6,7 +6,7 @@
 
 import { ConfigError, InvalidValueError, ProviderError, SecretsError } from "../errors.js";
 import { redact, track } from "../redact.js";
-import type { Issued, JsonValue, ParsedRef, ValueType } from "../types.js";
+import type { Issued, ParsedRef, ValueType } from "../types.js";
 import { shapeValue } from "../value.js";
 
 /** A value as cached: the raw value plus memoised shaped views. */
@@ -159,11 +159,26 @@ function textOfMap(raw: unknown, parsed: ParsedRef, type: ValueType, provider: s
 /** What `getCredentials` hands out for a stored value: objects as they are, JSON text parsed. */
 export function credentialsOf(stored: Stored, provider: string, parsed?: ParsedRef): unknown {
   const raw = stored.raw;
-  if (typeof raw !== "string" && !(raw instanceof Uint8Array)) return raw;
+  if (typeof raw !== "string" && !(raw instanceof Uint8Array)) return copyOf(raw);
   if (!parsed) return raw;
   const whole: ParsedRef = { ...parsed, canonical: parsed.source };
   delete (whole as { field?: readonly string[] }).field;
-  return viewOf(stored, whole, "json", provider) as JsonValue;
+  return copyOf(viewOf(stored, whole, "json", provider));
+}
+
+/**
+ * Credentials are shared by every caller of one entry: each caller gets a
+ * copy of its own, so one caller deleting `sessionToken` cannot change them
+ * for the others (nor the provider's object). A copy, not a frozen object:
+ * the AWS SDK v3 writes `$source` onto credential objects given to a client.
+ */
+function copyOf(value: unknown): unknown {
+  if (value === null || typeof value !== "object") return value;
+  try {
+    return structuredClone(value);
+  } catch {
+    return { ...(value as object) }; // Not cloneable (a function inside): one level.
+  }
 }
 
 /**

@@ -107,6 +107,9 @@ export interface ProviderOperations<Req = unknown, Cred = unknown> {
    * check reads it. A provider without it is `unknown`.
    */
   authClass?(call: CallContext): AuthClass | Promise<AuthClass>;
-  /** Stop timers, close connections. Leases are revoked by the client before this runs. */
-  close?(): Promise<void>;
+  /**
+   * Stop timers, close connections. Leases are revoked by the client before
+   * this runs; `signal` fires at the end of `close()`'s budget (what is left of it).
+   */
+  close?(signal?: AbortSignal): Promise<void>;
 }

@@ -126,11 +126,12 @@ describe("no secret value ever leaves the SDK", () => {
     );
     fake.script("s", { value: values.scripted });
     expect(await secrets.getSecret("fake://s")).toBe(values.scripted);
-    fake.script("credentials", {
-      value: values.credential,
-      expiresAt: Date.now() + 3_600_000,
-      version: "AKIDEXAMPLE",
-    });
+    fake.script(
+      "credentials",
+      { value: values.credential, expiresAt: Date.now() + 3_600_000, version: "AKIDEXAMPLE" },
+      // A new credential (a new key id) at the renewal: rotated, not renewed.
+      { value: values.credential, expiresAt: Date.now() + 7_200_000, version: "AKIDEXAMPLE2" },
+    );
     expect(await secrets.getCredentials("fake", { role: "r" })).toEqual({
       token: values.credential,
     });

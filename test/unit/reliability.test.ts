@@ -299,7 +299,7 @@ describe("clock and registry", () => {
     expect(state.calls).toBe(2);
   });
 
-  it("drops values from the redaction registry with their entries, all of them on close()", async () => {
+  it("keeps values that left the cache in the redaction registry until close(), then drops all of them", async () => {
     const before = trackedCount();
     const env: Record<string, string> = {};
     for (let i = 0; i < 200; i++) env[`V${i}`] = `registry-value-${i}-${Date.now().toString(36)}`;
@@ -308,7 +308,8 @@ describe("clock and registry", () => {
       await secrets.getSecret(`env://V${i}`);
       secrets.invalidate(`env://V${i}`);
     }
-    expect(trackedCount()).toBe(before);
+    // Values that left the cache stay masked (a caller may still hold them) until clear()/close().
+    expect(trackedCount()).toBe(before + 200);
     await secrets.getSecret("env://V1");
     expect(redact(`x ${env.V1} y`)).toBe("x [REDACTED] y");
     await secrets.close();

@@ -444,6 +444,70 @@ export function testProvider(t: TestRunner, fixture: ProviderFixture): void {
         unsupported: "the backend issues no leases",
       });
 
+    const faulty = fixture.faults;
+    if (leases && faulty && "injector" in faulty) {
+      it("revokes the lease of an answer that arrives after the caller's deadline", async () => {
+        const events: SecretsEvent[] = [];
+        const client = createSecrets({
+          builtins: false,
+          providers: { [fixture.name]: faulty.provider() },
+          onEvent: (e) => events.push(e),
+        });
+        try {
+          // Warm up (a mount lookup, a login), so the late request is the lease-issuing read.
+          await client.getSecret(leases.ref, { type: "json" });
+          client.invalidate(leases.ref);
+          await new Promise((r) => setTimeout(r, 300));
+          await faulty.injector.latency(1_500);
+          const err = await client.getSecret(leases.ref, { type: "json", timeout: 1_000 }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          expect(SecretsError.is(err, "UNAVAILABLE")).toBe(true);
+          await new Promise((r) => setTimeout(r, 1_500)); // the answer arrives at ~1.5 s
+          await faulty.injector.heal();
+          const result = await client.close();
+          expect(result.leftLive).toEqual([]);
+          const late = events.filter(
+            (e) => e.type === "lease" && e.action === "revoked" && e.reason === "late",
+          );
+          expect(late.length).toBe(1);
+        } finally {
+          await faulty.injector.heal();
+          await client.close();
+        }
+      }, 15_000);
+    } else {
+      unsupported("revokes the lease of an answer that arrives late", {
+        unsupported: leases
+          ? "no fault injector between the provider and its backend was given"
+          : "the backend issues no leases",
+      });
+    }
+
+    it("a create() that never settles costs a call its timeout and close() its budget", async () => {
+      const { declaration, options } = configured(fixture.provider());
+      const stuck = defineProvider<unknown>({
+        ...declaration,
+        create: () => new Promise<never>(() => {}),
+      })(options);
+      const client = createSecrets({
+        builtins: false,
+        closeTimeout: 500,
+        providers: { [fixture.name]: stuck },
+      });
+      let started = Date.now();
+      const err = await client.getSecret(fixture.present.ref, { timeout: 500 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(SecretsError.is(err, "UNAVAILABLE")).toBe(true);
+      expect(Date.now() - started < 1_500).toBe(true);
+      started = Date.now();
+      await client.close();
+      expect(Date.now() - started < 500 + 250).toBe(true);
+    });
+
     const creds = fixture.capabilities.credentials;
     if (creds) {
       it("issues credentials, cached: a second call makes no provider call", async () => {
@@ -451,7 +515,9 @@ export function testProvider(t: TestRunner, fixture: ProviderFixture): void {
         const a = await client.getCredentials(fixture.name, creds.request);
         const issued = events.filter((e) => e.type === "credentials");
         const b = await client.getCredentials(fixture.name, creds.request);
-        expect(b).toBe(a);
+        // The same credentials, each caller's own copy (one caller changing them changes no other's).
+        expect(b).toEqual(a);
+        if (a !== null && typeof a === "object") expect(b).not.toBe(a);
         // No new issue for the second call (a provider's own login may have added events before).
         expect(events.filter((e) => e.type === "credentials").length).toBe(issued.length);
         const labels = issued.map((e) => (e as { reference: string }).reference);

@@ -24,7 +24,7 @@ import {
   uniqueName,
 } from "./support/kv.js";
 
-let open: Array<{ close(): Promise<void> }> = [];
+let open: Array<{ close(): Promise<unknown> }> = [];
 afterEach(async () => {
   await Promise.all(open.map((s) => s.close()));
   open = [];

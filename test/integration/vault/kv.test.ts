@@ -33,7 +33,7 @@ beforeAll(async () => {
   await putKv1(`${prefix}/legacy`, { api_key: legacy });
 });
 
-let open: Array<{ close(): Promise<void> }> = [];
+let open: Array<{ close(): Promise<unknown> }> = [];
 afterEach(async () => {
   await Promise.all(open.map((s) => s.close()));
   open = [];

@@ -31,7 +31,7 @@ beforeAll(async () => {
   await api("POST", `secret/data/${path}`, { data: { key: inRoot } });
 });
 
-let close: (() => Promise<void>) | undefined;
+let close: (() => Promise<unknown>) | undefined;
 afterEach(async () => {
   await close?.();
   close = undefined;

@@ -114,7 +114,12 @@ describe("memoryProvider", () => {
     assertProviderCalls(memory, 1, "renew");
     expect(memory.leases).toHaveLength(1);
     expect(memory.leases[0]?.renewals).toBe(1);
-    c.advance("1h10m"); // past the lease's maximum: issued anew, the old one revoked
+    c.advance("55m"); // renewed again, up to the lease's maximum (2h)
+    await secrets.getSecret("vault://database/creds/ro#password");
+    await memory.idle();
+    // Inside the lead of a lease that cannot be extended: issued anew while the old one still
+    // lives, which is then revoked (an ended lease would need no revocation).
+    c.advance("5m");
     await secrets.getSecret("vault://database/creds/ro#password");
     await memory.idle();
     await new Promise((r) => setTimeout(r, 10)); // leaseGrace 0: revoked on a timer of 0 ms
