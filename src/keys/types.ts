@@ -227,6 +227,55 @@ export interface LimiterStoreEvent {
 }
 
 /**
+ * Who sent an alert, told by its headers (`Github-Public-Key-*` or `Gitlab-Public-Key-*`).
+ *
+ * @example
+ * ```ts
+ * const sender: LeakAlertSender = "github";
+ * ```
+ */
+export type LeakAlertSender = "github" | "gitlab";
+
+/**
+ * What `revoke` and the `key-leaked` event learn about the leak.
+ *
+ * @example
+ * ```ts
+ * const leak: LeakDetails = { sender: "github", tokenType: "acme_api_key", url: "https://github.com/…", source: "content" };
+ * ```
+ */
+export interface LeakDetails {
+  /** Who reported it. */
+  sender: LeakAlertSender;
+  /** The alert's `type`: the name you registered for your key format. */
+  tokenType: string;
+  /** Where the key was found (may be empty: GitHub does not always know). */
+  url: string;
+  /** GitHub's `source` (`content`, `commit`, `npm`, …); absent for GitLab. */
+  source?: string;
+}
+
+/**
+ * Emitted once per key revoked because of a leak alert. Carries the key's id and prefix and
+ * where it leaked, never the key.
+ *
+ * @example
+ * ```ts
+ * handleLeakAlert({ keyring, lookup, revoke, onEvent: (e) => notifyOwner(e.keyId, e.url) });
+ * ```
+ */
+export interface KeyLeakedEvent extends LeakDetails {
+  /** The event's kind. */
+  type: "key-leaked";
+  /** Epoch ms. */
+  at: number;
+  /** The revoked record's id. */
+  keyId: string;
+  /** The key's prefix. */
+  prefix: string;
+}
+
+/**
  * Every event the keys module emits.
  *
  * @example
@@ -234,4 +283,4 @@ export interface LimiterStoreEvent {
  * const onEvent = (e: KeyEvent) => console.log(JSON.stringify(e));
  * ```
  */
-export type KeyEvent = KeyUsageEvent | KeyExpiringEvent | LimiterStoreEvent;
+export type KeyEvent = KeyUsageEvent | KeyExpiringEvent | LimiterStoreEvent | KeyLeakedEvent;

@@ -5,17 +5,15 @@
  */
 import type { Keyring } from "../keyring.js";
 import type { KeyStore } from "../limits/store.js";
-import type { KeyLookup, KeyRecord } from "../types.js";
+import type {
+  KeyLeakedEvent,
+  KeyLookup,
+  KeyRecord,
+  LeakAlertSender,
+  LeakDetails,
+} from "../types.js";
 
-/**
- * Who sent an alert, told by its headers (`Github-Public-Key-*` or `Gitlab-Public-Key-*`).
- *
- * @example
- * ```ts
- * const sender: LeakAlertSender = "github";
- * ```
- */
-export type LeakAlertSender = "github" | "gitlab";
+export type { KeyLeakedEvent, LeakAlertSender, LeakDetails };
 
 /**
  * One public key of a sender, as GitHub publishes them (`public_keys[]` of
@@ -80,45 +78,6 @@ export interface PublicKeySource {
   headers?: Record<string, string>;
   /** Deadline of one fetch, in milliseconds (default 5,000). */
   timeoutMs?: number;
-}
-
-/**
- * What `revoke` and the `key-leaked` event learn about the leak.
- *
- * @example
- * ```ts
- * const leak: LeakDetails = { sender: "github", tokenType: "acme_api_key", url: "https://github.com/…", source: "content" };
- * ```
- */
-export interface LeakDetails {
-  /** Who reported it. */
-  sender: LeakAlertSender;
-  /** The alert's `type`: the name you registered for your key format. */
-  tokenType: string;
-  /** Where the key was found (may be empty: GitHub does not always know). */
-  url: string;
-  /** GitHub's `source` (`content`, `commit`, `npm`, …); absent for GitLab. */
-  source?: string;
-}
-
-/**
- * Emitted once per key revoked because of a leak alert. Carries the key's id and prefix and
- * where it leaked, never the key.
- *
- * @example
- * ```ts
- * handleLeakAlert({ keyring, lookup, revoke, onEvent: (e) => notifyOwner(e.keyId, e.url) });
- * ```
- */
-export interface KeyLeakedEvent extends LeakDetails {
-  /** The event's kind. */
-  type: "key-leaked";
-  /** Epoch ms. */
-  at: number;
-  /** The revoked record's id. */
-  keyId: string;
-  /** The key's prefix. */
-  prefix: string;
 }
 
 /**

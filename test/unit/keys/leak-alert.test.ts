@@ -4,7 +4,7 @@
  * store. Every answer, event and error is searched for the tokens.
  */
 import { createHash, generateKeyPairSync, sign } from "node:crypto";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import { ConfigError } from "../../../src/errors.js";
 import { createKeyring } from "../../../src/keys/keyring.js";
 import { handleLeakAlert } from "../../../src/keys/leak-alert/handle.js";
@@ -15,7 +15,8 @@ import type {
   PublicKeyResponse,
   SenderPublicKey,
 } from "../../../src/keys/leak-alert/types.js";
-import type { KeyRecord } from "../../../src/keys/types.js";
+import { jsonLinesLogger } from "../../../src/keys/log.js";
+import type { KeyEvent, KeyRecord } from "../../../src/keys/types.js";
 import { clock, fakePepper, memoryStore } from "./support.js";
 
 /** A signing key of a sender, as GitHub or GitLab hold them. */
@@ -608,5 +609,24 @@ describe("handleLeakAlert: options", () => {
       headers: { "github-public-key-identifier": "x", "github-public-key-signature": "AA==" },
     });
     expect(seen).toEqual(["https://api.github.com/meta/public_keys/secret_scanning"]);
+  });
+});
+
+describe("leak events in the usage log", () => {
+  it("a key-leaked event is one of the keys' events, so jsonLinesLogger takes it as typed", () => {
+    const lines: string[] = [];
+    const log = jsonLinesLogger({ write: (line: string) => lines.push(line) });
+    const event: KeyLeakedEvent = {
+      type: "key-leaked",
+      at: 0,
+      keyId: "key_1",
+      prefix: "acme_live_",
+      sender: "github",
+      tokenType: "acme_api_key",
+      url: "",
+    };
+    expectTypeOf(event).toMatchTypeOf<KeyEvent>();
+    log(event);
+    expect(JSON.parse(lines[0] ?? "{}")).toMatchObject({ type: "key-leaked", keyId: "key_1" });
   });
 });
