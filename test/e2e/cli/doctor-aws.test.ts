@@ -115,6 +115,9 @@ describe("secrets doctor against the AWS stand-in", () => {
         AWS_REGION: info.region,
         AWS_ACCESS_KEY_ID: "testing",
         AWS_SECRET_ACCESS_KEY: "testing",
+        // Temporary base credentials: under the short-lived rule (the root material counts),
+        // static keys that only assume the role would make item 10 warn.
+        AWS_SESSION_TOKEN: "testing-session",
         AWS_ROLE_ARN: role.Role?.Arn,
       },
     });
