@@ -24,6 +24,13 @@ import {
   type VaultAppRoleAuth,
 } from "./options.js";
 
+/**
+ * How long a login answer is still read after its caller gave up (the same
+ * window as the client's for lease-issuing answers): the token it carries is
+ * then revoked, not stranded for its TTL.
+ */
+const LATE_LOGIN_MS = 10_000;
+
 /** The current token and what is known of its lifetime. */
 interface TokenState {
   token: string;
@@ -63,6 +70,10 @@ export class VaultAuth {
   readonly #replaced = new Set<string>();
   /** The user's token (method "token"), read once. */
   #static: Promise<string> | undefined;
+  /** Logins whose caller gave up, still read so their token can be revoked (close() waits). */
+  readonly #late = new Set<Promise<unknown>>();
+  /** Aborted at close()'s deadline: late login answers are no longer read. */
+  readonly #stop = new AbortController();
 
   constructor(http: VaultHttp, options: ResolvedVaultOptions, context: ProviderContext) {
     this.#http = http;
@@ -248,7 +259,7 @@ export class VaultAuth {
     const path = `auth/${mount}/login`;
     let res: { auth?: AuthBlock };
     try {
-      res = await this.#http.request({ method: "POST", path, body, ...this.#ns(), signal });
+      res = await this.#sendLogin(path, body, signal);
     } catch (err) {
       if (secretId !== undefined && isResponseError(err) && /secret.?id/i.test(errors(err))) {
         // A secret id from a file is re-read at the next login, so only a fixed one is remembered.
@@ -290,6 +301,67 @@ export class VaultAuth {
     this.#current = s;
     this.#created.set(s.token, s.expiresAt);
     return this.#issued(s, a.lease_duration);
+  }
+
+  /**
+   * The login request. Once sent, the server may issue a token even if the
+   * caller gives up (deadline or close()), so its answer is read for a bounded
+   * time after that (`LATE_LOGIN_MS`, or until close()'s deadline) and a token
+   * in a late answer is revoked at once; the caller still gets its error on time.
+   */
+  #sendLogin(
+    path: string,
+    body: Record<string, unknown>,
+    signal: AbortSignal,
+  ): Promise<{ auth?: AuthBlock }> {
+    const window = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = () => {
+      timer = setTimeout(() => window.abort(signal.reason), LATE_LOGIN_MS);
+      timer.unref?.();
+    };
+    if (signal.aborted) gaveUp();
+    else signal.addEventListener("abort", gaveUp, { once: true });
+    const answerSignal = AbortSignal.any([window.signal, this.#stop.signal]);
+    const sent = this.#http
+      .request<{ auth?: AuthBlock }>({
+        method: "POST",
+        path,
+        body,
+        ...this.#ns(),
+        signal,
+        answerSignal,
+        issuesLease: true,
+      })
+      .finally(() => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", gaveUp);
+      });
+    const answered = sent.then(async (res) => {
+      if (!signal.aborted) return res;
+      // Nobody takes this token any more: revoke it before close() goes on.
+      const token = res.auth?.client_token;
+      if (typeof token === "string" && token) {
+        await this.#revoke(token, answerSignal).catch(() => undefined);
+      }
+      throw signal.reason;
+    });
+    // close() waits for every login in flight (bounded by its deadline).
+    const tracked = answered.catch(() => undefined);
+    this.#late.add(tracked);
+    void tracked.finally(() => this.#late.delete(tracked));
+    return answered;
+  }
+
+  #revoke(token: string, signal: AbortSignal): Promise<unknown> {
+    return this.#http.request({
+      method: "POST",
+      path: "auth/token/revoke-self",
+      body: {},
+      token,
+      ...this.#ns(),
+      signal,
+    });
   }
 
   async #secretId(auth: VaultAppRoleAuth, signal: AbortSignal): Promise<string> {
@@ -351,24 +423,24 @@ export class VaultAuth {
     }
   }
 
-  /** Revokes the tokens this provider created and that may still be alive. */
+  /**
+   * Revokes the tokens this provider created and that may still be alive,
+   * after the logins still being read (their tokens are revoked as they arrive).
+   */
   async close(signal: AbortSignal): Promise<void> {
+    const stop = () => this.#stop.abort(signal.reason);
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) return resolve();
+      signal.addEventListener("abort", () => resolve(), { once: true });
+      void Promise.allSettled([...this.#late]).then(() => resolve());
+    });
     const now = Date.now();
     const alive = [...this.#created].filter(([, exp]) => exp === undefined || exp > now);
     this.#created.clear();
     this.#current = undefined;
-    await Promise.allSettled(
-      alive.map(([token]) =>
-        this.#http.request({
-          method: "POST",
-          path: "auth/token/revoke-self",
-          body: {},
-          token,
-          ...this.#ns(),
-          signal,
-        }),
-      ),
-    );
+    await Promise.allSettled(alive.map(([token]) => this.#revoke(token, signal)));
   }
 }
 

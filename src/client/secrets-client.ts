@@ -495,8 +495,9 @@ class SecretsClient implements Secrets {
 
   /**
    * A provider call under `timeout`; its memo issues under the same deadline.
-   * With `issues` (the label of what it issues), an answer that arrives after
-   * the caller gave up is still taken, and its lease revoked.
+   * With `issues` (the label of what it issues; one per result for a batch),
+   * an answer that arrives after the caller gave up is still taken, and its
+   * leases revoked.
    */
   #call<T>(
     slot: Slot,
@@ -504,7 +505,7 @@ class SecretsClient implements Secrets {
     subject: CallSubject,
     fn: (call: CallContext) => Promise<T>,
     previous?: Issued<Stored>,
-    issues?: string,
+    issues?: string | readonly string[],
   ): Promise<T> {
     const context = this.#contextFor(slot.name);
     return callWithDeadline(
@@ -522,13 +523,25 @@ class SecretsClient implements Secrets {
   }
 
   /** Where a late issuing answer goes: its lease to the keeper, revoked at once. */
-  #lateAnswers(provider: string, label: string): LateAnswers<Issued<unknown>> {
+  #lateAnswers(
+    provider: string,
+    labels: string | readonly string[],
+  ): LateAnswers<Issued<unknown> | ReadonlyArray<Issued<unknown> | Error>> {
+    const end = (issued: unknown, label: string) => {
+      const lease = (issued as Partial<Issued<unknown>> | undefined)?.lease;
+      if (lease && typeof lease.id === "string") {
+        this.#leases.end(provider, label, lease, this.#closing ? "close" : "late");
+      }
+    };
     return {
       stop: this.#closeDeadline.signal,
-      accept: (issued) => {
-        const lease = issued?.lease;
-        if (lease && typeof lease.id === "string") {
-          this.#leases.end(provider, label, lease, this.#closing ? "close" : "late");
+      accept: (answer) => {
+        // A batch (getSecrets): one result per reference, errors among them.
+        if (typeof labels === "string") end(answer, labels);
+        else if (Array.isArray(answer)) {
+          answer.forEach((issued, i) => {
+            if (!(issued instanceof Error)) end(issued, labels[i] ?? provider);
+          });
         }
       },
       track: (running) => {
@@ -683,6 +696,9 @@ class SecretsClient implements Secrets {
                   { provider: slot.name, what: `${refs.length} references` },
                   (call) =>
                     (p.getSecrets as NonNullable<ProviderOperations["getSecrets"]>)(refs, call),
+                  undefined,
+                  // A late batch answer's leases are revoked, each under its reference.
+                  refs.map((r) => r.raw),
                 )
               : undefined;
           })

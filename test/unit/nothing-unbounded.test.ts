@@ -353,3 +353,48 @@ describe("credentials events", () => {
     expect(actions()).toEqual(["issued accessor a1", "renewed accessor a1", "rotated accessor a2"]);
   });
 });
+
+describe("load() batches", () => {
+  it("revokes every lease of a batch answer that arrives after the caller's deadline", async () => {
+    const revokes: string[] = [];
+    let answer: (v: unknown) => void = () => {};
+    const provider = defineProvider({
+      name: "batching",
+      schemes: { batch: { example: "batch://a" } },
+      create: async () => ({
+        getSecret: async () => ({ value: "single" }),
+        // Answers when the test says so, whatever the call's signal: a backend
+        // that issued the leases and answers late.
+        getSecrets: (refs: readonly { raw: string }[]) =>
+          new Promise<never>((r) => {
+            answer = r as (v: unknown) => void;
+          }).then(() =>
+            refs.map((ref, i) => ({
+              value: `batch-value-${i}`,
+              lease: { id: `batch-lease-${ref.raw}`, renewable: false },
+              expiresAt: Date.now() + 3_600_000,
+            })),
+          ),
+        revoke: async (lease: Lease) => {
+          revokes.push(lease.id);
+        },
+      }),
+    })();
+    const events: SecretsEvent[] = [];
+    secrets = createSecrets({
+      builtins: false,
+      providers: { batching: provider },
+      onEvent: (e) => events.push(e),
+    });
+    const { error } = await timed(
+      secrets.load({ a: "batch://a", b: "batch://b" }, { timeout: 200 }),
+    );
+    expect(error).toBeInstanceOf(SecretsError);
+    expect(revokes).toEqual([]);
+    answer(undefined);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(revokes.sort()).toEqual(["batch-lease-batch://a", "batch-lease-batch://b"]);
+    const result = await secrets.close();
+    expect(result.leftLive).toEqual([]);
+  });
+});
