@@ -51,8 +51,9 @@ export function expectReadmeOutput(
   extra: (text: string) => string = (t) => t,
 ): void {
   const blocks = readmeOutputBlocks(example);
-  expect(blocks.length, `examples/${example}/README.md has no \`\`\`text block ${index}`).toBeGreaterThan(
-    index,
-  );
+  expect(
+    blocks.length,
+    `examples/${example}/README.md has no \`\`\`text block ${index}`,
+  ).toBeGreaterThan(index);
   expect(normaliseOutput(extra(actual))).toEqual(normaliseOutput(extra(blocks[index] ?? "")));
 }
