@@ -40,13 +40,14 @@ export function normaliseOutput(text: string): string[] {
 }
 
 /**
- * Expects `actual` (the example's stdout, or stdout and stderr joined) to equal README block
- * `index` of `example`, line by line after normalising both.
+ * Expects the example's output to equal README block `index` of `example`, line by line after
+ * normalising both. Given `{ stdout, stderr }`, stdout must appear in the block in its order,
+ * and stderr's lines (event logs of concurrent fetches, whose order varies) anywhere.
  * @param extra further replacements for this example's own varying parts (e.g. a generated name)
  */
 export function expectReadmeOutput(
   example: string,
-  actual: string,
+  actual: string | { stdout: string; stderr: string },
   index = 0,
   extra: (text: string) => string = (t) => t,
 ): void {
@@ -55,5 +56,13 @@ export function expectReadmeOutput(
     blocks.length,
     `examples/${example}/README.md has no \`\`\`text block ${index}`,
   ).toBeGreaterThan(index);
-  expect(normaliseOutput(extra(actual))).toEqual(normaliseOutput(extra(blocks[index] ?? "")));
+  const expected = normaliseOutput(extra(blocks[index] ?? ""));
+  if (typeof actual === "string") {
+    expect(normaliseOutput(extra(actual))).toEqual(expected);
+    return;
+  }
+  const out = normaliseOutput(extra(actual.stdout));
+  const err = normaliseOutput(extra(actual.stderr));
+  expect(out).toEqual(expected.filter((l) => out.includes(l)));
+  expect([...out, ...err].sort()).toEqual([...expected].sort());
 }

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 import { aws, fakeValue, seedConfig, uniquePrefix } from "./support/moto.js";
 import { type RecordingProxy, startRecordingProxy } from "./support/recording-proxy.js";
 
@@ -65,6 +66,9 @@ describe("examples", () => {
         AWS_SESSION_TOKEN: "aws-test-base-session-token",
       },
     });
+    expectReadmeOutput("aws-startup", { stdout, stderr }, 0, (t) =>
+      t.replaceAll(prefix, "prod/checkout"),
+    );
     expect(stdout).toContain("Loaded DB_PASSWORD, STRIPE_KEY; Stripe mode: test");
     expect(stderr).toContain("role session issued");
     for (const v of [password, stripe]) expect(`${stdout}${stderr}`).not.toContain(v);
@@ -104,6 +108,7 @@ describe("examples", () => {
         INTERVAL_MS: "700",
       },
     });
+    expectReadmeOutput("aws-credentials", stdout);
     expect(stdout).toMatch(/\[credentials\] issued ASIA…\w{4}/);
     expect(stdout).toMatch(/\[credentials\] rotated ASIA…\w{4}/);
     expect(stdout).toContain("sent order 6");

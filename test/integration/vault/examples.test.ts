@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 import { api, bao, fakeValue, putKv2, tokenWithPolicy, uniquePrefix } from "./support/bao.js";
 
 const run = promisify(execFile);
@@ -67,6 +68,11 @@ describe("examples", () => {
         SECRETS_PATH: `secret/${prefix}`,
       },
     });
+    expectReadmeOutput("vault-approle", { stdout, stderr }, 0, (t) =>
+      t
+        .replaceAll(`secret/${prefix}/`, "secret/checkout/")
+        .replace(/accessor \S+/, "accessor <accessor>"),
+    );
     expect(stdout).toContain("Loaded DB_PASSWORD, STRIPE_KEY; Stripe mode: test");
     const accessor = /\[secrets\] vault:login\/approle\S* issued, token accessor (\S+)/.exec(
       stderr,
