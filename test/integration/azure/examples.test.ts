@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 import {
   azureAppRegistration,
   azureIdentityEnv,
@@ -67,6 +68,11 @@ describe("examples", () => {
         cwd: root,
         env: { ...base(), ...identity, KEY_VAULT: vaultHost(), SECRETS_PREFIX: prefix },
       });
+      expectReadmeOutput("azure-startup", { stdout, stderr }, 0, (t) =>
+        t
+          .replaceAll(`${vaultHost()}/${prefix}-`, "acme-kv/checkout-")
+          .replace(`signed in with ${kind}`, "signed in with workload-identity"),
+      );
       expect(stdout).toContain(
         `Loaded DB_PASSWORD, STRIPE_KEY; Stripe mode: test; signed in with ${kind}`,
       );

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 import {
   type GcpForwardingProxy,
   type GcpTokenServer,
@@ -82,6 +83,11 @@ describe("examples/gcp-startup", () => {
       env: env(prefix),
     });
     const project = standIn("gcp").projectId;
+    expectReadmeOutput("gcp-startup", { stdout, stderr }, 0, (t) =>
+      t
+        .replaceAll(`project ${project};`, "project acme-prod;")
+        .replaceAll(`${prefix}-`, "checkout-"),
+    );
     expect(stdout).toContain(
       `Loaded DB_PASSWORD, STRIPE_KEY from project ${project}; Stripe mode: test`,
     );
