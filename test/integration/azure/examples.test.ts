@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { closedPort, expectCleanFailure } from "../../support/dependency-down.js";
 import { expectReadmeOutput } from "../../support/readme-output.js";
 import {
   azureAppRegistration,
@@ -134,5 +135,19 @@ describe("examples", () => {
     expect(stdout).toContain("heartbeat 4 written");
     expect((await azureStats()).tokenRequestsByClient[app.clientId]).toBe(memo.length);
     expect(`${stdout}${stderr}`).not.toContain(app.clientSecret);
+  });
+
+  it("azure-startup: with Key Vault unreachable, a short error and exit 1, no stack, no hang", async () => {
+    await expectCleanFailure(
+      "azure-startup",
+      {
+        ...base(),
+        ...azureIdentityEnv("clientSecret"),
+        KEY_VAULT: `127.0.0.1:${await closedPort()}`,
+        SECRETS_PREFIX: "checkout",
+      },
+      /\[UNAVAILABLE\] azure: could not get an answer for secret "checkout-db" .*\(ECONNREFUSED\)/,
+      { maxLines: 3 }, // the LoadError: a header and one line per reference
+    );
   });
 });
