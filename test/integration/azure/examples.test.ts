@@ -150,4 +150,17 @@ describe("examples", () => {
       { maxLines: 3 }, // the LoadError: a header and one line per reference
     );
   });
+
+  it("azure-token: with Key Vault unreachable, one line and exit 1, no stack, no hang", async () => {
+    await expectCleanFailure(
+      "azure-token",
+      {
+        ...base(),
+        ...azureIdentityEnv("clientSecret"),
+        KEY_VAULT_URL: `https://127.0.0.1:${await closedPort()}`,
+        HEARTBEAT_SECRET: uniqueName("heartbeat"),
+      },
+      /^heartbeat stopped: .*ECONNREFUSED/,
+    );
+  });
 });
