@@ -17,6 +17,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
+import { closedPort, expectCleanFailure } from "../../support/dependency-down.js";
 import { expectReadmeOutput } from "../../support/readme-output.js";
 import { standIn } from "../../support/stand-ins.js";
 import { aws, seedConfig, uniquePrefix } from "./support/moto.js";
@@ -137,5 +138,13 @@ describe("examples/rotate-postgres", () => {
     } finally {
       sm.destroy();
     }
+  });
+
+  it("with Secrets Manager unreachable, one line and exit 1, no stack, no hang", async () => {
+    await expectCleanFailure(
+      "rotate-postgres",
+      { ...env("demo/app/db"), AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}` },
+      /^cannot rotate: aws: could not reach the endpoint for secret "demo\/app\/db".*ECONNREFUSED/,
+    );
   });
 });
