@@ -34,13 +34,20 @@ const credentials = awsCredentialsProvider(
 );
 const sqs = new SQSClient({ credentials });
 
-const { QueueUrl } = await sqs.send(
-  new CreateQueueCommand({ QueueName: process.env.QUEUE_NAME ?? "orders" }),
-);
-for (let i = 1; i <= messages; i++) {
-  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ order: i }) }));
-  console.log(`sent order ${i}`);
-  if (i < messages) await new Promise((r) => setTimeout(r, intervalMs));
+try {
+  const { QueueUrl } = await sqs.send(
+    new CreateQueueCommand({ QueueName: process.env.QUEUE_NAME ?? "orders" }),
+  );
+  for (let i = 1; i <= messages; i++) {
+    await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: JSON.stringify({ order: i }) }));
+    console.log(`sent order ${i}`);
+    if (i < messages) await new Promise((r) => setTimeout(r, intervalMs));
+  }
+} catch (err) {
+  // One line that says what failed (the typed error names the role and endpoint), no stack.
+  console.error(`orders producer stopped: ${err.message}`);
+  process.exitCode = 1;
+} finally {
+  sqs.destroy();
+  await secrets.close();
 }
-sqs.destroy();
-await secrets.close();

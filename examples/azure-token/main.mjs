@@ -29,17 +29,24 @@ const secrets = createSecrets({
 
 // The token for a resource scope, as { token, expiresAt } (never printed).
 const scopes = "https://vault.azure.net/.default";
-const { expiresAt } = await secrets.getCredentials("azure", { scopes });
-console.log(`token for ${scopes} valid until ${new Date(expiresAt).toISOString()}`);
+try {
+  const { expiresAt } = await secrets.getCredentials("azure", { scopes });
+  console.log(`token for ${scopes} valid until ${new Date(expiresAt).toISOString()}`);
 
-// Any Azure SDK client takes the provider's TokenCredential: same memo, same token.
-const azure = await secrets.provider("azure");
-const client = new SecretClient(vaultUrl, azure.tokenCredential(), {
-  ...(local ? { disableChallengeResourceVerification: true } : {}),
-});
-for (let i = 1; i <= beats; i++) {
-  await client.setSecret(name, new Date().toISOString(), { contentType: "text/plain" });
-  console.log(`heartbeat ${i} written`);
-  if (i < beats) await new Promise((r) => setTimeout(r, intervalMs));
+  // Any Azure SDK client takes the provider's TokenCredential: same memo, same token.
+  const azure = await secrets.provider("azure");
+  const client = new SecretClient(vaultUrl, azure.tokenCredential(), {
+    ...(local ? { disableChallengeResourceVerification: true } : {}),
+  });
+  for (let i = 1; i <= beats; i++) {
+    await client.setSecret(name, new Date().toISOString(), { contentType: "text/plain" });
+    console.log(`heartbeat ${i} written`);
+    if (i < beats) await new Promise((r) => setTimeout(r, intervalMs));
+  }
+} catch (err) {
+  // One line that says what failed (the typed error names the endpoint and the fix), no stack.
+  console.error(`heartbeat stopped: ${err.message}`);
+  process.exitCode = 1;
+} finally {
+  await secrets.close();
 }
-await secrets.close();

@@ -34,26 +34,34 @@ const secrets = createSecrets({
 
 // The token itself, as { accessToken, expiresAt } (never printed).
 const request = { targetPrincipal, lifetime };
-const { expiresAt } = await secrets.getCredentials("gcp", request);
-console.log(`token for ${targetPrincipal} valid until ${new Date(expiresAt).toISOString()}`);
+let sm;
+try {
+  const { expiresAt } = await secrets.getCredentials("gcp", request);
+  console.log(`token for ${targetPrincipal} valid until ${new Date(expiresAt).toISOString()}`);
 
-// Any Google client takes it as an AuthClient: same cache entry, same token.
-const authClient = await gcpAuthClient(secrets, request);
-const sm = new SecretManagerServiceClient({
-  authClient,
-  ...(smEndpoint
-    ? {
-        fallback: true,
-        apiEndpoint: smEndpoint.hostname,
-        port: Number(smEndpoint.port),
-        protocol: smEndpoint.protocol.replace(":", ""),
-      }
-    : {}),
-});
-for (let i = 1; i <= calls; i++) {
-  const [list] = await sm.listSecrets({ parent: `projects/${project}` }, { autoPaginate: true });
-  console.log(`call ${i}: ${list.length} secrets listed as ${targetPrincipal}`);
-  if (i < calls) await new Promise((r) => setTimeout(r, intervalMs));
+  // Any Google client takes it as an AuthClient: same cache entry, same token.
+  const authClient = await gcpAuthClient(secrets, request);
+  sm = new SecretManagerServiceClient({
+    authClient,
+    ...(smEndpoint
+      ? {
+          fallback: true,
+          apiEndpoint: smEndpoint.hostname,
+          port: Number(smEndpoint.port),
+          protocol: smEndpoint.protocol.replace(":", ""),
+        }
+      : {}),
+  });
+  for (let i = 1; i <= calls; i++) {
+    const [list] = await sm.listSecrets({ parent: `projects/${project}` }, { autoPaginate: true });
+    console.log(`call ${i}: ${list.length} secrets listed as ${targetPrincipal}`);
+    if (i < calls) await new Promise((r) => setTimeout(r, intervalMs));
+  }
+} catch (err) {
+  // One line that says what failed (the typed error names the endpoint and the fix), no stack.
+  console.error(`lister stopped: ${err.message}`);
+  process.exitCode = 1;
+} finally {
+  await sm?.close();
+  await secrets.close();
 }
-await sm.close();
-await secrets.close();

@@ -26,6 +26,13 @@ const holdMs = Number(process.env.HOLD_MS ?? 500);
 const rotator = createSecrets({ providers: { aws: awsProvider() } });
 const app = createSecrets({ providers: { aws: awsProvider() } });
 
+// Secrets Manager unreachable or the secret missing: one line and exit 1, before the
+// app starts or any rotation step (nothing was issued yet, so nothing is left behind).
+const before = await rotator.getSecret(ref, { type: "json" }).catch((err) => {
+  console.error(`cannot rotate: ${err.message}`);
+  process.exit(1);
+});
+
 /** One unit of the app's work: a new connection, one query. */
 function query() {
   return withSecret(
@@ -59,7 +66,6 @@ const loop = (async () => {
   }
 })();
 
-const before = await rotator.getSecret(ref, { type: "json" });
 // A pool connected before the rotation.
 const pool = new pg.Pool({
   host: before.host,

@@ -30,7 +30,7 @@ const secrets = createSecrets({
   // The usage log: the login (token accessor, never the token) and each fetch, never a value.
   onEvent: (e) => {
     if (e.type === "credentials")
-      console.error(`[secrets] ${e.reference} ${e.action}, token accessor ${e.version}`);
+      console.error(`[secrets] ${e.reference} ${e.action}, token ${e.version}`);
     if (e.type === "fetch") console.error(`[secrets] fetched ${e.reference} in ${e.durationMs} ms`);
   },
 });

@@ -55,6 +55,15 @@ async function pool() {
   return current.pool;
 }
 
+// The first login decides whether to start: with Vault down, one line and exit 1, not a loop of failures.
+try {
+  await pool();
+} catch (err) {
+  console.error(`cannot start: ${err.message}`);
+  await secrets.close();
+  process.exit(1);
+}
+
 let ok = 0;
 let failed = 0;
 const users = new Set();

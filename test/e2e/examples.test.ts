@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { expectReadmeOutput } from "../support/readme-output.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string | undefined> = process.env) =>
@@ -77,6 +78,7 @@ describe("examples", () => {
     expect(r.stdout).toContain("missing key -> NOT_FOUND");
     expect(r.stdout).toContain("malformed reference -> INVALID_REFERENCE");
     expect(r.stdout).not.toContain("demo-stripe-key-not-real");
+    expectReadmeOutput("custom-provider", r.stdout);
   });
 
   it("custom-provider passes the conformance suite under node's own test runner", () => {

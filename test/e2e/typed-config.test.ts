@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { expectReadmeOutput } from "../support/readme-output.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 const run = (args: string[], env: Record<string, string | undefined> = {}) =>
@@ -31,6 +32,7 @@ describe("examples/typed-config", () => {
     expect(r.stdout).toContain("database host db.internal:5432");
     expect(r.stdout).toContain("calling payments with [REDACTED]");
     expect(r.stdout).toContain("session secret: 30 characters");
+    expectReadmeOutput("typed-config", r.stdout, 0);
     for (const v of demoValues.filter((v) => !v.startsWith("postgres"))) {
       expect(r.stdout).not.toContain(v);
     }
@@ -59,6 +61,7 @@ describe("examples/typed-config", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toBe("t3-env: port 3000 (number); checkout true; signing key 22 bytes\n");
+    expectReadmeOutput("typed-config", r.stdout, 1);
   });
 
   it("secrets run --config-module injects the same entries, masked with --redact", () => {

@@ -3,6 +3,7 @@ import { chmodSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 import { FAKES } from "../../unit/cli/support/fakes.js";
 import { commitAll, gitInit, makeProject } from "../../unit/cli/support/project.js";
 import { assertBuilt, BIN, sarifValidator } from "./support.js";
@@ -36,6 +37,7 @@ describe("examples/nextjs", () => {
       /fail\s+out\/static\/app\.js:1 stripe-secret-key sk_live_… \(\d+ chars\)/,
     );
     expect(r.stdout).toContain("secrets doctor exit code: 1");
+    expectReadmeOutput("nextjs", r.stdout);
     const key = readFileSync(join(counter, ".env.local"), "utf8").split("=")[1]?.trim() ?? "";
     expect(key.length).toBeGreaterThan(20);
     expect(r.stdout).not.toContain(key.slice(4));

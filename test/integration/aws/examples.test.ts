@@ -10,6 +10,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closedPort, expectCleanFailure } from "../../support/dependency-down.js";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 import { aws, fakeValue, seedConfig, uniquePrefix } from "./support/moto.js";
 import { type RecordingProxy, startRecordingProxy } from "./support/recording-proxy.js";
 
@@ -65,6 +67,9 @@ describe("examples", () => {
         AWS_SESSION_TOKEN: "aws-test-base-session-token",
       },
     });
+    expectReadmeOutput("aws-startup", { stdout, stderr }, 0, (t) =>
+      t.replaceAll(prefix, "prod/checkout"),
+    );
     expect(stdout).toContain("Loaded DB_PASSWORD, STRIPE_KEY; Stripe mode: test");
     expect(stderr).toContain("role session issued");
     for (const v of [password, stripe]) expect(`${stdout}${stderr}`).not.toContain(v);
@@ -104,6 +109,7 @@ describe("examples", () => {
         INTERVAL_MS: "700",
       },
     });
+    expectReadmeOutput("aws-credentials", stdout);
     expect(stdout).toMatch(/\[credentials\] issued ASIA…\w{4}/);
     expect(stdout).toMatch(/\[credentials\] rotated ASIA…\w{4}/);
     expect(stdout).toContain("sent order 6");
@@ -114,5 +120,28 @@ describe("examples", () => {
     expect(proxy.count("AssumeRole")).toBeGreaterThanOrEqual(2);
     expect(proxy.count("AssumeRole")).toBeLessThan(sqs.length);
     expect(new Set(sqs.map((c) => c.accessKeyId)).size).toBeGreaterThanOrEqual(2);
+  });
+
+  it("aws-startup and aws-credentials: with AWS unreachable, a short error and exit 1, no stack, no hang", async () => {
+    const down = {
+      ...baseEnv(),
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}`,
+      AWS_SESSION_TOKEN: "aws-test-base-session-token",
+    };
+    await expectCleanFailure(
+      "aws-startup",
+      {
+        ...down,
+        APP_ROLE_ARN: "arn:aws:iam::123456789012:role/checkout-secrets",
+        SECRETS_PREFIX: "prod/checkout",
+      },
+      /\[UNAVAILABLE\] .*could not reach the endpoint.*ECONNREFUSED/,
+      { maxLines: 3 }, // the LoadError: a header and one line per reference
+    );
+    await expectCleanFailure(
+      "aws-credentials",
+      { ...down, ORDERS_ROLE_ARN: "arn:aws:iam::123456789012:role/orders-writer" },
+      /^orders producer stopped: aws: could not reach the endpoint.*ECONNREFUSED/,
+    );
   });
 });

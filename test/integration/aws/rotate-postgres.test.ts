@@ -17,6 +17,8 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
+import { closedPort, expectCleanFailure } from "../../support/dependency-down.js";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 import { standIn } from "../../support/stand-ins.js";
 import { aws, seedConfig, uniquePrefix } from "./support/moto.js";
 
@@ -84,6 +86,16 @@ describe("examples/rotate-postgres", () => {
       env: { ...env(name), HOLD_MS: "600" },
       timeout: 60_000,
     });
+    const same = (t: string) =>
+      t
+        .replaceAll(name, "demo/app/db")
+        .replace(/\bapp_[0-9a-f]{8}\b/g, "app_<id>")
+        .replace(
+          /app loop: \d+ queries ok, (\d+) failed, \d+ retried after a refused login, \d+ inside/,
+          "app loop: <n> queries ok, $1 failed, <n> retried after a refused login, <n> inside",
+        );
+    expectReadmeOutput("rotate-postgres", setup.stdout, 0, same);
+    expectReadmeOutput("rotate-postgres", stdout, 1, same);
     expect(stdout).toContain("[rotate] generate: done");
     expect(stdout).toContain("[rotate] deploy: done");
     expect(stdout).toContain("[rotate] verify: done");
@@ -126,5 +138,13 @@ describe("examples/rotate-postgres", () => {
     } finally {
       sm.destroy();
     }
+  });
+
+  it("with Secrets Manager unreachable, one line and exit 1, no stack, no hang", async () => {
+    await expectCleanFailure(
+      "rotate-postgres",
+      { ...env("demo/app/db"), AWS_ENDPOINT_URL: `http://127.0.0.1:${await closedPort()}` },
+      /^cannot rotate: aws: could not reach the endpoint for secret "demo\/app\/db".*ECONNREFUSED/,
+    );
   });
 });

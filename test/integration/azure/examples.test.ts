@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { closedPort, expectCleanFailure } from "../../support/dependency-down.js";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 import {
   azureAppRegistration,
   azureIdentityEnv,
@@ -67,6 +69,11 @@ describe("examples", () => {
         cwd: root,
         env: { ...base(), ...identity, KEY_VAULT: vaultHost(), SECRETS_PREFIX: prefix },
       });
+      expectReadmeOutput("azure-startup", { stdout, stderr }, 0, (t) =>
+        t
+          .replaceAll(`${vaultHost()}/${prefix}-`, "acme-kv/checkout-")
+          .replace(`signed in with ${kind}`, "signed in with workload-identity"),
+      );
       expect(stdout).toContain(
         `Loaded DB_PASSWORD, STRIPE_KEY; Stripe mode: test; signed in with ${kind}`,
       );
@@ -128,5 +135,32 @@ describe("examples", () => {
     expect(stdout).toContain("heartbeat 4 written");
     expect((await azureStats()).tokenRequestsByClient[app.clientId]).toBe(memo.length);
     expect(`${stdout}${stderr}`).not.toContain(app.clientSecret);
+  });
+
+  it("azure-startup: with Key Vault unreachable, a short error and exit 1, no stack, no hang", async () => {
+    await expectCleanFailure(
+      "azure-startup",
+      {
+        ...base(),
+        ...azureIdentityEnv("clientSecret"),
+        KEY_VAULT: `127.0.0.1:${await closedPort()}`,
+        SECRETS_PREFIX: "checkout",
+      },
+      /\[UNAVAILABLE\] azure: could not get an answer for secret "checkout-db" .*\(ECONNREFUSED\)/,
+      { maxLines: 3 }, // the LoadError: a header and one line per reference
+    );
+  });
+
+  it("azure-token: with Key Vault unreachable, one line and exit 1, no stack, no hang", async () => {
+    await expectCleanFailure(
+      "azure-token",
+      {
+        ...base(),
+        ...azureIdentityEnv("clientSecret"),
+        KEY_VAULT_URL: `https://127.0.0.1:${await closedPort()}`,
+        HEARTBEAT_SECRET: uniqueName("heartbeat"),
+      },
+      /^heartbeat stopped: .*ECONNREFUSED/,
+    );
   });
 });

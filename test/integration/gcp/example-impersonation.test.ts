@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { closedPort, expectCleanFailure } from "../../support/dependency-down.js";
 import {
   type GcpForwardingProxy,
   type GcpTokenServer,
@@ -81,4 +82,21 @@ it("gcp-impersonation: hands the target's token to the official client; refreshe
   }
   expect(tokens.counts.generateAccessToken - generated).toBeGreaterThanOrEqual(used.length);
   expect(tokens.counts.generateAccessToken - generated).toBeLessThanOrEqual(used.length + 2);
+});
+
+it("gcp-impersonation: with the IAM Credentials API unreachable, one line and exit 1, no stack, no hang", async () => {
+  await expectCleanFailure(
+    "gcp-impersonation",
+    {
+      PATH: process.env.PATH ?? "",
+      HOME: dir,
+      GOOGLE_APPLICATION_CREDENTIALS: externalAccountFile(dir, tokens.tokenUrl, subject),
+      GOOGLE_CLOUD_PROJECT: gcp.projectId,
+      TARGET_SERVICE_ACCOUNT: target,
+      IAM_CREDENTIALS_ENDPOINT: `http://127.0.0.1:${await closedPort()}`,
+      SECRET_MANAGER_ENDPOINT: proxy.url,
+    },
+    /^lister stopped: gcp: .*ECONNREFUSED/m,
+    { maxLines: 2 }, // google-auth-library's own notice on the Impersonated client, then our line
+  );
 });

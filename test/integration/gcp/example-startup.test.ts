@@ -11,6 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { closedPort, expectCleanFailure } from "../../support/dependency-down.js";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 import {
   type GcpForwardingProxy,
   type GcpTokenServer,
@@ -82,6 +84,11 @@ describe("examples/gcp-startup", () => {
       env: env(prefix),
     });
     const project = standIn("gcp").projectId;
+    expectReadmeOutput("gcp-startup", { stdout, stderr }, 0, (t) =>
+      t
+        .replaceAll(`project ${project};`, "project acme-prod;")
+        .replaceAll(`${prefix}-`, "checkout-"),
+    );
     expect(stdout).toContain(
       `Loaded DB_PASSWORD, STRIPE_KEY from project ${project}; Stripe mode: test`,
     );
@@ -108,5 +115,14 @@ describe("examples/gcp-startup", () => {
     expect(err?.stderr).toContain(`${prefix}-db`);
     expect(err?.stderr).toContain(`${prefix}-stripe`);
     expect(err?.stderr).toContain("NOT_FOUND");
+  });
+
+  it("with Secret Manager unreachable, a short error and exit 1, no stack, no hang", async () => {
+    await expectCleanFailure(
+      "gcp-startup",
+      { ...env("checkout"), SECRET_MANAGER_ENDPOINT: `http://127.0.0.1:${await closedPort()}` },
+      /\[UNAVAILABLE\] gcp: .*checkout-db.*ECONNREFUSED/,
+      { maxLines: 3 }, // the LoadError: a header and one line per reference
+    );
   });
 });

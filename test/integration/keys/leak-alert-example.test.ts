@@ -3,6 +3,7 @@
 // nothing more, a forged one was refused, and no key was printed.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 
 const root = new URL("../../..", import.meta.url).pathname;
 
@@ -28,6 +29,7 @@ describe("examples/leak-alert", () => {
     expect(out).toContain("POST /leak-alerts -> 401 (The signature does not match the body.)");
     expect(out).toContain("GET /v1/items with that key -> 200");
     expect(out).toContain("Public keys fetched from the sender: 1 time(s)");
+    expectReadmeOutput("leak-alert", out);
     // No key anywhere: a key is the prefix and 39 base62 characters with a valid checksum;
     // the only such-shaped string allowed is the example's all-"x" look-alike.
     const shaped = `${out}${r.stderr}`.match(/acme_demo_[0-9A-Za-z]{39}/g) ?? [];

@@ -13,6 +13,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { closedPort, expectCleanFailure } from "../../support/dependency-down.js";
+import { expectReadmeOutput } from "../../support/readme-output.js";
 import { api, bao, fakeValue, putKv2, tokenWithPolicy, uniquePrefix } from "./support/bao.js";
 
 const run = promisify(execFile);
@@ -67,6 +69,11 @@ describe("examples", () => {
         SECRETS_PATH: `secret/${prefix}`,
       },
     });
+    expectReadmeOutput("vault-approle", { stdout, stderr }, 0, (t) =>
+      t
+        .replaceAll(`secret/${prefix}/`, "secret/checkout/")
+        .replace(/accessor \S+/, "accessor <accessor>"),
+    );
     expect(stdout).toContain("Loaded DB_PASSWORD, STRIPE_KEY; Stripe mode: test");
     const accessor = /\[secrets\] vault:login\/approle\S* issued, token accessor (\S+)/.exec(
       stderr,
@@ -158,4 +165,30 @@ describe("examples", () => {
     ).catch(() => ({ data: { keys: [] } }));
     expect(left.data?.keys ?? []).toEqual([]);
   }, 40_000);
+
+  it("vault-approle and vault-dynamic-db: with Vault unreachable, a short error and exit 1, no stack, no hang", async () => {
+    const down = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      VAULT_ADDR: `http://127.0.0.1:${await closedPort()}`,
+    };
+    const secretIdFile = join(mkdtempSync(join(tmpdir(), "approle-")), "secret-id");
+    writeFileSync(secretIdFile, fakeValue("secret-id"), { mode: 0o600 });
+    await expectCleanFailure(
+      "vault-approle",
+      {
+        ...down,
+        VAULT_ROLE_ID: "checkout",
+        VAULT_SECRET_ID_FILE: secretIdFile,
+        SECRETS_PATH: "secret/checkout",
+      },
+      /\[UNAVAILABLE\] vault: could not get an answer for the approle login \(ECONNREFUSED\)/,
+      { maxLines: 3 }, // the LoadError: a header and one line per reference
+    );
+    await expectCleanFailure(
+      "vault-dynamic-db",
+      { ...down, VAULT_TOKEN: fakeValue("token") },
+      /^cannot start: vault: .*\(ECONNREFUSED\)/,
+    );
+  });
 });

@@ -197,7 +197,7 @@ function nextServerOutput(ctx: DoctorContext): CheckResult[] {
   const results = found.map((f) => {
     const file = relative(f.file);
     const read =
-      "Read it at request time (`await connection()` from next/server before getSecret), rotate it, and rebuild; see docs/frameworks.md.";
+      "Read it at request time (`await connection()` from next/server before getSecret), rotate it, and rebuild; see node_modules/secrets-loader/docs/frameworks.md#nextjs.";
     return PRERENDERED.test(file)
       ? fail(
           `${file}:${f.line} ${f.rule} ${f.match} in prerendered output sent to browsers`,
