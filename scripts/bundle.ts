@@ -8,10 +8,19 @@
  * never duplicated between the root and a provider, while providers stay
  * separate chunks loaded by dynamic import only when used. Every bare import
  * (cloud SDKs, dotenv, commander ...) stays external.
+ *
+ * Declarations: the root needs every built-in's declaration, and each
+ * `providers/<name>` entry its own. Left alone, esbuild gives each declaration a
+ * chunk of its own (each is shared by a different set of entries), so the root
+ * loads five more files. The build resolves the declaration imports of the provider
+ * entries and of the composition root (`src/builtin-providers.ts`) to one module
+ * re-exporting every built-in declaration, so all five share one
+ * chunk; a provider entry then loads the other declarations (small, no runtime),
+ * never their runtimes. The sources keep each provider importing only its own.
  */
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { BUNDLE_OPTIONS } from "./bundle-options.ts";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -36,6 +45,32 @@ for (const name of readdirSync(join(root, "providers"))) {
   if (existsSync(join(root, entry))) entryPoints.push(entry);
 }
 
+// Every provider folder with a declaration, found, not listed.
+const declared = readdirSync(join(root, "providers")).filter((name) =>
+  existsSync(join(root, `providers/${name}/declaration.ts`)),
+);
+const ALL_DECLARATIONS = "builtin-declarations";
+const oneDeclarationsChunk: Plugin = {
+  name: "one-declarations-chunk",
+  setup(b) {
+    // The provider entries and the composition root both import the one module (else the
+    // re-exporting module alone would be a chunk of its own, shared by the provider entries).
+    b.onResolve({ filter: /\/declaration\.js$/ }, (args) =>
+      /\/(providers\/[^/]+\/index|src\/builtin-providers)\.ts$/.test(args.importer) &&
+      args.kind === "import-statement"
+        ? { path: ALL_DECLARATIONS, namespace: ALL_DECLARATIONS }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: ALL_DECLARATIONS }, () => ({
+      contents: declared
+        .map((name) => `export * from "./providers/${name}/declaration.ts";`)
+        .join("\n"),
+      resolveDir: root,
+      loader: "ts",
+    }));
+  },
+};
+
 await build({
   ...BUNDLE_OPTIONS,
   absWorkingDir: root,
@@ -43,4 +78,5 @@ await build({
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",
   sourcemap: true,
+  plugins: [oneDeclarationsChunk],
 });

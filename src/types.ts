@@ -208,9 +208,10 @@ export interface ProviderContext {
   /** Aborted when the client is closed. */
   readonly signal: AbortSignal;
   /**
-   * The client's memo for auth material; see {@link Memo}. The context given
-   * at creation issues under the client's `timeout`; a call's (`call.memo`)
-   * under that call's own deadline.
+   * The client's memo for auth material; see {@link Memo}. Whether captured
+   * at creation or taken from a call (`call.memo`), its issue runs under the
+   * timeout of the provider call it serves (the client's `timeout` only
+   * outside any call, such as a provider's own timer).
    */
   readonly memo: Memo;
 }

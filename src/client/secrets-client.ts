@@ -5,6 +5,7 @@
  * Public API -> client -> cache -> provider.
  */
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import type {
   CacheOptions,
   CallOptions,
@@ -122,6 +123,11 @@ class SecretsClient implements Secrets {
   readonly #contexts = new Map<string, ProviderContext>();
   readonly #policy: Readonly<NonNullable<SecretsOptions["policy"]>>;
   readonly #timeout: number;
+  /**
+   * The running provider call's timeout, so that a memo captured at creation
+   * (`context.memo`) issues under the call it serves, like `call.memo`.
+   */
+  readonly #callTimeout = new AsyncLocalStorage<number>();
   readonly #closeTimeout: number;
   /** Aborted at close()'s deadline: late answers are no longer read, revocations stop. */
   readonly #closeDeadline = new AbortController();
@@ -226,15 +232,19 @@ class SecretsClient implements Secrets {
           if (this.#events.active) this.#events.emit({ ...event, provider: name });
         },
         signal: this.#abort.signal,
-        memo: this.#memoFor(name, this.#timeout),
+        memo: this.#memoFor(name),
       });
       this.#contexts.set(name, ctx);
     }
     return ctx;
   }
 
-  /** A provider's memo whose issue runs under `timeout` (a call's own, inside a call). */
-  #memoFor(provider: string, timeout: number): ProviderContext["memo"] {
+  /**
+   * A provider's memo. Its issue runs under the timeout of the provider call
+   * it serves (creation included); outside any call (a provider's own timer),
+   * under the client's.
+   */
+  #memoFor(provider: string): ProviderContext["memo"] {
     return async <T>(key: string, issue: (signal: AbortSignal) => Promise<Issued<T>>) => {
       if (this.#closed) throw new ClientClosedError({ provider });
       const meta: EntryMeta = { provider, reference: key, kind: "credential" };
@@ -242,7 +252,7 @@ class SecretsClient implements Secrets {
         callWithDeadline(
           this.#contextFor(provider),
           this.#abort.signal,
-          timeout,
+          this.#callTimeout.getStore() ?? this.#timeout,
           { provider, what: key },
           async (call) => toStored(checkedTimes(await issue(call.signal), provider)),
         ),
@@ -507,18 +517,19 @@ class SecretsClient implements Secrets {
     previous?: Issued<Stored>,
     issues?: string | readonly string[],
   ): Promise<T> {
-    const context = this.#contextFor(slot.name);
-    return callWithDeadline(
-      timeout === this.#timeout ? context : { ...context, memo: this.#memoFor(slot.name, timeout) },
-      this.#abort.signal,
-      timeout,
-      subject,
-      fn,
-      previous ? { ...previous, value: previous.value.raw } : undefined,
-      // Only a provider that can revoke gets its late answers waited for.
-      issues === undefined || !slot.instance?.revoke
-        ? undefined
-        : (this.#lateAnswers(slot.name, issues) as LateAnswers<T>),
+    return this.#callTimeout.run(timeout, () =>
+      callWithDeadline(
+        this.#contextFor(slot.name),
+        this.#abort.signal,
+        timeout,
+        subject,
+        fn,
+        previous ? { ...previous, value: previous.value.raw } : undefined,
+        // Only a provider that can revoke gets its late answers waited for.
+        issues === undefined || !slot.instance?.revoke
+          ? undefined
+          : (this.#lateAnswers(slot.name, issues) as LateAnswers<T>),
+      ),
     );
   }
 
@@ -558,7 +569,8 @@ class SecretsClient implements Secrets {
    */
   #instance(slot: Slot, timeout: number, subject: CallSubject): Promise<ProviderOperations> {
     if (slot.instance) return Promise.resolve(slot.instance);
-    const creating = this.#registry.instance(slot);
+    // A memo a provider uses while it is created issues under the call's deadline too.
+    const creating = this.#callTimeout.run(timeout, () => this.#registry.instance(slot));
     const deadline = AbortSignal.any([this.#abort.signal, AbortSignal.timeout(timeout)]);
     return untilAborted(creating, deadline, () =>
       this.#abort.signal.aborted

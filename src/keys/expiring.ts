@@ -1,4 +1,4 @@
-import { type Duration, toMillis } from "./duration.js";
+import { type Duration, toMillis } from "./key-ttl.js";
 import { parseRecord } from "./record.js";
 import type { KeyRecord, StoredKeyRecord } from "./types.js";
 

@@ -23,7 +23,6 @@ BrowserUsageError.refuseClientRuntime();
 // The limiter, its stores and the watcher load their packages (rate-limiter-flexible, ioredis)
 // on first use, not here.
 export * from "./anomaly/watcher.js";
-export type { Duration } from "./duration.js";
 export { ApiKeyCheckError, type KeyRotationCode, KeyRotationError } from "./errors.js";
 export { listExpiring } from "./expiring.js";
 export {
@@ -34,6 +33,7 @@ export {
   type ParseResult,
   parseKey,
 } from "./format.js";
+export type { Duration } from "./key-ttl.js";
 export {
   createKeyring,
   type IssuedKey,

@@ -5,11 +5,11 @@
  */
 import { ConfigError } from "../errors.js";
 import { nodeCrypto } from "./builtins.js";
-import { type Duration, toMillis } from "./duration.js";
 import { KeyRotationError } from "./errors.js";
 import { isValidPrefix, mintKey, parseKey } from "./format.js";
 import { HOLD_EVENT, holdEvent } from "./held-events.js";
 import { IpAllowlists, normaliseAllowedIps } from "./ip.js";
+import { type Duration, toMillis } from "./key-ttl.js";
 import { hmac, type NamedPepper, type Pepper, PepperRing } from "./pepper.js";
 import { parseRecord } from "./record.js";
 import type {

@@ -215,6 +215,56 @@ describe("providers", () => {
     expect(loginSignal?.aborted).toBe(true);
   });
 
+  it("the memo given at creation also issues under the running call's timeout", async () => {
+    let loginSignal: AbortSignal | undefined;
+    secrets = createSecrets({
+      builtins: false,
+      timeout: "1h",
+      providers: {
+        slowauth: defineProvider({
+          name: "slowauth",
+          schemes: { slowauth: { example: "slowauth://a" } },
+          // The memo captured once, at creation, as the built-in providers do.
+          create: ({ memo }) => ({
+            getSecret: async () => ({
+              value: await memo<string>("login", (signal) => {
+                loginSignal = signal;
+                return new Promise(() => {}); // a login that never answers
+              }),
+            }),
+          }),
+        })(),
+      },
+    });
+    const err = await secrets.getSecret("slowauth://a", { timeout: 50 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UnavailableError);
+    await new Promise((r) => setTimeout(r, 50));
+    // Aborted by the call's 50 ms deadline, not left running for the client's hour.
+    expect(loginSignal?.aborted).toBe(true);
+  });
+
+  it("the memo given at creation may take longer than the client's timeout when the call allows it", async () => {
+    secrets = createSecrets({
+      builtins: false,
+      timeout: 30,
+      providers: {
+        slowauth: defineProvider({
+          name: "slowauth",
+          schemes: { slowauth: { example: "slowauth://a" } },
+          create: ({ memo }) => ({
+            getSecret: async () => ({
+              value: await memo<string>("login", async () => {
+                await new Promise((r) => setTimeout(r, 120)); // slower than the client's 30 ms
+                return { value: "memo-login-token", expiresAt: Date.now() + 3_600_000 };
+              }),
+            }),
+          }),
+        })(),
+      },
+    });
+    expect(await secrets.getSecret("slowauth://a", { timeout: "5s" })).toBe("memo-login-token");
+  });
+
   it("a provider that fails to create is retried next time", async () => {
     let attempts = 0;
     secrets = createSecrets({

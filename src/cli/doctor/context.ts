@@ -20,10 +20,10 @@ import {
 import type { SecretsConfig } from "../config/schema.js";
 import { schemeTable, showReference } from "../references.js";
 import { type HistoryResult, isGitRepo, repoPrefix, repoTop, scanHistory } from "../scan/git.js";
+import { KnownValues } from "../scan/known-values-search.js";
 import { type ResolvedValues, resolveKnownValues } from "../scan/resolve-values.js";
 import { type ScanSetup, scanSetup } from "../scan/setup.js";
 import { scanTree, type TreeScanResult } from "../scan/tree.js";
-import { KnownValues } from "../scan/values.js";
 import {
   type Declarations,
   declarationsFromConfig,

@@ -8,9 +8,9 @@
 import { type Dirent, existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { Scanner } from "./engine.js";
+import type { KnownValues } from "./known-values-search.js";
 import { scanTree } from "./tree.js";
 import type { RawFinding, Skipped } from "./types.js";
-import type { KnownValues } from "./values.js";
 
 /**
  * Build output folders of the usual frameworks (Next.js client and server

@@ -8,11 +8,11 @@
 import { hash } from "node:crypto";
 import { counts, isDummyValue, pathContext } from "./classify.js";
 import { shannonEntropy } from "./entropy.js";
+import type { KnownValues } from "./known-values-search.js";
 import { isPlaceholder, isPublicByDesign } from "./placeholders.js";
 import { type Confirmed, type MatchContext, RULES, type Rule } from "./rules.js";
 import { allMatches, lastAtOrBefore, TextIndex } from "./text-index.js";
 import type { RawFinding } from "./types.js";
-import type { KnownValues } from "./values.js";
 
 /**
  * Options of {@link Scanner}.

@@ -7,7 +7,7 @@
 
 import { type Secrets, SecretsError } from "../../index.js";
 import type { SecretsConfig } from "../config/schema.js";
-import { type KnownValue, KnownValues } from "./values.js";
+import { type KnownValue, KnownValues } from "./known-values-search.js";
 
 /**
  * What resolving the references gave.

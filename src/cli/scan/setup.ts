@@ -8,9 +8,9 @@ import ignore, { type Ignore } from "ignore";
 import type { SecretsConfig } from "../config/schema.js";
 import { Scanner } from "./engine.js";
 import { issuedKeyRule } from "./issued-keys.js";
+import type { KnownValues } from "./known-values-search.js";
 import { RULES } from "./rules.js";
 import type { RawFinding } from "./types.js";
-import type { KnownValues } from "./values.js";
 
 /**
  * The scanner and filters for one run.

@@ -29,7 +29,7 @@ import {
   type RequestInfo,
   rawHeaderValues,
   reportError,
-} from "../http/guard.js";
+} from "../http/check-request.js";
 import { routeName } from "../http/route.js";
 
 BrowserUsageError.refuseClientRuntime();
@@ -40,8 +40,8 @@ export type {
   Problem,
   RequestInfo,
   VerifyContext,
-} from "../http/guard.js";
-export { ApiKeyCheckError, ApiKeyHandlerError } from "../http/guard.js";
+} from "../http/check-request.js";
+export { ApiKeyCheckError, ApiKeyHandlerError } from "../http/check-request.js";
 export { LeakAlertBodyError } from "../http/raw-body.js";
 export { leakAlertMiddleware } from "./leak-alert.js";
 

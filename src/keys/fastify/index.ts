@@ -27,7 +27,7 @@ import {
   PROBLEM_CONTENT_TYPE,
   rawHeaderValues,
   reportError,
-} from "../http/guard.js";
+} from "../http/check-request.js";
 import { routeName } from "../http/route.js";
 import type { KeyRecord } from "../types.js";
 
@@ -39,8 +39,8 @@ export type {
   Problem,
   RequestInfo,
   VerifyContext,
-} from "../http/guard.js";
-export { ApiKeyCheckError, ApiKeyHandlerError } from "../http/guard.js";
+} from "../http/check-request.js";
+export { ApiKeyCheckError, ApiKeyHandlerError } from "../http/check-request.js";
 export { LeakAlertBodyError } from "../http/raw-body.js";
 export { type LeakAlertPluginOptions, leakAlertPlugin } from "./leak-alert.js";
 

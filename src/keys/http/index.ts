@@ -32,13 +32,19 @@ import {
   type RequestInfo,
   rawHeaderValues,
   reportError,
-} from "./guard.js";
+} from "./check-request.js";
 import { routeName } from "./route.js";
 
 BrowserUsageError.refuseClientRuntime();
 
-export type { ApiKeyOptions, GuardOutcome, Problem, RequestInfo, VerifyContext } from "./guard.js";
-export { ApiKeyCheckError, ApiKeyHandlerError } from "./guard.js";
+export type {
+  ApiKeyOptions,
+  GuardOutcome,
+  Problem,
+  RequestInfo,
+  VerifyContext,
+} from "./check-request.js";
+export { ApiKeyCheckError, ApiKeyHandlerError } from "./check-request.js";
 export {
   type LeakAlertListenerOptions,
   leakAlertListener,

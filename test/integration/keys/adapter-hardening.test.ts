@@ -17,7 +17,7 @@ import {
   apiKeyHook,
   apiKeyErrorHandler as fastifyErrorHandler,
 } from "../../../src/keys/fastify/index.js";
-import type { ApiKeyOptions } from "../../../src/keys/http/guard.js";
+import type { ApiKeyOptions } from "../../../src/keys/http/check-request.js";
 import { withApiKey } from "../../../src/keys/http/index.js";
 import { createKeyring } from "../../../src/keys/keyring.js";
 import { createKeyLimiter } from "../../../src/keys/limits/limiter.js";

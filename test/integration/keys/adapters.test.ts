@@ -9,7 +9,7 @@ import Fastify from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiKeyMiddleware } from "../../../src/keys/express/index.js";
 import { apiKeyHook } from "../../../src/keys/fastify/index.js";
-import { ApiKeyCheckError, type ApiKeyOptions } from "../../../src/keys/http/guard.js";
+import { ApiKeyCheckError, type ApiKeyOptions } from "../../../src/keys/http/check-request.js";
 import { withApiKey } from "../../../src/keys/http/index.js";
 import { createKeyring } from "../../../src/keys/keyring.js";
 import { createKeyLimiter } from "../../../src/keys/limits/limiter.js";

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { encodedForms } from "../../../src/cli/encoded-forms.js";
-import { KnownValues } from "../../../src/cli/scan/values.js";
+import { KnownValues } from "../../../src/cli/scan/known-values-search.js";
 
 const value = `p@ss/w&rd <${randomBytes(6).toString("hex")}> é+x y`;
 

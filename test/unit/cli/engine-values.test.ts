@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { Scanner } from "../../../src/cli/scan/engine.js";
-import { KnownValues } from "../../../src/cli/scan/values.js";
+import { KnownValues } from "../../../src/cli/scan/known-values-search.js";
 
 const password = () => `p@ss/${randomBytes(9).toString("base64url")}"+é`;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { toMillis as coreToMillis } from "../../../src/duration.js";
-import { toMillis } from "../../../src/keys/duration.js";
+import { toMillis } from "../../../src/keys/key-ttl.js";
 
 describe("keys durations", () => {
   it.each([

@@ -2,7 +2,7 @@
  * Durations for the keys entry: milliseconds, or `"90d"`, `"12h"`, `"1h30m"`, like the
  * core's `Duration`. Parsed here rather than imported from the core's module because sharing
  * that module would split it into a chunk of its own and add a file to every import of the
- * package root; test/unit/keys/duration.test.ts holds both parsers to the same answers.
+ * package root; test/unit/keys/key-ttl.test.ts holds both parsers to the same answers.
  */
 import { ConfigError } from "../errors.js";
 
