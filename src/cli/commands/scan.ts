@@ -9,7 +9,6 @@ import { loadConfig } from "../config/load.js";
 import type { SecretsConfig } from "../config/schema.js";
 import { UsageError } from "../errors.js";
 import { MIN_MASKED_LENGTH } from "../masking.js";
-import { writeJson } from "../report/json-stream.js";
 import { buildSarif } from "../report/sarif.js";
 import { scanBuildOutput } from "../scan/build-output.js";
 import { KNOWN_VALUE_RULE } from "../scan/engine.js";
@@ -131,6 +130,8 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
   const counted = findings.filter((f) => f.counted);
   const other = findings.filter((f) => !f.counted);
   const durationMs = Math.round((performance.now() - started) * 10) / 10;
+  const shown = counted.map(publicFinding);
+  const shownOther = other.map(publicFinding);
   const valuesReport = values && {
     references: values.references,
     searched: values.references - values.unresolved.length - values.tooShort.length,
@@ -141,19 +142,16 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
     const out = {
       schemaVersion: 1,
       mode,
-      // The internal fields are left out while writing: no copy per finding.
-      findings: counted,
-      other,
+      findings: shown,
+      other: shownOther,
       skipped,
       ...(ignored.length ? { ignored } : {}),
       ...(valuesReport ? { values: valuesReport } : {}),
       stats: { files, bytes, commits, durationMs, skipped: skipped.length, other: other.length },
       ...(sinceNote ? { notes: [sinceNote] } : {}),
     };
-    writeJson(out, (chunk) => process.stdout.write(chunk), INTERNAL_FIELDS);
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   } else if (o.sarif) {
-    const shown = counted.map(publicFinding);
-    const shownOther = other.map(publicFinding);
     const sarif = buildSarif(
       "secrets scan",
       [
@@ -175,13 +173,7 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
     );
     process.stdout.write(`${JSON.stringify(sarif, null, 2)}\n`);
   } else {
-    printTable(counted.map(publicFinding), other.map(publicFinding), skipped, {
-      mode,
-      files,
-      bytes,
-      commits,
-      durationMs,
-    });
+    printTable(shown, shownOther, skipped, { mode, files, bytes, commits, durationMs });
   }
   const e = colorsFor(process.stderr);
   if (sinceNote) process.stderr.write(`${e.yellow("note")}: ${sinceNote}\n`);
@@ -231,9 +223,6 @@ export async function runScan(paths: string[], o: ScanCommandOptions): Promise<n
   }
   return counted.length > 0 ? 1 : 0;
 }
-
-/** A finding's fields kept for the doctor, never printed. */
-const INTERNAL_FIELDS: ReadonlySet<string> = new Set(["digest", "counted"]);
 
 /** What each context class means, as printed. */
 const CONTEXT_LABEL: Record<string, string> = {
