@@ -170,7 +170,7 @@ export class Scanner {
     const pre = this.#prefilter;
     const index = new TextIndex(text);
     pre.lastIndex = 0;
-    let hits: Array<{ rule: Rule; hit: Confirmed }> | undefined;
+    let hits: Located[] | undefined;
     let m = pre.exec(text);
     while (m) {
       const lineStart = text.lastIndexOf("\n", m.index) + 1;
@@ -193,7 +193,8 @@ export class Scanner {
           const hit = this.#confirm(rule, r, ctx);
           if (hit) {
             hits ??= [];
-            hits.push({ rule, hit });
+            // Located in #finish, once the hits are in offset order.
+            hits.push({ rule, hit, line: 0, column: 0, order: 0, end: 0 });
           }
         }
       }
@@ -272,26 +273,21 @@ export class Scanner {
    * anything on the line of a service-account key file. Sorted by offset and
    * swept once, so 100,000 findings on one line cost no more than 100,000 lines.
    */
-  #finish(
-    hits: Array<{ rule: Rule; hit: Confirmed }>,
-    index: TextIndex,
-    origin: TextOrigin,
-  ): RawFinding[] {
-    const order = (r: Rule) => this.#order.get(r.id) ?? 0;
+  #finish(hits: Located[], index: TextIndex, origin: TextOrigin): RawFinding[] {
     const starts = index.lineStarts;
-    const located = hits
-      .map(({ rule, hit }) => {
-        const line = lastAtOrBefore(starts, hit.index) + 1;
-        return {
-          rule,
-          hit,
-          line,
-          column: hit.index - (starts[line - 1] ?? 0) + 1,
-          order: order(rule),
-          end: hit.index + hit.secret.length,
-        };
-      })
-      .sort((x, y) => x.hit.index - y.hit.index || x.order - y.order);
+    for (const c of hits) {
+      c.order = this.#order.get(c.rule.id) ?? 0;
+      c.end = c.hit.index + c.hit.secret.length;
+    }
+    const located = hits.sort((x, y) => x.hit.index - y.hit.index || x.order - y.order);
+    // Lines and columns in one forward walk over the line starts: the hits
+    // are in offset order, so no search per hit.
+    let ln = 0;
+    for (const c of located) {
+      while (ln + 1 < starts.length && (starts[ln + 1] as number) <= c.hit.index) ln++;
+      c.line = ln + 1;
+      c.column = c.hit.index - (starts[ln] as number) + 1;
+    }
     // Per line: the lowest rule order, and the lowest order of a service-account finding.
     const lowest = new Map<number, number>();
     const lowestSa = new Map<number, number>();
@@ -319,7 +315,6 @@ export class Scanner {
       coverMaxEnd.push(Math.max(c.end, coverMaxEnd[i - 1] ?? 0));
     const maxEnd: number[] = [];
     for (const [i, c] of located.entries()) maxEnd.push(Math.max(c.end, maxEnd[i - 1] ?? 0));
-    const seen = new Set<string>();
     const kept: typeof located = [];
     for (const [i, cand] of located.entries()) {
       const generic = cand.rule.id === "generic-secret-assignment";
@@ -354,19 +349,30 @@ export class Scanner {
         if (o.order < cand.order && o.line === cand.line) clash = true;
       }
       if (clash) continue;
-      const key = `${cand.rule.id}\0${cand.hit.index}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      // The same rule at the same offset twice: sorted by offset then rule
+      // order (one order per rule id), so a repeat follows the one kept.
+      const last = kept[kept.length - 1];
+      if (last && last.rule.id === cand.rule.id && last.hit.index === cand.hit.index) continue;
       kept.push(cand);
     }
     const where = pathContext(origin.file);
+    const prefix = `${origin.commit ? `${origin.commit}:` : ""}${origin.file}:`;
+    // Many findings of one rule on one line share their fingerprint string.
+    let lastRule: Rule | undefined;
+    let lastLine = 0;
+    let lastFingerprint = "";
     return kept.map(({ rule, hit, line, column }) => {
       const fileLine = origin.lineOf ? origin.lineOf(line) : line;
       // A well-known dummy (password1) in source is a test value; the path's class wins otherwise.
       const context =
         where === "source" && rule.keyword && isDummyValue(hit.secret) ? "test-fixture" : where;
       const confidence = rule.confidence ?? "high";
-      const fingerprint = `${origin.commit ? `${origin.commit}:` : ""}${origin.file}:${rule.id}:${fileLine}`;
+      if (rule !== lastRule || fileLine !== lastLine) {
+        lastRule = rule;
+        lastLine = fileLine;
+        lastFingerprint = `${prefix}${rule.id}:${fileLine}`;
+      }
+      const fingerprint = lastFingerprint;
       const finding: RawFinding = {
         rule: rule.id,
         title: rule.title,
@@ -385,6 +391,16 @@ export class Scanner {
       return finding;
     });
   }
+}
+
+/** A confirmed hit, then its place: line, column, rule order and end offset. */
+interface Located {
+  rule: Rule;
+  hit: Confirmed;
+  line: number;
+  column: number;
+  order: number;
+  end: number;
 }
 
 function lineAt(starts: readonly number[], index: number): number {

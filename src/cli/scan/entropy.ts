@@ -1,5 +1,8 @@
 // Counts of Latin-1 characters, reused between calls (cleared as they are read).
 const COUNTS = new Uint32Array(256);
+// The Latin-1 characters seen by the current call, so that only those are summed and cleared.
+// At most 256 of them.
+const SEEN = new Uint8Array(256);
 
 /**
  * Shannon entropy in bits per character. Only computed for candidates that
@@ -14,27 +17,35 @@ const COUNTS = new Uint32Array(256);
 export function shannonEntropy(s: string): number {
   if (s.length === 0) return 0;
   let wide: Map<number, number> | undefined;
+  // Distinct Latin-1 characters in order of first appearance: the sum below
+  // adds the same terms in the same order as a second pass over `s` would.
+  let distinct = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c < 256) COUNTS[c] = (COUNTS[c] as number) + 1;
-    else {
+    if (c < 256) {
+      if (COUNTS[c] === 0) {
+        SEEN[distinct++] = c;
+      }
+      COUNTS[c] = (COUNTS[c] as number) + 1;
+    } else {
       wide ??= new Map();
       wide.set(c, (wide.get(c) ?? 0) + 1);
     }
   }
+  const n = s.length;
   let h = 0;
-  const add = (n: number) => {
-    const p = n / s.length;
+  for (let i = 0; i < distinct; i++) {
+    const c = SEEN[i] as number;
+    const p = (COUNTS[c] as number) / n;
     h -= p * Math.log2(p);
-  };
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 256 && COUNTS[c]) {
-      add(COUNTS[c] as number);
-      COUNTS[c] = 0;
+    COUNTS[c] = 0;
+  }
+  if (wide) {
+    for (const k of wide.values()) {
+      const p = k / n;
+      h -= p * Math.log2(p);
     }
   }
-  if (wide) for (const n of wide.values()) add(n);
   return h;
 }
 
