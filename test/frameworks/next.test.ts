@@ -256,7 +256,7 @@ describe('Next.js 16 output: "standalone" with node-vault installed (Turbopack)'
     });
     const e = await r.json();
     expect(e.code).not.toBe("MISSING_DEPENDENCY");
-    expect(e).toMatchObject({ code: "UNAVAILABLE" });
+    expect(e, JSON.stringify(e)).toMatchObject({ code: "UNAVAILABLE" });
     const v = await (
       await fetch(server.url.replace("/api/weather", "/api/fw/value"), {
         signal: AbortSignal.timeout(30_000),

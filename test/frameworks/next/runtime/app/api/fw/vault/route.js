@@ -9,6 +9,11 @@ export async function GET() {
     await getSecret("vault://secret/fw/app#key", { timeout: 5_000 });
     return Response.json({ read: true });
   } catch (e) {
-    return Response.json({ name: e.name, code: e.code, packageName: e.packageName });
+    return Response.json({
+      name: e.name,
+      code: e.code,
+      packageName: e.packageName,
+      message: e.message,
+    });
   }
 }
