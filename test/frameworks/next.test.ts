@@ -193,6 +193,59 @@ describe.each(["turbopack", "webpack"] as const)("Next.js 16 (%s)", (bundler) =>
   });
 });
 
+// next dev (Turbopack, Next 16's default), on the same install: compiles on request.
+describe("Next.js 16 next dev", () => {
+  let server: Server | undefined;
+  const clientFiles = filesOf(overlay("client"));
+
+  beforeAll(async () => {
+    cpSync(overlay("runtime"), dir, { recursive: true });
+    // Present from the start (a page added later may 404 until the watcher sees it); dev
+    // compiles per route, so the other routes are unaffected.
+    cpSync(overlay("client"), dir, { recursive: true });
+    const port = await freePort();
+    server = await startServer(
+      process.execPath,
+      [next, "dev", "-p", String(port), "-H", "127.0.0.1"],
+      {
+        cwd: dir,
+        env: { WEATHER_API_KEY: runtimeValue, SL_NEXT_DIST_DIR: ".next-dev" },
+        url: `http://127.0.0.1:${port}/api/weather`,
+        timeoutMs: 180_000,
+      },
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    for (const f of clientFiles) rmSync(join(dir, f), { force: true });
+  });
+
+  const get = (path: string) => {
+    if (!server) throw new Error("next dev did not start");
+    return fetch(`${server.url.replace("/api/weather", "")}${path}`, {
+      signal: AbortSignal.timeout(120_000),
+    });
+  };
+
+  it("the route handler answers with the value set at run time", async () => {
+    const r = await get("/api/weather?city=Lyon");
+    expect(await r.json()).toEqual({ city: "Lyon", tempC: 21 });
+    const v = await (await get("/api/fw/value")).json();
+    expect(v.sha256).toBe(sha256(runtimeValue));
+  });
+
+  it("a client component importing secrets-loader shows the server-only error, naming the package", async () => {
+    const r = await get("/fw-client");
+    const body = await r.text();
+    expect(r.status).toBe(500);
+    const shown = `${body}\n${server?.output()}`;
+    expect(shown).toMatch(/'server-only' cannot be imported from a Client Component module/);
+    expect(shown).toContain("node_modules/secrets-loader/dist/src/browser.js");
+    expect(server?.output()).not.toContain(runtimeValue);
+  });
+});
+
 // After both bundlers (one file, so never beside the other builds of the same app folder).
 describe('Next.js 16 output: "standalone" with node-vault installed (Turbopack)', () => {
   const distDir = ".next-standalone";
