@@ -20,6 +20,7 @@ export const PEERS_LOADED_BY_NAME = [
 
 /** The Next.js config fields this helper reads and writes (structural: no `next` types needed). */
 export interface TracedNextConfig {
+  /** Next's own option: extra files (globs) to ship, per route glob. */
   outputFileTracingIncludes?: Record<string, string[]>;
   [key: string]: unknown;
 }
