@@ -65,6 +65,12 @@ export {
 } from "./errors.js";
 export type { EventBase, SecretsEvent, SecretsListener } from "./events.js";
 export { assertServerRuntime } from "./guard.js";
+export {
+  PEERS_LOADED_BY_NAME,
+  type TracedNextConfig,
+  type WithSecretsLoaderOptions,
+  withSecretsLoader,
+} from "./next-tracing.js";
 export { providePeer } from "./peer.js";
 export type { CredentialsEntry, CredentialsMap } from "./provider/credentials.js";
 export type {

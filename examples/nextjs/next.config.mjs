@@ -1,7 +1,10 @@
+import { withSecretsLoader } from "secrets-loader";
+
+// withSecretsLoader: secrets-loader loads the SDKs by name at run time, out of the file tracer's
+// sight; with `output: "standalone"`, this ships the ones installed here (none is by default).
 /** @type {import("next").NextConfig} */
 const nextConfig = {
-  // Ships node_modules/secrets-loader with the server (file tracing follows its imports).
   output: process.env.NEXT_OUTPUT === "standalone" ? "standalone" : undefined,
 };
 
-export default nextConfig;
+export default withSecretsLoader(nextConfig);

@@ -8,6 +8,7 @@ import {
   AccessDeniedError,
   ConfigError,
   ExpiredError,
+  MissingDependencyError,
   NotFoundError,
   PolicyViolationError,
   ProviderError,
@@ -97,13 +98,19 @@ const BY_CODE: Partial<Record<string, new (o: SecretsErrorOptions) => SecretsErr
  * ```
  */
 export function sameCodeFor(err: SecretsError, what: ErrorSubject): SecretsError {
-  const Same = BY_CODE[err.code] ?? ProviderError;
-  return new Same({
+  const options = {
     provider: what.provider,
     cause: err,
     ...(what.reference ? { reference: what.reference } : {}),
     message: `${what.provider}: cannot read ${what.subject}: ${err.message}`,
-  });
+  };
+  // Its constructor also needs the package name, which the caller must still be told. By code,
+  // not instanceof: a bundler may have made more than one copy of the error classes.
+  const packageName = (err as { packageName?: unknown }).packageName;
+  if (err.code === "MISSING_DEPENDENCY" && typeof packageName === "string")
+    return new MissingDependencyError({ ...options, packageName });
+  const Same = BY_CODE[err.code] ?? ProviderError;
+  return new Same(options);
 }
 
 /**

@@ -6,10 +6,18 @@
  * import, each in a build that must fail.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { cpSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { apps, root } from "./cache.ts";
+import { apps, cacheDir, root } from "./cache.ts";
 import { freePort, type Outcome, runTool, type Server, startServer } from "./run.ts";
 
 const dir = apps.next.dir;
@@ -181,6 +189,132 @@ describe.each(["turbopack", "webpack"] as const)("Next.js 16 (%s)", (bundler) =>
 
   it("Next 16's proxy (Node.js) reads secrets", async () => {
     const v = await (await get("/fw-proxied")).json();
+    expect(v.sha256).toBe(sha256(runtimeValue));
+  });
+});
+
+// next dev (Turbopack, Next 16's default), on the same install: compiles on request.
+describe("Next.js 16 next dev", () => {
+  let server: Server | undefined;
+  const clientFiles = filesOf(overlay("client"));
+
+  beforeAll(async () => {
+    cpSync(overlay("runtime"), dir, { recursive: true });
+    // Present from the start (a page added later may 404 until the watcher sees it); dev
+    // compiles per route, so the other routes are unaffected.
+    cpSync(overlay("client"), dir, { recursive: true });
+    const port = await freePort();
+    server = await startServer(
+      process.execPath,
+      [next, "dev", "-p", String(port), "-H", "127.0.0.1"],
+      {
+        cwd: dir,
+        env: { WEATHER_API_KEY: runtimeValue, SL_NEXT_DIST_DIR: ".next-dev" },
+        url: `http://127.0.0.1:${port}/api/weather`,
+        timeoutMs: 180_000,
+      },
+    );
+  }, 240_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    for (const f of clientFiles) rmSync(join(dir, f), { force: true });
+  });
+
+  const get = (path: string) => {
+    if (!server) throw new Error("next dev did not start");
+    return fetch(`${server.url.replace("/api/weather", "")}${path}`, {
+      signal: AbortSignal.timeout(120_000),
+    });
+  };
+
+  it("the route handler answers with the value set at run time", async () => {
+    const r = await get("/api/weather?city=Lyon");
+    expect(await r.json()).toEqual({ city: "Lyon", tempC: 21 });
+    const v = await (await get("/api/fw/value")).json();
+    expect(v.sha256).toBe(sha256(runtimeValue));
+  });
+
+  it("a client component importing secrets-loader shows the server-only error, naming the package", async () => {
+    const r = await get("/fw-client");
+    const body = await r.text();
+    expect(r.status).toBe(500);
+    const shown = `${body}\n${server?.output()}`;
+    expect(shown).toMatch(/'server-only' cannot be imported from a Client Component module/);
+    expect(shown).toContain("node_modules/secrets-loader/dist/src/browser.js");
+    expect(server?.output()).not.toContain(runtimeValue);
+  });
+});
+
+// After both bundlers (one file, so never beside the other builds of the same app folder).
+describe('Next.js 16 output: "standalone" with node-vault installed (Turbopack)', () => {
+  const distDir = ".next-standalone";
+  const shipped = join(cacheDir, "standalone"); // outside the app: no node_modules above it
+  let built: Outcome;
+  let server: Server | undefined;
+
+  beforeAll(async () => {
+    cpSync(overlay("runtime"), dir, { recursive: true });
+    // The one SDK of this case, pinned; removed again afterwards (the other cases have none).
+    const installed = await runTool(
+      "npm",
+      ["install", "--no-save", "--no-audit", "--no-fund", "--prefer-offline", "node-vault@0.12.0"],
+      { cwd: dir, timeoutMs: 180_000 },
+    );
+    if (installed.code !== 0)
+      throw new Error(`npm install node-vault failed:\n${installed.output}`);
+    built = await runTool(process.execPath, [next, "build", "--turbopack"], {
+      cwd: dir,
+      env: { WEATHER_API_KEY: buildValue, SL_NEXT_DIST_DIR: distDir, NEXT_OUTPUT: "standalone" },
+      timeoutMs: 300_000,
+    });
+    rmSync(shipped, { recursive: true, force: true });
+    if (built.code !== 0) return;
+    cpSync(join(dir, distDir, "standalone"), shipped, { recursive: true, verbatimSymlinks: true });
+    const port = await freePort();
+    server = await startServer(process.execPath, ["server.js"], {
+      cwd: shipped,
+      env: {
+        PORT: String(port),
+        HOSTNAME: "127.0.0.1",
+        WEATHER_API_KEY: runtimeValue,
+        VAULT_ADDR: `http://127.0.0.1:${await freePort()}`, // closed
+        VAULT_TOKEN: `fw-token-${randomBytes(4).toString("hex")}`,
+      },
+      url: `http://127.0.0.1:${port}/api/weather`,
+    });
+  }, 600_000);
+
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(join(dir, "node_modules/node-vault"), { recursive: true, force: true });
+    rmSync(shipped, { recursive: true, force: true });
+  });
+
+  it("withSecretsLoader ships the installed SDK and its dependencies in the standalone output", () => {
+    expect(built.code, built.output).toBe(0);
+    expect(existsSync(join(shipped, "node_modules/node-vault/package.json"))).toBe(true);
+    // node-vault's own dependencies come with it.
+    const { dependencies } = JSON.parse(
+      readFileSync(join(shipped, "node_modules/node-vault/package.json"), "utf8"),
+    ) as { dependencies: Record<string, string> };
+    for (const dep of Object.keys(dependencies))
+      expect(existsSync(join(shipped, "node_modules", dep, "package.json")), dep).toBe(true);
+  });
+
+  it("node server.js: a vault:// read loads the shipped SDK (the closed port answers, not MISSING_DEPENDENCY)", async () => {
+    if (!server) throw new Error(`no server: the build failed:\n${built.output}`);
+    const r = await fetch(server.url.replace("/api/weather", "/api/fw/vault"), {
+      signal: AbortSignal.timeout(30_000),
+    });
+    const e = await r.json();
+    expect(e.code).not.toBe("MISSING_DEPENDENCY");
+    expect(e, JSON.stringify(e)).toMatchObject({ code: "UNAVAILABLE" });
+    const v = await (
+      await fetch(server.url.replace("/api/weather", "/api/fw/value"), {
+        signal: AbortSignal.timeout(30_000),
+      })
+    ).json();
     expect(v.sha256).toBe(sha256(runtimeValue));
   });
 });

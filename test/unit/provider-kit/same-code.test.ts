@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AccessDeniedError,
+  MissingDependencyError,
   PolicyViolationError,
   ProviderError,
   SecretsError,
@@ -32,5 +33,18 @@ describe("sameCodeFor", () => {
       }
     }
     expect(sameCodeFor(new Odd(), what)).toBeInstanceOf(ProviderError);
+  });
+
+  // A missing SDK met inside a provider's shared login (Vault) must still say MISSING_DEPENDENCY
+  // and name the package: it was a PROVIDER_ERROR, found by the Next standalone test.
+  it("keeps a missing SDK a MissingDependencyError, with its package name", () => {
+    const missing = new MissingDependencyError({ provider: "vault", packageName: "node-vault" });
+    const err = sameCodeFor(missing, { ...what, provider: "vault" });
+    expect(err).toBeInstanceOf(MissingDependencyError);
+    expect(err.code).toBe("MISSING_DEPENDENCY");
+    expect((err as MissingDependencyError).packageName).toBe("node-vault");
+    expect(err.reference).toBe("gcp-sm://db");
+    expect(err.cause).toBe(missing);
+    expect(err.message).toContain("npm install node-vault");
   });
 });
