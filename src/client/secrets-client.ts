@@ -42,7 +42,7 @@ import type {
 } from "../types.js";
 import { warnIfReadAtBuild } from "./build-phase.js";
 import { credentialsKey, memoKey, ofProvider, ofScheme, secretKey } from "./cache-keys.js";
-import { type CallSubject, callWithDeadline, type LateAnswers } from "./calls.js";
+import { type CallSubject, callWithDeadline, type LateAnswers, SignalFanout } from "./calls.js";
 import { type CloseResult, settleBy, untilAborted } from "./closing.js";
 import { type LeaseEndReason, LeaseKeeper } from "./leases.js";
 import { planLoad } from "./load-plan.js";
@@ -125,6 +125,10 @@ class SecretsClient implements Secrets {
   readonly #closeTimeout: number;
   /** Aborted at close()'s deadline: late answers are no longer read, revocations stop. */
   readonly #closeDeadline = new AbortController();
+  /** Calls in flight, told of close() through one listener for the client. */
+  readonly #inFlight = new SignalFanout(this.#abort.signal);
+  /** Calls reading a late answer, told of close()'s deadline through one listener. */
+  readonly #lateReads = new SignalFanout(this.#closeDeadline.signal);
   /** Provider calls still running after their caller was answered (close() waits for them). */
   readonly #late = new Set<Promise<unknown>>();
   #closed = false;
@@ -241,7 +245,7 @@ class SecretsClient implements Secrets {
       const stored = await this.#memo.get(memoKey(provider, key), meta, () =>
         callWithDeadline(
           this.#contextFor(provider),
-          this.#abort.signal,
+          this.#inFlight,
           timeout,
           { provider, what: key },
           async (call) => toStored(checkedTimes(await issue(call.signal), provider)),
@@ -509,7 +513,7 @@ class SecretsClient implements Secrets {
     const context = this.#contextFor(slot.name);
     return callWithDeadline(
       timeout === this.#timeout ? context : { ...context, memo: this.#memoFor(slot.name, timeout) },
-      this.#abort.signal,
+      this.#inFlight,
       timeout,
       subject,
       fn,
@@ -524,7 +528,7 @@ class SecretsClient implements Secrets {
   /** Where a late issuing answer goes: its lease to the keeper, revoked at once. */
   #lateAnswers(provider: string, label: string): LateAnswers<Issued<unknown>> {
     return {
-      stop: this.#closeDeadline.signal,
+      stop: this.#lateReads,
       accept: (issued) => {
         const lease = issued?.lease;
         if (lease && typeof lease.id === "string") {
