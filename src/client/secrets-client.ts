@@ -109,6 +109,9 @@ function positive(ms: number, name: string): number {
   return ms;
 }
 
+/** The `process.emitWarning` code of a load() over `cache.maxEntries`. */
+const LOAD_EXCEEDS_CACHE = "SECRETS_LOADER_LOAD_EXCEEDS_CACHE";
+
 class SecretsClient implements Secrets {
   readonly #events = new Emitter();
   readonly #registry: Registry;
@@ -122,6 +125,9 @@ class SecretsClient implements Secrets {
   readonly #contexts = new Map<string, ProviderContext>();
   readonly #policy: Readonly<NonNullable<SecretsOptions["policy"]>>;
   readonly #timeout: number;
+  readonly #maxEntries: number;
+  /** The process warning for a load() over maxEntries is emitted once per client. */
+  #warnedOverCache = false;
   readonly #closeTimeout: number;
   /** Aborted at close()'s deadline: late answers are no longer read, revocations stop. */
   readonly #closeDeadline = new AbortController();
@@ -143,6 +149,7 @@ class SecretsClient implements Secrets {
       throw new ConfigError({ message: "createSecrets(options): options must be an object." });
     }
     const settings = settingsFrom(options.cache);
+    this.#maxEntries = settings.maxEntries;
     this.#timeout = positive(toMillis(options.timeout ?? "10s", "timeout"), "timeout");
     const grace = toMillis(options.cache?.leaseGrace ?? "30s", "cache.leaseGrace");
     this.#policy = Object.freeze({ ...options.policy });
@@ -676,6 +683,7 @@ class SecretsClient implements Secrets {
       parse: (ref) => this.#parse(ref),
       slotFor: (parsed) => this.#registry.slotFor(parsed),
       needsFetch: (source) => this.#cache.needsFetch(source),
+      planned: (distinct) => this.#warnIfOverCache(distinct),
       batch: (slot, refs) =>
         this.#instance(slot, timeout, { provider: slot.name, what: `${refs.length} references` })
           .then(async (p) => {
@@ -700,6 +708,29 @@ class SecretsClient implements Secrets {
           batch ? { batch: { results: batch, index: index ?? 0 } } : {},
         ),
     }) as Promise<LoadResult<S>>;
+  }
+
+  /**
+   * A load() of more secrets than the cache holds evicts (and revokes the leases of) what it
+   * just loaded: never silently.
+   */
+  #warnIfOverCache(distinct: number): void {
+    if (distinct <= this.#maxEntries) return;
+    const message =
+      `load() names ${distinct} references but the cache's maxEntries is ${this.#maxEntries}, so it cannot keep ` +
+      "them all: the oldest are evicted (their leases revoked) and fetched again on their next read. " +
+      `Raise it: createSecrets({ cache: { maxEntries: ${distinct} } }) or more.`;
+    this.#emit({
+      type: "warning",
+      code: "LOAD_EXCEEDS_CACHE",
+      time: Date.now(),
+      provider: "*",
+      reference: "load()",
+      message,
+    });
+    if (this.#warnedOverCache) return;
+    this.#warnedOverCache = true;
+    globalThis.process?.emitWarning?.(`secrets-loader: ${message}`, { code: LOAD_EXCEEDS_CACHE });
   }
 
   async describe(ref: string, options?: CallOptions): Promise<SecretMetadata | undefined> {
