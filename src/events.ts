@@ -107,10 +107,14 @@ export type SecretsEvent =
       reason?: "dropped" | "replaced" | "late" | "close";
     })
   | (EventBase & {
-      /** Something works but is probably a mistake: `READ_AT_BUILD`, a read during `next build`. */
+      /**
+       * Something works but is probably a mistake: `READ_AT_BUILD`, a read during `next build`;
+       * `LOAD_EXCEEDS_CACHE`, a `load()` of more distinct references than `cache.maxEntries`
+       * (provider `*`, reference `load()`): the cache cannot keep them all.
+       */
       type: "warning";
       /** What kind of mistake. */
-      code: "READ_AT_BUILD";
+      code: "READ_AT_BUILD" | "LOAD_EXCEEDS_CACHE";
       /** What happened and how to fix it (never a value). */
       message: string;
     })

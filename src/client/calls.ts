@@ -24,10 +24,41 @@ export interface CallSubject {
 /** How long an answer that may carry a lease is still read after its caller gave up. */
 export const LATE_ANSWER_MS = 10_000;
 
+/**
+ * One listener on a client-wide signal for every call in flight: each call
+ * joins a set and leaves it when it settles, so a call costs O(1) however
+ * many are running (Node's addEventListener on one signal is O(listeners)).
+ *
+ * @internal
+ */
+export class SignalFanout {
+  readonly signal: AbortSignal;
+  readonly #calls = new Set<() => void>();
+
+  constructor(signal: AbortSignal) {
+    this.signal = signal;
+    signal.addEventListener(
+      "abort",
+      () => {
+        const calls = [...this.#calls];
+        this.#calls.clear();
+        for (const onAbort of calls) onAbort();
+      },
+      { once: true },
+    );
+  }
+
+  /** Runs `onAbort` when the signal fires, unless removed first; returns the removal. */
+  add(onAbort: () => void): () => void {
+    this.#calls.add(onAbort);
+    return () => this.#calls.delete(onAbort);
+  }
+}
+
 /** Where the answer of a call goes when it arrives after its caller was answered. */
 export interface LateAnswers<T> {
   /** Fires at close()'s deadline: late answers are no longer read. */
-  readonly stop: AbortSignal;
+  readonly stop: SignalFanout;
   /** Receives an answer that arrived after the caller was answered. */
   accept(value: T): void;
   /** Told of a call still running after its caller was answered (close() waits for it). */
@@ -36,29 +67,38 @@ export interface LateAnswers<T> {
 
 /**
  * Runs `fn` with a call context whose signal fires after `timeoutMs` or on
- * `closed`. Settles by then at the latest.
+ * `closed`. Settles by then at the latest. The call's signals are its own
+ * (never `AbortSignal.any` over the client's): the shared signals reach it
+ * through one listener each, for every call.
  *
  * @internal
  */
 export function callWithDeadline<T>(
   context: ProviderContext,
-  closed: AbortSignal,
+  closed: SignalFanout,
   timeoutMs: number,
   subject: CallSubject,
   fn: (call: CallContext) => Promise<T>,
   previous?: Issued<unknown>,
   late?: LateAnswers<T>,
 ): Promise<T> {
-  if (closed.aborted) {
+  if (closed.signal.aborted) {
     return Promise.reject(
       new ClientClosedError({ provider: subject.provider, reference: subject.reference }),
     );
   }
-  const deadline = new AbortController();
-  const signal = AbortSignal.any([closed, deadline.signal]);
+  // Fires on the deadline or when the client closes.
+  const own = new AbortController();
+  const signal = own.signal;
   // Fires LATE_ANSWER_MS after the caller gave up, or at close()'s deadline.
   const gaveUp = new AbortController();
-  const answerSignal = late ? AbortSignal.any([gaveUp.signal, late.stop]) : signal;
+  const answerSignal = late ? gaveUp.signal : signal;
+  let leaveStop: (() => void) | undefined;
+  if (late) {
+    const stop = late.stop.signal;
+    if (stop.aborted) gaveUp.abort(stop.reason);
+    else leaveStop = late.stop.add(() => gaveUp.abort(stop.reason));
+  }
   const call: CallContext = {
     ...context,
     signal,
@@ -77,8 +117,10 @@ export function callWithDeadline<T>(
     lateTimer.unref?.();
     late.track(p.catch(() => undefined));
   };
+  let leaveClosed: (() => void) | undefined;
   return new Promise<T>((resolve, reject) => {
     const onClose = () => {
+      own.abort(closed.signal.reason);
       const err = new ClientClosedError({
         provider: subject.provider,
         reference: subject.reference,
@@ -92,12 +134,12 @@ export function callWithDeadline<T>(
         ...(subject.reference ? { reference: subject.reference } : {}),
         message: `${subject.provider}: no answer for ${subject.what} within ${subject.deadlineMs ?? timeoutMs} ms, so the call was aborted. Check that the backend is reachable, or raise the deadline (createSecrets({ timeout }) or the call's { timeout }).`,
       });
-      deadline.abort(err);
+      own.abort(err);
       reject(err);
       giveUp(err);
     }, timeoutMs);
     timer.unref?.();
-    closed.addEventListener("abort", onClose, { once: true });
+    leaveClosed = closed.add(onClose);
     try {
       p = fn(call);
     } catch (err) {
@@ -117,7 +159,8 @@ export function callWithDeadline<T>(
     ).finally(() => {
       clearTimeout(timer);
       clearTimeout(lateTimer);
-      closed.removeEventListener("abort", onClose);
+      leaveClosed?.();
+      leaveStop?.();
     });
   });
 }

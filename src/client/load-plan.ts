@@ -22,6 +22,8 @@ export interface LoadDeps {
   parse(ref: string): ParsedRef;
   slotFor(parsed: ParsedRef): Slot;
   needsFetch(source: string): boolean;
+  /** Told how many distinct secrets the spec names, before any is fetched. */
+  planned?(distinct: number): void;
   /**
    * One provider call for several references, one result each; `undefined` when the provider
    * has no batch read (each reference is then read on its own, through the cache).
@@ -97,6 +99,7 @@ export async function planLoad(spec: LoadSpec, deps: LoadDeps): Promise<Record<s
       );
     }
   }
+  deps.planned?.(new Set(items.map((it) => it.parsed.source)).size);
   // One batch per provider, for the secrets not already cached or in flight.
   const batches = new Map<
     Slot,

@@ -43,7 +43,7 @@ import type {
 } from "../types.js";
 import { warnIfReadAtBuild } from "./build-phase.js";
 import { credentialsKey, memoKey, ofProvider, ofScheme, secretKey } from "./cache-keys.js";
-import { type CallSubject, callWithDeadline, type LateAnswers } from "./calls.js";
+import { type CallSubject, callWithDeadline, type LateAnswers, SignalFanout } from "./calls.js";
 import { type CloseResult, settleBy, untilAborted } from "./closing.js";
 import { type LeaseEndReason, LeaseKeeper } from "./leases.js";
 import { planLoad } from "./load-plan.js";
@@ -110,6 +110,9 @@ function positive(ms: number, name: string): number {
   return ms;
 }
 
+/** The `process.emitWarning` code of a load() over `cache.maxEntries`. */
+const LOAD_EXCEEDS_CACHE = "SECRETS_LOADER_LOAD_EXCEEDS_CACHE";
+
 class SecretsClient implements Secrets {
   readonly #events = new Emitter();
   readonly #registry: Registry;
@@ -128,9 +131,16 @@ class SecretsClient implements Secrets {
    * (`context.memo`) issues under the call it serves, like `call.memo`.
    */
   readonly #callTimeout = new AsyncLocalStorage<number>();
+  readonly #maxEntries: number;
+  /** The process warning for a load() over maxEntries is emitted once per client. */
+  #warnedOverCache = false;
   readonly #closeTimeout: number;
   /** Aborted at close()'s deadline: late answers are no longer read, revocations stop. */
   readonly #closeDeadline = new AbortController();
+  /** Calls in flight, told of close() through one listener for the client. */
+  readonly #inFlight = new SignalFanout(this.#abort.signal);
+  /** Calls reading a late answer, told of close()'s deadline through one listener. */
+  readonly #lateReads = new SignalFanout(this.#closeDeadline.signal);
   /** Provider calls still running after their caller was answered (close() waits for them). */
   readonly #late = new Set<Promise<unknown>>();
   #closed = false;
@@ -145,6 +155,7 @@ class SecretsClient implements Secrets {
       throw new ConfigError({ message: "createSecrets(options): options must be an object." });
     }
     const settings = settingsFrom(options.cache);
+    this.#maxEntries = settings.maxEntries;
     this.#timeout = positive(toMillis(options.timeout ?? "10s", "timeout"), "timeout");
     const grace = toMillis(options.cache?.leaseGrace ?? "30s", "cache.leaseGrace");
     this.#policy = Object.freeze({ ...options.policy });
@@ -251,7 +262,7 @@ class SecretsClient implements Secrets {
       const stored = await this.#memo.get(memoKey(provider, key), meta, () =>
         callWithDeadline(
           this.#contextFor(provider),
-          this.#abort.signal,
+          this.#inFlight,
           this.#callTimeout.getStore() ?? this.#timeout,
           { provider, what: key },
           async (call) => toStored(checkedTimes(await issue(call.signal), provider)),
@@ -520,7 +531,7 @@ class SecretsClient implements Secrets {
     return this.#callTimeout.run(timeout, () =>
       callWithDeadline(
         this.#contextFor(slot.name),
-        this.#abort.signal,
+        this.#inFlight,
         timeout,
         subject,
         fn,
@@ -545,7 +556,7 @@ class SecretsClient implements Secrets {
       }
     };
     return {
-      stop: this.#closeDeadline.signal,
+      stop: this.#lateReads,
       accept: (answer) => {
         // A batch (getSecrets): one result per reference, errors among them.
         if (typeof labels === "string") end(answer, labels);
@@ -697,6 +708,7 @@ class SecretsClient implements Secrets {
       parse: (ref) => this.#parse(ref),
       slotFor: (parsed) => this.#registry.slotFor(parsed),
       needsFetch: (source) => this.#cache.needsFetch(source),
+      planned: (distinct) => this.#warnIfOverCache(distinct),
       batch: (slot, refs) =>
         this.#instance(slot, timeout, { provider: slot.name, what: `${refs.length} references` })
           .then(async (p) => {
@@ -724,6 +736,29 @@ class SecretsClient implements Secrets {
           batch ? { batch: { results: batch, index: index ?? 0 } } : {},
         ),
     }) as Promise<LoadResult<S>>;
+  }
+
+  /**
+   * A load() of more secrets than the cache holds evicts (and revokes the leases of) what it
+   * just loaded: never silently.
+   */
+  #warnIfOverCache(distinct: number): void {
+    if (distinct <= this.#maxEntries) return;
+    const message =
+      `load() names ${distinct} references but the cache's maxEntries is ${this.#maxEntries}, so it cannot keep ` +
+      "them all: the oldest are evicted (their leases revoked) and fetched again on their next read. " +
+      `Raise it: createSecrets({ cache: { maxEntries: ${distinct} } }) or more.`;
+    this.#emit({
+      type: "warning",
+      code: "LOAD_EXCEEDS_CACHE",
+      time: Date.now(),
+      provider: "*",
+      reference: "load()",
+      message,
+    });
+    if (this.#warnedOverCache) return;
+    this.#warnedOverCache = true;
+    globalThis.process?.emitWarning?.(`secrets-loader: ${message}`, { code: LOAD_EXCEEDS_CACHE });
   }
 
   async describe(ref: string, options?: CallOptions): Promise<SecretMetadata | undefined> {
